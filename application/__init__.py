@@ -1,0 +1,1 @@
+"""Use cases over the Plan aggregate, on the eventsourcing library's Application."""

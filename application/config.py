@@ -1,0 +1,48 @@
+"""From PLANLEDGER_DATABASE_URL to the eventsourcing library's own settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlparse
+
+from eventsourcing.utils import get_topic
+
+from application.persistence.mapping import OrjsonTranscoder, PlanMapper
+
+DEFAULT_DATABASE_URL = "sqlite:///var/planledger.db"
+
+
+class ConfigurationError(ValueError):
+    pass
+
+
+def persistence_env(database_url: str, *, pool_size: int = 10, max_overflow: int = 10) -> dict[str, str]:
+    """The library's environment for a database URL: sqlite:///path or postgresql://..."""
+    url = urlparse(database_url)
+    env = {
+        "MAPPER_TOPIC": get_topic(PlanMapper),
+        "TRANSCODER_TOPIC": get_topic(OrjsonTranscoder),
+    }
+    if url.scheme == "sqlite":
+        path = unquote(url.path.removeprefix("/")) or ":memory:"
+        if path != ":memory:" and not path.startswith("file:"):
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return {**env, "PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": path}
+    if url.scheme in ("postgresql", "postgres", "postgresql+psycopg"):
+        query = {k: v[-1] for k, v in parse_qs(url.query).items()}
+        return {
+            **env,
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": unquote(url.path.removeprefix("/")) or "postgres",
+            "POSTGRES_HOST": url.hostname or "127.0.0.1",
+            "POSTGRES_PORT": str(url.port or 5432),
+            "POSTGRES_USER": unquote(url.username or "postgres"),
+            "POSTGRES_PASSWORD": unquote(url.password or ""),
+            "POSTGRES_SCHEMA": query.get("schema", ""),
+            "POSTGRES_POOL_SIZE": query.get("pool_size", str(pool_size)),
+            "POSTGRES_MAX_OVERFLOW": query.get("max_overflow", str(max_overflow)),
+            "POSTGRES_CONNECT_TIMEOUT": query.get("connect_timeout", "5"),
+            "POSTGRES_PRE_PING": "y",
+        }
+    msg = f"Unsupported database URL scheme '{url.scheme}': use sqlite:/// or postgresql://"
+    raise ConfigurationError(msg)

@@ -1,0 +1,1 @@
+"""Storage beside the library: mapping, sealing, the hash chain, idempotency, access log."""

@@ -1,0 +1,119 @@
+"""Mapping pydantic events to stored events and back.
+
+Starts from the library's example PydanticMapper (examples/aggregate7), with three changes:
+- class_version upcasting is restored, by the same rule as eventsourcing's own Mapper;
+- personal fields (marked Personal[...] in domain/) are sealed with the plan's own data
+  key when a master key is configured, and read back as destroyed once that key is gone;
+- the digest for the hash chain is taken from the plain form, before sealing, so that
+  the chain verifies over what a reader sees, and still verifies after destruction.
+"""
+
+from __future__ import annotations
+
+from base64 import b64decode, b64encode
+from functools import cache
+from typing import Any
+from uuid import UUID
+
+import orjson
+from eventsourcing.domain import CanInitAggregate, CanSnapshotAggregate
+from eventsourcing.persistence import Mapper, ProgrammingError, StoredEvent, Transcoder
+from eventsourcing.utils import get_topic, resolve_topic
+from pydantic import BaseModel
+
+from application.persistence import chain
+from application.persistence.keys import KeyRing
+from application.persistence.records import SealedStoredEvent
+from domain.values import PERSONAL, destroyed_value
+
+SEALED = "$sealed"
+
+
+class OrjsonTranscoder(Transcoder):
+    def encode(self, obj: Any) -> bytes:
+        return orjson.dumps(obj)
+
+    def decode(self, data: bytes) -> Any:
+        return orjson.loads(data)
+
+
+@cache
+def personal_fields(cls: type[BaseModel]) -> frozenset[str]:
+    if issubclass(cls, CanSnapshotAggregate):
+        return frozenset({"state"})  # a snapshot holds the whole plan
+    return frozenset(n for n, f in cls.model_fields.items() if PERSONAL in f.metadata)
+
+
+class PlanMapper(Mapper[UUID]):
+    keyring: KeyRing | None = None
+    """Set by the application once its recorder exists; None means personal data is
+    stored in plain form."""
+
+    def to_stored_event(self, domain_event: Any) -> StoredEvent:
+        cls = type(domain_event)
+        topic = get_topic(cls)
+        plan_id: UUID = domain_event.originator_id
+        position: int = domain_event.originator_version
+        state = domain_event.model_dump(mode="json")
+        del state["originator_id"], state["originator_version"]
+        class_version = getattr(cls, "class_version", 1)
+        if class_version > 1:
+            state["class_version"] = class_version
+        is_snapshot = isinstance(domain_event, CanSnapshotAggregate)
+        digest = None
+        if not is_snapshot:
+            digest = chain.digest(chain.event_record(plan_id, position, topic, state))
+        wrapped = None
+        fields = personal_fields(cls)
+        if self.keyring is not None and fields:
+            if isinstance(domain_event, CanInitAggregate):
+                data_cipher, wrapped = self.keyring.new_key(plan_id)
+            else:
+                _, data_cipher = self.keyring.cipher_for(plan_id)
+            if data_cipher is not None:
+                sealed = {name: state.pop(name) for name in fields}
+                state[SEALED] = b64encode(data_cipher.encrypt(orjson.dumps(sealed))).decode()
+        return SealedStoredEvent(
+            originator_id=plan_id,
+            originator_version=position,
+            topic=topic,
+            state=self.transcoder.encode(state),
+            digest=digest,
+            recorded_at=None if is_snapshot else domain_event.timestamp,
+            new_wrapped_key=wrapped,
+        )
+
+    def to_domain_event(self, stored_event: StoredEvent) -> Any:
+        cls = resolve_topic(stored_event.topic)
+        state, destroyed = self.plain_state(stored_event)
+        from_version = state.pop("class_version", 1)
+        while from_version < getattr(cls, "class_version", 1):
+            getattr(cls, f"upcast_v{from_version}_v{from_version + 1}")(state)
+            from_version += 1
+        if destroyed:
+            if issubclass(cls, CanSnapshotAggregate):
+                msg = "A snapshot of a destroyed plan cannot be read; it should have been deleted"
+                raise ProgrammingError(msg)
+            for name in personal_fields(cls):
+                state[name] = destroyed_value(cls.model_fields[name].annotation)
+        return cls(
+            originator_id=stored_event.originator_id,
+            originator_version=stored_event.originator_version,
+            **state,
+        )
+
+    def plain_state(self, stored_event: StoredEvent) -> tuple[dict[str, Any], bool]:
+        """The event's fields as they were first stored, unsealed and not upcast, and
+        whether its personal fields have been destroyed."""
+        state: dict[str, Any] = self.transcoder.decode(stored_event.state)
+        sealed = state.pop(SEALED, None)
+        if sealed is None:
+            return state, False
+        if self.keyring is None:
+            msg = "This store holds sealed personal data: configure the master key to read it"
+            raise ProgrammingError(msg)
+        _, data_cipher = self.keyring.cipher_for(UUID(str(stored_event.originator_id)))
+        if data_cipher is None:
+            return state, True
+        state.update(orjson.loads(data_cipher.decrypt(b64decode(sealed))))
+        return state, False

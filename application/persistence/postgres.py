@@ -1,0 +1,205 @@
+"""PostgreSQL: the library's application recorder, plus Planledger's tables in its transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import orjson
+from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.utils import retry
+from psycopg import Cursor
+from psycopg.rows import DictRow
+from psycopg.sql import SQL, Identifier
+
+from application.persistence.records import (
+    AccessEntry,
+    IdempotencyClaim,
+    IdempotentResult,
+    Link,
+    PlanRecords,
+    StoredKey,
+    chain_links,
+    group_by_plan,
+)
+
+_retry = retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+
+
+class PostgresPlanRecorder(PostgresApplicationRecorder, PlanRecords):
+    def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"):
+        super().__init__(datastore, events_table_name=events_table_name)
+        prefix = events_table_name.removesuffix("_events")
+        names = {n: f"{prefix}_{n}" for n in ("links", "idempotency", "access_log", "keys")}
+        names["links_at"] = f"{prefix}_links_at_idx"
+        names["access_plan"] = f"{prefix}_access_log_plan_idx"
+        self.identifiers = {k: Identifier(v) for k, v in names.items()}
+        for statement in (
+            "CREATE TABLE IF NOT EXISTS {schema}.{links} ("
+            " plan_id uuid NOT NULL, position bigint NOT NULL,"
+            " recorded_at timestamptz NOT NULL, digest bytea NOT NULL, link bytea NOT NULL,"
+            " PRIMARY KEY (plan_id, position))",
+            "CREATE INDEX IF NOT EXISTS {links_at} ON {schema}.{links} (plan_id, recorded_at)",
+            "CREATE TABLE IF NOT EXISTS {schema}.{idempotency} ("
+            " scope text NOT NULL, key text NOT NULL, fingerprint text NOT NULL,"
+            " response jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now(),"
+            " PRIMARY KEY (scope, key))",
+            "CREATE TABLE IF NOT EXISTS {schema}.{access_log} ("
+            " id bigserial PRIMARY KEY, plan_id uuid NOT NULL, user_id text NOT NULL,"
+            " role text NOT NULL, action text NOT NULL, at timestamptz NOT NULL)",
+            "CREATE INDEX IF NOT EXISTS {access_plan} ON {schema}.{access_log} (plan_id, id)",
+            "CREATE TABLE IF NOT EXISTS {schema}.{keys} ("
+            " plan_id uuid PRIMARY KEY, wrapped_key bytea,"
+            " created_at timestamptz NOT NULL DEFAULT now(), destroyed_at timestamptz)",
+        ):
+            self.sql_create_statements.append(self._sql(statement))
+
+    def _sql(self, statement: str) -> Any:
+        return SQL(statement).format(
+            schema=Identifier(self.datastore.schema), **self.identifiers
+        )
+
+    # -- in the events' transaction ---------------------------------------------------
+
+    def _insert_events(
+        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> None:
+        for event in stored_events:
+            wrapped = getattr(event, "new_wrapped_key", None)
+            if wrapped is not None:
+                curs.execute(
+                    self._sql("INSERT INTO {schema}.{keys} (plan_id, wrapped_key) VALUES (%s, %s)"),
+                    (event.originator_id, wrapped),
+                )
+        claim: IdempotencyClaim | None = kwargs.get("idempotency")
+        if claim is not None:
+            curs.execute(
+                self._sql(
+                    "INSERT INTO {schema}.{idempotency} (scope, key, fingerprint, response)"
+                    " VALUES (%s, %s, %s, %s)"
+                ),
+                (claim.scope, claim.key, claim.fingerprint, orjson.dumps(kwargs["response"]).decode()),
+            )
+        for plan_id, events in group_by_plan(stored_events).items():
+            curs.execute(
+                self._sql("SELECT link FROM {schema}.{links} WHERE plan_id = %s AND position = %s"),
+                (plan_id, events[0].originator_version - 1),
+                prepare=True,
+            )
+            row = curs.fetchone()
+            links = chain_links(bytes(row["link"]) if row else None, events)
+            curs.executemany(
+                self._sql(
+                    "INSERT INTO {schema}.{links} (plan_id, position, recorded_at, digest, link)"
+                    " VALUES (%s, %s, %s, %s, %s)"
+                ),
+                [(k.plan_id, k.position, k.recorded_at, k.digest, k.link) for k in links],
+            )
+
+    def _fetch_ids_after_insert_events(
+        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        claim: IdempotencyClaim | None = kwargs.get("idempotency")
+        if claim is not None and ids:
+            # The position is known only now; the replayed answer needs it for
+            # read-your-writes, so it joins the response before the commit.
+            curs.execute(
+                self._sql(
+                    "UPDATE {schema}.{idempotency} SET response = response || %s::jsonb"
+                    " WHERE scope = %s AND key = %s"
+                ),
+                (orjson.dumps({"position": max(ids)}).decode(), claim.scope, claim.key),
+            )
+        return ids
+
+    # -- queries ----------------------------------------------------------------------
+
+    def _fetchall(self, statement: str, params: Sequence[Any]) -> list[DictRow]:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self._sql(statement), params, prepare=True)
+            return curs.fetchall()
+
+    @_retry
+    def select_links(self, plan_id: UUID) -> list[Link]:
+        rows = self._fetchall(
+            "SELECT * FROM {schema}.{links} WHERE plan_id = %s ORDER BY position", (plan_id,)
+        )
+        return [
+            Link(
+                plan_id=r["plan_id"], position=r["position"], recorded_at=r["recorded_at"],
+                digest=bytes(r["digest"]), link=bytes(r["link"]),
+            )
+            for r in rows
+        ]
+
+    @_retry
+    def version_at(self, plan_id: UUID, instant: datetime) -> int | None:
+        rows = self._fetchall(
+            "SELECT max(position) AS v FROM {schema}.{links}"
+            " WHERE plan_id = %s AND recorded_at <= %s",
+            (plan_id, instant),
+        )
+        return rows[0]["v"]
+
+    @_retry
+    def select_idempotent_result(self, scope: str, key: str) -> IdempotentResult | None:
+        rows = self._fetchall(
+            "SELECT fingerprint, response FROM {schema}.{idempotency}"
+            " WHERE scope = %s AND key = %s",
+            (scope, key),
+        )
+        if not rows:
+            return None
+        return IdempotentResult(fingerprint=rows[0]["fingerprint"], response=rows[0]["response"])
+
+    @_retry
+    def select_wrapped_key(self, plan_id: UUID) -> StoredKey | None:
+        rows = self._fetchall(
+            "SELECT wrapped_key FROM {schema}.{keys} WHERE plan_id = %s", (plan_id,)
+        )
+        if not rows:
+            return None
+        wrapped = rows[0]["wrapped_key"]
+        return StoredKey(wrapped=bytes(wrapped) if wrapped is not None else None)
+
+    @_retry
+    def destroy_key(self, plan_id: UUID) -> bool:
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(
+                self._sql(
+                    "UPDATE {schema}.{keys} SET wrapped_key = NULL, destroyed_at = now()"
+                    " WHERE plan_id = %s AND wrapped_key IS NOT NULL"
+                ),
+                (plan_id,),
+            )
+            return curs.rowcount > 0
+
+    @_retry
+    def insert_access(self, entry: AccessEntry) -> None:
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(
+                self._sql(
+                    "INSERT INTO {schema}.{access_log} (plan_id, user_id, role, action, at)"
+                    " VALUES (%s, %s, %s, %s, %s)"
+                ),
+                (entry.plan_id, entry.user_id, entry.role, entry.action, entry.at),
+                prepare=True,
+            )
+
+    @_retry
+    def select_access(self, plan_id: UUID, limit: int = 1000) -> list[AccessEntry]:
+        rows = self._fetchall(
+            "SELECT * FROM {schema}.{access_log} WHERE plan_id = %s ORDER BY id DESC LIMIT %s",
+            (plan_id, limit),
+        )
+        return [
+            AccessEntry(
+                plan_id=r["plan_id"], user_id=r["user_id"], role=r["role"],
+                action=r["action"], at=r["at"],
+            )
+            for r in rows
+        ]

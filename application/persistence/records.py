@@ -1,0 +1,122 @@
+"""What Planledger stores beside the library's events, and the recorder interface for it.
+
+Each of these is written in the same transaction as the events it belongs to, so a crash
+never leaves an event without its chain link, or an idempotency key without its events.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import StoredEvent
+
+from application.persistence.chain import genesis, next_link
+
+
+@dataclass(frozen=True)
+class SealedStoredEvent(StoredEvent):
+    """A stored event with what the mapper learnt while it still held the plain form."""
+
+    digest: bytes | None = None
+    recorded_at: datetime | None = None
+    new_wrapped_key: bytes | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class Link:
+    plan_id: UUID
+    position: int
+    recorded_at: datetime
+    digest: bytes
+    link: bytes
+
+
+@dataclass(frozen=True)
+class IdempotencyClaim:
+    """A client's Idempotency-Key, scoped to the caller, with a fingerprint of the request."""
+
+    scope: str
+    key: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class IdempotentResult:
+    fingerprint: str
+    response: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class StoredKey:
+    wrapped: bytes | None
+    """None once destroyed."""
+
+
+@dataclass(frozen=True)
+class AccessEntry:
+    plan_id: UUID
+    user_id: str
+    role: str
+    action: str
+    at: datetime
+
+
+def chain_links(previous: bytes | None, events: Sequence[SealedStoredEvent]) -> list[Link]:
+    """Links for one plan's new events, continuing from the link before the first."""
+    links = []
+    for event in events:
+        if previous is None:
+            previous = genesis(event.originator_id)
+        previous = next_link(previous, event.digest)
+        links.append(
+            Link(
+                plan_id=UUID(str(event.originator_id)),
+                position=event.originator_version,
+                recorded_at=event.recorded_at,  # type: ignore[arg-type]
+                digest=event.digest,  # type: ignore[arg-type]
+                link=previous,
+            )
+        )
+    return links
+
+
+def group_by_plan(events: Sequence[StoredEvent]) -> dict[Any, list[SealedStoredEvent]]:
+    groups: dict[Any, list[SealedStoredEvent]] = {}
+    for event in events:
+        if isinstance(event, SealedStoredEvent) and event.digest is not None:
+            groups.setdefault(event.originator_id, []).append(event)
+    return groups
+
+
+class PlanRecords(ABC):
+    """Queries and commands on the tables kept beside the events."""
+
+    @abstractmethod
+    def select_links(self, plan_id: UUID) -> list[Link]: ...
+
+    @abstractmethod
+    def version_at(self, plan_id: UUID, instant: datetime) -> int | None:
+        """The plan's version as recorded at the instant, or None if it did not yet exist."""
+
+    @abstractmethod
+    def select_idempotent_result(self, scope: str, key: str) -> IdempotentResult | None: ...
+
+    @abstractmethod
+    def select_wrapped_key(self, plan_id: UUID) -> StoredKey | None:
+        """The plan's wrapped data key; None if the plan never had one."""
+
+    @abstractmethod
+    def destroy_key(self, plan_id: UUID) -> bool:
+        """Crypto-shred: erase the plan's data key, keeping a row that says it was
+        destroyed. True if there was a key to destroy."""
+
+    @abstractmethod
+    def insert_access(self, entry: AccessEntry) -> None: ...
+
+    @abstractmethod
+    def select_access(self, plan_id: UUID, limit: int = 1000) -> list[AccessEntry]: ...

@@ -1,0 +1,471 @@
+"""Planning: the application whose methods are the use cases of a support plan."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, ClassVar
+from uuid import UUID, uuid4
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, ProgrammingError
+from eventsourcing.postgres import PostgresFactory
+from eventsourcing.sqlite import SQLiteFactory
+from eventsourcing.utils import get_topic
+
+from application.authority import load_stages
+from application.errors import (
+    ConcurrentUpdateError,
+    IdempotencyKeyReusedError,
+    PlanNotFoundError,
+    PreconditionFailedError,
+)
+from application.history import HistoryEntry, history_entry
+from application.persistence.keys import KeyRing
+from application.persistence.mapping import PlanMapper
+from application.persistence.postgres import PostgresPlanRecorder
+from application.persistence.records import AccessEntry, IdempotencyClaim, Link, PlanRecords
+from application.persistence.sqlite import SQLitePlanRecorder
+from domain.calendar import today
+from domain.plans import Evaluated, Plan
+from domain.stages import StageCatalogue
+from domain.values import Actor, Child, PlanType, Progress, ProvisionKind, Role, Whose
+
+ENCRYPTION_KEY = "PLANLEDGER_ENCRYPTION_KEY"
+STAGES_FILE = "PLANLEDGER_STAGES_FILE"
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """What a writer asks of a write: the version it read, and a key to make it idempotent."""
+
+    expected_version: int | None = None
+    idempotency: IdempotencyClaim | None = None
+
+
+ANY = Conditions()
+
+
+@dataclass(frozen=True)
+class Written:
+    """The answer to a command: the plan's version after it, what it created, and the
+    position of its last event in the application's log (for read-your-writes)."""
+
+    plan_id: UUID
+    version: int
+    created: dict[str, Any]
+    position: int | None = None
+
+    def to_response(self) -> dict[str, Any]:
+        return {"plan_id": str(self.plan_id), "version": self.version, "created": self.created}
+
+    @classmethod
+    def from_response(cls, response: dict[str, Any]) -> Written:
+        return cls(
+            plan_id=UUID(response["plan_id"]),
+            version=response["version"],
+            created=response["created"],
+            position=response.get("position"),
+        )
+
+
+class Planning(Application[UUID]):
+    """Support plans: open them, change them by attributed events, read them at any instant."""
+
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Plan: 50}
+    max_attempts = 3
+
+    def __init__(self, env: dict[str, str] | None = None, *, stages: StageCatalogue | None = None):
+        super().__init__(env)
+        self.stages = stages or load_stages(self.env.get(STAGES_FILE))
+        master_key = self.env.get(ENCRYPTION_KEY)
+        if master_key:
+            assert isinstance(self.mapper, PlanMapper)
+            self.mapper.keyring = KeyRing(master_key, self.records)
+
+    def construct_recorder(self) -> Any:
+        # Planledger's tables (chain, idempotency, keys, access log) live beside the
+        # events and are written in their transaction, so only these two stores serve.
+        if isinstance(self.factory, PostgresFactory):
+            recorder_class: type[Any] = PostgresPlanRecorder
+        elif isinstance(self.factory, SQLiteFactory):
+            recorder_class = SQLitePlanRecorder
+        else:
+            msg = "Planledger stores plans in SQLite or PostgreSQL (set PLANLEDGER_DATABASE_URL)"
+            raise ProgrammingError(msg)
+        self.factory.env[self.factory.APPLICATION_RECORDER_TOPIC] = get_topic(recorder_class)
+        return super().construct_recorder()
+
+    @property
+    def records(self) -> PlanRecords:
+        assert isinstance(self.recorder, PlanRecords)
+        return self.recorder
+
+    # -- commands -------------------------------------------------------------------
+
+    def open_plan(
+        self, *, plan_type: PlanType, stage: str, child: Child, org: str, actor: Actor,
+        occurred_on: date | None = None, next_review_on: date | None = None,
+        reason: str | None = None, conditions: Conditions = ANY,
+    ) -> Written:
+        if (replayed := self._replayed(conditions)) is not None:
+            return replayed
+        plan = Plan.open(
+            plan_type=plan_type, stage=self.stages.get(stage), child=child, org=org,
+            actor=actor, occurred_on=occurred_on or today(), next_review_on=next_review_on,
+            reason=reason,
+        )
+        written = Written(plan_id=plan.id, version=plan.version, created={"plan_id": str(plan.id)})
+        try:
+            return self._save(plan, written, conditions)
+        except IntegrityError:
+            # A new plan can only conflict on its idempotency key: another request with
+            # the same key got there first.
+            if (replayed := self._replayed(conditions)) is not None:
+                return replayed
+            raise
+
+    def add_member(
+        self, plan_id: UUID, *, user_id: str, role: Role, name: str, actor: Actor,
+        occurred_on: date | None = None, reason: str | None = None, conditions: Conditions = ANY,
+    ) -> Written:
+        return self._command(
+            plan_id, conditions, Plan.add_member,
+            user_id=user_id, role=role, name=name,
+            actor=actor, occurred_on=occurred_on, reason=reason,
+        )
+
+    def assign_lead_professional(
+        self, plan_id: UUID, *, user_id: str, actor: Actor, occurred_on: date | None = None,
+        reason: str | None = None, conditions: Conditions = ANY,
+    ) -> Written:
+        return self._command(
+            plan_id, conditions, Plan.assign_lead_professional,
+            user_id=user_id, actor=actor, occurred_on=occurred_on, reason=reason,
+        )
+
+    def join_agency(
+        self, plan_id: UUID, *, org: str, name: str, kind: str, actor: Actor,
+        occurred_on: date | None = None, reason: str | None = None, conditions: Conditions = ANY,
+    ) -> Written:
+        return self._command(
+            plan_id, conditions, Plan.join_agency,
+            org=org, name=name, kind=kind, actor=actor, occurred_on=occurred_on, reason=reason,
+        )
+
+    def correct_child_details(
+        self, plan_id: UUID, *, child: Child, actor: Actor, occurred_on: date | None = None,
+        reason: str | None = None, conditions: Conditions = ANY,
+    ) -> Written:
+        return self._command(
+            plan_id, conditions, Plan.correct_child_details,
+            child=child, actor=actor, occurred_on=occurred_on, reason=reason,
+        )
+
+    def agree_outcome(
+        self, plan_id: UUID, *, text: str, area: str, aspiration: str | None = None,
+        actor: Actor, occurred_on: date | None = None, reason: str | None = None,
+        conditions: Conditions = ANY,
+    ) -> Written:
+        outcome_id = uuid4()
+        return self._command(
+            plan_id, conditions, Plan.agree_outcome, created={"outcome_id": str(outcome_id)},
+            outcome_id=outcome_id, text=text, area=area, aspiration=aspiration,
+            actor=actor, occurred_on=occurred_on, reason=reason,
+        )
+
+    def set_target(
+        self, plan_id: UUID, *, outcome_id: UUID, text: str, due_on: date,
+        success_criteria: str | None = None, actor: Actor, occurred_on: date | None = None,
+        reason: str | None = None, conditions: Conditions = ANY,
+    ) -> Written:
+        target_id = uuid4()
+        return self._command(
+            plan_id, conditions, Plan.set_target, created={"target_id": str(target_id)},
+            target_id=target_id, outcome_id=outcome_id, text=text, due_on=due_on,
+            success_criteria=success_criteria,
+            actor=actor, occurred_on=occurred_on, reason=reason,
+        )
+
+    def revise_target(
+        self, plan_id: UUID, target_id: UUID, *, text: str, due_on: date | None = None,
+        actor: Actor, occurred_on: date | None = None, reason: str | None = None,
+        conditions: Conditions = ANY,
+    ) -> Written:
+        return self._command(
+            plan_id, conditions, Plan.revise_target,
+            target_id=target_id, text=text, due_on=due_on,
+            actor=actor, occurred_on=occurred_on, reason=reason,
+        )
+
+    def close_target(
+        self, plan_id: UUID, target_id: UUID, *, actor: Actor, occurred_on: date | None = None,
+        reason: str | None = None, conditions: Conditions = ANY,
+    ) -> Written:
+        return self._command(
+            plan_id, conditions, Plan.close_target,
+            target_id=target_id, actor=actor, occurred_on=occurred_on, reason=reason,
+        )
+
+    def plan_provision(  # noqa: PLR0913 - provision is described by many fields
+        self, plan_id: UUID, *, kind: ProvisionKind, description: str,
+        target_ids: Sequence[UUID] = (), frequency: str | None = None,
+        sessions_per_week: int | None = None, minutes_per_session: int | None = None,
+        staff: str | None = None, cost: Decimal | None = None, funding: str | None = None,
+        recommended_by: str | None = None, actor: Actor, occurred_on: date | None = None,
+        reason: str | None = None, conditions: Conditions = ANY,
+    ) -> Written:
+        provision_id = uuid4()
+        return self._command(
+            plan_id, conditions, Plan.plan_provision, created={"provision_id": str(provision_id)},
+            provision_id=provision_id, kind=kind, description=description,
+            target_ids=target_ids, frequency=frequency, sessions_per_week=sessions_per_week,
+            minutes_per_session=minutes_per_session, staff=staff, cost=cost, funding=funding,
+            recommended_by=recommended_by,
+            actor=actor, occurred_on=occurred_on, reason=reason,
+        )
+
+    def record_delivery(
+        self, plan_id: UUID, provision_id: UUID, *, sessions: int, minutes: int | None = None,
+        note: str | None = None, actor: Actor, occurred_on: date | None = None,
+        reason: str | None = None, conditions: Conditions = ANY,
+    ) -> Written:
+        return self._command(
+            plan_id, conditions, Plan.record_delivery,
+            provision_id=provision_id, sessions=sessions, minutes=minutes, note=note,
+            actor=actor, occurred_on=occurred_on, reason=reason,
+        )
+
+    def end_provision(
+        self, plan_id: UUID, provision_id: UUID, *, actor: Actor,
+        occurred_on: date | None = None, reason: str | None = None,
+        conditions: Conditions = ANY,
+    ) -> Written:
+        return self._command(
+            plan_id, conditions, Plan.end_provision,
+            provision_id=provision_id, actor=actor, occurred_on=occurred_on, reason=reason,
+        )
+
+    def hold_review(
+        self, plan_id: UUID, *, held_on: date, attendees: Sequence[str], summary: str,
+        evaluations: Sequence[Evaluated] = (), next_review_on: date | None = None,
+        actor: Actor, reason: str | None = None, conditions: Conditions = ANY,
+    ) -> Written:
+        """ReviewHeld and one TargetEvaluated per evaluation, saved in one transaction."""
+        review_id = uuid4()
+        return self._decide(
+            plan_id, conditions,
+            lambda plan: plan.hold_review(
+                review_id=review_id, held_on=held_on, attendees=attendees, summary=summary,
+                next_review_on=next_review_on, evaluations=evaluations, actor=actor,
+                reason=reason,
+            ),
+            created={"review_id": str(review_id)},
+        )
+
+    def evaluate_target(
+        self, plan_id: UUID, target_id: UUID, *, progress: Progress, impact: str, actor: Actor,
+        review_id: UUID | None = None, occurred_on: date | None = None,
+        reason: str | None = None, conditions: Conditions = ANY,
+    ) -> Written:
+        return self._command(
+            plan_id, conditions, Plan.evaluate_target,
+            target_id=target_id, progress=progress, impact=impact, review_id=review_id,
+            actor=actor, occurred_on=occurred_on, reason=reason,
+        )
+
+    def schedule_review(
+        self, plan_id: UUID, *, next_review_on: date, actor: Actor,
+        occurred_on: date | None = None, reason: str | None = None,
+        conditions: Conditions = ANY,
+    ) -> Written:
+        return self._command(
+            plan_id, conditions, Plan.schedule_review,
+            next_review_on=next_review_on, actor=actor, occurred_on=occurred_on, reason=reason,
+        )
+
+    def change_stage(
+        self, plan_id: UUID, *, stage: str, actor: Actor, occurred_on: date | None = None,
+        reason: str | None = None, conditions: Conditions = ANY,
+    ) -> Written:
+        return self._command(
+            plan_id, conditions, Plan.change_stage,
+            stage=self.stages.get(stage), actor=actor, occurred_on=occurred_on, reason=reason,
+        )
+
+    def append_contribution(
+        self, plan_id: UUID, *, kind: str, text: str, actor: Actor,
+        occurred_on: date | None = None, reason: str | None = None,
+        conditions: Conditions = ANY,
+    ) -> Written:
+        contribution_id = uuid4()
+        return self._command(
+            plan_id, conditions, Plan.append_contribution,
+            created={"contribution_id": str(contribution_id)},
+            contribution_id=contribution_id, kind=kind, text=text,
+            actor=actor, occurred_on=occurred_on, reason=reason,
+        )
+
+    def record_views(
+        self, plan_id: UUID, *, whose: Whose, text: str, actor: Actor,
+        occurred_on: date | None = None, reason: str | None = None,
+        conditions: Conditions = ANY,
+    ) -> Written:
+        views_id = uuid4()
+        return self._command(
+            plan_id, conditions, Plan.record_views, created={"views_id": str(views_id)},
+            views_id=views_id, whose=whose, text=text,
+            actor=actor, occurred_on=occurred_on, reason=reason,
+        )
+
+    def share_plan(
+        self, plan_id: UUID, *, recipients: Sequence[str], method: str, actor: Actor,
+        occurred_on: date | None = None, reason: str | None = None,
+        conditions: Conditions = ANY,
+    ) -> Written:
+        """Record that the plan as it stands was given to the recipients, with the
+        SHA-256 of the copy they received when a renderer is configured."""
+        when = occurred_on or today()
+
+        def share(plan: Plan) -> dict[str, Any]:
+            sha256 = self.shared_copy_digest(plan) if self.shared_copy_digest else None
+            number = plan.share(
+                recipients=recipients, method=method, sha256=sha256, actor=actor,
+                occurred_on=when, reason=reason,
+            )
+            return {"number": number, "sha256": sha256}
+
+        return self._decide(plan_id, conditions, share)
+
+    shared_copy_digest: Callable[[Plan], str] | None = None
+    """Renders a plan to the copy a family receives and returns its SHA-256 (evidence)."""
+
+    def grant_disclosure(
+        self, plan_id: UUID, *, grantee: str, purpose: str, until: date | None = None,
+        actor: Actor, occurred_on: date | None = None, reason: str | None = None,
+        conditions: Conditions = ANY,
+    ) -> Written:
+        disclosure_id = uuid4()
+        return self._command(
+            plan_id, conditions, Plan.grant_disclosure,
+            created={"disclosure_id": str(disclosure_id)},
+            disclosure_id=disclosure_id, grantee=grantee, purpose=purpose, until=until,
+            actor=actor, occurred_on=occurred_on, reason=reason,
+        )
+
+    def revoke_disclosure(
+        self, plan_id: UUID, disclosure_id: UUID, *, actor: Actor,
+        occurred_on: date | None = None, reason: str | None = None,
+        conditions: Conditions = ANY,
+    ) -> Written:
+        return self._command(
+            plan_id, conditions, Plan.revoke_disclosure,
+            disclosure_id=disclosure_id, actor=actor, occurred_on=occurred_on, reason=reason,
+        )
+
+    def close_plan(
+        self, plan_id: UUID, *, actor: Actor, occurred_on: date | None = None,
+        reason: str | None = None, conditions: Conditions = ANY,
+    ) -> Written:
+        return self._command(
+            plan_id, conditions, Plan.close, actor=actor, occurred_on=occurred_on, reason=reason
+        )
+
+    # -- queries --------------------------------------------------------------------
+
+    def get_plan(self, plan_id: UUID, as_of: datetime | None = None) -> Plan:
+        """The plan now, or exactly as it stood at a recorded instant."""
+        version = None
+        if as_of is not None:
+            version = self.records.version_at(plan_id, as_of)
+            if version is None:
+                raise PlanNotFoundError(plan_id)
+        try:
+            # Readers never change what they get, so the cache's copy is not needed.
+            return self.repository.get(plan_id, version=version, deepcopy_from_cache=False)
+        except AggregateNotFoundError:
+            raise PlanNotFoundError(plan_id) from None
+
+    def history(self, plan_id: UUID) -> list[HistoryEntry]:
+        """Every event of the plan, in order, with who, when and why."""
+        entries = [history_entry(e) for e in self.events.get(plan_id)]
+        if not entries:
+            raise PlanNotFoundError(plan_id)
+        return entries
+
+    def chain(self, plan_id: UUID) -> list[Link]:
+        return self.records.select_links(plan_id)
+
+    def record_access(self, plan_id: UUID, actor: Actor, action: str) -> None:
+        self.records.insert_access(
+            AccessEntry(
+                plan_id=plan_id, user_id=actor.id, role=actor.role, action=action,
+                at=datetime.now().astimezone(),
+            )
+        )
+
+    def access_log(self, plan_id: UUID, limit: int = 1000) -> list[AccessEntry]:
+        return self.records.select_access(plan_id, limit)
+
+    # -- the write path ---------------------------------------------------------------
+
+    def _command(
+        self, plan_id: UUID, conditions: Conditions, method: Callable[..., Any],
+        created: dict[str, Any] | None = None, **kwargs: Any,
+    ) -> Written:
+        if "occurred_on" in kwargs and kwargs["occurred_on"] is None:
+            kwargs["occurred_on"] = today()
+
+        def decide(plan: Plan) -> dict[str, Any]:
+            method(plan, **kwargs)
+            return created or {}
+
+        return self._decide(plan_id, conditions, decide)
+
+    def _decide(
+        self, plan_id: UUID, conditions: Conditions, decide: Callable[[Plan], Any],
+        created: dict[str, Any] | None = None,
+    ) -> Written:
+        """Load, decide, save; on a concurrent write, decide again on the new state,
+        unless the caller said which version it wrote against."""
+        if (replayed := self._replayed(conditions)) is not None:
+            return replayed
+        for _ in range(self.max_attempts):
+            plan = self._load(plan_id)
+            if conditions.expected_version not in (None, plan.version):
+                raise PreconditionFailedError(plan.version)
+            result = decide(plan)
+            written = Written(plan_id=plan_id, version=plan.version, created=created or result)
+            try:
+                return self._save(plan, written, conditions)
+            except IntegrityError:
+                if (replayed := self._replayed(conditions)) is not None:
+                    return replayed
+                if conditions.expected_version is not None:
+                    raise PreconditionFailedError(self._load(plan_id).version) from None
+        raise ConcurrentUpdateError(plan_id)
+
+    def _save(self, plan: Plan, written: Written, conditions: Conditions) -> Written:
+        claim = conditions.idempotency
+        extra = {"idempotency": claim, "response": written.to_response()} if claim else {}
+        recordings = self.save(plan, **extra)
+        return replace(written, position=recordings[-1].notification.id)
+
+    def _replayed(self, conditions: Conditions) -> Written | None:
+        claim = conditions.idempotency
+        if claim is None:
+            return None
+        earlier = self.records.select_idempotent_result(claim.scope, claim.key)
+        if earlier is None:
+            return None
+        if earlier.fingerprint != claim.fingerprint:
+            raise IdempotencyKeyReusedError
+        return Written.from_response(earlier.response)
+
+    def _load(self, plan_id: UUID) -> Plan:
+        try:
+            return self.repository.get(plan_id)
+        except AggregateNotFoundError:
+            raise PlanNotFoundError(plan_id) from None

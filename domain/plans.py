@@ -1,0 +1,725 @@
+"""The Plan aggregate: one child's support plan, told as the events that made it.
+
+Each public method checks the rules and then calls a private method decorated with
+@event, whose body only changes state, because the library runs that body again on
+every replay. Nothing is deleted or edited in place: a revision, correction or closure
+is a new event, and the earlier state stays in the history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from domain.base import Aggregate, AggregateSnapshot, Immutable, SnapshotState
+from domain.calendar import today
+from domain.errors import (
+    AgencyAlreadyJoinedError,
+    DateOrderError,
+    DisclosureNotFoundError,
+    DisclosureNotInForceError,
+    DuplicateEvaluationError,
+    InvalidMemberRoleError,
+    MemberAlreadyAddedError,
+    NotALeadProfessionalError,
+    OccurredInFutureError,
+    OutcomeNotFoundError,
+    PlanClosedError,
+    PlanDestroyedError,
+    PlanNotClosedError,
+    ProvisionEndedError,
+    ProvisionNotFoundError,
+    StageUnchangedError,
+    TargetClosedError,
+    TargetNotFoundError,
+)
+from domain.stages import Stage
+from domain.values import (
+    MEMBER_ROLES,
+    Actor,
+    Agency,
+    Child,
+    Contribution,
+    Delivery,
+    Disclosure,
+    Evaluation,
+    Member,
+    Outcome,
+    Personal,
+    PlanStatus,
+    PlanType,
+    Progress,
+    Provision,
+    ProvisionKind,
+    Review,
+    Role,
+    SharedCopy,
+    Target,
+    TargetRevision,
+    TargetStatus,
+    Views,
+    Whose,
+)
+
+
+class PlanState(SnapshotState):
+    """Every attribute of a Plan, so that a snapshot restores it exactly."""
+
+    plan_type: PlanType
+    stage: str
+    child: Child
+    org: str
+    status: PlanStatus
+    opened_on: date
+    closed_on: date | None
+    lead_professional: str | None
+    next_review_on: date | None
+    members: dict[str, Member]
+    agencies: dict[str, Agency]
+    outcomes: dict[UUID, Outcome]
+    targets: dict[UUID, Target]
+    provisions: dict[UUID, Provision]
+    reviews: list[Review]
+    views: list[Views]
+    contributions: list[Contribution]
+    shared_copies: list[SharedCopy]
+    disclosures: dict[UUID, Disclosure]
+
+
+class Evaluated(Immutable):
+    """One target's evaluation within a review."""
+
+    target_id: UUID
+    progress: Progress
+    impact: str
+
+
+class Plan(Aggregate):
+    """A support plan for one child or young person."""
+
+    class Snapshot(AggregateSnapshot):
+        state: PlanState
+
+    # -- opening --------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        *,
+        plan_type: PlanType,
+        stage: Stage,
+        child: Child,
+        org: str,
+        actor: Actor,
+        occurred_on: date,
+        next_review_on: date | None = None,
+        reason: str | None = None,
+    ) -> Plan:
+        _check_not_future(occurred_on, "occurred_on")
+        if actor.role not in MEMBER_ROLES:
+            raise InvalidMemberRoleError(actor.role)
+        if next_review_on is not None and next_review_on <= occurred_on:
+            raise DateOrderError("next_review_on", "occurred_on")
+        return cls(
+            plan_type=plan_type,
+            stage=stage.id,
+            child=child,
+            org=org,
+            next_review_on=next_review_on,
+            actor=actor,
+            occurred_on=occurred_on,
+            reason=reason,
+        )
+
+    @event("PlanOpened")
+    def __init__(
+        self,
+        plan_type: PlanType,
+        stage: str,
+        child: Personal[Child],
+        org: str,
+        next_review_on: date | None,
+        actor: Personal[Actor],
+        occurred_on: date,
+        reason: Personal[str | None],
+    ) -> None:
+        self.plan_type = plan_type
+        self.stage = stage
+        self.child = child
+        self.org = org
+        self.status = PlanStatus.OPEN
+        self.opened_on = occurred_on
+        self.closed_on: date | None = None
+        self.lead_professional = actor.id if actor.role is Role.LEAD_PROFESSIONAL else None
+        self.next_review_on = next_review_on
+        self.members = {actor.id: Member(user_id=actor.id, role=actor.role, name=actor.name)}
+        self.agencies: dict[str, Agency] = {}
+        self.outcomes: dict[UUID, Outcome] = {}
+        self.targets: dict[UUID, Target] = {}
+        self.provisions: dict[UUID, Provision] = {}
+        self.reviews: list[Review] = []
+        self.views: list[Views] = []
+        self.contributions: list[Contribution] = []
+        self.shared_copies: list[SharedCopy] = []
+        self.disclosures: dict[UUID, Disclosure] = {}
+
+    # -- people and agencies --------------------------------------------------------
+
+    def add_member(
+        self, *, user_id: str, role: Role, name: str, actor: Actor, occurred_on: date,
+        reason: str | None = None,
+    ) -> None:
+        self._check_writable(occurred_on)
+        if role not in MEMBER_ROLES:
+            raise InvalidMemberRoleError(role)
+        if user_id in self.members:
+            raise MemberAlreadyAddedError(user_id)
+        self._add_member(
+            user_id=user_id, role=role, name=name,
+            actor=actor, occurred_on=occurred_on, reason=reason,
+        )
+
+    @event("MemberAdded")
+    def _add_member(
+        self, user_id: str, role: Role, name: Personal[str],
+        actor: Personal[Actor], occurred_on: date, reason: Personal[str | None],
+    ) -> None:
+        self.members[user_id] = Member(user_id=user_id, role=role, name=name)
+
+    def assign_lead_professional(
+        self, *, user_id: str, actor: Actor, occurred_on: date, reason: str | None = None
+    ) -> None:
+        self._check_writable(occurred_on)
+        member = self.members.get(user_id)
+        if member is None or member.role is not Role.LEAD_PROFESSIONAL:
+            raise NotALeadProfessionalError(user_id)
+        self._assign_lead_professional(
+            user_id=user_id, actor=actor, occurred_on=occurred_on, reason=reason
+        )
+
+    @event("LeadProfessionalAssigned")
+    def _assign_lead_professional(
+        self, user_id: str, actor: Personal[Actor], occurred_on: date,
+        reason: Personal[str | None],
+    ) -> None:
+        self.lead_professional = user_id
+
+    def join_agency(
+        self, *, org: str, name: str, kind: str, actor: Actor, occurred_on: date,
+        reason: str | None = None,
+    ) -> None:
+        self._check_writable(occurred_on)
+        if org in self.agencies:
+            raise AgencyAlreadyJoinedError(org)
+        self._join_agency(
+            org=org, name=name, kind=kind, actor=actor, occurred_on=occurred_on, reason=reason
+        )
+
+    @event("AgencyJoined")
+    def _join_agency(
+        self, org: str, name: str, kind: str,
+        actor: Personal[Actor], occurred_on: date, reason: Personal[str | None],
+    ) -> None:
+        self.agencies[org] = Agency(org=org, name=name, kind=kind, joined_on=occurred_on)
+
+    def correct_child_details(
+        self, *, child: Child, actor: Actor, occurred_on: date, reason: str | None = None
+    ) -> None:
+        self._check_writable(occurred_on)
+        self._correct_child_details(
+            child=child, actor=actor, occurred_on=occurred_on, reason=reason
+        )
+
+    @event("ChildDetailsCorrected")
+    def _correct_child_details(
+        self, child: Personal[Child], actor: Personal[Actor], occurred_on: date,
+        reason: Personal[str | None],
+    ) -> None:
+        self.child = child
+
+    # -- outcomes and targets -------------------------------------------------------
+
+    def agree_outcome(
+        self, *, outcome_id: UUID, text: str, area: str, aspiration: str | None,
+        actor: Actor, occurred_on: date, reason: str | None = None,
+    ) -> None:
+        self._check_writable(occurred_on)
+        self._agree_outcome(
+            outcome_id=outcome_id, text=text, area=area, aspiration=aspiration,
+            actor=actor, occurred_on=occurred_on, reason=reason,
+        )
+
+    @event("OutcomeAgreed")
+    def _agree_outcome(
+        self, outcome_id: UUID, text: Personal[str], area: str,
+        aspiration: Personal[str | None],
+        actor: Personal[Actor], occurred_on: date, reason: Personal[str | None],
+    ) -> None:
+        self.outcomes[outcome_id] = Outcome(
+            id=outcome_id, text=text, area=area, aspiration=aspiration, agreed_on=occurred_on
+        )
+
+    def set_target(
+        self, *, target_id: UUID, outcome_id: UUID, text: str, due_on: date,
+        success_criteria: str | None, actor: Actor, occurred_on: date,
+        reason: str | None = None,
+    ) -> None:
+        self._check_writable(occurred_on)
+        if outcome_id not in self.outcomes:
+            raise OutcomeNotFoundError(outcome_id)
+        if due_on < occurred_on:
+            raise DateOrderError("due_on", "occurred_on")
+        self._set_target(
+            target_id=target_id, outcome_id=outcome_id, text=text, due_on=due_on,
+            success_criteria=success_criteria,
+            actor=actor, occurred_on=occurred_on, reason=reason,
+        )
+
+    @event("TargetSet")
+    def _set_target(
+        self, target_id: UUID, outcome_id: UUID, text: Personal[str], due_on: date,
+        success_criteria: Personal[str | None],
+        actor: Personal[Actor], occurred_on: date, reason: Personal[str | None],
+    ) -> None:
+        self.targets[target_id] = Target(
+            id=target_id, outcome_id=outcome_id, text=text, due_on=due_on,
+            success_criteria=success_criteria, set_on=occurred_on,
+        )
+
+    def revise_target(
+        self, *, target_id: UUID, text: str, due_on: date | None = None, actor: Actor,
+        occurred_on: date, reason: str | None = None,
+    ) -> None:
+        self._check_writable(occurred_on)
+        target = self._open_target(target_id)
+        if due_on is not None and due_on < occurred_on:
+            raise DateOrderError("due_on", "occurred_on")
+        self._revise_target(
+            target_id=target.id, text=text, due_on=due_on,
+            actor=actor, occurred_on=occurred_on, reason=reason,
+        )
+
+    @event("TargetRevised")
+    def _revise_target(
+        self, target_id: UUID, text: Personal[str], due_on: date | None,
+        actor: Personal[Actor], occurred_on: date, reason: Personal[str | None],
+    ) -> None:
+        target = self.targets[target_id]
+        revision = TargetRevision(
+            text=text, previous_text=target.text, reason=reason,
+            occurred_on=occurred_on, by=actor.name,
+        )
+        self.targets[target_id] = target.model_copy(
+            update={
+                "text": text,
+                "due_on": due_on or target.due_on,
+                "revisions": (*target.revisions, revision),
+            }
+        )
+
+    def close_target(
+        self, *, target_id: UUID, actor: Actor, occurred_on: date, reason: str | None = None
+    ) -> None:
+        self._check_writable(occurred_on)
+        self._open_target(target_id)
+        self._close_target(
+            target_id=target_id, actor=actor, occurred_on=occurred_on, reason=reason
+        )
+
+    @event("TargetClosed")
+    def _close_target(
+        self, target_id: UUID, actor: Personal[Actor], occurred_on: date,
+        reason: Personal[str | None],
+    ) -> None:
+        self.targets[target_id] = self.targets[target_id].model_copy(
+            update={"status": TargetStatus.CLOSED}
+        )
+
+    def evaluate_target(
+        self, *, target_id: UUID, progress: Progress, impact: str, actor: Actor,
+        occurred_on: date, review_id: UUID | None = None, reason: str | None = None,
+    ) -> None:
+        self._check_writable(occurred_on)
+        self._open_target(target_id)
+        self._evaluate_target(
+            target_id=target_id, progress=progress, impact=impact, review_id=review_id,
+            actor=actor, occurred_on=occurred_on, reason=reason,
+        )
+
+    @event("TargetEvaluated")
+    def _evaluate_target(
+        self, target_id: UUID, progress: Progress, impact: Personal[str],
+        review_id: UUID | None,
+        actor: Personal[Actor], occurred_on: date, reason: Personal[str | None],
+    ) -> None:
+        target = self.targets[target_id]
+        evaluation = Evaluation(
+            progress=progress, impact=impact, review_id=review_id,
+            occurred_on=occurred_on, by=actor.name,
+        )
+        status = TargetStatus.ACHIEVED if progress is Progress.ACHIEVED else target.status
+        self.targets[target_id] = target.model_copy(
+            update={"evaluations": (*target.evaluations, evaluation), "status": status}
+        )
+
+    # -- provision ------------------------------------------------------------------
+
+    def plan_provision(  # noqa: PLR0913 - provision is described by many fields
+        self, *, provision_id: UUID, kind: ProvisionKind, description: str,
+        target_ids: Sequence[UUID] = (), frequency: str | None = None,
+        sessions_per_week: int | None = None, minutes_per_session: int | None = None,
+        staff: str | None = None, cost: Decimal | None = None, funding: str | None = None,
+        recommended_by: str | None = None, actor: Actor, occurred_on: date,
+        reason: str | None = None,
+    ) -> None:
+        self._check_writable(occurred_on)
+        for target_id in target_ids:
+            if target_id not in self.targets:
+                raise TargetNotFoundError(target_id)
+        self._plan_provision(
+            provision_id=provision_id, kind=kind, description=description,
+            target_ids=tuple(target_ids), frequency=frequency,
+            sessions_per_week=sessions_per_week, minutes_per_session=minutes_per_session,
+            staff=staff, cost=cost, funding=funding, recommended_by=recommended_by,
+            actor=actor, occurred_on=occurred_on, reason=reason,
+        )
+
+    @event("ProvisionPlanned")
+    def _plan_provision(
+        self, provision_id: UUID, kind: ProvisionKind, description: Personal[str],
+        target_ids: tuple[UUID, ...], frequency: str | None,
+        sessions_per_week: int | None, minutes_per_session: int | None,
+        staff: str | None, cost: Decimal | None, funding: str | None,
+        recommended_by: str | None,
+        actor: Personal[Actor], occurred_on: date, reason: Personal[str | None],
+    ) -> None:
+        self.provisions[provision_id] = Provision(
+            id=provision_id, kind=kind, description=description, target_ids=target_ids,
+            frequency=frequency, sessions_per_week=sessions_per_week,
+            minutes_per_session=minutes_per_session, staff=staff, cost=cost,
+            funding=funding, recommended_by=recommended_by, planned_on=occurred_on,
+        )
+
+    def record_delivery(
+        self, *, provision_id: UUID, sessions: int, minutes: int | None = None,
+        note: str | None = None, actor: Actor, occurred_on: date, reason: str | None = None,
+    ) -> None:
+        self._check_writable(occurred_on)
+        self._active_provision(provision_id)
+        self._record_delivery(
+            provision_id=provision_id, sessions=sessions, minutes=minutes, note=note,
+            actor=actor, occurred_on=occurred_on, reason=reason,
+        )
+
+    @event("ProvisionDelivered")
+    def _record_delivery(
+        self, provision_id: UUID, sessions: int, minutes: int | None,
+        note: Personal[str | None],
+        actor: Personal[Actor], occurred_on: date, reason: Personal[str | None],
+    ) -> None:
+        provision = self.provisions[provision_id]
+        delivery = Delivery(
+            delivered_on=occurred_on, sessions=sessions, minutes=minutes, note=note,
+            by=actor.name,
+        )
+        self.provisions[provision_id] = provision.model_copy(
+            update={"deliveries": (*provision.deliveries, delivery)}
+        )
+
+    def end_provision(
+        self, *, provision_id: UUID, actor: Actor, occurred_on: date, reason: str | None = None
+    ) -> None:
+        self._check_writable(occurred_on)
+        self._active_provision(provision_id)
+        self._end_provision(
+            provision_id=provision_id, actor=actor, occurred_on=occurred_on, reason=reason
+        )
+
+    @event("ProvisionEnded")
+    def _end_provision(
+        self, provision_id: UUID, actor: Personal[Actor], occurred_on: date,
+        reason: Personal[str | None],
+    ) -> None:
+        self.provisions[provision_id] = self.provisions[provision_id].model_copy(
+            update={"ended_on": occurred_on}
+        )
+
+    # -- reviews --------------------------------------------------------------------
+
+    def hold_review(
+        self, *, review_id: UUID, held_on: date, attendees: Sequence[str], summary: str,
+        next_review_on: date | None, evaluations: Sequence[Evaluated], actor: Actor,
+        reason: str | None = None,
+    ) -> None:
+        """Record a review meeting and its evaluation of each target, as one decision."""
+        self._check_writable(held_on, "held_on")
+        if next_review_on is not None and next_review_on <= held_on:
+            raise DateOrderError("next_review_on", "held_on")
+        seen: set[UUID] = set()
+        for evaluation in evaluations:
+            if evaluation.target_id in seen:
+                raise DuplicateEvaluationError(evaluation.target_id)
+            seen.add(evaluation.target_id)
+            self._open_target(evaluation.target_id)
+        self._hold_review(
+            review_id=review_id, held_on=held_on, attendees=tuple(attendees),
+            summary=summary, next_review_on=next_review_on,
+            actor=actor, occurred_on=held_on, reason=reason,
+        )
+        for evaluation in evaluations:
+            self._evaluate_target(
+                target_id=evaluation.target_id, progress=evaluation.progress,
+                impact=evaluation.impact, review_id=review_id,
+                actor=actor, occurred_on=held_on, reason=None,
+            )
+
+    @event("ReviewHeld")
+    def _hold_review(
+        self, review_id: UUID, held_on: date, attendees: Personal[tuple[str, ...]],
+        summary: Personal[str], next_review_on: date | None,
+        actor: Personal[Actor], occurred_on: date, reason: Personal[str | None],
+    ) -> None:
+        self.reviews.append(
+            Review(
+                id=review_id, held_on=held_on, attendees=attendees, summary=summary,
+                next_review_on=next_review_on,
+            )
+        )
+        self.next_review_on = next_review_on
+
+    def schedule_review(
+        self, *, next_review_on: date, actor: Actor, occurred_on: date,
+        reason: str | None = None,
+    ) -> None:
+        self._check_writable(occurred_on)
+        if next_review_on <= occurred_on:
+            raise DateOrderError("next_review_on", "occurred_on")
+        self._schedule_review(
+            next_review_on=next_review_on, actor=actor, occurred_on=occurred_on, reason=reason
+        )
+
+    @event("ReviewScheduled")
+    def _schedule_review(
+        self, next_review_on: date, actor: Personal[Actor], occurred_on: date,
+        reason: Personal[str | None],
+    ) -> None:
+        self.next_review_on = next_review_on
+
+    # -- stage ----------------------------------------------------------------------
+
+    def change_stage(
+        self, *, stage: Stage, actor: Actor, occurred_on: date, reason: str | None = None
+    ) -> None:
+        """Step the plan up or down; the stage comes from the authority's catalogue."""
+        self._check_writable(occurred_on)
+        if stage.id == self.stage:
+            raise StageUnchangedError(stage.id)
+        self._change_stage(
+            stage=stage.id, previous_stage=self.stage,
+            actor=actor, occurred_on=occurred_on, reason=reason,
+        )
+
+    @event("StageChanged")
+    def _change_stage(
+        self, stage: str, previous_stage: str, actor: Personal[Actor], occurred_on: date,
+        reason: Personal[str | None],
+    ) -> None:
+        self.stage = stage
+
+    # -- contributions and views ----------------------------------------------------
+
+    def append_contribution(
+        self, *, contribution_id: UUID, kind: str, text: str, actor: Actor,
+        occurred_on: date, reason: str | None = None,
+    ) -> None:
+        self._check_writable(occurred_on)
+        self._append_contribution(
+            contribution_id=contribution_id, kind=kind, text=text,
+            actor=actor, occurred_on=occurred_on, reason=reason,
+        )
+
+    @event("ContributionAppended")
+    def _append_contribution(
+        self, contribution_id: UUID, kind: str, text: Personal[str],
+        actor: Personal[Actor], occurred_on: date, reason: Personal[str | None],
+    ) -> None:
+        self.contributions.append(
+            Contribution(
+                id=contribution_id, kind=kind, text=text, occurred_on=occurred_on, actor=actor
+            )
+        )
+
+    def record_views(
+        self, *, views_id: UUID, whose: Whose, text: str, actor: Actor, occurred_on: date,
+        reason: str | None = None,
+    ) -> None:
+        """Views of the child and parent are statutory content of a plan, not comments."""
+        self._check_writable(occurred_on)
+        self._record_views(
+            views_id=views_id, whose=whose, text=text,
+            actor=actor, occurred_on=occurred_on, reason=reason,
+        )
+
+    @event("ViewsRecorded")
+    def _record_views(
+        self, views_id: UUID, whose: Whose, text: Personal[str],
+        actor: Personal[Actor], occurred_on: date, reason: Personal[str | None],
+    ) -> None:
+        self.views.append(
+            Views(id=views_id, whose=whose, text=text, occurred_on=occurred_on,
+                  recorded_by=actor.name)
+        )
+
+    # -- sharing and disclosure -----------------------------------------------------
+
+    def share(
+        self, *, recipients: Sequence[str], method: str, sha256: str | None, actor: Actor,
+        occurred_on: date, reason: str | None = None,
+    ) -> int:
+        """Record that the plan, as it stands now, was given to the named recipients."""
+        self._check_writable(occurred_on)
+        number = len(self.shared_copies) + 1
+        self._share(
+            number=number, shared_version=self.version, recipients=tuple(recipients),
+            method=method, sha256=sha256, actor=actor, occurred_on=occurred_on, reason=reason,
+        )
+        return number
+
+    @event("PlanShared")
+    def _share(
+        self, number: int, shared_version: int, recipients: Personal[tuple[str, ...]],
+        method: str, sha256: str | None,
+        actor: Personal[Actor], occurred_on: date, reason: Personal[str | None],
+    ) -> None:
+        self.shared_copies.append(
+            SharedCopy(
+                number=number, version=shared_version, recipients=recipients, method=method,
+                occurred_on=occurred_on, sha256=sha256,
+            )
+        )
+
+    def grant_disclosure(
+        self, *, disclosure_id: UUID, grantee: str, purpose: str, until: date | None,
+        actor: Actor, occurred_on: date, reason: str | None = None,
+    ) -> None:
+        self._check_writable(occurred_on)
+        if until is not None and until < occurred_on:
+            raise DateOrderError("until", "occurred_on")
+        self._grant_disclosure(
+            disclosure_id=disclosure_id, grantee=grantee, purpose=purpose, until=until,
+            actor=actor, occurred_on=occurred_on, reason=reason,
+        )
+
+    @event("DisclosureGranted")
+    def _grant_disclosure(
+        self, disclosure_id: UUID, grantee: str, purpose: Personal[str], until: date | None,
+        actor: Personal[Actor], occurred_on: date, reason: Personal[str | None],
+    ) -> None:
+        self.disclosures[disclosure_id] = Disclosure(
+            id=disclosure_id, grantee=grantee, purpose=purpose, granted_on=occurred_on,
+            until=until,
+        )
+
+    def revoke_disclosure(
+        self, *, disclosure_id: UUID, actor: Actor, occurred_on: date,
+        reason: str | None = None,
+    ) -> None:
+        self._check_writable(occurred_on)
+        disclosure = self.disclosures.get(disclosure_id)
+        if disclosure is None:
+            raise DisclosureNotFoundError(disclosure_id)
+        if disclosure.revoked_on is not None:
+            raise DisclosureNotInForceError(disclosure_id)
+        self._revoke_disclosure(
+            disclosure_id=disclosure_id, actor=actor, occurred_on=occurred_on, reason=reason
+        )
+
+    @event("DisclosureRevoked")
+    def _revoke_disclosure(
+        self, disclosure_id: UUID, actor: Personal[Actor], occurred_on: date,
+        reason: Personal[str | None],
+    ) -> None:
+        self.disclosures[disclosure_id] = self.disclosures[disclosure_id].model_copy(
+            update={"revoked_on": occurred_on}
+        )
+
+    def disclosures_in_force(self, day: date) -> list[Disclosure]:
+        return [d for d in self.disclosures.values() if d.in_force_on(day)]
+
+    # -- closing --------------------------------------------------------------------
+
+    def close(self, *, actor: Actor, occurred_on: date, reason: str | None = None) -> None:
+        """Close (discontinue) the plan; its date is noted on the plan (CSP reg 11(3)(a))."""
+        self._check_writable(occurred_on)
+        self._close(actor=actor, occurred_on=occurred_on, reason=reason)
+
+    @event("PlanClosed")
+    def _close(
+        self, actor: Personal[Actor], occurred_on: date, reason: Personal[str | None]
+    ) -> None:
+        self.status = PlanStatus.CLOSED
+        self.closed_on = occurred_on
+
+    def check_can_be_destroyed(self) -> None:
+        if self.status is PlanStatus.DESTROYED:
+            raise PlanDestroyedError
+        if self.status is not PlanStatus.CLOSED:
+            raise PlanNotClosedError
+
+    # -- queries --------------------------------------------------------------------
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is PlanStatus.OPEN
+
+    def member(self, user_id: str) -> Member | None:
+        return self.members.get(user_id)
+
+    def open_targets(self) -> list[Target]:
+        return [t for t in self.targets.values() if t.status is TargetStatus.OPEN]
+
+    def targets_of(self, outcome_id: UUID) -> list[Target]:
+        return [t for t in self.targets.values() if t.outcome_id == outcome_id]
+
+    # -- guards ---------------------------------------------------------------------
+
+    def _check_writable(self, occurred_on: date, field: str = "occurred_on") -> None:
+        if self.status is PlanStatus.DESTROYED:
+            raise PlanDestroyedError
+        if self.status is PlanStatus.CLOSED:
+            raise PlanClosedError
+        _check_not_future(occurred_on, field)
+
+    def _open_target(self, target_id: UUID) -> Target:
+        target = self.targets.get(target_id)
+        if target is None:
+            raise TargetNotFoundError(target_id)
+        if target.status is not TargetStatus.OPEN:
+            raise TargetClosedError(target_id)
+        return target
+
+    def _active_provision(self, provision_id: UUID) -> Provision:
+        provision = self.provisions.get(provision_id)
+        if provision is None:
+            raise ProvisionNotFoundError(provision_id)
+        if provision.ended_on is not None:
+            raise ProvisionEndedError(provision_id)
+        return provision
+
+
+def _check_not_future(day: date, field: str) -> None:
+    if day > today():
+        raise OccurredInFutureError(field)
+
+
+def event_fields(domain_event: Any) -> dict[str, Any]:
+    """The event's own fields, without the library's bookkeeping."""
+    data = domain_event.model_dump(mode="json")
+    for key in ("originator_id", "originator_version", "timestamp", "originator_topic"):
+        data.pop(key, None)
+    return data

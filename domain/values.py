@@ -1,0 +1,244 @@
+"""Value objects of a support plan. Frozen, so a change is always a new value in a new event."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+import types
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
+from uuid import UUID
+
+from pydantic import Field
+
+from domain.base import Immutable
+
+T = TypeVar("T")
+
+
+class PersonalData:
+    """Marks an event field as personal data: sealed at rest when a key is configured,
+    and destroyed with the plan's key when its retention period ends."""
+
+    def __repr__(self) -> str:
+        return "PersonalData()"
+
+
+PERSONAL = PersonalData()
+Personal = Annotated[T, PERSONAL]
+
+Text = Annotated[str, Field(min_length=1, max_length=20_000)]
+
+
+class Role(StrEnum):
+    LEAD_PROFESSIONAL = "lead_professional"
+    PRACTITIONER = "practitioner"
+    PARENT_CARER = "parent_carer"
+    YOUNG_PERSON = "young_person"
+    REVIEWER = "reviewer"
+    ANALYST = "analyst"
+    # An automated process acting under the authority's policy (e.g. statutory
+    # destruction). Never granted to a person by a token.
+    SYSTEM = "system"
+
+
+MEMBER_ROLES = frozenset(
+    {Role.LEAD_PROFESSIONAL, Role.PRACTITIONER, Role.PARENT_CARER, Role.YOUNG_PERSON}
+)
+FAMILY_ROLES = frozenset({Role.PARENT_CARER, Role.YOUNG_PERSON})
+
+
+class PlanType(StrEnum):
+    PLP = "plp"
+    IEP = "iep"
+    CSP = "csp"
+    CHILDS_PLAN = "childs_plan"
+    SEN_SUPPORT = "sen_support"
+    EHCP = "ehcp"
+
+
+class PlanStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+    DESTROYED = "destroyed"
+
+
+class TargetStatus(StrEnum):
+    OPEN = "open"
+    ACHIEVED = "achieved"
+    CLOSED = "closed"
+
+
+class Progress(StrEnum):
+    ACHIEVED = "achieved"
+    PARTIALLY_ACHIEVED = "partially_achieved"
+    NOT_ACHIEVED = "not_achieved"
+
+
+class ProvisionKind(StrEnum):
+    STRATEGY = "strategy"
+    INTERVENTION = "intervention"
+    EQUIPMENT = "equipment"
+    CURRICULUM = "curriculum"
+
+
+class Whose(StrEnum):
+    CHILD = "child"
+    PARENT_CARER = "parent_carer"
+
+
+class Actor(Immutable):
+    """Who did something: recorded on every event, because 9.5 events carry no metadata."""
+
+    id: str
+    name: str
+    role: Role
+    org: str | None = None
+
+
+class Child(Immutable):
+    name: str
+    date_of_birth: date | None
+    """None only once the plan's personal data has been destroyed."""
+
+
+class Member(Immutable):
+    user_id: str
+    role: Role
+    name: str
+
+
+class Agency(Immutable):
+    org: str
+    name: str
+    kind: str
+    joined_on: date
+
+
+class TargetRevision(Immutable):
+    text: str
+    previous_text: str
+    reason: str | None
+    occurred_on: date
+    by: str
+
+
+class Evaluation(Immutable):
+    progress: Progress
+    impact: str
+    review_id: UUID | None
+    occurred_on: date
+    by: str
+
+
+class Target(Immutable):
+    id: UUID
+    outcome_id: UUID
+    text: str
+    due_on: date
+    success_criteria: str | None
+    set_on: date
+    status: TargetStatus = TargetStatus.OPEN
+    revisions: tuple[TargetRevision, ...] = ()
+    evaluations: tuple[Evaluation, ...] = ()
+
+
+class Outcome(Immutable):
+    id: UUID
+    text: str
+    area: str
+    aspiration: str | None
+    agreed_on: date
+
+
+class Delivery(Immutable):
+    delivered_on: date
+    sessions: int
+    minutes: int | None
+    note: str | None
+    by: str
+
+
+class Provision(Immutable):
+    id: UUID
+    kind: ProvisionKind
+    description: str
+    target_ids: tuple[UUID, ...] = ()
+    frequency: str | None = None
+    sessions_per_week: int | None = None
+    minutes_per_session: int | None = None
+    staff: str | None = None
+    cost: Decimal | None = None
+    funding: str | None = None
+    recommended_by: str | None = None
+    planned_on: date
+    ended_on: date | None = None
+    deliveries: tuple[Delivery, ...] = ()
+
+
+class Review(Immutable):
+    id: UUID
+    held_on: date
+    attendees: tuple[str, ...]
+    summary: str
+    next_review_on: date | None
+
+
+class Views(Immutable):
+    id: UUID
+    whose: Whose
+    text: str
+    occurred_on: date
+    recorded_by: str
+
+
+class Contribution(Immutable):
+    id: UUID
+    kind: str
+    text: str
+    occurred_on: date
+    actor: Actor
+
+
+class Disclosure(Immutable):
+    id: UUID
+    grantee: str
+    purpose: str
+    granted_on: date
+    until: date | None
+    revoked_on: date | None = None
+
+    def in_force_on(self, day: date) -> bool:
+        if self.revoked_on is not None:
+            return False
+        return self.until is None or day <= self.until
+
+
+class SharedCopy(Immutable):
+    number: int
+    version: int
+    recipients: tuple[str, ...]
+    method: str
+    occurred_on: date
+    sha256: str | None
+
+
+
+DESTROYED = "[destroyed]"
+
+
+def destroyed_value(annotation: Any) -> Any:
+    """What a personal field reads as once its plan's key has been destroyed."""
+    if annotation is Child:
+        return Child(name=DESTROYED, date_of_birth=None)
+    if annotation is Actor:
+        return Actor(id="", name=DESTROYED, role=Role.SYSTEM)
+    if annotation is str:
+        return DESTROYED
+    origin = get_origin(annotation)
+    if origin in (Union, types.UnionType) and type(None) in get_args(annotation):
+        return None
+    if origin is tuple:
+        return ()
+    msg = f"No destroyed form is defined for personal data of type {annotation!r}"
+    raise TypeError(msg)
