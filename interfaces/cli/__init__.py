@@ -1,0 +1,22 @@
+"""The `planledger` command line. Errors become a message and an exit status, never a traceback.
+
+Each module holds the commands of one concern; this one only registers them.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from interfaces.cli import plans
+
+app = typer.Typer(
+    name="planledger", no_args_is_help=True, add_completion=False,
+    help="Planledger: support plans for children and young people, as attributed events.",
+)
+app.command()(plans.demo)
+app.command()(plans.show)
+app.command()(plans.keygen)
+
+
+def main() -> None:
+    app(prog_name="planledger")

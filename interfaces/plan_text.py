@@ -1,0 +1,88 @@
+"""A plan as the outside world reads it: one dict shape for the API, the CLI and documents."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.text import Text
+from rich.tree import Tree
+
+from domain.plans import Plan
+from domain.stages import StageCatalogue
+from domain.values import TargetStatus
+
+
+def _dump(value: Any) -> Any:
+    return value.model_dump(mode="json")
+
+
+def plan_as_dict(plan: Plan, stages: StageCatalogue) -> dict[str, Any]:
+    stage_name = next((s.name for s in stages.stages if s.id == plan.stage), plan.stage)
+    return {
+        "id": str(plan.id),
+        "version": plan.version,
+        "plan_type": plan.plan_type.value,
+        "stage": plan.stage,
+        "stage_name": stage_name,
+        "status": plan.status.value,
+        "child": _dump(plan.child),
+        "org": plan.org,
+        "opened_on": plan.opened_on.isoformat(),
+        "closed_on": plan.closed_on.isoformat() if plan.closed_on else None,
+        "lead_professional": plan.lead_professional,
+        "members": [_dump(m) for m in plan.members.values()],
+        "agencies": [_dump(a) for a in plan.agencies.values()],
+        "outcomes": [
+            {**_dump(o), "targets": [_dump(t) for t in plan.targets_of(o.id)]}
+            for o in plan.outcomes.values()
+        ],
+        "provisions": [_dump(p) for p in plan.provisions.values()],
+        "reviews": [_dump(r) for r in plan.reviews],
+        "next_review_on": plan.next_review_on.isoformat() if plan.next_review_on else None,
+        "views": [_dump(v) for v in plan.views],
+        "contributions": [_dump(c) for c in plan.contributions],
+        "shared_copies": [_dump(s) for s in plan.shared_copies],
+        "recorded_at": plan.modified_on.isoformat(),
+    }
+
+
+def print_plan(console: Console, plan: Plan, stages: StageCatalogue) -> None:
+    view = plan_as_dict(plan, stages)
+    child = view["child"]
+    tree = Tree(
+        Text(
+            f"{child['name']} (born {child['date_of_birth']}): "
+            f"{view['plan_type'].upper()} at {view['org']}, {view['stage_name']}, "
+            f"{view['status']} (version {view['version']})",
+            style="bold",
+        )
+    )
+
+    def add(node: Tree, label: str) -> Tree:
+        return node.add(Text(label))  # Text, not markup: plan text is never styled
+
+    add(tree, f"Next review: {view['next_review_on'] or 'not set'}")
+    people = add(tree, "People")
+    for m in view["members"]:
+        add(people, f"{m['name']} ({m['role']})")
+    for a in view["agencies"]:
+        add(people, f"{a['name']} [{a['kind']}], joined {a['joined_on']}")
+    outcomes = add(tree, "Outcomes")
+    for o in view["outcomes"]:
+        node = add(outcomes, f"[{o['area']}] {o['text']}")
+        for t in o["targets"]:
+            mark = "✓" if t["status"] == TargetStatus.ACHIEVED else "·"
+            last = t["evaluations"][-1]["progress"] if t["evaluations"] else "not yet evaluated"
+            add(node, f"{mark} {t['text']} (due {t['due_on']}; {t['status']}; {last})")
+    provision = add(tree, "Provision")
+    for p in view["provisions"]:
+        extra = ", ".join(x for x in (p["frequency"], p["staff"], p["recommended_by"]) if x)
+        add(provision, f"{p['kind']}: {p['description']}" + (f" ({extra})" if extra else ""))
+    reviews = add(tree, "Reviews")
+    for r in view["reviews"]:
+        add(reviews, f"{r['held_on']}: {r['summary']}")
+    views = add(tree, "Views")
+    for v in view["views"]:
+        add(views, f"{v['whose']} ({v['occurred_on']}): {v['text']}")
+    console.print(tree)
