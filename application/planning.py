@@ -375,9 +375,10 @@ class Planning(Application[UUID]):
 
     # -- queries --------------------------------------------------------------------
 
-    def get_plan(self, plan_id: UUID, as_of: datetime | None = None) -> Plan:
-        """The plan now, or exactly as it stood at a recorded instant."""
-        version = None
+    def get_plan(
+        self, plan_id: UUID, as_of: datetime | None = None, version: int | None = None
+    ) -> Plan:
+        """The plan now, exactly as it stood at a recorded instant, or at a version."""
         if as_of is not None:
             version = self.records.version_at(plan_id, as_of)
             if version is None:
