@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import secrets
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -24,6 +26,19 @@ class Settings(BaseSettings):
     encryption_key_file: Path | None = None
     stages_file: Path | None = None
 
+    # Authentication: HS256 with a shared secret (development, tests), or an OIDC
+    # issuer's keys (production: RS256/ES256 verified against its JWKS).
+    jwt_secret: SecretStr | None = None
+    jwt_secret_file: Path | None = None
+    oidc_issuer: str | None = None
+    oidc_audience: str | None = None
+    oidc_jwks_url: str | None = None
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    max_body_bytes: int = 1_048_576
+    read_wait_seconds: float = 5.0
+
     @property
     def is_embedded(self) -> bool:
         return urlparse(self.database_url).scheme == "sqlite"
@@ -33,18 +48,28 @@ class Settings(BaseSettings):
         personal data is sealed at rest from the first run."""
         if self.encryption_key is not None:
             return self.encryption_key.get_secret_value()
-        path = self.encryption_key_file
-        if path is None and self.is_embedded:
-            db_path = Path(urlparse(self.database_url).path.removeprefix("/"))
-            path = db_path.with_suffix(".key") if db_path.name != ":memory:" else None
+        path = self.encryption_key_file or self._beside_database(".key")
         if path is None:
             return None
-        if not path.exists() and self.is_embedded:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as f:
-                f.write(new_master_key())
+        _create_secret_file(path, new_master_key, self.is_embedded)
         return path.read_text().strip()
+
+    def _beside_database(self, suffix: str) -> Path | None:
+        if not self.is_embedded:
+            return None
+        db_path = Path(urlparse(self.database_url).path.removeprefix("/"))
+        return None if db_path.name == ":memory:" else db_path.with_suffix(suffix)
+
+    def jwt_signing_secret(self) -> str | None:
+        """The HS256 secret; on the embedded default one is made beside the database, so
+        `planledger token` and `planledger serve` agree without any set-up."""
+        if self.jwt_secret is not None:
+            return self.jwt_secret.get_secret_value()
+        path = self.jwt_secret_file or self._beside_database(".jwt-secret")
+        if path is None:
+            return None
+        _create_secret_file(path, lambda: secrets.token_urlsafe(48), self.is_embedded)
+        return path.read_text().strip() if path.exists() else None
 
     def planning_env(self) -> dict[str, str]:
         env = persistence_env(
@@ -55,3 +80,16 @@ class Settings(BaseSettings):
         if self.stages_file:
             env[STAGES_FILE] = str(self.stages_file)
         return env
+
+
+def _create_secret_file(path: Path, make: Callable[[], str], allowed: bool) -> None:
+    """Create a secret file readable by its owner only, once (embedded default only)."""
+    if path.exists() or not allowed:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return  # another process made it first
+    with os.fdopen(fd, "w") as f:
+        f.write(make())

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from interfaces.cli import plans
+from interfaces.cli import plans, serve
 
 app = typer.Typer(
     name="planledger", no_args_is_help=True, add_completion=False,
@@ -16,6 +16,8 @@ app = typer.Typer(
 app.command()(plans.demo)
 app.command()(plans.show)
 app.command()(plans.keygen)
+app.command()(serve.serve)
+app.command()(serve.token)
 
 
 def main() -> None:

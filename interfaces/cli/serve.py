@@ -1,0 +1,64 @@
+"""Running the service, and minting development tokens for it."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from domain.values import Role
+from interfaces.cli.common import console, err, friendly_errors
+from interfaces.settings import Settings
+
+
+@friendly_errors
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to listen on")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
+    workers: Annotated[int, typer.Option(help="Worker processes (PostgreSQL only)")] = 1,
+) -> None:
+    """Run the HTTP API (and, on the embedded default, load the demo into an empty store)."""
+    import uvicorn
+
+    settings = Settings()
+    host, port = host or settings.host, port or settings.port
+    if settings.is_embedded and workers > 1:
+        err.print("error: several workers need PostgreSQL (PLANLEDGER_DATABASE_URL)")
+        raise typer.Exit(2)
+    secret = settings.jwt_signing_secret()
+    console.print(f"Planledger is answering on [bold]http://{host}:{port}[/bold]")
+    console.print(f"  API documentation: http://{host}:{port}/docs")
+    if secret:
+        console.print("  A token to try it: planledger token --sub u-fiona --name 'Fiona MacLeod' "
+                      "--role lead_professional --org school:st-ninians-primary")
+    if workers > 1:
+        uvicorn.run("interfaces.http.main:app", host=host, port=port, workers=workers,
+                    log_level="warning", factory=False)
+        return
+    from interfaces.http.app import create_app
+
+    app = create_app(settings, load_demo_if_empty=settings.is_embedded)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@friendly_errors
+def token(
+    sub: Annotated[str, typer.Option(help="Stable user id")],
+    name: Annotated[str, typer.Option(help="Display name, recorded on events")],
+    role: Annotated[Role, typer.Option(help="The caller's role")],
+    org: Annotated[str | None, typer.Option(help="Organisation id (families have none)")] = None,
+    hours: Annotated[float, typer.Option(help="Hours until it expires")] = 8.0,
+    manager: Annotated[bool, typer.Option(help="May see the org's review lists")] = False,
+) -> None:
+    """Print a development token signed with the configured secret."""
+    from interfaces.http.auth import TOKEN_ROLES, issue_token
+
+    if role not in TOKEN_ROLES:
+        err.print(f"error: role '{role.value}' cannot be given to a person")
+        raise typer.Exit(2)
+    secret = Settings().jwt_signing_secret()
+    if not secret:
+        err.print("error: set PLANLEDGER_JWT_SECRET (tokens from an OIDC issuer are not minted here)")
+        raise typer.Exit(2)
+    print(issue_token(secret, sub=sub, name=name, role=role, org=org,
+                      ttl_seconds=int(hours * 3600), manager=manager))

@@ -1,0 +1,125 @@
+"""Who is calling: bearer JWTs, HS256 with a shared secret or an OIDC issuer's JWKS.
+
+Algorithms are pinned per mode, so a token signed with 'none' or with the other mode's
+algorithm is refused before its claims are read.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import jwt
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from domain.values import Actor, Role
+from interfaces.settings import Settings
+
+TOKEN_ROLES = (
+    Role.LEAD_PROFESSIONAL, Role.PRACTITIONER, Role.PARENT_CARER, Role.YOUNG_PERSON,
+    Role.REVIEWER, Role.ANALYST,
+)
+HS_ALGORITHMS = ["HS256"]
+OIDC_ALGORITHMS = ["RS256", "ES256"]
+
+
+class NotAuthenticatedError(Exception):
+    """No token, or a token that cannot be trusted. The message is safe to show."""
+
+
+class Caller(BaseModel):
+    """The authenticated user, from the token's claims."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    sub: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=200)
+    role: Role
+    org: str | None = Field(default=None, max_length=200)
+    manager: bool = False
+    """A lead professional who may see their organisation's review lists."""
+
+    def actor(self) -> Actor:
+        return Actor(id=self.sub, name=self.name, role=self.role, org=self.org)
+
+
+def caller_from_claims(claims: dict[str, Any]) -> Caller:
+    claims = {"name": claims.get("sub"), **claims}
+    try:
+        caller = Caller.model_validate(claims)
+    except ValidationError:
+        raise NotAuthenticatedError("The token's claims are incomplete or invalid.") from None
+    if caller.role not in TOKEN_ROLES:
+        raise NotAuthenticatedError("The token's role is not one a person may hold.")
+    return caller
+
+
+class TokenVerifier:
+    def __init__(self, settings: Settings) -> None:
+        self.secret = settings.jwt_signing_secret()
+        self.issuer = settings.oidc_issuer
+        self.audience = settings.oidc_audience
+        self._jwks: jwt.PyJWKClient | None = None
+        self._jwks_url = settings.oidc_jwks_url
+        if not self.secret and not self.issuer:
+            msg = "Set PLANLEDGER_JWT_SECRET (development) or PLANLEDGER_OIDC_ISSUER (production)"
+            raise ValueError(msg)
+
+    def verify(self, token: str) -> Caller:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError:
+            raise NotAuthenticatedError("The bearer token is malformed.") from None
+        algorithm = header.get("alg")
+        try:
+            if self.issuer and algorithm in OIDC_ALGORITHMS:
+                claims = self._verify_oidc(token)
+            elif self.secret and algorithm in HS_ALGORITHMS:
+                claims = jwt.decode(
+                    token, self.secret, algorithms=HS_ALGORITHMS,
+                    options={"require": ["exp", "sub"]},
+                )
+            else:
+                raise NotAuthenticatedError("The token's signing algorithm is not accepted.")
+        except jwt.ExpiredSignatureError:
+            raise NotAuthenticatedError("The token has expired.") from None
+        except jwt.PyJWTError:
+            raise NotAuthenticatedError("The token's signature or claims are invalid.") from None
+        return caller_from_claims(claims)
+
+    def _verify_oidc(self, token: str) -> dict[str, Any]:
+        signing_key = self._jwks_client().get_signing_key_from_jwt(token)
+        return jwt.decode(
+            token, signing_key.key, algorithms=OIDC_ALGORITHMS, issuer=self.issuer,
+            audience=self.audience, options={"require": ["exp", "sub", "iss"]},
+        )
+
+    def _jwks_client(self) -> jwt.PyJWKClient:
+        if self._jwks is None:
+            url = self._jwks_url or self._discover_jwks_url()
+            self._jwks = jwt.PyJWKClient(url, cache_keys=True, lifespan=3600)
+        return self._jwks
+
+    def _discover_jwks_url(self) -> str:
+        import httpx
+
+        assert self.issuer is not None
+        config = httpx.get(
+            self.issuer.rstrip("/") + "/.well-known/openid-configuration", timeout=5.0
+        ).json()
+        return str(config["jwks_uri"])
+
+
+def issue_token(
+    secret: str, *, sub: str, name: str, role: Role, org: str | None = None,
+    ttl_seconds: int = 8 * 3600, manager: bool = False,
+) -> str:
+    """A development token signed with the shared secret (never used with OIDC)."""
+    now = int(time.time())
+    claims: dict[str, Any] = {"sub": sub, "name": name, "role": role.value, "iat": now,
+                              "exp": now + ttl_seconds}
+    if org:
+        claims["org"] = org
+    if manager:
+        claims["manager"] = True
+    return jwt.encode(claims, secret, algorithm="HS256")

@@ -1,0 +1,119 @@
+"""Annotated dependencies: the application, the caller, the authorised plan, the conditions
+of a write. Routes declare what they need; these do the checking."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import Depends, Header, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from application.errors import PlanNotFoundError
+from application.persistence.records import IdempotencyClaim
+from application.planning import Conditions, Planning
+from domain.plans import Plan
+from interfaces.http import access
+from interfaces.http.access import Action, Decision
+from interfaces.http.auth import Caller, NotAuthenticatedError
+from interfaces.http.problems import Problem, forbidden, not_authenticated, not_found
+
+
+def get_planning(request: Request) -> Planning:
+    return request.app.state.planning
+
+
+PlanningDep = Annotated[Planning, Depends(get_planning)]
+
+_bearer = HTTPBearer(auto_error=False, description="A JWT: see `planledger token`")
+
+
+def get_caller(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Caller:
+    if credentials is None:
+        raise not_authenticated("A bearer token is required.")
+    try:
+        caller = request.app.state.verifier.verify(credentials.credentials)
+    except NotAuthenticatedError as e:
+        raise not_authenticated(str(e)) from None
+    request.state.role = caller.role.value  # for the request log; never the user id
+    return caller
+
+
+CallerDep = Annotated[Caller, Depends(get_caller)]
+
+
+def _endpoint(request: Request) -> str:
+    route = request.scope.get("route")
+    return f"{request.method} {getattr(route, 'path', request.url.path)}"
+
+
+def authorise(action: Action):  # noqa: ANN201 - returns a FastAPI dependency
+    """A dependency giving the plan if the caller may do `action` on it; a personal-data
+    read is written to the plan's access log before anything is returned."""
+
+    def dependency(
+        plan_id: UUID, request: Request, planning: PlanningDep, caller: CallerDep
+    ) -> Plan:
+        try:
+            plan = planning.get_plan(plan_id)
+        except PlanNotFoundError:
+            raise not_found() from None
+        decision = access.decide(caller, action, plan)
+        if decision is Decision.NOT_FOUND:
+            raise not_found()
+        if decision is Decision.FORBIDDEN:
+            raise forbidden()
+        if access.is_personal_read(action):
+            planning.record_access(plan_id, caller.actor(), _endpoint(request))
+        return plan
+
+    return Depends(dependency)
+
+
+def require(allowed: bool, detail: str = "Your role does not allow this.") -> None:
+    if not allowed:
+        raise forbidden(detail)
+
+
+_ETAG = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
+
+
+async def write_conditions(
+    request: Request,
+    caller: CallerDep,
+    if_match: Annotated[str | None, Header(description='The version read: "<version>"')] = None,
+    idempotency_key: Annotated[
+        str | None, Header(max_length=200, description="Makes a retried POST write once")
+    ] = None,
+) -> Conditions:
+    expected = None
+    if if_match is not None and if_match.strip() != "*":
+        match = _ETAG.match(if_match.split(",")[0])
+        if match is None:
+            raise Problem(412, "stale-version", "Precondition failed",
+                          'If-Match must name a version, e.g. "3".')
+        expected = int(match.group(1))
+    claim = None
+    if idempotency_key:
+        claim = IdempotencyClaim(
+            scope=caller.sub, key=idempotency_key,
+            fingerprint=_fingerprint(request.method, request.url.path, await request.body()),
+        )
+    return Conditions(expected_version=expected, idempotency=claim)
+
+
+def _fingerprint(method: str, path: str, body: bytes) -> str:
+    try:
+        canonical = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":"))
+    except ValueError:
+        canonical = body.decode("latin-1")
+    return hashlib.sha256(f"{method} {path}\n{canonical}".encode()).hexdigest()
+
+
+ConditionsDep = Annotated[Conditions, Depends(write_conditions)]

@@ -1,0 +1,121 @@
+"""Structured JSON logs, one line per request, with a request id and no personal data.
+
+Only the route template, status, timing, role and request id are logged: never bodies,
+query strings, names or user ids.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+import time
+import uuid
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_FIELDS = ("request_id", "method", "route", "status", "duration_ms", "role", "error_type")
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "event": record.getMessage(),
+        }
+        for field in _FIELDS:
+            if hasattr(record, field):
+                entry[field] = getattr(record, field)
+        return json.dumps(entry)
+
+
+def configure_logging(level: str = "INFO") -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger("planledger")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
+
+
+access_log = logging.getLogger("planledger.access")
+
+
+class RequestContext:
+    """ASGI middleware: a request id for every request (echoed as X-Request-ID), a cap on
+    body size (413 before the body is read), and one log line when the response ends."""
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        given = headers.get(b"x-request-id", b"").decode("latin-1")
+        request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", []),
+                                      (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        length = headers.get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.max_body_bytes):
+            await _too_large(send_with_id, request_id)
+        else:
+            await self.app(scope, _capped(receive, self.max_body_bytes), send_with_id)
+        route = scope.get("route")
+        access_log.info(
+            "request",
+            extra={
+                "request_id": request_id, "method": scope["method"],
+                "route": getattr(route, "path", "unmatched"), "status": status,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                "role": scope.get("state", {}).get("role"),
+            },
+        )
+
+
+class BodyTooLargeError(Exception):
+    pass
+
+
+def _capped(receive: Receive, limit: int) -> Receive:
+    seen = 0
+
+    async def capped() -> Message:
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise BodyTooLargeError
+        return message
+
+    return capped
+
+
+async def _too_large(send: Any, request_id: str) -> None:
+    body = json.dumps({
+        "type": "/problems/too-large", "title": "Request too large", "status": 413,
+        "detail": "The request body is larger than this service accepts.",
+        "request_id": request_id,
+    }).encode()
+    await send({"type": "http.response.start", "status": 413, "headers": [
+        (b"content-type", b"application/problem+json"),
+        (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,164 @@
+"""Every error is an RFC 9457 problem: type, title, status, detail. Nothing else leaks.
+
+Details come only from messages known to be safe (domain and application errors carry
+ids and dates, never personal data). Validation errors name the field and the rule but
+never echo the input, which may be personal data.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from application.errors import (
+    ConcurrentUpdateError,
+    IdempotencyKeyReusedError,
+    PlanNotFoundError,
+    PreconditionFailedError,
+)
+from domain.errors import PlanningError
+from eventsourcing.persistence import InterfaceError, OperationalError
+
+log = logging.getLogger("planledger.http")
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class Problem(Exception):
+    """Raised by the HTTP layer itself (auth, access, preconditions it checks)."""
+
+    def __init__(
+        self, status: int, slug: str, title: str, detail: str,
+        headers: dict[str, str] | None = None, **extra: Any,
+    ) -> None:
+        super().__init__(detail)
+        self.status, self.slug, self.title, self.detail = status, slug, title, detail
+        self.headers = headers or {}
+        self.extra = extra
+
+
+def problem_response(
+    status: int, slug: str, title: str, detail: str, request: Request | None = None,
+    headers: dict[str, str] | None = None, **extra: Any,
+) -> JSONResponse:
+    body = {"type": f"/problems/{slug}", "title": title, "status": status, "detail": detail}
+    if request is not None:
+        body["instance"] = request.url.path
+        request_id = getattr(request.state, "request_id", None)
+        if request_id:
+            body["request_id"] = request_id
+    body.update(extra)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def not_found(what: str = "plan") -> Problem:
+    return Problem(404, "not-found", "Not found", f"No such {what}.")
+
+
+def forbidden(detail: str = "Your role does not allow this on this plan.") -> Problem:
+    return Problem(403, "forbidden", "Forbidden", detail)
+
+
+def not_authenticated(detail: str) -> Problem:
+    return Problem(
+        401, "not-authenticated", "Not authenticated", detail,
+        headers={"WWW-Authenticate": 'Bearer realm="planledger"'},
+    )
+
+
+def unavailable(detail: str, retry_after: int = 1) -> Problem:
+    return Problem(
+        503, "unavailable", "Service unavailable", detail,
+        headers={"Retry-After": str(retry_after)},
+    )
+
+
+_STATUS_SLUGS = {
+    400: ("bad-request", "Bad request"),
+    404: ("not-found", "Not found"),
+    405: ("method-not-allowed", "Method not allowed"),
+    406: ("not-acceptable", "Not acceptable"),
+    413: ("too-large", "Request too large"),
+    415: ("unsupported-media-type", "Unsupported media type"),
+}
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(Problem)
+    def _problem(request: Request, exc: Problem) -> JSONResponse:
+        return problem_response(
+            exc.status, exc.slug, exc.title, exc.detail, request, exc.headers, **exc.extra
+        )
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"loc": [str(p) for p in e.get("loc", ())], "msg": e.get("msg", ""),
+             "type": e.get("type", "")}
+            for e in exc.errors()
+        ]
+        return problem_response(
+            422, "invalid-input", "Invalid input",
+            "The request does not match the API's schema.", request, errors=errors,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        slug, title = _STATUS_SLUGS.get(exc.status_code, ("error", "Error"))
+        detail = "No such resource." if exc.status_code == 404 else str(exc.detail)
+        return problem_response(
+            exc.status_code, slug, title, detail, request, dict(exc.headers or {})
+        )
+
+    @app.exception_handler(PlanNotFoundError)
+    def _plan_not_found(request: Request, exc: PlanNotFoundError) -> JSONResponse:
+        return problem_response(404, "not-found", "Not found", "No such plan.", request)
+
+    @app.exception_handler(PlanningError)
+    def _refused(request: Request, exc: PlanningError) -> JSONResponse:
+        return problem_response(
+            409, "rule-refused", "Refused by a rule of the plan", str(exc), request,
+            rule=type(exc).__name__,
+        )
+
+    @app.exception_handler(PreconditionFailedError)
+    def _stale(request: Request, exc: PreconditionFailedError) -> JSONResponse:
+        return problem_response(
+            412, "stale-version", "Precondition failed", str(exc), request,
+            headers={"ETag": f'"{exc.current_version}"'},
+        )
+
+    @app.exception_handler(ConcurrentUpdateError)
+    def _conflict(request: Request, exc: ConcurrentUpdateError) -> JSONResponse:
+        return problem_response(409, "concurrent-update", "Concurrent update", str(exc), request)
+
+    @app.exception_handler(IdempotencyKeyReusedError)
+    def _key_reused(request: Request, exc: IdempotencyKeyReusedError) -> JSONResponse:
+        return problem_response(422, "idempotency-key-reused", "Idempotency key reused",
+                                str(exc), request)
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    def _store_unavailable(request: Request, exc: Exception) -> JSONResponse:
+        # The database is down, restarting, or every pooled connection is busy.
+        log.warning("store unavailable", extra={"error_type": type(exc).__name__})
+        return problem_response(
+            503, "unavailable", "Service unavailable",
+            "The plan store is busy or unavailable; try again shortly.", request,
+            headers={"Retry-After": "1"},
+        )
+
+    @app.exception_handler(Exception)
+    def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # The type only: an exception's message may hold personal data.
+        log.error("unhandled error", extra={"error_type": type(exc).__name__})
+        return problem_response(
+            500, "internal-error", "Internal error",
+            "Something went wrong on our side; the request id identifies it in our logs.",
+            request,
+        )

@@ -1,0 +1,335 @@
+"""Request and response bodies: the API contract (../shared/API.md), separate from events.
+
+Field names here are fixed by the contract. Requests forbid unknown fields, so a typo
+is a 422 rather than silently dropped data.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from domain.values import PlanType, Progress, ProvisionKind, Whose
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Ref = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+MemberRole = Literal["lead_professional", "practitioner", "parent_carer", "young_person"]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class WriteBody(Body):
+    occurred_on: date | None = Field(
+        default=None, description="When it happened (default today); may be earlier than "
+        "when it is recorded, never later than today."
+    )
+    reason: Text | None = None
+
+
+class ChildIn(Body):
+    name: Name
+    date_of_birth: date
+
+
+class PlanCreate(WriteBody):
+    plan_type: PlanType
+    stage: Ref = Field(description="A stage id from GET /api/stages")
+    child: ChildIn
+    org: Ref = Field(description="The school or service, e.g. school:st-ninians-primary")
+    next_review_on: date | None = None
+
+
+class MemberCreate(WriteBody):
+    user_id: Ref
+    role: MemberRole
+    name: Name
+
+
+class AgencyCreate(WriteBody):
+    org: Ref
+    name: Name
+    kind: Ref = Field(description="e.g. health, social_work, speech_and_language_therapy")
+
+
+class OutcomeCreate(WriteBody):
+    text: Text
+    area: Short
+    aspiration: Text | None = None
+
+
+class TargetCreate(WriteBody):
+    outcome_id: UUID
+    text: Text
+    due_on: date
+    success_criteria: Text | None = None
+
+
+class TargetRevisionCreate(WriteBody):
+    text: Text
+    reason: Text
+    due_on: date | None = None
+
+
+class ProvisionCreate(WriteBody):
+    kind: ProvisionKind
+    description: Text
+    target_ids: list[UUID] = Field(default_factory=list, max_length=100)
+    frequency: Short | None = Field(default=None, examples=["5 x 25 min per week"])
+    sessions_per_week: int | None = Field(default=None, ge=0, le=100)
+    minutes_per_session: int | None = Field(default=None, ge=0, le=1440)
+    staff: Short | None = Field(default=None, examples=["HLTA"])
+    cost: Decimal | None = Field(default=None, ge=0, le=10_000_000, decimal_places=2)
+    funding: Short | None = None
+    recommended_by: Short | None = Field(default=None, examples=["EP", "SALT", "OT"])
+
+
+class EvaluationIn(Body):
+    target_id: UUID
+    progress: Progress
+    impact: Text
+
+
+class ReviewCreate(Body):
+    held_on: date
+    attendees: list[Name] = Field(max_length=100)
+    summary: Text
+    evaluations: list[EvaluationIn] = Field(max_length=200)
+    next_review_on: date | None
+    occurred_on: date | None = Field(default=None, description="Ignored: a review happens on held_on")
+    reason: Text | None = None
+
+
+class EvaluationCreate(WriteBody):
+    progress: Progress
+    impact: Text
+
+
+class StageChange(WriteBody):
+    stage: Ref
+    reason: Text
+
+
+class ContributionCreate(WriteBody):
+    kind: Ref
+    text: Text
+
+
+class ViewsCreate(WriteBody):
+    whose: Whose
+    text: Text
+
+
+class CloseRequest(WriteBody):
+    reason: Text
+
+
+class DisclosureCreate(WriteBody):
+    grantee: Ref = Field(description="A user id, or an org")
+    purpose: Text
+    until: date | None = None
+
+
+class RevokeRequest(WriteBody):
+    reason: Text
+
+
+# -- responses -----------------------------------------------------------------------
+
+
+class Written(BaseModel):
+    """Every successful write: the plan's version after it, and what it created."""
+
+    model_config = ConfigDict(extra="allow")
+
+    version: int
+    plan_id: UUID
+
+
+class StageOut(BaseModel):
+    id: str
+    name: str
+    level: int
+    description: str = ""
+
+
+class Stages(BaseModel):
+    authority: str
+    items: list[StageOut]
+
+
+class ActorOut(BaseModel):
+    id: str
+    name: str
+    role: str
+    org: str | None
+
+
+class HistoryEvent(BaseModel):
+    position: int
+    type: str
+    recorded_at: datetime
+    occurred_on: date
+    backdated: bool
+    actor: ActorOut
+    reason: str | None
+    data: dict[str, Any]
+
+
+class History(BaseModel):
+    items: list[HistoryEvent]
+
+
+class AccessLogEntry(BaseModel):
+    user_id: str
+    role: str
+    at: datetime
+    action: str
+
+
+class AccessLog(BaseModel):
+    items: list[AccessLogEntry]
+
+
+class MemberOut(BaseModel):
+    user_id: str
+    role: str
+    name: str
+
+
+class AgencyOut(BaseModel):
+    org: str
+    name: str
+    kind: str
+    joined_on: date
+
+
+class EvaluationOut(BaseModel):
+    progress: Progress
+    impact: str
+    review_id: UUID | None
+    occurred_on: date
+    by: str
+
+
+class RevisionOut(BaseModel):
+    text: str
+    previous_text: str
+    reason: str | None
+    occurred_on: date
+    by: str
+
+
+class TargetOut(BaseModel):
+    id: UUID
+    outcome_id: UUID
+    text: str
+    due_on: date
+    success_criteria: str | None
+    set_on: date
+    status: str
+    revisions: list[RevisionOut]
+    evaluations: list[EvaluationOut]
+
+
+class OutcomeOut(BaseModel):
+    id: UUID
+    text: str
+    area: str
+    aspiration: str | None
+    agreed_on: date
+    targets: list[TargetOut]
+
+
+class DeliveryOut(BaseModel):
+    delivered_on: date
+    sessions: int
+    minutes: int | None
+    note: str | None
+    by: str
+
+
+class ProvisionOut(BaseModel):
+    id: UUID
+    kind: ProvisionKind
+    description: str
+    target_ids: list[UUID]
+    frequency: str | None
+    sessions_per_week: int | None
+    minutes_per_session: int | None
+    staff: str | None
+    cost: Decimal | None
+    funding: str | None
+    recommended_by: str | None
+    planned_on: date
+    ended_on: date | None
+    deliveries: list[DeliveryOut]
+
+
+class ReviewOut(BaseModel):
+    id: UUID
+    held_on: date
+    attendees: list[str]
+    summary: str
+    next_review_on: date | None
+
+
+class ViewsOut(BaseModel):
+    id: UUID
+    whose: Whose
+    text: str
+    occurred_on: date
+    recorded_by: str
+
+
+class ContributionOut(BaseModel):
+    id: UUID
+    kind: str
+    text: str
+    occurred_on: date
+    actor: ActorOut
+
+
+class SharedCopyOut(BaseModel):
+    number: int
+    version: int
+    recipients: list[str]
+    method: str
+    occurred_on: date
+    sha256: str | None
+
+
+class ChildOut(BaseModel):
+    name: str
+    date_of_birth: date | None
+
+
+class PlanOut(BaseModel):
+    id: UUID
+    version: int
+    plan_type: PlanType
+    stage: str
+    stage_name: str
+    status: str
+    child: ChildOut
+    org: str
+    opened_on: date
+    closed_on: date | None
+    lead_professional: str | None
+    members: list[MemberOut]
+    agencies: list[AgencyOut]
+    outcomes: list[OutcomeOut]
+    provisions: list[ProvisionOut]
+    reviews: list[ReviewOut]
+    next_review_on: date | None
+    views: list[ViewsOut]
+    contributions: list[ContributionOut]
+    shared_copies: list[SharedCopyOut]
+    recorded_at: datetime
