@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from domain.calendar import local_date
 from domain.values import DESTROYED, Actor
 
 _BOOKKEEPING = ("originator_id", "originator_version", "timestamp", "originator_topic")
@@ -26,7 +27,7 @@ class HistoryEntry:
     @property
     def backdated(self) -> bool:
         """Entered later than the day it happened: shown, never hidden."""
-        return self.occurred_on < self.recorded_at.date()
+        return self.occurred_on < local_date(self.recorded_at)
 
     @property
     def destroyed(self) -> bool:
