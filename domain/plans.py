@@ -671,6 +671,23 @@ class Plan(Aggregate):
         if self.status is not PlanStatus.CLOSED:
             raise PlanNotClosedError
 
+    # -- destruction (evidence and retention, issue 6) -------------------------------
+    # The tombstone of statutory destruction (CSP: 5 years after discontinuance,
+    # SSI 2005/518 reg 11). It holds no personal data except its sealed actor, so the
+    # reason (the retention policy applied) stays readable after the key is shredded.
+
+    def destroy(self, *, actor: Actor, occurred_on: date, reason: str | None = None) -> None:
+        """Record that the plan's personal data is being destroyed (by crypto-shredding)."""
+        self.check_can_be_destroyed()
+        _check_not_future(occurred_on, "occurred_on")
+        self._destroy(actor=actor, occurred_on=occurred_on, reason=reason)
+
+    @event("PlanDestroyed")
+    def _destroy(self, actor: Personal[Actor], occurred_on: date, reason: str | None) -> None:
+        self.status = PlanStatus.DESTROYED
+
+    # -- end of destruction ------------------------------------------------------------
+
     # -- queries --------------------------------------------------------------------
 
     @property

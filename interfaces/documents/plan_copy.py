@@ -1,0 +1,134 @@
+"""The copy of a plan that a family receives: a PDF of the plan as it stood at a version.
+
+`install_renderer(planning)` makes `Planning.share_plan` record the SHA-256 of this PDF in
+the PlanShared event; `shared_copy_pdf` renders the copy again later and proves it is the
+same document, byte for byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+from uuid import UUID
+
+from application.planning import Planning
+from domain.plans import Plan
+from domain.stages import StageCatalogue
+from domain.values import SharedCopy
+from interfaces.documents import render
+from interfaces.plan_text import plan_as_dict
+
+PLAN_TYPES = {
+    "plp": "Personal Learning Plan",
+    "iep": "Individualised Educational Programme",
+    "csp": "Co-ordinated Support Plan",
+    "childs_plan": "Child's Plan",
+    "sen_support": "SEN Support plan",
+    "ehcp": "Education, Health and Care Plan",
+}
+STATUSES = {
+    "open": "In force",
+    "closed": "Discontinued",
+    "destroyed": "Destroyed at the end of its retention period",
+}
+TARGET_STATUSES = {"open": "Still being worked on", "achieved": "Achieved", "closed": "Closed"}
+PROGRESS = {
+    "achieved": "achieved",
+    "partially_achieved": "partly achieved",
+    "not_achieved": "not yet achieved",
+}
+ROLES = {
+    "lead_professional": "Lead professional",
+    "practitioner": "Practitioner",
+    "parent_carer": "Parent or carer",
+    "young_person": "Young person",
+    "reviewer": "Reviewer",
+    "analyst": "Analyst",
+    "system": "Automatic process",
+}
+WHOSE = {"child": "The child's or young person's views", "parent_carer": "Parent's or carer's views"}
+PROVISION_KINDS = {
+    "strategy": "Strategy",
+    "intervention": "Intervention",
+    "equipment": "Equipment",
+    "curriculum": "Curriculum",
+}
+
+
+class SharedCopyNotFoundError(LookupError):
+    def __init__(self, number: int) -> None:
+        super().__init__(f"No shared copy {number} on this plan.")
+
+
+class SharedCopyMismatchError(RuntimeError):
+    """The copy rendered now is not the one the family received (the renderer changed)."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(
+            f"Shared copy {number} cannot be reproduced exactly: its SHA-256 differs from "
+            "the recorded one. The renderer (WeasyPrint, fonts, templates) has changed."
+        )
+
+
+def plan_document(plan: Plan, stages: StageCatalogue) -> dict[str, Any]:
+    """The plan in plain words: plan_as_dict plus labels a family can read."""
+    p = plan_as_dict(plan, stages)
+    p["type_label"] = PLAN_TYPES.get(p["plan_type"], p["plan_type"])
+    p["status_label"] = STATUSES.get(p["status"], p["status"])
+    for outcome in p["outcomes"]:
+        for target in outcome["targets"]:
+            target["status_label"] = TARGET_STATUSES.get(target["status"], target["status"])
+            latest = target["evaluations"][-1] if target["evaluations"] else None
+            if latest is not None:
+                latest = {**latest, "progress_label": PROGRESS.get(latest["progress"], "")}
+            target["latest"] = latest
+    for provision in p["provisions"]:
+        provision["kind_label"] = PROVISION_KINDS.get(provision["kind"], provision["kind"])
+        provision["how_often"] = _how_often(provision)
+    for member in p["members"]:
+        member["role_label"] = ROLES.get(member["role"], member["role"])
+    for views in p["views"]:
+        views["whose_label"] = WHOSE.get(views["whose"], views["whose"])
+    return p
+
+
+def _how_often(provision: dict[str, Any]) -> str:
+    parts = []
+    if provision["frequency"]:
+        parts.append(provision["frequency"])
+    sessions, minutes = provision["sessions_per_week"], provision["minutes_per_session"]
+    if sessions:
+        each = f" of {minutes} minutes" if minutes else ""
+        parts.append(f"{sessions} session{'s' if sessions > 1 else ''} a week{each}")
+    return "; ".join(parts) or "not stated"
+
+
+def render_plan_pdf(plan: Plan, stages: StageCatalogue) -> bytes:
+    html = render.render_html("shared_copy.html", plan=plan_document(plan, stages))
+    return render.pdf_bytes(render.layout(html))
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def install_renderer(planning: Planning) -> None:
+    """Make share_plan record the SHA-256 of the PDF the family receives."""
+    stages = planning.stages
+    planning.shared_copy_digest = lambda plan: sha256_hex(render_plan_pdf(plan, stages))
+
+
+def shared_copies(planning: Planning, plan_id: UUID) -> list[SharedCopy]:
+    return list(planning.get_plan(plan_id).shared_copies)
+
+
+def shared_copy_pdf(planning: Planning, plan_id: UUID, number: int) -> tuple[bytes, SharedCopy]:
+    """The copy the family received, rendered again from the plan at that version; raises
+    SharedCopyMismatchError rather than hand out a different document under its name."""
+    copy = next((c for c in shared_copies(planning, plan_id) if c.number == number), None)
+    if copy is None:
+        raise SharedCopyNotFoundError(number)
+    pdf = render_plan_pdf(planning.get_plan(plan_id, version=copy.version), planning.stages)
+    if copy.sha256 is not None and sha256_hex(pdf) != copy.sha256:
+        raise SharedCopyMismatchError(number)
+    return pdf, copy

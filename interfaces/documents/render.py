@@ -1,0 +1,95 @@
+"""HTML to PDF with WeasyPrint, made deterministic: the same data gives the same bytes.
+
+A family's copy is identified by its SHA-256, so nothing in a PDF may depend on when,
+where or how often it was rendered:
+- no creation or modification date (we never set `dcterms.created`/`modified`, and
+  WeasyPrint writes no /CreationDate without them), no /ID (`pdf_identifier` stays unset),
+  no PDF/A or PDF/X variant (those add a random XMP DocumentID);
+- fonts come from the files vendored beside this module (`fonts/`, DejaVu under its
+  licence) through @font-face, never from the system's fontconfig, and the stylesheet
+  names no other family;
+- dates are formatted by our own filters, never by the locale (`%B` would follow LANG);
+- fonts are subset by HarfBuzz (Debian's libharfbuzz-subset0). WeasyPrint's fallback,
+  fontTools, stamps the subset font's `head.modified` with the current time, so without
+  HarfBuzz-Subset we refuse to render rather than make a copy that cannot be reproduced.
+The renderer's version (WeasyPrint, pydyf, fontTools and the system's Pango/HarfBuzz)
+is part of the output too, which is why pyproject.toml pins the Python ones exactly.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from weasyprint import CSS, HTML, Document
+from weasyprint.text import ffi as weasyprint_ffi
+from weasyprint.text.fonts import FontConfiguration
+
+HERE = Path(__file__).parent
+STYLESHEET = HERE / "templates" / "documents.css"
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December",
+)
+
+
+def long_date(value: date | str | None) -> str:
+    """14 March 2016, in English whatever the machine's locale."""
+    if value is None or value == "":
+        return "not set"
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    if isinstance(value, datetime):
+        value = value.date()
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def instant(value: datetime | str) -> str:
+    """An instant as UTC, to the second: 2026-03-01 09:00:00 UTC."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+_environment = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(HERE / "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_environment.filters["long_date"] = long_date
+_environment.filters["instant"] = instant
+
+
+def render_html(template: str, **context: Any) -> str:
+    return _environment.get_template(template).render(**context)
+
+
+class RendererUnavailableError(RuntimeError):
+    pass
+
+
+def check_deterministic() -> None:
+    if weasyprint_ffi.harfbuzz_subset is None:
+        msg = (
+            "PDF rendering needs HarfBuzz-Subset (Debian: libharfbuzz-subset0) for "
+            "reproducible output; install it."
+        )
+        raise RendererUnavailableError(msg)
+
+
+def layout(html: str) -> Document:
+    """Lay the HTML out into pages (the document knows its pages and their anchors)."""
+    check_deterministic()
+    fonts = FontConfiguration()
+    stylesheet = CSS(filename=str(STYLESHEET), font_config=fonts)
+    return HTML(string=html, base_url=str(HERE)).render(
+        stylesheets=[stylesheet], font_config=fonts
+    )
+
+
+def pdf_bytes(document: Document) -> bytes:
+    return document.write_pdf()
