@@ -5,10 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
-from eventsourcing.utils import get_topic
-
-from application.persistence.mapping import OrjsonTranscoder, PlanMapper
-
 DEFAULT_DATABASE_URL = "sqlite:///var/planledger.db"
 
 
@@ -19,10 +15,9 @@ class ConfigurationError(ValueError):
 def persistence_env(database_url: str, *, pool_size: int = 10, max_overflow: int = 10) -> dict[str, str]:
     """The library's environment for a database URL: sqlite:///path or postgresql://..."""
     url = urlparse(database_url)
-    env = {
-        "MAPPER_TOPIC": get_topic(PlanMapper),
-        "TRANSCODER_TOPIC": get_topic(OrjsonTranscoder),
-    }
+    # Readers keep recently used plans in memory; each read still fetches any newer
+    # events first (fast-forward), so several processes stay correct.
+    env = {"AGGREGATE_CACHE_MAXSIZE": "2000"}
     if url.scheme == "sqlite":
         path = unquote(url.path.removeprefix("/")) or ":memory:"
         if path != ":memory:" and not path.startswith("file:"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -24,7 +25,7 @@ from application.errors import (
 )
 from application.history import HistoryEntry, history_entry
 from application.persistence.keys import KeyRing
-from application.persistence.mapping import PlanMapper
+from application.persistence.mapping import OrjsonTranscoder, PlanMapper
 from application.persistence.postgres import PostgresPlanRecorder
 from application.persistence.records import AccessEntry, IdempotencyClaim, Link, PlanRecords
 from application.persistence.sqlite import SQLitePlanRecorder
@@ -32,6 +33,8 @@ from domain.calendar import today
 from domain.plans import Evaluated, Plan
 from domain.stages import StageCatalogue
 from domain.values import Actor, Child, PlanType, Progress, ProvisionKind, Role, Whose
+
+log = logging.getLogger("planledger.application")
 
 ENCRYPTION_KEY = "PLANLEDGER_ENCRYPTION_KEY"
 STAGES_FILE = "PLANLEDGER_STAGES_FILE"
@@ -74,6 +77,10 @@ class Written:
 class Planning(Application[UUID]):
     """Support plans: open them, change them by attributed events, read them at any instant."""
 
+    env: ClassVar[dict[str, str]] = {
+        "MAPPER_TOPIC": get_topic(PlanMapper),
+        "TRANSCODER_TOPIC": get_topic(OrjsonTranscoder),
+    }
     snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Plan: 50}
     max_attempts = 3
 
@@ -97,6 +104,14 @@ class Planning(Application[UUID]):
             raise ProgrammingError(msg)
         self.factory.env[self.factory.APPLICATION_RECORDER_TOPIC] = get_topic(recorder_class)
         return super().construct_recorder()
+
+    def _take_snapshots(self, processing_event: Any) -> None:
+        # A snapshot only speeds up loading. Once the events are committed the write has
+        # happened, so failing to snapshot must not turn it into an error for the caller.
+        try:
+            super()._take_snapshots(processing_event)
+        except Exception as e:  # noqa: BLE001
+            log.warning("snapshot not taken", extra={"error_type": type(e).__name__})
 
     @property
     def records(self) -> PlanRecords:
