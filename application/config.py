@@ -37,7 +37,9 @@ def persistence_env(database_url: str, *, pool_size: int = 10, max_overflow: int
             "POSTGRES_POOL_SIZE": query.get("pool_size", str(pool_size)),
             "POSTGRES_MAX_OVERFLOW": query.get("max_overflow", str(max_overflow)),
             "POSTGRES_CONNECT_TIMEOUT": query.get("connect_timeout", "5"),
-            "POSTGRES_PRE_PING": "y",
+            # No pre-ping: it costs a round trip per checkout, and the library's recorders
+            # already retry on a dropped connection.
+            "POSTGRES_PRE_PING": "n",
         }
     msg = f"Unsupported database URL scheme '{url.scheme}': use sqlite:/// or postgresql://"
     raise ConfigurationError(msg)

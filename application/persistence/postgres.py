@@ -181,6 +181,10 @@ class PostgresPlanRecorder(PostgresApplicationRecorder, PlanRecords):
     @_retry
     def insert_access(self, entry: AccessEntry) -> None:
         with self.datastore.transaction(commit=True) as curs:
+            # An access entry is written before the read is answered, but its commit does
+            # not wait for the disk: a database crash may lose the last fraction of a
+            # second of entries, never events. This keeps reads fast (no fsync per read).
+            curs.execute("SET LOCAL synchronous_commit = off", prepare=True)
             curs.execute(
                 self._sql(
                     "INSERT INTO {schema}.{access_log} (plan_id, user_id, role, action, at)"

@@ -10,10 +10,10 @@ from domain.plans import Plan
 from domain.values import Child
 from interfaces.http import access
 from interfaces.http.access import Action
-from interfaces.http.answers import plan_body, written
+from interfaces.http.answers import FastJSON, plan_body, written
 from interfaces.http.deps import CallerDep, ConditionsDep, PlanningDep, authorise, require
 from interfaces.http.schemas import (
-    CloseRequest, History, HistoryEvent, PlanCreate, PlanOut, StageChange, Written,
+    CloseRequest, History, PlanCreate, PlanOut, StageChange, Written,
 )
 
 router = APIRouter(prefix="/api/plans", tags=["plans"])
@@ -21,9 +21,8 @@ router = APIRouter(prefix="/api/plans", tags=["plans"])
 
 @router.post("", status_code=201, response_model=PlanOut)
 def open_plan(
-    body: PlanCreate, response: Response, planning: PlanningDep, caller: CallerDep,
-    conditions: ConditionsDep,
-) -> dict:
+    body: PlanCreate, planning: PlanningDep, caller: CallerDep, conditions: ConditionsDep
+) -> FastJSON:
     """Open a plan for a child; the caller becomes its first member."""
     require(access.may_open_plans(caller), "Only a lead professional may open a plan.")
     result = planning.open_plan(
@@ -32,37 +31,37 @@ def open_plan(
         occurred_on=body.occurred_on, next_review_on=body.next_review_on,
         reason=body.reason, conditions=conditions,
     )
-    response.headers["Location"] = f"/api/plans/{result.plan_id}"
     plan = planning.get_plan(result.plan_id, version=result.version)
-    return plan_body(response, plan, planning)
+    return plan_body(
+        plan, planning, status_code=201, headers={"Location": f"/api/plans/{result.plan_id}"}
+    )
 
 
 @router.get("/{plan_id}", response_model=PlanOut)
 def read_plan(
-    plan_id: UUID, response: Response, planning: PlanningDep,
-    plan: Annotated[Plan, authorise(Action.READ_PLAN)],
+    plan_id: UUID, planning: PlanningDep, plan: Annotated[Plan, authorise(Action.READ_PLAN)],
     as_of: Annotated[datetime | None, Query(description="The plan as it stood at this instant")] = None,
-) -> dict:
+) -> FastJSON:
     """The plan now, or exactly as it stood at a recorded instant."""
     if as_of is not None:
         plan = planning.get_plan(plan_id, as_of=_aware(as_of))
-    return plan_body(response, plan, planning)
+    return plan_body(plan, planning)
 
 
 @router.get("/{plan_id}/history", response_model=History)
 def read_history(
     plan_id: UUID, planning: PlanningDep, plan: Annotated[Plan, authorise(Action.READ_HISTORY)]
-) -> dict:
+) -> FastJSON:
     """Every event of the plan in order: who, in what role, when it happened, when it was
     recorded, and why."""
-    return {"items": [
-        HistoryEvent(
-            position=e.position, type=e.type, recorded_at=e.recorded_at,
-            occurred_on=e.occurred_on, backdated=e.backdated, actor=e.actor.model_dump(),
-            reason=e.reason, data=e.data,
-        )
+    return FastJSON({"items": [
+        {
+            "position": e.position, "type": e.type, "recorded_at": e.recorded_at.isoformat(),
+            "occurred_on": e.occurred_on.isoformat(), "backdated": e.backdated,
+            "actor": e.actor.model_dump(mode="json"), "reason": e.reason, "data": e.data,
+        }
         for e in planning.history(plan_id)
-    ]}
+    ]})
 
 
 @router.post("/{plan_id}/stage", status_code=201, response_model=Written)
