@@ -39,6 +39,43 @@ from domain.errors import (
     TargetNotFoundError,
 )
 from domain.stages import Stage
+from domain.statutory import (
+    CSP_PREPARATION_CEILING_WEEKS,
+    CSP_PREPARATION_WEEKS,
+    EARLY_REVIEW_ANSWER_EXTENDED_WEEKS,
+    EARLY_REVIEW_ANSWER_WEEKS,
+    CspAlreadyPreparedError,
+    CspNeed,
+    CspNeedAlreadyDecidedError,
+    CspNeedNotDecidedError,
+    CspNotInPreparationError,
+    CspNotNeededError,
+    CspNotPreparedError,
+    CspRequestAlreadyReceivedError,
+    DelayCause,
+    DelayReasonMissingError,
+    EarlyReviewAlreadyDecidedError,
+    EarlyReviewAlreadyExtendedError,
+    EarlyReviewAnswer,
+    EarlyReviewDeadlinePassedError,
+    EarlyReviewRequestPendingError,
+    EhcpAssessment,
+    EhcpIssue,
+    EhcpRequestAlreadyReceivedError,
+    EhcpStepAlreadyDecidedError,
+    EhcpStepOutOfOrderError,
+    NoCspRequestError,
+    NoEarlyReviewRequestError,
+    NoEhcpRequestError,
+    NotACspPlanError,
+    NotAnEhcpPlanError,
+    PreparationCeilingError,
+    PreparationDelayNotLaterError,
+    ReviewAlreadyStartedError,
+    Requester,
+    StatutoryState,
+    add_weeks,
+)
 from domain.values import (
     MEMBER_ROLES,
     Actor,
@@ -89,6 +126,7 @@ class PlanState(SnapshotState):
     contributions: list[Contribution]
     shared_copies: list[SharedCopy]
     disclosures: dict[UUID, Disclosure]
+    statutory: StatutoryState = StatutoryState()  # absent from snapshots taken before it
 
 
 class Evaluated(Immutable):
@@ -167,6 +205,7 @@ class Plan(Aggregate):
         self.contributions: list[Contribution] = []
         self.shared_copies: list[SharedCopy] = []
         self.disclosures: dict[UUID, Disclosure] = {}
+        self.statutory = StatutoryState()  # statutory processes: none yet
 
     # -- people and agencies --------------------------------------------------------
 
@@ -688,6 +727,303 @@ class Plan(Aggregate):
 
     # -- end of destruction ------------------------------------------------------------
 
+    # == statutory processes ============================================================
+    # Owned by the projections/clocks work (issue 5). The steps whose dates start and stop
+    # the statutory clocks that domain/clocks.py reports; the periods and the rules that
+    # set them are in domain/statutory.py. Each step is a decision a tribunal may ask
+    # about, so each is an event, with who, when and why.
+
+    def receive_csp_request(
+        self, *, requested_by: Requester, actor: Actor, occurred_on: date,
+        reason: str | None = None,
+    ) -> None:
+        """A request to establish whether a CSP is needed: the authority must answer
+        within 8 weeks (CSP Regulations reg 4A)."""
+        self._check_statutory(occurred_on, csp=True)
+        if self.statutory.csp_requested_on is not None:
+            raise CspRequestAlreadyReceivedError(self.statutory.csp_requested_on)
+        if self.statutory.csp_prepared_on is not None:
+            raise CspAlreadyPreparedError(self.statutory.csp_prepared_on)
+        self._receive_csp_request(
+            requested_by=requested_by, actor=actor, occurred_on=occurred_on, reason=reason
+        )
+
+    @event("CspRequestReceived")
+    def _receive_csp_request(
+        self, requested_by: Requester, actor: Personal[Actor], occurred_on: date,
+        reason: Personal[str | None],
+    ) -> None:
+        self.statutory = self.statutory.model_copy(update={"csp_requested_on": occurred_on})
+
+    def decide_csp_need(
+        self, *, decision: CspNeed, actor: Actor, occurred_on: date, reason: str | None = None
+    ) -> None:
+        """Stops the 8-week clock; 'needed' starts the 16-week preparation clock."""
+        self._check_statutory(occurred_on, csp=True)
+        requested_on = self.statutory.csp_requested_on
+        if requested_on is None:
+            raise NoCspRequestError
+        if self.statutory.csp_need_decided_on is not None:
+            raise CspNeedAlreadyDecidedError(self.statutory.csp_need_decided_on)
+        _check_not_before(occurred_on, requested_on, "the request")
+        self._decide_csp_need(
+            decision=decision, actor=actor, occurred_on=occurred_on, reason=reason
+        )
+
+    @event("CspNeedDecided")
+    def _decide_csp_need(
+        self, decision: CspNeed, actor: Personal[Actor], occurred_on: date,
+        reason: Personal[str | None],
+    ) -> None:
+        update: dict[str, Any] = {"csp_need": decision, "csp_need_decided_on": occurred_on}
+        if decision is CspNeed.NEEDED:
+            update["csp_preparation_due_on"] = add_weeks(occurred_on, CSP_PREPARATION_WEEKS)
+            update["csp_preparation_ceiling_on"] = add_weeks(
+                occurred_on, CSP_PREPARATION_CEILING_WEEKS
+            )
+        self.statutory = self.statutory.model_copy(update=update)
+
+    def delay_csp_preparation(
+        self, *, new_due_on: date, cause: DelayCause, actor: Actor, occurred_on: date,
+        reason: str,
+    ) -> None:
+        """A recorded exception to the 16 weeks, with the reason the family is told and a
+        new date, which may never pass 24 weeks from the start."""
+        self._check_statutory(occurred_on, csp=True)
+        state = self.statutory
+        if not state.preparing:
+            raise CspNotInPreparationError
+        if not reason or not reason.strip():
+            raise DelayReasonMissingError
+        due_on, ceiling_on = state.csp_preparation_due_on, state.csp_preparation_ceiling_on
+        if due_on is None or ceiling_on is None:
+            raise CspNotInPreparationError
+        if new_due_on <= due_on:
+            raise PreparationDelayNotLaterError(due_on)
+        if new_due_on > ceiling_on:
+            raise PreparationCeilingError(ceiling_on)
+        self._delay_csp_preparation(
+            new_due_on=new_due_on, cause=cause, actor=actor, occurred_on=occurred_on,
+            reason=reason,
+        )
+
+    @event("CspPreparationDelayed")
+    def _delay_csp_preparation(
+        self, new_due_on: date, cause: DelayCause, actor: Personal[Actor], occurred_on: date,
+        reason: Personal[str | None],
+    ) -> None:
+        self.statutory = self.statutory.model_copy(update={"csp_preparation_due_on": new_due_on})
+
+    def prepare_csp(self, *, actor: Actor, occurred_on: date, reason: str | None = None) -> None:
+        """The plan prepared, dated and signed (CSP Regulations reg 3(1)(c)): stops the
+        preparation clock and starts the 12-month review clock (the Act s.10(2))."""
+        self._check_statutory(occurred_on, csp=True)
+        state = self.statutory
+        if state.csp_prepared_on is not None:
+            raise CspAlreadyPreparedError(state.csp_prepared_on)
+        if state.csp_process_started:
+            if state.csp_need_decided_on is None:
+                raise CspNeedNotDecidedError
+            if state.csp_need is not CspNeed.NEEDED:
+                raise CspNotNeededError
+            _check_not_before(occurred_on, state.csp_need_decided_on, "the decision")
+        self._prepare_csp(actor=actor, occurred_on=occurred_on, reason=reason)
+
+    @event("CspPrepared")
+    def _prepare_csp(
+        self, actor: Personal[Actor], occurred_on: date, reason: Personal[str | None]
+    ) -> None:
+        self.statutory = self.statutory.model_copy(update={"csp_prepared_on": occurred_on})
+
+    def start_review(self, *, actor: Actor, occurred_on: date, reason: str | None = None) -> None:
+        """A CSP review begun: it must be completed (ReviewHeld) within 12 weeks."""
+        self._check_statutory(occurred_on, csp=True)
+        self._check_csp_in_force()
+        started_on = self.statutory.review_started_on
+        if started_on is not None and self._review_in_progress():
+            raise ReviewAlreadyStartedError(started_on)
+        self._start_review(actor=actor, occurred_on=occurred_on, reason=reason)
+
+    @event("ReviewStarted")
+    def _start_review(
+        self, actor: Personal[Actor], occurred_on: date, reason: Personal[str | None]
+    ) -> None:
+        self.statutory = self.statutory.model_copy(update={"review_started_on": occurred_on})
+
+    def request_early_review(
+        self, *, requested_by: Requester, actor: Actor, occurred_on: date,
+        reason: str | None = None,
+    ) -> None:
+        """A parent's or young person's request for an early review (the Act s.10(3)-(5)):
+        to be answered within 4 weeks (CSP Regulations reg 5A)."""
+        self._check_statutory(occurred_on, csp=True)
+        self._check_csp_in_force()
+        state = self.statutory
+        if state.early_review_pending and state.early_review_requested_on is not None:
+            raise EarlyReviewRequestPendingError(state.early_review_requested_on)
+        self._request_early_review(
+            requested_by=requested_by, actor=actor, occurred_on=occurred_on, reason=reason
+        )
+
+    @event("EarlyReviewRequested")
+    def _request_early_review(
+        self, requested_by: Requester, actor: Personal[Actor], occurred_on: date,
+        reason: Personal[str | None],
+    ) -> None:
+        self.statutory = self.statutory.model_copy(update={
+            "early_review_requested_on": occurred_on,
+            "early_review_due_on": add_weeks(occurred_on, EARLY_REVIEW_ANSWER_WEEKS),
+            "early_review_extended": False,
+            "early_review_answer": None,
+        })
+
+    def extend_early_review_answer(
+        self, *, actor: Actor, occurred_on: date, reason: str
+    ) -> None:
+        """The authority records that 4 weeks is impractical: the answer is then due within
+        12 weeks of the request (reg 5A). Only while the 4 weeks are still running."""
+        self._check_statutory(occurred_on, csp=True)
+        state = self.statutory
+        if not state.early_review_pending or state.early_review_due_on is None:
+            raise NoEarlyReviewRequestError
+        if state.early_review_extended:
+            raise EarlyReviewAlreadyExtendedError
+        if occurred_on > state.early_review_due_on:
+            raise EarlyReviewDeadlinePassedError(state.early_review_due_on)
+        if not reason or not reason.strip():
+            raise DelayReasonMissingError
+        self._extend_early_review_answer(actor=actor, occurred_on=occurred_on, reason=reason)
+
+    @event("EarlyReviewDeadlineExtended")
+    def _extend_early_review_answer(
+        self, actor: Personal[Actor], occurred_on: date, reason: Personal[str | None]
+    ) -> None:
+        requested_on = self.statutory.early_review_requested_on or occurred_on
+        self.statutory = self.statutory.model_copy(update={
+            "early_review_extended": True,
+            "early_review_due_on": add_weeks(requested_on, EARLY_REVIEW_ANSWER_EXTENDED_WEEKS),
+        })
+
+    def decide_early_review(
+        self, *, decision: EarlyReviewAnswer, actor: Actor, occurred_on: date,
+        reason: str | None = None,
+    ) -> None:
+        """Grant or refuse the latest early review request. An answer after the deadline
+        is still recorded: the clock shows it was late (and the deemed refusal before it)."""
+        self._check_statutory(occurred_on, csp=True)
+        state = self.statutory
+        if state.early_review_requested_on is None:
+            raise NoEarlyReviewRequestError
+        if state.early_review_answer is not None:
+            raise EarlyReviewAlreadyDecidedError(state.early_review_requested_on)
+        _check_not_before(occurred_on, state.early_review_requested_on, "the request")
+        self._decide_early_review(
+            decision=decision, actor=actor, occurred_on=occurred_on, reason=reason
+        )
+
+    @event("EarlyReviewDecided")
+    def _decide_early_review(
+        self, decision: EarlyReviewAnswer, actor: Personal[Actor], occurred_on: date,
+        reason: Personal[str | None],
+    ) -> None:
+        self.statutory = self.statutory.model_copy(update={"early_review_answer": decision})
+
+    # England (SEND Regulations 2014): request -> decision to assess (6 weeks) -> decision
+    # to issue (16 weeks) -> final plan (20 weeks), each counted from the request.
+
+    def receive_ehcp_request(
+        self, *, requested_by: Requester, actor: Actor, occurred_on: date,
+        reason: str | None = None,
+    ) -> None:
+        self._check_statutory(occurred_on, csp=False)
+        if self.statutory.ehcp_requested_on is not None:
+            raise EhcpRequestAlreadyReceivedError(self.statutory.ehcp_requested_on)
+        self._receive_ehcp_request(
+            requested_by=requested_by, actor=actor, occurred_on=occurred_on, reason=reason
+        )
+
+    @event("EhcpAssessmentRequested")
+    def _receive_ehcp_request(
+        self, requested_by: Requester, actor: Personal[Actor], occurred_on: date,
+        reason: Personal[str | None],
+    ) -> None:
+        self.statutory = self.statutory.model_copy(update={"ehcp_requested_on": occurred_on})
+
+    def decide_ehcp_assessment(
+        self, *, decision: EhcpAssessment, actor: Actor, occurred_on: date,
+        reason: str | None = None,
+    ) -> None:
+        self._check_statutory(occurred_on, csp=False)
+        requested_on = self.statutory.ehcp_requested_on
+        if requested_on is None:
+            raise NoEhcpRequestError
+        if self.statutory.ehcp_assessment is not None:
+            raise EhcpStepAlreadyDecidedError("decision to assess")
+        _check_not_before(occurred_on, requested_on, "the request")
+        self._decide_ehcp_assessment(
+            decision=decision, actor=actor, occurred_on=occurred_on, reason=reason
+        )
+
+    @event("EhcpAssessmentDecided")
+    def _decide_ehcp_assessment(
+        self, decision: EhcpAssessment, actor: Personal[Actor], occurred_on: date,
+        reason: Personal[str | None],
+    ) -> None:
+        self.statutory = self.statutory.model_copy(update={"ehcp_assessment": decision})
+
+    def decide_ehcp_issue(
+        self, *, decision: EhcpIssue, actor: Actor, occurred_on: date,
+        reason: str | None = None,
+    ) -> None:
+        self._check_statutory(occurred_on, csp=False)
+        if self.statutory.ehcp_assessment is not EhcpAssessment.ASSESS:
+            raise EhcpStepOutOfOrderError("decision to issue", "a decision to assess")
+        if self.statutory.ehcp_issue is not None:
+            raise EhcpStepAlreadyDecidedError("decision to issue")
+        self._decide_ehcp_issue(
+            decision=decision, actor=actor, occurred_on=occurred_on, reason=reason
+        )
+
+    @event("EhcpIssueDecided")
+    def _decide_ehcp_issue(
+        self, decision: EhcpIssue, actor: Personal[Actor], occurred_on: date,
+        reason: Personal[str | None],
+    ) -> None:
+        self.statutory = self.statutory.model_copy(update={"ehcp_issue": decision})
+
+    def issue_ehcp(self, *, actor: Actor, occurred_on: date, reason: str | None = None) -> None:
+        self._check_statutory(occurred_on, csp=False)
+        if self.statutory.ehcp_issue is not EhcpIssue.ISSUE:
+            raise EhcpStepOutOfOrderError("final plan", "a decision to issue")
+        if self.statutory.ehcp_issued_on is not None:
+            raise EhcpStepAlreadyDecidedError("final plan")
+        self._issue_ehcp(actor=actor, occurred_on=occurred_on, reason=reason)
+
+    @event("EhcpIssued")
+    def _issue_ehcp(
+        self, actor: Personal[Actor], occurred_on: date, reason: Personal[str | None]
+    ) -> None:
+        self.statutory = self.statutory.model_copy(update={"ehcp_issued_on": occurred_on})
+
+    def _check_statutory(self, occurred_on: date, *, csp: bool) -> None:
+        self._check_writable(occurred_on)
+        if csp and self.plan_type is not PlanType.CSP:
+            raise NotACspPlanError
+        if not csp and self.plan_type is not PlanType.EHCP:
+            raise NotAnEhcpPlanError
+
+    def _check_csp_in_force(self) -> None:
+        # A CSP recorded without its preparation steps (opened as already in force) can
+        # be reviewed; one whose preparation is under way cannot, until it is prepared.
+        if self.statutory.csp_process_started and self.statutory.csp_prepared_on is None:
+            raise CspNotPreparedError
+
+    def _review_in_progress(self) -> bool:
+        started_on = self.statutory.review_started_on
+        return started_on is not None and not any(r.held_on >= started_on for r in self.reviews)
+
+    # == end of statutory processes =====================================================
+
     # -- queries --------------------------------------------------------------------
 
     @property
@@ -732,6 +1068,12 @@ class Plan(Aggregate):
 def _check_not_future(day: date, field: str) -> None:
     if day > today():
         raise OccurredInFutureError(field)
+
+
+def _check_not_before(day: date, earlier: date, what: str) -> None:
+    """Statutory steps answer earlier ones, so never precede them (statutory section)."""
+    if day < earlier:
+        raise DateOrderError("occurred_on", what)
 
 
 def event_fields(domain_event: Any) -> dict[str, Any]:

@@ -1,0 +1,315 @@
+"""Statutory clocks for one plan, read off its own events. Pure: no I/O, no "now".
+
+`clocks(events, today)` takes the plan's events in order (as the event store returns
+them) and the date to judge running clocks against, and says for each statutory duty
+when its clock started, when it is due, when (and by which event) it stopped, and its
+status. The periods and the rules behind them are in domain/statutory.py; every date
+here is a calendar date the event says the thing happened (occurred_on).
+
+Status:
+- `running`: not stopped, and today is on or before the due date;
+- `met`: stopped on or before the due date;
+- `missed`: stopped after the due date, or still running after it;
+- `deemed_refusal`: an early review request with no answer by its due date. The Act treats
+  silence as a refusal (CSP Regulations reg 5A), which the family may refer to the
+  tribunal: `reference_by` is the end of that window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Any
+
+from domain.statutory import (
+    CSP_NEED_DECISION_WEEKS,
+    CSP_PREPARATION_CEILING_WEEKS,
+    CSP_PREPARATION_WEEKS,
+    CSP_REVIEW_COMPLETION_WEEKS,
+    EHCP_ASSESSMENT_DECISION_WEEKS,
+    EHCP_FINAL_PLAN_WEEKS,
+    EARLY_REVIEW_ANSWER_EXTENDED_WEEKS,
+    EARLY_REVIEW_ANSWER_WEEKS,
+    EHCP_ISSUE_DECISION_WEEKS,
+    TRIBUNAL_REFERENCE_MONTHS,
+    CspNeed,
+    EarlyReviewAnswer,
+    EhcpAssessment,
+    EhcpIssue,
+    add_months,
+    add_weeks,
+    review_due_on,
+)
+from domain.values import PlanType
+
+
+class ClockStatus(StrEnum):
+    RUNNING = "running"
+    MET = "met"
+    MISSED = "missed"
+    DEEMED_REFUSAL = "deemed_refusal"
+
+
+STATUTES = {
+    "csp_need_decision": "CSP Regulations reg 4A (SSI 2010/149): 8 weeks",
+    "csp_preparation": "CSP Regulations reg 4: 16 weeks, never beyond 24 (reported)",
+    "csp_review": "ASL (Scotland) Act 2004 s.10(2): 12 months",
+    "csp_review_completion": "12 weeks to complete a review once started (reported)",
+    "early_review_answer": "CSP Regulations reg 5A (SSI 2010/149): 4 weeks, or 12",
+    "ehcp_assessment_decision": "SEND Regulations 2014 reg 5(1): 6 weeks",
+    "ehcp_issue_decision": "SEND Regulations 2014 reg 10(1): 16 weeks",
+    "ehcp_final_plan": "SEND Regulations 2014 reg 13(2): 20 weeks",
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """An event a clock came from: its position in the plan and its type."""
+
+    position: int
+    type: str
+
+
+@dataclass(frozen=True)
+class Clock:
+    name: str
+    started_on: date
+    due_on: date
+    stopped_on: date | None = None
+    status: ClockStatus = ClockStatus.RUNNING
+    sources: tuple[Source, ...] = ()
+    outcome: str | None = None
+    """What stopped it: a decision's value, 'prepared', 'held', 'plan_closed', ..."""
+    ceiling_on: date | None = None
+    """CSP preparation only: the 24-week limit that no recorded exception may pass."""
+    deemed_refusal_on: date | None = None
+    reference_by: date | None = None
+    """Last day to refer the decision (or deemed refusal) to the tribunal: 2 months."""
+
+    @property
+    def statute(self) -> str:
+        return STATUTES[self.name]
+
+    def as_dict(self) -> dict[str, Any]:
+        def iso(day: date | None) -> str | None:
+            return day.isoformat() if day else None
+
+        return {
+            "name": self.name, "statute": self.statute, "status": self.status.value,
+            "started_on": iso(self.started_on), "due_on": iso(self.due_on),
+            "stopped_on": iso(self.stopped_on), "outcome": self.outcome,
+            "ceiling_on": iso(self.ceiling_on),
+            "deemed_refusal_on": iso(self.deemed_refusal_on),
+            "reference_by": iso(self.reference_by),
+            "sources": [{"position": s.position, "type": s.type} for s in self.sources],
+        }
+
+
+def clocks(events: Iterable[Any], today: date) -> list[Clock]:
+    """Every statutory clock of the plan, earliest first, judged as at `today`."""
+    events = [e for e in events if hasattr(e, "occurred_on")]
+    book = _Book(review_anchor=_review_anchor(events))
+    for event in events:
+        handler = _HANDLERS.get(type(event).__name__)
+        if handler is not None:
+            handler(book, event, _source(event))
+    return sorted((_judge(c, today) for c in book.all()), key=lambda c: (c.started_on, c.name))
+
+
+# -- building the clocks -----------------------------------------------------------------
+
+
+@dataclass
+class _Book:
+    """Clocks so far: the finished ones, and the one open per name."""
+
+    review_anchor: tuple[int, date] | None
+    done: list[Clock] = field(default_factory=list)
+    open: dict[str, Clock] = field(default_factory=dict)
+
+    def start(self, name: str, started_on: date, due_on: date, src: Source, **extra: Any) -> None:
+        self.open[name] = Clock(name, started_on, due_on, sources=(src,), **extra)
+
+    def touch(self, name: str, src: Source, **changes: Any) -> Clock | None:
+        clock = self.open.get(name)
+        if clock is not None:
+            clock = replace(clock, sources=(*clock.sources, src), **changes)
+            self.open[name] = clock
+        return clock
+
+    def stop(self, name: str, on: date, src: Source, outcome: str, **extra: Any) -> None:
+        if self.touch(name, src, stopped_on=on, outcome=outcome, **extra) is not None:
+            self.done.append(self.open.pop(name))
+
+    def drop(self, name: str) -> None:
+        self.open.pop(name, None)
+
+    def all(self) -> list[Clock]:
+        return [*self.done, *self.open.values()]
+
+
+def _source(event: Any) -> Source:
+    return Source(position=event.originator_version, type=type(event).__name__)
+
+
+def _review_anchor(events: list[Any]) -> tuple[int, date] | None:
+    """Where the 12-month review clock first starts: the plan's preparation (CspPrepared).
+    A CSP recorded as already in force, with no preparation steps at all, starts it on
+    the day the plan was opened. (projections/reports.py applies the same rule.)"""
+    types = {type(e).__name__ for e in events}
+    for event in events:
+        if type(event).__name__ == "CspPrepared":
+            return event.originator_version, event.occurred_on
+    opened = events[0] if events and type(events[0]).__name__ == "PlanOpened" else None
+    if opened is not None and opened.plan_type == PlanType.CSP and "CspRequestReceived" not in types:
+        return opened.originator_version, opened.occurred_on
+    return None
+
+
+def _reference_by(decided_on: date) -> date:
+    return add_months(decided_on, TRIBUNAL_REFERENCE_MONTHS)
+
+
+def _plan_opened(book: _Book, event: Any, src: Source) -> None:
+    if book.review_anchor and book.review_anchor[0] == src.position:
+        book.start("csp_review", event.occurred_on, review_due_on(event.occurred_on), src)
+
+
+def _csp_request_received(book: _Book, event: Any, src: Source) -> None:
+    day = event.occurred_on
+    book.start("csp_need_decision", day, add_weeks(day, CSP_NEED_DECISION_WEEKS), src)
+
+
+def _csp_need_decided(book: _Book, event: Any, src: Source) -> None:
+    day, needed = event.occurred_on, event.decision == CspNeed.NEEDED
+    book.stop("csp_need_decision", day, src, event.decision.value,
+              reference_by=None if needed else _reference_by(day))
+    if needed:
+        book.start("csp_preparation", day, add_weeks(day, CSP_PREPARATION_WEEKS), src,
+                   ceiling_on=add_weeks(day, CSP_PREPARATION_CEILING_WEEKS))
+
+
+def _csp_preparation_delayed(book: _Book, event: Any, src: Source) -> None:
+    book.touch("csp_preparation", src, due_on=event.new_due_on)
+
+
+def _csp_prepared(book: _Book, event: Any, src: Source) -> None:
+    day = event.occurred_on
+    book.stop("csp_preparation", day, src, "prepared")
+    if book.review_anchor and book.review_anchor[0] == src.position:
+        book.start("csp_review", day, review_due_on(day), src)
+
+
+def _review_started(book: _Book, event: Any, src: Source) -> None:
+    day = event.occurred_on
+    book.start("csp_review_completion", day, add_weeks(day, CSP_REVIEW_COMPLETION_WEEKS), src)
+
+
+def _review_held(book: _Book, event: Any, src: Source) -> None:
+    # Completing any review restarts the 12 months from its completion (s.10(2)).
+    held_on = event.held_on
+    book.stop("csp_review_completion", held_on, src, "held")
+    if "csp_review" in book.open:
+        book.stop("csp_review", held_on, src, "held")
+        book.start("csp_review", held_on, review_due_on(held_on), src)
+
+
+def _early_review_requested(book: _Book, event: Any, src: Source) -> None:
+    day = event.occurred_on
+    book.start("early_review_answer", day, add_weeks(day, EARLY_REVIEW_ANSWER_WEEKS), src)
+
+
+def _early_review_deadline_extended(book: _Book, event: Any, src: Source) -> None:
+    clock = book.open.get("early_review_answer")
+    if clock is not None:
+        due_on = add_weeks(clock.started_on, EARLY_REVIEW_ANSWER_EXTENDED_WEEKS)
+        book.touch("early_review_answer", src, due_on=due_on)
+
+
+def _early_review_decided(book: _Book, event: Any, src: Source) -> None:
+    day, refused = event.occurred_on, event.decision == EarlyReviewAnswer.REFUSED
+    book.stop("early_review_answer", day, src, event.decision.value,
+              reference_by=_reference_by(day) if refused else None)
+
+
+def _ehcp_assessment_requested(book: _Book, event: Any, src: Source) -> None:
+    day = event.occurred_on
+    book.start("ehcp_assessment_decision", day, add_weeks(day, EHCP_ASSESSMENT_DECISION_WEEKS), src)
+    book.start("ehcp_issue_decision", day, add_weeks(day, EHCP_ISSUE_DECISION_WEEKS), src)
+    book.start("ehcp_final_plan", day, add_weeks(day, EHCP_FINAL_PLAN_WEEKS), src)
+
+
+def _ehcp_assessment_decided(book: _Book, event: Any, src: Source) -> None:
+    book.stop("ehcp_assessment_decision", event.occurred_on, src, event.decision.value)
+    if event.decision == EhcpAssessment.DECLINE:
+        # No assessment, so the later duties never arose.
+        book.drop("ehcp_issue_decision")
+        book.drop("ehcp_final_plan")
+
+
+def _ehcp_issue_decided(book: _Book, event: Any, src: Source) -> None:
+    book.stop("ehcp_issue_decision", event.occurred_on, src, event.decision.value)
+    if event.decision == EhcpIssue.DECLINE:
+        book.drop("ehcp_final_plan")
+
+
+def _ehcp_issued(book: _Book, event: Any, src: Source) -> None:
+    book.stop("ehcp_final_plan", event.occurred_on, src, "issued")
+
+
+def _plan_closed(book: _Book, event: Any, src: Source) -> None:
+    # Discontinuing the plan ends every duty still running (CSP Regulations reg 11).
+    for name in list(book.open):
+        book.stop(name, event.occurred_on, src, "plan_closed")
+
+
+_HANDLERS = {
+    "PlanOpened": _plan_opened,
+    "CspRequestReceived": _csp_request_received,
+    "CspNeedDecided": _csp_need_decided,
+    "CspPreparationDelayed": _csp_preparation_delayed,
+    "CspPrepared": _csp_prepared,
+    "ReviewStarted": _review_started,
+    "ReviewHeld": _review_held,
+    "EarlyReviewRequested": _early_review_requested,
+    "EarlyReviewDeadlineExtended": _early_review_deadline_extended,
+    "EarlyReviewDecided": _early_review_decided,
+    "EhcpAssessmentRequested": _ehcp_assessment_requested,
+    "EhcpAssessmentDecided": _ehcp_assessment_decided,
+    "EhcpIssueDecided": _ehcp_issue_decided,
+    "EhcpIssued": _ehcp_issued,
+    "PlanClosed": _plan_closed,
+}
+
+
+# -- judging them as at today ------------------------------------------------------------
+
+
+def _judge(clock: Clock, today: date) -> Clock:
+    if clock.name == "early_review_answer":
+        return _judge_early_review(clock, today)
+    if clock.stopped_on is not None:
+        met = clock.stopped_on <= clock.due_on
+        return replace(clock, status=ClockStatus.MET if met else ClockStatus.MISSED)
+    late = today > clock.due_on
+    return replace(clock, status=ClockStatus.MISSED if late else ClockStatus.RUNNING)
+
+
+def _judge_early_review(clock: Clock, today: date) -> Clock:
+    """Silence past the due date is a deemed refusal from the next day, with 2 months to
+    refer it. A late answer ends the silence: the clock is then `missed`, and still shows
+    when the deemed refusal arose and its reference window."""
+    answered_in_time = clock.stopped_on is not None and clock.stopped_on <= clock.due_on
+    if answered_in_time:
+        return replace(clock, status=ClockStatus.MET)
+    if clock.stopped_on is None and today <= clock.due_on:
+        return replace(clock, status=ClockStatus.RUNNING)
+    refused_on = clock.due_on + timedelta(days=1)
+    deemed = replace(clock, deemed_refusal_on=refused_on, reference_by=_reference_by(refused_on))
+    if clock.stopped_on is None:
+        return replace(deemed, status=ClockStatus.DEEMED_REFUSAL)
+    # Answered late: if refused, the later refusal opens its own (later) window.
+    windows = [d for d in (deemed.reference_by, clock.reference_by) if d is not None]
+    return replace(deemed, status=ClockStatus.MISSED, reference_by=max(windows))

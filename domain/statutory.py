@@ -1,0 +1,260 @@
+"""Statutory processes around a plan: their values, their calendar and their refusals.
+
+The Plan aggregate records the steps (domain/plans.py, "statutory processes" section);
+domain/clocks.py reads the deadlines off the recorded steps. Both use the calendar here,
+so that a rule and the clock that reports it can never disagree about a date.
+
+Sources (../shared/DOMAIN.md 1.3 and 2): the Education (Additional Support for Learning)
+(Scotland) Act 2004 ("the Act"); the Additional Support for Learning (Co-ordinated Support
+Plan) (Scotland) Amendment Regulations 2005 (SSI 2005/518) as amended by SSI 2010/149
+("the CSP Regulations"); for England, the SEND Regulations 2014 (SI 2014/1530).
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+from enum import StrEnum
+
+from domain.base import Immutable
+from domain.errors import PlanningError
+
+# -- the calendar -------------------------------------------------------------------------
+# Dates are the calendar dates on which things happened (occurred_on), never instants.
+# "N weeks" is 7 * N days, counted from the day the clock started, so "8 weeks" from
+# 1 March ends on 26 April: an answer given on 26 April is in time, on 27 April it is not.
+
+
+def add_weeks(day: date, weeks: int) -> date:
+    return day + timedelta(weeks=weeks)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later; where that month is shorter (29 February, 31 August),
+    its last day, so that a period never runs past the month it should end in."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+# The periods, each with the rule that sets it.
+CSP_NEED_DECISION_WEEKS = 8  # CSP Regulations reg 4A (inserted by SSI 2010/149)
+CSP_PREPARATION_WEEKS = 16  # CSP Regulations reg 4 (reported: Enquire, East Lothian)
+CSP_PREPARATION_CEILING_WEEKS = 24  # ditto: "never more than 24 weeks" whatever the exceptions
+CSP_REVIEW_MONTHS = 12  # the Act s.10(2)
+CSP_REVIEW_COMPLETION_WEEKS = 12  # reported: West Dunbartonshire "Tribunals for Scotland"
+EARLY_REVIEW_ANSWER_WEEKS = 4  # CSP Regulations reg 5A (inserted by SSI 2010/149)
+EARLY_REVIEW_ANSWER_EXTENDED_WEEKS = 12  # reg 5A: where 4 weeks is impractical
+TRIBUNAL_REFERENCE_MONTHS = 2  # reported: Enquire, "Changes to the ASN Tribunal"
+EHCP_ASSESSMENT_DECISION_WEEKS = 6  # SEND Regulations 2014 reg 5(1)
+EHCP_ISSUE_DECISION_WEEKS = 16  # SEND Regulations 2014 reg 10(1)
+EHCP_FINAL_PLAN_WEEKS = 20  # SEND Regulations 2014 reg 13(2)
+
+
+def review_due_on(anchor: date) -> date:
+    """A CSP's review is due by the end of 12 months from preparation, then 12 months
+    from the completion of the previous review (the Act s.10(2))."""
+    return add_months(anchor, CSP_REVIEW_MONTHS)
+
+
+# -- values -------------------------------------------------------------------------------
+
+
+class Requester(StrEnum):
+    """Who made a request that starts a statutory clock."""
+
+    PARENT_CARER = "parent_carer"
+    YOUNG_PERSON = "young_person"
+    CHILD = "child"  # a child aged 12-15 with capacity (the Act, as amended in 2016)
+    SCHOOL = "school"
+    AUTHORITY = "authority"
+
+
+class CspNeed(StrEnum):
+    NEEDED = "needed"
+    NOT_NEEDED = "not_needed"
+
+
+class DelayCause(StrEnum):
+    """Why a CSP is prepared late: the exceptions the authority may record (reported:
+    Enquire, "How long does it take to open a CSP?")."""
+
+    AGENCY_ADVICE_LATE = "agency_advice_late"
+    SCHOOL_CLOSED = "school_closed"
+    FAMILY_UNAVAILABLE = "family_unavailable"
+    OTHER = "other"
+
+
+class EarlyReviewAnswer(StrEnum):
+    GRANTED = "granted"
+    REFUSED = "refused"
+
+
+class EhcpAssessment(StrEnum):
+    ASSESS = "assess"
+    DECLINE = "decline"
+
+
+class EhcpIssue(StrEnum):
+    ISSUE = "issue"
+    DECLINE = "decline"
+
+
+class StatutoryState(Immutable):
+    """Where the plan's statutory processes stand: what the rules in plans.py check."""
+
+    csp_requested_on: date | None = None
+    csp_need: CspNeed | None = None
+    csp_need_decided_on: date | None = None
+    csp_preparation_due_on: date | None = None
+    csp_preparation_ceiling_on: date | None = None
+    csp_prepared_on: date | None = None
+    review_started_on: date | None = None
+    early_review_requested_on: date | None = None
+    early_review_due_on: date | None = None
+    early_review_extended: bool = False
+    early_review_answer: EarlyReviewAnswer | None = None
+    ehcp_requested_on: date | None = None
+    ehcp_assessment: EhcpAssessment | None = None
+    ehcp_issue: EhcpIssue | None = None
+    ehcp_issued_on: date | None = None
+
+    @property
+    def csp_process_started(self) -> bool:
+        return self.csp_requested_on is not None
+
+    @property
+    def preparing(self) -> bool:
+        return self.csp_need is CspNeed.NEEDED and self.csp_prepared_on is None
+
+    @property
+    def early_review_pending(self) -> bool:
+        return self.early_review_requested_on is not None and self.early_review_answer is None
+
+
+# -- refusals -----------------------------------------------------------------------------
+# Named exceptions for the statutory rules. Messages carry dates and enum values only.
+
+
+class StatutoryRuleError(PlanningError):
+    """A statutory step was recorded out of order or past a limit the law sets."""
+
+
+class NotACspPlanError(StatutoryRuleError):
+    def __init__(self) -> None:
+        super().__init__("Only a co-ordinated support plan (csp) records CSP steps.")
+
+
+class NotAnEhcpPlanError(StatutoryRuleError):
+    def __init__(self) -> None:
+        super().__init__("Only an EHC plan (ehcp) records EHC needs assessment steps.")
+
+
+class CspRequestAlreadyReceivedError(StatutoryRuleError):
+    def __init__(self, received_on: date) -> None:
+        super().__init__(f"A request about this CSP was already received on {received_on}.")
+
+
+class NoCspRequestError(StatutoryRuleError):
+    def __init__(self) -> None:
+        super().__init__("No request to establish whether a CSP is needed has been received.")
+
+
+class CspNeedAlreadyDecidedError(StatutoryRuleError):
+    def __init__(self, decided_on: date) -> None:
+        super().__init__(f"Whether a CSP is needed was already decided on {decided_on}.")
+
+
+class CspNeedNotDecidedError(StatutoryRuleError):
+    def __init__(self) -> None:
+        super().__init__("Whether a CSP is needed has not been decided yet.")
+
+
+class CspNotNeededError(StatutoryRuleError):
+    def __init__(self) -> None:
+        super().__init__("The authority decided that a CSP is not needed.")
+
+
+class CspNotInPreparationError(StatutoryRuleError):
+    def __init__(self) -> None:
+        super().__init__("The CSP is not being prepared, so its preparation cannot be delayed.")
+
+
+class PreparationDelayNotLaterError(StatutoryRuleError):
+    def __init__(self, due_on: date) -> None:
+        super().__init__(f"A delay must move the preparation date past {due_on}.")
+
+
+class PreparationCeilingError(StatutoryRuleError):
+    def __init__(self, ceiling_on: date) -> None:
+        super().__init__(
+            f"A CSP must be prepared within 24 weeks whatever the exceptions: by {ceiling_on}."
+        )
+
+
+class DelayReasonMissingError(StatutoryRuleError):
+    def __init__(self) -> None:
+        super().__init__("A delay must say why: the family must be told the reason.")
+
+
+class CspAlreadyPreparedError(StatutoryRuleError):
+    def __init__(self, prepared_on: date) -> None:
+        super().__init__(f"The CSP was already prepared on {prepared_on}.")
+
+
+class CspNotPreparedError(StatutoryRuleError):
+    def __init__(self) -> None:
+        super().__init__("The CSP has not been prepared, so it cannot be reviewed yet.")
+
+
+class ReviewAlreadyStartedError(StatutoryRuleError):
+    def __init__(self, started_on: date) -> None:
+        super().__init__(f"A review started on {started_on} has not been held yet.")
+
+
+class EarlyReviewRequestPendingError(StatutoryRuleError):
+    def __init__(self, requested_on: date) -> None:
+        super().__init__(f"The early review request of {requested_on} has not been answered.")
+
+
+class NoEarlyReviewRequestError(StatutoryRuleError):
+    def __init__(self) -> None:
+        super().__init__("No early review has been requested.")
+
+
+class EarlyReviewAlreadyDecidedError(StatutoryRuleError):
+    def __init__(self, requested_on: date) -> None:
+        super().__init__(f"The early review request of {requested_on} was already answered.")
+
+
+class EarlyReviewAlreadyExtendedError(StatutoryRuleError):
+    def __init__(self) -> None:
+        super().__init__("The time to answer this early review request was already extended.")
+
+
+class EarlyReviewDeadlinePassedError(StatutoryRuleError):
+    def __init__(self, due_on: date) -> None:
+        super().__init__(
+            f"The answer was due by {due_on}; silence since is a deemed refusal, "
+            "and the time can no longer be extended."
+        )
+
+
+class EhcpRequestAlreadyReceivedError(StatutoryRuleError):
+    def __init__(self, received_on: date) -> None:
+        super().__init__(f"A request for assessment was already received on {received_on}.")
+
+
+class NoEhcpRequestError(StatutoryRuleError):
+    def __init__(self) -> None:
+        super().__init__("No request for an EHC needs assessment has been received.")
+
+
+class EhcpStepAlreadyDecidedError(StatutoryRuleError):
+    def __init__(self, step: str) -> None:
+        super().__init__(f"The decision '{step}' has already been recorded.")
+
+
+class EhcpStepOutOfOrderError(StatutoryRuleError):
+    def __init__(self, step: str, needs: str) -> None:
+        super().__init__(f"'{step}' needs '{needs}' first.")
