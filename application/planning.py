@@ -357,6 +357,10 @@ class Planning(Application[UUID]):
     shared_copy_digest: Callable[[Plan], str] | None = None
     """Renders a plan to the copy a family receives and returns its SHA-256 (evidence)."""
 
+    checkpoint_signer: Any = None
+    """Signs checkpoints of chain heads in exports and bundles (evidence); an
+    application.evidence.checkpoints.CheckpointSigner, set by install_evidence."""
+
     def grant_disclosure(
         self, plan_id: UUID, *, grantee: str, purpose: str, until: date | None = None,
         actor: Actor, occurred_on: date | None = None, reason: str | None = None,
@@ -386,6 +390,17 @@ class Planning(Application[UUID]):
     ) -> Written:
         return self._command(
             plan_id, conditions, Plan.close, actor=actor, occurred_on=occurred_on, reason=reason
+        )
+
+    def destroy_plan(
+        self, plan_id: UUID, *, actor: Actor, occurred_on: date | None = None,
+        reason: str | None = None, conditions: Conditions = ANY,
+    ) -> Written:
+        """Append the PlanDestroyed tombstone (a closed plan only). The shredding itself,
+        key and snapshots, is application/retention.py's `destroy_personal_data`."""
+        return self._command(
+            plan_id, conditions, Plan.destroy, actor=actor, occurred_on=occurred_on,
+            reason=reason,
         )
 
     # -- queries --------------------------------------------------------------------

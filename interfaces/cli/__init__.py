@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from interfaces.cli import plans, serve
+from interfaces.cli import evidence, plans, retention, serve
 
 app = typer.Typer(
     name="planledger", no_args_is_help=True, add_completion=False,
@@ -18,6 +18,11 @@ app.command()(plans.show)
 app.command()(plans.keygen)
 app.command()(serve.serve)
 app.command()(serve.token)
+app.command()(evidence.verify)
+app.command()(evidence.export)
+app.command()(evidence.bundle)
+app.add_typer(evidence.checkpoint, name="checkpoint")
+app.add_typer(retention.retention, name="retention")
 
 
 def main() -> None:

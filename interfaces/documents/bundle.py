@@ -1,0 +1,167 @@
+"""The tribunal bundle: one PDF of a plan's records up to a date, paginated and indexed.
+
+Sections, in order: cover, index, chronology, the plan as it stood at each review and at
+each copy given to the family (in the order they happened), the access log summary, and
+the verification head. Everything is derived from what was recorded up to the end of
+DATE (UK time), so a bundle reissued for the same DATE has the same pages and bytes
+(RP v Barnsley [2025] UKUT 46 (AAC): differing paginations made a hearing unfair). A DATE
+that has not ended yet can still gain events and reads.
+
+The index's page numbers come from CSS target-counter() in the same layout; `Bundle`
+also reports where each section really fell, read from the laid-out pages' anchors.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from uuid import UUID
+
+from application.errors import PlanNotFoundError
+from application.evidence.checkpoints import Head
+from application.evidence.diff import CHANGES
+from application.history import HistoryEntry
+from application.persistence.chain import CHAIN_VERSION
+from application.planning import Planning
+from domain.calendar import UK
+from interfaces.documents import render
+from interfaces.documents.plan_copy import PLAN_TYPES, ROLES, plan_document
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    first_page: int
+    last_page: int
+
+
+@dataclass(frozen=True)
+class Bundle:
+    pdf: bytes
+    pages: int
+    sections: list[Section]
+
+
+def end_of(day: date) -> datetime:
+    """The last recorded instant of a UK day."""
+    return datetime.combine(day + timedelta(days=1), time(0), UK) - timedelta(microseconds=1)
+
+
+def build_bundle(planning: Planning, plan_id: UUID, to: date) -> Bundle:
+    cutoff = end_of(to)
+    version = planning.records.version_at(plan_id, cutoff)
+    if version is None:
+        raise PlanNotFoundError(plan_id)
+    entries = planning.history(plan_id)[:version]
+    plan = planning.get_plan(plan_id, version=version)
+    documents = _documents(planning, plan_id, entries)
+    link = planning.chain(plan_id)[version - 1]
+    checkpoint = None
+    if planning.checkpoint_signer is not None:
+        checkpoint = planning.checkpoint_signer.sign(
+            [Head(plan_id=plan_id, position=version, link=link.link)], cutoff
+        )
+    sections = [
+        ("index", "Index"), ("chronology", "Chronology of recorded events"),
+        *((d["key"], d["title"]) for d in documents),
+        ("access", "Access log summary"), ("verification", "Verification of the record"),
+    ]
+    html = render.render_html(
+        "bundle.html",
+        plan_id=str(plan_id), to=to, chain_version=CHAIN_VERSION,
+        cover={
+            "type_label": PLAN_TYPES.get(plan.plan_type.value, plan.plan_type.value),
+            "child_name": plan.child.name, "org": plan.org,
+        },
+        sections=[{"key": k, "title": t} for k, t in sections],
+        chronology=[_chronology_row(e) for e in entries],
+        documents=documents,
+        access=_access_summary(planning, plan_id, cutoff),
+        head={"position": version, "link": link.link.hex(),
+              "recorded_at": render.instant(link.recorded_at)},
+        checkpoint=checkpoint,
+    )
+    document = render.layout(html)
+    found = _section_pages(document)
+    return Bundle(
+        pdf=render.pdf_bytes(document),
+        pages=len(document.pages),
+        sections=[Section(k, t, *found[k]) for k, t in [("cover", "Cover"), *sections]],
+    )
+
+
+def _documents(planning: Planning, plan_id: UUID, entries: list[HistoryEntry]) -> list[dict]:
+    """The plan as it stood after each review (with its evaluations, saved with it) and
+    as it was when each copy was given to the family."""
+    documents = []
+    for i, entry in enumerate(entries):
+        if entry.type == "ReviewHeld":
+            version = entry.position
+            review_id = entry.data["review_id"]
+            for later in entries[i + 1:]:
+                if later.type != "TargetEvaluated" or later.data.get("review_id") != review_id:
+                    break
+                version = later.position
+            title = f"The plan after the review held on {render.long_date(entry.occurred_on)}"
+            note = f"As it stood at version {version}, once the review was recorded."
+        elif entry.type == "PlanShared":
+            version = entry.data["shared_version"]
+            number, sha256 = entry.data["number"], entry.data.get("sha256")
+            title = (f"Copy {number} given to the family on "
+                     f"{render.long_date(entry.occurred_on)}")
+            note = (f"The plan at version {version}, as in the copy given"
+                    f"{' by ' + entry.data['method'] if entry.data.get('method') else ''}. "
+                    f"SHA-256 of the PDF the family received: {sha256 or 'not recorded'}.")
+        else:
+            continue
+        plan = planning.get_plan(plan_id, version=version)
+        documents.append({
+            "key": f"doc-{entry.position}", "title": title, "note": note,
+            "plan": plan_document(plan, planning.stages),
+        })
+    return documents
+
+
+def _chronology_row(entry: HistoryEntry) -> dict[str, Any]:
+    what = CHANGES.get(entry.type, ("", "", entry.type, None))[2]
+    actor = entry.actor
+    who = f"{actor.name} ({ROLES.get(actor.role.value, actor.role.value)}"
+    who += f", {actor.org})" if actor.org else ")"
+    return {
+        "position": entry.position,
+        "occurred_on": entry.occurred_on.isoformat(),
+        "recorded_at": render.instant(entry.recorded_at),
+        "backdated": entry.backdated,
+        "what": what[:1].upper() + what[1:],
+        "actor": who,
+        "reason": entry.reason,
+    }
+
+
+def _access_summary(planning: Planning, plan_id: UUID, cutoff: datetime) -> list[dict]:
+    groups: dict[tuple[str, str, str], list[datetime]] = defaultdict(list)
+    for access in planning.access_log(plan_id, limit=1_000_000):
+        if access.at <= cutoff:
+            groups[(access.user_id, access.role, access.action)].append(access.at)
+    return [
+        {"user_id": user, "role": role, "action": action, "count": len(times),
+         "first": render.instant(min(times)), "last": render.instant(max(times))}
+        for (user, role, action), times in sorted(groups.items())
+    ]
+
+
+def _section_pages(document: Any) -> dict[str, tuple[int, int]]:
+    """Section key -> (first, last) page, from where the layout put each section's start
+    and end anchors."""
+    first: dict[str, int] = {}
+    last: dict[str, int] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for anchor in page.anchors:
+            kind, _, key = anchor.partition("-")
+            target = first if kind == "s" else last if kind == "e" else None
+            if target is not None:
+                target.setdefault(key, number)
+    return {key: (first[key], last.get(key, first[key])) for key in first}

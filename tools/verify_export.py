@@ -1,0 +1,245 @@
+#!/usr/bin/env python3
+"""Verify a Planledger export offline, with the Python standard library only.
+
+    python3 verify_export.py EXPORT.json [--public-key KEY]
+
+Exit status: 0 the history is intact (and the checkpoint's signature is valid, when a
+public key is given); 1 it is not, naming the first bad position; 2 the file is unreadable.
+
+The format, restated so that this file is all an expert needs:
+- link(0) = SHA-256("planledger-chain-v1:" + plan id)
+- digest(n) = SHA-256(canonical JSON of {"plan_id", "position", "type", "state"}),
+  canonical = sorted keys, separators "," and ":", UTF-8 (not ASCII-escaped)
+- link(n) = SHA-256(link(n-1) + digest(n)), as raw 32-byte digests
+- an event exported with "destroyed": true has no content: its digest is taken as given,
+  and its link must still follow from the previous link
+- "head" is the last position and link; a "checkpoint" is a signed statement of heads:
+  Ed25519 (RFC 8032) over the canonical JSON of its "payload", checked here against the
+  public key the authority published (`planledger checkpoint public-key`), never against
+  one found in the file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import binascii
+import hashlib
+import json
+import sys
+from datetime import datetime
+
+EXPORT_FORMAT = "planledger-export-v1"
+CHAIN_VERSION = "planledger-chain-v1"
+
+
+class Broken(Exception):
+    def __init__(self, position, problem):
+        super().__init__(problem)
+        self.position, self.problem = position, problem
+
+
+def canonical_bytes(obj):
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def sha256(data):
+    return hashlib.sha256(data).digest()
+
+
+# ---- Ed25519 verification (RFC 8032, section 6: the reference code, verify only) -----
+
+P = 2**255 - 19
+Q = 2**252 + 27742317777372353535851937790883648493
+D = -121665 * pow(121666, P - 2, P) % P
+SQRT_M1 = pow(2, (P - 1) // 4, P)
+
+
+def _add(a, b):
+    x1, y1, z1, t1 = a
+    x2, y2, z2, t2 = b
+    a_ = (y1 - x1) * (y2 - x2) % P
+    b_ = (y1 + x1) * (y2 + x2) % P
+    c_ = t1 * 2 * D * t2 % P
+    d_ = z1 * 2 * z2 % P
+    e, f, g, h = b_ - a_, d_ - c_, d_ + c_, b_ + a_
+    return (e * f % P, g * h % P, f * g % P, e * h % P)
+
+
+def _mul(s, point):
+    result = (0, 1, 1, 0)
+    while s > 0:
+        if s & 1:
+            result = _add(result, point)
+        point = _add(point, point)
+        s >>= 1
+    return result
+
+
+def _equal(a, b):
+    return (a[0] * b[2] - b[0] * a[2]) % P == 0 and (a[1] * b[2] - b[1] * a[2]) % P == 0
+
+
+def _recover_x(y, sign):
+    if y >= P:
+        return None
+    x2 = (y * y - 1) * pow(D * y * y + 1, P - 2, P)
+    if x2 == 0:
+        return None if sign else 0
+    x = pow(x2, (P + 3) // 8, P)
+    if (x * x - x2) % P != 0:
+        x = x * SQRT_M1 % P
+    if (x * x - x2) % P != 0:
+        return None
+    if (x & 1) != sign:
+        x = P - x
+    return x
+
+
+def _decompress(s):
+    if len(s) != 32:
+        return None
+    y = int.from_bytes(s, "little")
+    sign = y >> 255
+    y &= (1 << 255) - 1
+    x = _recover_x(y, sign)
+    return None if x is None else (x, y, 1, x * y % P)
+
+
+_GY = 4 * pow(5, P - 2, P) % P
+G = (_recover_x(_GY, 0), _GY, 1, _recover_x(_GY, 0) * _GY % P)
+
+
+def ed25519_verify(public, message, signature):
+    if len(public) != 32 or len(signature) != 64:
+        return False
+    a = _decompress(public)
+    r = _decompress(signature[:32])
+    if a is None or r is None:
+        return False
+    s = int.from_bytes(signature[32:], "little")
+    if s >= Q:
+        return False
+    h = int.from_bytes(hashlib.sha512(signature[:32] + public + message).digest(), "little") % Q
+    return _equal(_mul(s, G), _add(r, _mul(h, a)))
+
+
+# ---- the chain ---------------------------------------------------------------------------
+
+
+def same_instant(a, b):
+    try:
+        return datetime.fromisoformat(a) == datetime.fromisoformat(b)
+    except (TypeError, ValueError):
+        return False
+
+
+def verify_event(plan_id, expected, event, previous):
+    if event.get("position") != expected:
+        raise Broken(expected, f"expected position {expected}, found {event.get('position')}"
+                     " (an event is missing or out of order)")
+    if event.get("destroyed") is True:
+        digest = bytes.fromhex(event["digest"])
+    else:
+        if event.get("plan_id") != plan_id:
+            raise Broken(expected, "the event belongs to another plan")
+        record = {"plan_id": plan_id, "position": expected, "type": event["type"],
+                  "state": event["state"]}
+        digest = sha256(canonical_bytes(record))
+        if digest.hex() != event.get("digest"):
+            raise Broken(expected, "the event's content does not match its digest")
+        if not same_instant(event.get("recorded_at"), event["state"].get("timestamp")):
+            raise Broken(expected, "recorded_at differs from the event's recorded timestamp")
+    link = sha256(previous + digest)
+    if link.hex() != event.get("link"):
+        raise Broken(expected, "the link does not follow from the previous link and digest")
+    return link
+
+
+def verify_chain(document):
+    if document.get("format") != EXPORT_FORMAT or document.get("chain") != CHAIN_VERSION:
+        raise Broken(None, "not a planledger-export-v1 document over planledger-chain-v1")
+    plan_id = document["plan_id"]
+    previous = sha256(f"{CHAIN_VERSION}:{plan_id}".encode())
+    events = document["events"]
+    for expected, event in enumerate(events, start=1):
+        try:
+            previous = verify_event(plan_id, expected, event, previous)
+        except (AttributeError, KeyError, TypeError, ValueError):
+            raise Broken(expected, "the event is malformed") from None
+    head = document.get("head") or {}
+    if head.get("position") != len(events):
+        raise Broken(len(events) + 1, f"the head is at position {head.get('position')}, "
+                     f"but the export ends at {len(events)}: events are missing")
+    if head.get("link") != previous.hex():
+        raise Broken(len(events), "the head's link is not the last event's link")
+    return previous.hex()
+
+
+def verify_checkpoint(document, public_key):
+    checkpoint = document.get("checkpoint")
+    if checkpoint is None:
+        return "absent"
+    events = document["events"]
+    for head in checkpoint.get("payload", {}).get("heads", []):
+        if head.get("plan_id") != document["plan_id"]:
+            continue
+        position = head.get("position")
+        if not isinstance(position, int) or not 1 <= position <= len(events):
+            raise Broken(position, "the signed checkpoint names a position the export lacks")
+        if events[position - 1].get("link") != head.get("link"):
+            raise Broken(position, "the link differs from the signed checkpoint's")
+    if public_key is None:
+        return "not checked (no public key given)"
+    try:
+        signature = base64.b64decode(checkpoint["signature"], validate=True)
+    except (KeyError, TypeError, ValueError, binascii.Error):
+        signature = b""
+    valid = checkpoint.get("algorithm") == "Ed25519" and ed25519_verify(
+        public_key, canonical_bytes(checkpoint["payload"]), signature
+    )
+    if not valid:
+        raise Broken(None, "the checkpoint's signature is not valid for the given public key")
+    return "verified"
+
+
+def decode_key(text):
+    text = text.strip()
+    for decode in (bytes.fromhex, base64.b64decode):
+        try:
+            raw = decode(text)
+        except (ValueError, binascii.Error):
+            continue
+        if len(raw) == 32:
+            return raw
+    raise ValueError("a public key is 32 bytes, given as base64 or hex")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Verify a Planledger export offline.")
+    parser.add_argument("file", help="the export (JSON)")
+    parser.add_argument("--public-key", help="the authority's published Ed25519 public key")
+    args = parser.parse_args(argv)
+    try:
+        with open(args.file, "rb") as f:
+            document = json.load(f)
+        public_key = decode_key(args.public_key) if args.public_key else None
+    except (OSError, ValueError) as e:
+        print(f"error: cannot read the export or key: {e}", file=sys.stderr)
+        return 2
+    try:
+        head = verify_chain(document)
+        checkpoint = verify_checkpoint(document, public_key)
+    except Broken as broken:
+        where = f"position {broken.position}: " if broken.position is not None else ""
+        print(f"NOT INTACT at {where}{broken.problem}")
+        return 1
+    except (AttributeError, KeyError, TypeError) as e:
+        print(f"NOT INTACT: not a readable export ({e!r})")
+        return 1
+    print(f"intact: {len(document['events'])} events, head {head}; checkpoint {checkpoint}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
