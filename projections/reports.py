@@ -1,0 +1,188 @@
+"""Reports for analysts: aggregates only, never a name, a date of birth or free text.
+
+The view keeps a small state row per plan (type, org, stage, status, review count) and
+facts that the reports count: review cycles, planned provision, target evaluations made
+at reviews, stage changes. All come from the pure fold below.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import singledispatch
+from typing import Any
+from uuid import UUID
+
+from domain.plans import Plan
+from domain.statutory import review_due_on
+from domain.values import PlanStatus, PlanType
+from projections.tables import Table
+from projections.views import ReadModelProjection, ReadModelView
+
+REPORTS = {
+    "plans-by-type-and-stage": "Plans by type and stage: open and closed",
+    "csp-reviews": "CSP reviews held within 12 months of preparation or the last review,"
+                   " by org and the year they fell due",
+    "provision-costs": "Planned provision cost by kind",
+    "target-progress": "Targets achieved, partially achieved and not achieved at each review",
+    "stage-changes": "Stage changes per year",
+}
+
+
+class UnknownReportError(LookupError):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"No report '{name}'.")
+
+
+@dataclass
+class PlanFacts:
+    """The per-plan state the fold needs (stored, one row per plan)."""
+
+    plan_id: UUID
+    org: str
+    plan_type: str
+    stage: str
+    status: str
+    opened_on: date
+    closed_on: date | None = None
+    reviews_held: int = 0
+    review_seqs: dict[str, int] = field(default_factory=dict)
+    review_clock: bool = False
+    """True while the statutory 12-month review clock applies (a CSP in force)."""
+    pending_due_on: date | None = None
+    """When the next review falls due, while the clock applies."""
+
+
+@dataclass(frozen=True)
+class ReviewCycle:
+    seq: int
+    due_on: date | None
+    held_on: date | None
+    closed_on: date | None
+
+
+@dataclass
+class Facts:
+    """What one batch changes: plan states and keyed fact rows to upsert or delete."""
+
+    plans: dict[UUID, PlanFacts]
+    changed: set[UUID] = field(default_factory=set)
+    cycles: dict[tuple[UUID, int], ReviewCycle | None] = field(default_factory=dict)
+    """None deletes the cycle (a provisional one that never applied)."""
+    provisions: dict[tuple[UUID, UUID], tuple[str, Decimal | None, date]] = field(
+        default_factory=dict)
+    evaluations: dict[tuple[UUID, int], tuple[int, str, date]] = field(default_factory=dict)
+    stage_changes: dict[tuple[UUID, int], tuple[str, str, date]] = field(default_factory=dict)
+
+    def pending(self, plan: PlanFacts, closed_on: date | None = None) -> None:
+        key = (plan.plan_id, plan.reviews_held + 1)
+        self.cycles[key] = ReviewCycle(key[1], plan.pending_due_on, None, closed_on)
+
+
+class ReportsView(ReadModelView):
+    @abstractmethod
+    def report(self, name: str, *, today: date, org: str | None = None) -> Table:
+        """The named report (see REPORTS), for one org or all. Raises UnknownReportError."""
+
+
+class ReportsProjection(ReadModelProjection):
+    name = "reports"
+
+
+# -- the fold -----------------------------------------------------------------------------
+
+
+def fold(facts: Facts, events: Iterable[Any]) -> Facts:
+    for event in events:
+        plan = facts.plans.get(event.originator_id)
+        if plan is None and not isinstance(event, Plan.PlanOpened):
+            continue
+        count(event, plan, facts)
+        facts.changed.add(event.originator_id)
+    return facts
+
+
+@singledispatch
+def count(event: Any, plan: PlanFacts, facts: Facts) -> None:
+    """Most events change nothing that is counted."""
+
+
+@count.register
+def plan_opened(event: Plan.PlanOpened, plan: None, facts: Facts) -> None:
+    plan = PlanFacts(
+        plan_id=event.originator_id, org=event.org, plan_type=event.plan_type.value,
+        stage=event.stage, status=PlanStatus.OPEN.value, opened_on=event.occurred_on,
+    )
+    facts.plans[plan.plan_id] = plan
+    if event.plan_type is PlanType.CSP:
+        # A CSP recorded as already in force: its review clock runs from the opening,
+        # unless its preparation is recorded (the same rule as domain/clocks.py).
+        plan.review_clock, plan.pending_due_on = True, review_due_on(event.occurred_on)
+        facts.pending(plan)
+
+
+@count.register
+def csp_request_received(event: Plan.CspRequestReceived, plan: PlanFacts, facts: Facts) -> None:
+    if plan.review_clock and plan.reviews_held == 0:
+        facts.cycles[(plan.plan_id, 1)] = None  # not in force yet: nothing falls due
+        plan.review_clock, plan.pending_due_on = False, None
+
+
+@count.register
+def csp_prepared(event: Plan.CspPrepared, plan: PlanFacts, facts: Facts) -> None:
+    plan.review_clock, plan.pending_due_on = True, review_due_on(event.occurred_on)
+    facts.pending(plan)
+
+
+@count.register
+def review_held(event: Plan.ReviewHeld, plan: PlanFacts, facts: Facts) -> None:
+    seq = plan.reviews_held + 1
+    due_on = plan.pending_due_on if plan.review_clock else None
+    facts.cycles[(plan.plan_id, seq)] = ReviewCycle(seq, due_on, event.held_on, None)
+    plan.reviews_held, plan.review_seqs[str(event.review_id)] = seq, seq
+    if plan.review_clock:  # the next 12 months run from this review's completion
+        plan.pending_due_on = review_due_on(event.held_on)
+        facts.pending(plan)
+
+
+@count.register
+def target_evaluated(event: Plan.TargetEvaluated, plan: PlanFacts, facts: Facts) -> None:
+    seq = plan.review_seqs.get(str(event.review_id)) if event.review_id else None
+    if seq is not None:
+        facts.evaluations[(plan.plan_id, event.originator_version)] = (
+            seq, event.progress.value, event.occurred_on)
+
+
+@count.register
+def provision_planned(event: Plan.ProvisionPlanned, plan: PlanFacts, facts: Facts) -> None:
+    facts.provisions[(plan.plan_id, event.provision_id)] = (
+        event.kind.value, event.cost, event.occurred_on)
+
+
+@count.register
+def stage_changed(event: Plan.StageChanged, plan: PlanFacts, facts: Facts) -> None:
+    facts.stage_changes[(plan.plan_id, event.originator_version)] = (
+        event.previous_stage, event.stage, event.occurred_on)
+    plan.stage = event.stage
+
+
+@count.register
+def plan_closed(event: Plan.PlanClosed, plan: PlanFacts, facts: Facts) -> None:
+    plan.status, plan.closed_on = PlanStatus.CLOSED.value, event.occurred_on
+    if plan.review_clock:
+        facts.pending(plan, closed_on=event.occurred_on)
+        plan.review_clock = False
+
+
+@count.register
+def plan_destroyed(event: Plan.PlanDestroyed, plan: PlanFacts, facts: Facts) -> None:
+    plan.status = PlanStatus.DESTROYED.value
+
+
+def on_time_share(on_time: int, late: int, not_held: int) -> float | None:
+    """Per cent of reviews that fell due which were held by their due date."""
+    fell_due = on_time + late + not_held
+    return round(100 * on_time / fell_due, 1) if fell_due else None

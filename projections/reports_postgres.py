@@ -1,0 +1,162 @@
+"""Reports in PostgreSQL: per-plan state and the facts the reports count."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from psycopg import Cursor
+from psycopg.rows import DictRow
+from psycopg.types.json import Jsonb
+
+from projections.reports import (
+    REPORTS,
+    Facts,
+    PlanFacts,
+    ReportsView,
+    UnknownReportError,
+    fold,
+    on_time_share,
+)
+from projections.tables import Table
+from projections.tracking_postgres import PostgresReadModel
+
+PLAN_COLUMNS = (
+    "plan_id", "org", "plan_type", "stage", "status", "opened_on", "closed_on",
+    "reviews_held", "review_seqs", "review_clock", "pending_due_on",
+)
+
+
+class PostgresReportsView(PostgresReadModel, ReportsView):
+    table_suffixes = ("cycles", "provisions", "evaluations", "stage_changes")
+
+    def create_statements(self) -> Sequence[str]:
+        facts = " plan_id uuid NOT NULL, org text NOT NULL, plan_type text NOT NULL,"
+        return (
+            "CREATE TABLE IF NOT EXISTS {schema}.{main} ("
+            " plan_id uuid PRIMARY KEY, org text NOT NULL, plan_type text NOT NULL,"
+            " stage text NOT NULL, status text NOT NULL, opened_on date NOT NULL,"
+            " closed_on date, reviews_held integer NOT NULL, review_seqs jsonb NOT NULL,"
+            " review_clock boolean NOT NULL, pending_due_on date)",
+            "CREATE TABLE IF NOT EXISTS {schema}.{cycles} (" + facts +
+            " seq integer NOT NULL, due_on date, held_on date, closed_on date,"
+            " PRIMARY KEY (plan_id, seq))",
+            "CREATE TABLE IF NOT EXISTS {schema}.{provisions} (" + facts +
+            " provision_id uuid NOT NULL, kind text NOT NULL, cost numeric,"
+            " planned_on date NOT NULL, PRIMARY KEY (plan_id, provision_id))",
+            "CREATE TABLE IF NOT EXISTS {schema}.{evaluations} (" + facts +
+            " position integer NOT NULL, review_seq integer NOT NULL, progress text NOT NULL,"
+            " occurred_on date NOT NULL, PRIMARY KEY (plan_id, position))",
+            "CREATE TABLE IF NOT EXISTS {schema}.{stage_changes} (" + facts +
+            " position integer NOT NULL, from_stage text NOT NULL, to_stage text NOT NULL,"
+            " occurred_on date NOT NULL, PRIMARY KEY (plan_id, position))",
+        )
+
+    # -- writing ----------------------------------------------------------------------
+
+    def write(self, curs: Cursor[DictRow], events: Sequence[Any]) -> None:
+        plan_ids = list({e.originator_id for e in events})
+        curs.execute(self.sql("SELECT * FROM {schema}.{main} WHERE plan_id = ANY(%s)"),
+                     (plan_ids,))
+        facts = fold(Facts(plans={r["plan_id"]: _plan(r) for r in curs.fetchall()}), events)
+        plans = [facts.plans[i] for i in facts.changed]
+        self._upsert(curs, "main", PLAN_COLUMNS, ("plan_id",), [_plan_values(p) for p in plans])
+        of = {p.plan_id: (p.org, p.plan_type) for p in facts.plans.values()}
+        gone = [(k[0], k[1]) for k, cycle in facts.cycles.items() if cycle is None]
+        if gone:
+            curs.executemany(self.sql(
+                "DELETE FROM {schema}.{cycles} WHERE plan_id = %s AND seq = %s"), gone)
+        self._upsert(curs, "cycles",
+                     ("plan_id", "org", "plan_type", "seq", "due_on", "held_on", "closed_on"),
+                     ("plan_id", "seq"),
+                     [(k[0], *of[k[0]], c.seq, c.due_on, c.held_on, c.closed_on)
+                      for k, c in facts.cycles.items() if c is not None])
+        self._upsert(curs, "provisions",
+                     ("plan_id", "org", "plan_type", "provision_id", "kind", "cost", "planned_on"),
+                     ("plan_id", "provision_id"),
+                     [(k[0], *of[k[0]], k[1], *v) for k, v in facts.provisions.items()])
+        self._upsert(curs, "evaluations",
+                     ("plan_id", "org", "plan_type", "position", "review_seq", "progress",
+                      "occurred_on"), ("plan_id", "position"),
+                     [(k[0], *of[k[0]], k[1], *v) for k, v in facts.evaluations.items()])
+        self._upsert(curs, "stage_changes",
+                     ("plan_id", "org", "plan_type", "position", "from_stage", "to_stage",
+                      "occurred_on"), ("plan_id", "position"),
+                     [(k[0], *of[k[0]], k[1], *v) for k, v in facts.stage_changes.items()])
+
+    def _upsert(self, curs: Cursor[DictRow], table: str, columns: Sequence[str],
+                key: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+        if not rows:
+            return
+        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c not in key)
+        statement = (
+            f"INSERT INTO {{schema}}.{{{table}}} ({', '.join(columns)})"
+            f" VALUES ({', '.join(['%s'] * len(columns))})"
+            f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
+        )
+        curs.executemany(self.sql(statement), rows)
+
+    # -- reading ----------------------------------------------------------------------
+
+    def report(self, name: str, *, today: date, org: str | None = None) -> Table:
+        if name not in REPORTS:
+            raise UnknownReportError(name)
+        where = "org = %(org)s" if org else "true"
+        params = {"org": org, "today": today}
+        query = getattr(self, "_" + name.replace("-", "_"))
+        return query(where, params)
+
+    def _rows(self, statement: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+        return self.fetch_tuples(self.sql(statement), params)
+
+    def _plans_by_type_and_stage(self, where: str, params: dict[str, Any]) -> Table:
+        rows = self._rows(
+            "SELECT plan_type, stage, count(*) FILTER (WHERE status = 'open'),"
+            " count(*) FILTER (WHERE status <> 'open') FROM {schema}.{main}"
+            f" WHERE {where} GROUP BY 1, 2 ORDER BY 1, 2", params)
+        return Table("plans-by-type-and-stage", ("plan_type", "stage", "open", "closed"), rows)
+
+    def _csp_reviews(self, where: str, params: dict[str, Any]) -> Table:
+        counts = self._rows(
+            "SELECT org, EXTRACT(YEAR FROM due_on)::int,"
+            " count(*) FILTER (WHERE held_on <= due_on),"
+            " count(*) FILTER (WHERE held_on > due_on),"
+            # Not held: due date passed with no review, and the plan was not closed first.
+            " count(*) FILTER (WHERE held_on IS NULL AND due_on < %(today)s"
+            "  AND (closed_on IS NULL OR closed_on > due_on))"
+            " FROM {schema}.{cycles} WHERE plan_type = 'csp' AND due_on IS NOT NULL"
+            f" AND {where} GROUP BY 1, 2 ORDER BY 1, 2", params)
+        rows = [(*r, on_time_share(*r[2:])) for r in counts if sum(r[2:])]
+        return Table("csp-reviews", ("org", "year", "held_on_time", "held_late", "not_held",
+                                     "percent_on_time"), rows)
+
+    def _provision_costs(self, where: str, params: dict[str, Any]) -> Table:
+        rows = self._rows(
+            "SELECT kind, count(*), count(cost), coalesce(sum(cost), 0)"
+            f" FROM {{schema}}.{{provisions}} WHERE {where} GROUP BY 1 ORDER BY 1", params)
+        return Table("provision-costs", ("kind", "provisions", "costed", "total_cost"), rows)
+
+    def _target_progress(self, where: str, params: dict[str, Any]) -> Table:
+        rows = self._rows(
+            "SELECT review_seq, count(*) FILTER (WHERE progress = 'achieved'),"
+            " count(*) FILTER (WHERE progress = 'partially_achieved'),"
+            " count(*) FILTER (WHERE progress = 'not_achieved'), count(*)"
+            f" FROM {{schema}}.{{evaluations}} WHERE {where} GROUP BY 1 ORDER BY 1", params)
+        return Table("target-progress", ("review_number", "achieved", "partially_achieved",
+                                         "not_achieved", "evaluations"), rows)
+
+    def _stage_changes(self, where: str, params: dict[str, Any]) -> Table:
+        rows = self._rows(
+            "SELECT EXTRACT(YEAR FROM occurred_on)::int, count(*), count(DISTINCT plan_id)"
+            f" FROM {{schema}}.{{stage_changes}} WHERE {where} GROUP BY 1 ORDER BY 1", params)
+        return Table("stage-changes", ("year", "stage_changes", "plans"), rows)
+
+
+def _plan(r: dict[str, Any]) -> PlanFacts:
+    return PlanFacts(**{c: r[c] for c in PLAN_COLUMNS})
+
+
+def _plan_values(p: PlanFacts) -> tuple[Any, ...]:
+    return (p.plan_id, p.org, p.plan_type, p.stage, p.status, p.opened_on, p.closed_on,
+            p.reviews_held, Jsonb(p.review_seqs), p.review_clock, p.pending_due_on)

@@ -1,0 +1,149 @@
+"""Reports in SQLite (the embedded default): the same facts; money summed exactly in Python."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+import orjson
+from eventsourcing.sqlite import SQLiteCursor
+
+from projections.reports import (
+    REPORTS,
+    Facts,
+    PlanFacts,
+    ReportsView,
+    UnknownReportError,
+    fold,
+    on_time_share,
+)
+from projections.tables import Table
+from projections.tracking_sqlite import SQLiteReadModel
+
+FACTS = "plan_id TEXT, org TEXT, plan_type TEXT,"
+
+
+class SQLiteReportsView(SQLiteReadModel, ReportsView):
+    table_suffixes = ("cycles", "provisions", "evaluations", "stage_changes")
+
+    def create_statements(self) -> Sequence[str]:
+        return (
+            "CREATE TABLE IF NOT EXISTS {main} (plan_id TEXT PRIMARY KEY, org TEXT,"
+            " plan_type TEXT, stage TEXT, status TEXT, opened_on TEXT, closed_on TEXT,"
+            " reviews_held INTEGER, review_seqs TEXT, review_clock INTEGER, pending_due_on TEXT)",
+            "CREATE TABLE IF NOT EXISTS {cycles} (" + FACTS + " seq INTEGER, due_on TEXT,"
+            " held_on TEXT, closed_on TEXT, PRIMARY KEY (plan_id, seq))",
+            "CREATE TABLE IF NOT EXISTS {provisions} (" + FACTS + " provision_id TEXT,"
+            " kind TEXT, cost TEXT, planned_on TEXT, PRIMARY KEY (plan_id, provision_id))",
+            "CREATE TABLE IF NOT EXISTS {evaluations} (" + FACTS + " position INTEGER,"
+            " review_seq INTEGER, progress TEXT, occurred_on TEXT, PRIMARY KEY (plan_id, position))",
+            "CREATE TABLE IF NOT EXISTS {stage_changes} (" + FACTS + " position INTEGER,"
+            " from_stage TEXT, to_stage TEXT, occurred_on TEXT, PRIMARY KEY (plan_id, position))",
+        )
+
+    def write(self, c: SQLiteCursor, events: Sequence[Any]) -> None:
+        plan_ids = list({str(e.originator_id) for e in events})
+        c.execute(f"SELECT * FROM {self.name} WHERE plan_id IN ({', '.join('?' * len(plan_ids))})",
+                  plan_ids)
+        facts = fold(Facts(plans={UUID(r["plan_id"]): _plan(r) for r in c.fetchall()}), events)
+        self._put(c, "main", [_plan_values(facts.plans[i]) for i in facts.changed])
+        of = {p.plan_id: (str(p.plan_id), p.org, p.plan_type) for p in facts.plans.values()}
+        for (plan_id, seq), cycle in facts.cycles.items():
+            if cycle is None:
+                c.execute(f"DELETE FROM {self.tables['cycles']} WHERE plan_id = ? AND seq = ?",
+                          (str(plan_id), seq))
+        self._put(c, "cycles", [(*of[k[0]], v.seq, _iso(v.due_on), _iso(v.held_on),
+                                 _iso(v.closed_on)) for k, v in facts.cycles.items() if v])
+        self._put(c, "provisions", [(*of[k[0]], str(k[1]), kind, None if cost is None
+                                     else str(cost), _iso(on))
+                                    for k, (kind, cost, on) in facts.provisions.items()])
+        self._put(c, "evaluations", [(*of[k[0]], k[1], seq, progress, _iso(on))
+                                     for k, (seq, progress, on) in facts.evaluations.items()])
+        self._put(c, "stage_changes", [(*of[k[0]], k[1], old, new, _iso(on))
+                                       for k, (old, new, on) in facts.stage_changes.items()])
+
+    def _put(self, c: SQLiteCursor, table: str, rows: list[tuple[Any, ...]]) -> None:
+        if rows:
+            marks = ", ".join("?" * len(rows[0]))
+            c.executemany(f"INSERT OR REPLACE INTO {self.tables[table]} VALUES ({marks})", rows)
+
+    def report(self, name: str, *, today: date, org: str | None = None) -> Table:
+        if name not in REPORTS:
+            raise UnknownReportError(name)
+        where, params = ("org = ?", [org]) if org else ("1", [])
+        return getattr(self, "_" + name.replace("-", "_"))(where, params, today)
+
+    def _rows(self, statement: str, params: list[Any]) -> list[tuple[Any, ...]]:
+        return [tuple(r) for r in self.fetch(statement, params)]
+
+    def _plans_by_type_and_stage(self, where: str, params: list[Any], today: date) -> Table:
+        rows = self._rows(
+            "SELECT plan_type, stage, SUM(status = 'open'), SUM(status <> 'open') FROM {main}"
+            f" WHERE {where} GROUP BY 1, 2 ORDER BY 1, 2", params)
+        return Table("plans-by-type-and-stage", ("plan_type", "stage", "open", "closed"), rows)
+
+    def _csp_reviews(self, where: str, params: list[Any], today: date) -> Table:
+        counts = self._rows(
+            "SELECT org, CAST(strftime('%Y', due_on) AS INTEGER),"
+            " SUM(held_on <= due_on), SUM(held_on > due_on),"
+            " SUM(held_on IS NULL AND due_on < ? AND (closed_on IS NULL OR closed_on > due_on))"
+            " FROM {cycles} WHERE plan_type = 'csp' AND due_on IS NOT NULL"
+            f" AND {where} GROUP BY 1, 2 ORDER BY 1, 2", [today.isoformat(), *params])
+        numbers = [(r[:2], [int(n or 0) for n in r[2:]]) for r in counts]
+        rows = [(*key, *n, on_time_share(*n)) for key, n in numbers if sum(n)]
+        return Table("csp-reviews", ("org", "year", "held_on_time", "held_late", "not_held",
+                                     "percent_on_time"), rows)
+
+    def _provision_costs(self, where: str, params: list[Any], today: date) -> Table:
+        totals: dict[str, list[Any]] = {}
+        for kind, cost in self._rows(f"SELECT kind, cost FROM {{provisions}} WHERE {where}",
+                                     params):
+            entry = totals.setdefault(kind, [0, 0, Decimal(0)])
+            entry[0] += 1
+            if cost is not None:
+                entry[1] += 1
+                entry[2] += Decimal(cost)
+        rows = [(kind, *totals[kind]) for kind in sorted(totals)]
+        return Table("provision-costs", ("kind", "provisions", "costed", "total_cost"), rows)
+
+    def _target_progress(self, where: str, params: list[Any], today: date) -> Table:
+        rows = self._rows(
+            "SELECT review_seq, SUM(progress = 'achieved'), SUM(progress = 'partially_achieved'),"
+            f" SUM(progress = 'not_achieved'), COUNT(*) FROM {{evaluations}} WHERE {where}"
+            " GROUP BY 1 ORDER BY 1", params)
+        return Table("target-progress", ("review_number", "achieved", "partially_achieved",
+                                         "not_achieved", "evaluations"), rows)
+
+    def _stage_changes(self, where: str, params: list[Any], today: date) -> Table:
+        rows = self._rows(
+            "SELECT CAST(strftime('%Y', occurred_on) AS INTEGER), COUNT(*),"
+            f" COUNT(DISTINCT plan_id) FROM {{stage_changes}} WHERE {where}"
+            " GROUP BY 1 ORDER BY 1", params)
+        return Table("stage-changes", ("year", "stage_changes", "plans"), rows)
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _plan(r: Any) -> PlanFacts:
+    return PlanFacts(
+        plan_id=UUID(r["plan_id"]), org=r["org"], plan_type=r["plan_type"], stage=r["stage"],
+        status=r["status"], opened_on=date.fromisoformat(r["opened_on"]),
+        closed_on=_day(r["closed_on"]), reviews_held=r["reviews_held"],
+        review_seqs=orjson.loads(r["review_seqs"]), review_clock=bool(r["review_clock"]),
+        pending_due_on=_day(r["pending_due_on"]),
+    )
+
+
+def _plan_values(p: PlanFacts) -> tuple[Any, ...]:
+    return (str(p.plan_id), p.org, p.plan_type, p.stage, p.status, _iso(p.opened_on),
+            _iso(p.closed_on), p.reviews_held, orjson.dumps(p.review_seqs).decode(),
+            int(p.review_clock), _iso(p.pending_due_on))

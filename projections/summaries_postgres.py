@@ -1,0 +1,186 @@
+"""Plan summaries in PostgreSQL: a row per plan, and the ids that may see it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from psycopg import Cursor
+from psycopg.rows import DictRow
+from psycopg.types.json import Jsonb
+
+from projections.paging import Page, check_limit, decode_cursor, encode_cursor
+from projections.summaries import (
+    Grant,
+    PlanFilters,
+    PlanSummary,
+    PlanSummaryView,
+    Visibility,
+    fold,
+)
+from projections.tracking_postgres import PostgresReadModel
+
+COLUMNS = (
+    "plan_id", "plan_type", "stage", "status", "org", "lead_professional", "member_ids",
+    "agency_orgs", "grants", "next_review_on", "open_targets", "opened_on", "closed_on",
+    "recorded_at", "version",
+)
+
+
+class PostgresPlanSummaryView(PostgresReadModel, PlanSummaryView):
+    table_suffixes = ("access",)
+
+    def create_statements(self) -> Sequence[str]:
+        return (
+            "CREATE TABLE IF NOT EXISTS {schema}.{main} ("
+            " plan_id uuid PRIMARY KEY, plan_type text NOT NULL, stage text NOT NULL,"
+            " status text NOT NULL, org text NOT NULL, lead_professional text,"
+            " member_ids text[] NOT NULL, agency_orgs text[] NOT NULL, grants jsonb NOT NULL,"
+            " next_review_on date, open_targets integer NOT NULL, opened_on date NOT NULL,"
+            " closed_on date, recorded_at timestamptz NOT NULL, version bigint NOT NULL)",
+            "CREATE INDEX IF NOT EXISTS {idx0} ON {schema}.{main} (opened_on DESC, plan_id DESC)",
+            "CREATE INDEX IF NOT EXISTS {idx1} ON {schema}.{main} (next_review_on, plan_id)"
+            " WHERE status = 'open'",
+            "CREATE INDEX IF NOT EXISTS {idx2} ON {schema}.{main} (org)",
+            "CREATE TABLE IF NOT EXISTS {schema}.{access} ("
+            " kind text NOT NULL, value text NOT NULL, plan_id uuid NOT NULL, until date,"
+            " PRIMARY KEY (kind, value, plan_id))",
+            "CREATE INDEX IF NOT EXISTS {idx3} ON {schema}.{access} (plan_id)",
+        )
+
+    # -- writing ----------------------------------------------------------------------
+
+    def write(self, curs: Cursor[DictRow], events: Sequence[Any]) -> None:
+        plan_ids = list({e.originator_id for e in events})
+        curs.execute(self.sql("SELECT * FROM {schema}.{main} WHERE plan_id = ANY(%s)"),
+                     (plan_ids,))
+        rows = {r["plan_id"]: _summary(r) for r in curs.fetchall()}
+        changed = [rows[i] for i in fold(rows, events)]
+        if not changed:
+            return
+        placeholders = ", ".join(["%s"] * len(COLUMNS))
+        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS[1:])
+        curs.executemany(
+            self.sql(f"INSERT INTO {{schema}}.{{main}} ({', '.join(COLUMNS)})"
+                     f" VALUES ({placeholders}) ON CONFLICT (plan_id) DO UPDATE SET {updates}"),
+            [_values(row) for row in changed],
+        )
+        access_changed = [row for row in changed if row.access_changed]
+        if access_changed:
+            curs.execute(self.sql("DELETE FROM {schema}.{access} WHERE plan_id = ANY(%s)"),
+                         ([row.plan_id for row in access_changed],))
+            curs.executemany(
+                self.sql("INSERT INTO {schema}.{access} (kind, value, plan_id, until)"
+                         " VALUES (%s, %s, %s, %s)"),
+                [(kind, value, row.plan_id, until)
+                 for row in access_changed for kind, value, until in row.access()],
+            )
+
+    # -- reading ----------------------------------------------------------------------
+
+    def get_summary(self, plan_id: UUID) -> PlanSummary | None:
+        rows = self.fetch(self.sql("SELECT * FROM {schema}.{main} WHERE plan_id = %s"),
+                          (plan_id,))
+        return _summary(rows[0]) if rows else None
+
+    def list_plans(
+        self, filters: PlanFilters, visibility: Visibility, *, today: date, limit: int = 50,
+        after: str | None = None,
+    ) -> Page[PlanSummary]:
+        where, params = self._visible(visibility, today)
+        for column in ("plan_type", "stage", "status"):
+            if (value := getattr(filters, column)) is not None:
+                where.append(f"{column} = %({column})s")
+                params[column] = value
+        if filters.review_due_before is not None:
+            where.append("next_review_on <= %(due)s")
+            params["due"] = filters.review_due_before
+        if after:
+            params["a_day"], params["a_id"] = decode_cursor("plans", after)
+            where.append("(opened_on, plan_id) < (%(a_day)s, %(a_id)s::uuid)")
+        return self._page("plans", where, params, "opened_on DESC, plan_id DESC", limit,
+                          key=lambda s: (s.opened_on, str(s.plan_id)))
+
+    def reviews_due(
+        self, before: date, visibility: Visibility, *, today: date, overdue_only: bool = False,
+        limit: int = 50, after: str | None = None,
+    ) -> Page[PlanSummary]:
+        where, params = self._visible(visibility, today)
+        where.append("status = 'open'")
+        if overdue_only:
+            where.append("next_review_on < %(today)s")
+        else:
+            where.append("next_review_on <= %(before)s")
+            params["before"] = before
+        kind = "overdue" if overdue_only else "due"
+        if after:
+            params["a_day"], params["a_id"] = decode_cursor(kind, after)
+            where.append("(next_review_on, plan_id) > (%(a_day)s, %(a_id)s::uuid)")
+        return self._page(kind, where, params, "next_review_on, plan_id", limit,
+                          key=lambda s: (s.next_review_on, str(s.plan_id)))
+
+    def _visible(self, visibility: Visibility, today: date) -> tuple[list[str], dict[str, Any]]:
+        params: dict[str, Any] = {"today": today}
+        if visibility.everyone:
+            return [], params
+        if visibility.is_empty:
+            return ["false"], params
+        ors = []
+        if visibility.org:
+            ors.append("org = %(org)s")
+            params["org"] = visibility.org
+        access = []
+        if visibility.member_id:
+            access.append("(a.kind = 'member' AND a.value = %(member)s)")
+            params["member"] = visibility.member_id
+        if visibility.agency_orgs:
+            access.append("(a.kind = 'agency' AND a.value = ANY(%(agencies)s))")
+            params["agencies"] = list(visibility.agency_orgs)
+        if visibility.grantees:
+            access.append("(a.kind = 'grantee' AND a.value = ANY(%(grantees)s)"
+                          " AND (a.until IS NULL OR a.until >= %(today)s))")
+            params["grantees"] = list(visibility.grantees)
+        if access:
+            access_table = self.sql("{schema}.{access}").as_string(None)
+            ors.append(f"plan_id IN (SELECT a.plan_id FROM {access_table} a"
+                       f" WHERE {' OR '.join(access)})")
+        return [f"({' OR '.join(ors)})"], params
+
+    def _page(self, kind: str, where: list[str], params: dict[str, Any], order: str,
+              limit: int, key: Any) -> Page[PlanSummary]:
+        limit = check_limit(limit)
+        params["limit"] = limit + 1
+        clause = " AND ".join(where) or "true"
+        main = self.sql("{schema}.{main}").as_string(None)
+        rows = self.fetch(
+            self.sql(f"SELECT * FROM {main} WHERE {clause} ORDER BY {order} LIMIT %(limit)s"),
+            params,
+        )
+        items = [_summary(r) for r in rows[:limit]]
+        more = len(rows) > limit
+        return Page(items=items, next=encode_cursor(kind, key(items[-1])) if more else None)
+
+
+def _summary(r: dict[str, Any]) -> PlanSummary:
+    return PlanSummary(
+        plan_id=r["plan_id"], plan_type=r["plan_type"], stage=r["stage"], status=r["status"],
+        org=r["org"], opened_on=r["opened_on"], lead_professional=r["lead_professional"],
+        member_ids=list(r["member_ids"]), agency_orgs=list(r["agency_orgs"]),
+        grants=[Grant(g["disclosure_id"], g["grantee"],
+                      date.fromisoformat(g["until"]) if g["until"] else None)
+                for g in r["grants"]],
+        next_review_on=r["next_review_on"], open_targets=r["open_targets"],
+        closed_on=r["closed_on"], recorded_at=r["recorded_at"], version=r["version"],
+    )
+
+
+def _values(s: PlanSummary) -> tuple[Any, ...]:
+    grants = [{"disclosure_id": g.disclosure_id, "grantee": g.grantee,
+               "until": g.until.isoformat() if g.until else None} for g in s.grants]
+    return (
+        s.plan_id, s.plan_type, s.stage, s.status, s.org, s.lead_professional, s.member_ids,
+        s.agency_orgs, Jsonb(grants), s.next_review_on, s.open_targets, s.opened_on,
+        s.closed_on, s.recorded_at, s.version,
+    )

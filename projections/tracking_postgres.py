@@ -1,0 +1,79 @@
+"""PostgreSQL base for read model views: versioned tables, batch apply with tracking."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
+from psycopg import Cursor
+from psycopg.rows import DictRow, tuple_row
+from psycopg.sql import SQL, Composed, Identifier
+
+from projections.views import Batch, ReadModelView, StaleBatchError, base_name
+
+
+class PostgresReadModel(PostgresTrackingRecorder, ReadModelView):
+    """Tables are named after the tracking table the library gives the view
+    (`<model>_v<N>_tracking` -> `<model>_v<N>`, `<model>_v<N>_<suffix>`)."""
+
+    table_suffixes: tuple[str, ...] = ()
+    """The view's tables beside its main one, e.g. ("access",)."""
+
+    def __init__(
+        self, datastore: PostgresDatastore, *, tracking_table_name: str, **kwargs: Any
+    ) -> None:
+        super().__init__(datastore, tracking_table_name=tracking_table_name, **kwargs)
+        self.name = base_name(tracking_table_name)
+        self.identifiers = {"schema": Identifier(datastore.schema), "main": Identifier(self.name)}
+        for suffix in self.table_suffixes:
+            self.identifiers[suffix] = Identifier(f"{self.name}_{suffix}")
+        for statement in self.create_statements():
+            self.sql_create_statements.append(self.sql(statement))
+
+    def sql(self, statement: str, **more: str) -> Composed:
+        """A statement with {schema}, {main}, {<suffix>} and {name:...} identifiers filled in."""
+        extra = {k: Identifier(v) for k, v in more.items()}
+        index_names = {f"idx{i}": Identifier(f"{self.name}_i{i}") for i in range(6)}
+        return SQL(statement).format(**self.identifiers, **index_names, **extra)
+
+    @abstractmethod
+    def create_statements(self) -> Sequence[str]: ...
+
+    @abstractmethod
+    def write(self, curs: Cursor[DictRow], events: Sequence[Any]) -> None:
+        """Fold the events into the view's rows, within the caller's transaction."""
+
+    def apply(self, batch: Batch) -> None:
+        if not batch:
+            return
+        first, last = batch[0][1], batch[-1][1]
+        with self.datastore.transaction(commit=True) as curs:
+            # One writer per view at a time: a second projector (or a rebuild racing the
+            # projector) waits here, then sees the position the first one recorded.
+            curs.execute("SELECT pg_advisory_xact_lock(hashtext(%s))",
+                         (f"{self.datastore.schema}.{self.name}",))
+            recorded = self._max_tracking_id(last.application_name, curs)
+            if recorded is not None and recorded >= first.notification_id:
+                raise StaleBatchError(self.name, recorded, first.notification_id)
+            self.write(curs, [event for event, _ in batch])
+            self._insert_tracking(curs, last)
+
+    def drop(self) -> None:
+        tables = [self.name, *(f"{self.name}_{s}" for s in self.table_suffixes),
+                  self.tracking_table_name]
+        with self.datastore.transaction(commit=True) as curs:
+            for table in tables:
+                curs.execute(SQL("DROP TABLE IF EXISTS {0}.{1}").format(
+                    Identifier(self.datastore.schema), Identifier(table)))
+
+    def fetch(self, statement: Composed, params: Sequence[Any] | dict[str, Any]) -> list[DictRow]:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(statement, params)
+            return curs.fetchall()
+
+    def fetch_tuples(self, statement: Composed, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
+            curs.execute(statement, params)
+            return curs.fetchall()

@@ -1,0 +1,85 @@
+"""SQLite base for read model views: versioned tables (tracking included), batch apply.
+
+The library's SQLite tracking recorder always uses one table called `tracking`, which
+two views in one database would share; here each view has `<model>_v<N>_tracking`.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
+
+from projections.views import Batch, ReadModelView, StaleBatchError, base_name
+
+
+class SQLiteReadModel(SQLiteTrackingRecorder, ReadModelView):
+    table_suffixes: tuple[str, ...] = ()
+
+    def __init__(self, datastore: SQLiteDatastore, *, tracking_table_name: str) -> None:
+        self.name = base_name(tracking_table_name)
+        self.tracking_table_name = tracking_table_name
+        self.tables = {"main": self.name, "tracking": tracking_table_name}
+        self.tables.update({s: f"{self.name}_{s}" for s in self.table_suffixes})
+        super().__init__(datastore)
+        t = tracking_table_name
+        self.insert_tracking_statement = (
+            f"INSERT INTO {t} VALUES (:application_name, :notification_id) "
+            "ON CONFLICT (application_name) DO UPDATE SET notification_id = :notification_id "
+            f"WHERE {t}.notification_id < :notification_id RETURNING notification_id"
+        )
+        self.select_max_tracking_id_statement = (
+            f"SELECT MAX(notification_id) FROM {t} WHERE application_name=?"
+        )
+
+    def construct_create_table_statements(self) -> list[str]:
+        tracking = (
+            f"CREATE TABLE IF NOT EXISTS {self.tracking_table_name} (application_name TEXT,"
+            " notification_id INTEGER, PRIMARY KEY (application_name)) WITHOUT ROWID"
+        )
+        return [tracking, *(s.format(**self.tables) for s in self.create_statements())]
+
+    @abstractmethod
+    def create_statements(self) -> Sequence[str]:
+        """Statements with {main}, {tracking} and {<suffix>} table names to fill in."""
+
+    @abstractmethod
+    def write(self, c: SQLiteCursor, events: Sequence[Any]) -> None: ...
+
+    @contextmanager
+    def writing(self) -> Iterator[SQLiteCursor]:
+        # BEGIN IMMEDIATE takes the database's write lock before the position is read,
+        # so two appliers cannot both read the same position and both apply.
+        with self.datastore.get_connection(commit=True) as conn:
+            cursor = conn.cursor()
+            cursor.execute("BEGIN IMMEDIATE")
+            try:
+                yield cursor
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
+
+    def apply(self, batch: Batch) -> None:
+        if not batch:
+            return
+        first, last = batch[0][1], batch[-1][1]
+        with self.writing() as c:
+            recorded = self._max_tracking_id(last.application_name, c)
+            if recorded is not None and recorded >= first.notification_id:
+                raise StaleBatchError(self.name, recorded, first.notification_id)
+            self.write(c, [event for event, _ in batch])
+            self._insert_tracking(c, last)
+
+    def drop(self) -> None:
+        with self.writing() as c:
+            for table in self.tables.values():
+                c.execute(f"DROP TABLE IF EXISTS {table}")
+
+    def fetch(self, statement: str, params: Sequence[Any]) -> list[Any]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(statement.format(**self.tables), params)
+            return c.fetchall()

@@ -1,0 +1,66 @@
+"""The contract of every read model view, and the projection that feeds one.
+
+A view is a library TrackingRecorder that applies a *batch* of events and records the
+position of the last one in ONE transaction, so a crash never applies an event twice or
+skips one. The library's ProjectionRunner hands over one event at a time (a batch of
+one, for low lag); the catch-up loop and rebuilds hand over hundreds at once, which is
+what makes a rebuild fast. Either way the rows come from the same pure fold in the
+model's module, so both paths give the same rows.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import Tracking, TrackingRecorder
+from eventsourcing.projection import Projection
+
+Batch = Sequence[tuple[Any, Tracking]]
+"""Domain events with their positions in the application's log, in log order."""
+
+
+class StaleBatchError(Exception):
+    """The view has already recorded a position at or past the batch's first event:
+    someone else applied it. Applying it again would count it twice, so nothing is written."""
+
+    def __init__(self, view: str, recorded: int, first: int) -> None:
+        super().__init__(f"View {view} is at {recorded}; a batch from {first} is stale.")
+        self.recorded = recorded
+
+
+class ReadModelView(TrackingRecorder, ABC):
+    name: str
+    """The versioned name of the view, e.g. plan_summaries_v2: it names its tables."""
+
+    @abstractmethod
+    def apply(self, batch: Batch) -> None:
+        """Fold the events into the view's rows and record the last position, atomically.
+        Raises StaleBatchError, writing nothing, if the batch was already applied."""
+
+    @abstractmethod
+    def drop(self) -> None:
+        """Drop the view's tables, its tracking table included (rebuild clean-up)."""
+
+
+class ReadModelProjection(Projection[ReadModelView]):
+    """The library's Projection, for a view that folds batches: one event is a batch of one."""
+
+    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
+        try:
+            self.view.apply([(domain_event, tracking)])
+        except StaleBatchError:
+            pass  # another process (or a catch-up in this one) got there first
+
+
+def versioned(projection_class: type[ReadModelProjection], version: int) -> type[ReadModelProjection]:
+    """The projection under the name of one version of its model. The library names the
+    view's tracking table after the projection (`<name>_tracking`), and the view names its
+    own tables after that, so each version has tables of its own."""
+    name = f"{projection_class.name}_v{version}"
+    return type(f"{projection_class.__name__}V{version}", (projection_class,), {"name": name})
+
+
+def base_name(tracking_table_name: str) -> str:
+    return tracking_table_name.removesuffix("_tracking")
