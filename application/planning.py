@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -32,7 +33,17 @@ from application.persistence.sqlite import SQLitePlanRecorder
 from domain.calendar import today
 from domain.plans import Evaluated, Plan
 from domain.stages import StageCatalogue
-from domain.values import Actor, Child, PlanType, Progress, ProvisionKind, Role, Whose
+from domain.values import (
+    DESTROYED,
+    Actor,
+    Child,
+    PlanStatus,
+    PlanType,
+    Progress,
+    ProvisionKind,
+    Role,
+    Whose,
+)
 
 log = logging.getLogger("planledger.application")
 
@@ -415,9 +426,19 @@ class Planning(Application[UUID]):
                 raise PlanNotFoundError(plan_id)
         try:
             # Readers never change what they get, so the cache's copy is not needed.
-            return self.repository.get(plan_id, version=version, deepcopy_from_cache=False)
+            plan = self.repository.get(plan_id, version=version, deepcopy_from_cache=False)
         except AggregateNotFoundError:
             raise PlanNotFoundError(plan_id) from None
+        if plan.status is PlanStatus.DESTROYED and plan.child.name != DESTROYED:
+            # Another process may have shredded the plan after this one cached it and its
+            # key: drop both, so that destroyed personal data is never served from memory.
+            with contextlib.suppress(KeyError):
+                if self.repository.cache is not None:
+                    self.repository.cache.get(plan_id, evict=True)
+            if self.mapper.keyring is not None:
+                self.mapper.keyring.forget(plan_id)
+            plan = self.repository.get(plan_id, version=version, deepcopy_from_cache=False)
+        return plan
 
     def history(self, plan_id: UUID) -> list[HistoryEntry]:
         """Every event of the plan, in order, with who, when and why."""
