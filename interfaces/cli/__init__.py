@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from interfaces.cli import evidence, plans, retention, serve
+from interfaces.cli import evidence, plans, projections, retention, serve
 
 app = typer.Typer(
     name="planledger", no_args_is_help=True, add_completion=False,
@@ -23,6 +23,9 @@ app.command()(evidence.export)
 app.command()(evidence.bundle)
 app.add_typer(evidence.checkpoint, name="checkpoint")
 app.add_typer(retention.retention, name="retention")
+app.command()(projections.project)
+app.command()(projections.rebuild)
+app.command(name="read-models")(projections.read_models)
 
 
 def main() -> None:

@@ -1,0 +1,61 @@
+"""What the HTTP layer reads: the active version of each read model, current with the
+application's writes. One per application (the HTTP layer keeps it beside Planning)."""
+
+from __future__ import annotations
+
+from datetime import date
+from threading import Lock
+from typing import Any, cast
+
+from eventsourcing.sqlite import SQLiteDatastore
+
+from application.planning import Planning
+from projections.catalogue import model
+from projections.consistency import DEFAULT_TIMEOUT_SECONDS, wait_until_current
+from projections.reports import ReportsView
+from projections.summaries import PlanSummaryView
+from projections.tables import Table
+from projections.versions import versions_for
+from projections.views import ReadModelView
+
+
+class ReadModels:
+    def __init__(
+        self, planning: Planning, *, timeout: float = DEFAULT_TIMEOUT_SECONDS,
+        inline: bool | None = None, nudge: Any = None,
+    ) -> None:
+        self.planning = planning
+        self.datastore = planning.recorder.datastore
+        self.timeout = timeout
+        # Embedded SQLite has no subscriptions: a read brings the view up to date itself.
+        self.inline = isinstance(self.datastore, SQLiteDatastore) if inline is None else inline
+        self.nudge = nudge
+        self.versions = versions_for(self.datastore)
+        self._views: dict[tuple[str, int], ReadModelView] = {}
+        self._lock = Lock()
+
+    def view(self, name: str) -> ReadModelView:
+        """The version readers should use now (looked up on every read, so a rebuild's
+        switch takes effect at once)."""
+        key = (name, self.versions.active(name))
+        with self._lock:
+            if key not in self._views:
+                self._views[key] = model(name).open_view(self.datastore, key[1])
+            return self._views[key]
+
+    def current(self, name: str) -> ReadModelView:
+        """The view, once it has processed every write made before this call. Raises
+        ReadModelBehindError after the timeout (the HTTP layer: 503 + Retry-After)."""
+        view = self.view(name)
+        wait_until_current(self.planning, view, timeout=self.timeout, inline=self.inline,
+                           nudge=self.nudge)
+        return view
+
+    def summaries(self) -> PlanSummaryView:
+        return cast(PlanSummaryView, self.current("plan_summaries"))
+
+    def reports(self) -> ReportsView:
+        return cast(ReportsView, self.current("reports"))
+
+    def report(self, name: str, *, today: date, org: str | None = None) -> Table:
+        return self.reports().report(name, today=today, org=org)

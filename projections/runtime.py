@@ -1,0 +1,149 @@
+"""Keeping read models up to date in a process: `planledger project`, or a thread of
+`planledger serve`.
+
+On PostgreSQL each model's active version is fed by the library's ProjectionRunner
+(LISTEN/NOTIFY subscription, one event per transaction), after a batched catch-up so a
+long backlog does not crawl. On SQLite, which cannot subscribe in eventsourcing 9.5, a
+catch-up loop polls. Either way a worker notices when a rebuild switches the active
+version and moves across. Errors are logged by type only (never a message, which could
+quote plan data) and the worker starts again after a pause.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from threading import Event, Thread
+from typing import Any
+
+from eventsourcing.postgres import PostgresDatastore
+from eventsourcing.projection import ProjectionRunner
+
+from application.planning import Planning
+from projections.catalogue import MODELS, ReadModel, model
+from projections.catch_up import catch_up
+from projections.versions import versions_for
+
+log = logging.getLogger("planledger.projections")
+
+POLL_SECONDS = 0.5
+RESTART_PAUSE_SECONDS = 2.0
+
+
+def projector_env(env: Mapping[str, str]) -> dict[str, str]:
+    """The application's environment with small pools: a projector holds a few
+    connections per model (subscription, reads, view writes), not a web server's share."""
+    return {**env, "POSTGRES_POOL_SIZE": "1", "POSTGRES_MAX_OVERFLOW": "3"}
+
+
+class Projector:
+    """One worker thread per read model. start() and stop() for an embedding process;
+    run_forever() for the `planledger project` command."""
+
+    def __init__(
+        self, env: Mapping[str, str], *, models: Iterable[str] = tuple(MODELS),
+        poll_seconds: float = POLL_SECONDS, heartbeat: Path | None = None,
+    ) -> None:
+        self.env = projector_env(env)
+        self.models = [model(name) for name in models]
+        self.poll_seconds = poll_seconds
+        self.heartbeat = heartbeat
+        self.stopping = Event()
+        self._wake = {m.name: Event() for m in self.models}
+        self._alive: dict[str, float] = {}
+        self._threads: list[Thread] = []
+
+    def start(self) -> Projector:
+        for read_model in self.models:
+            thread = Thread(target=self._keep, args=(read_model,), daemon=True,
+                            name=f"projector-{read_model.name}")
+            thread.start()
+            self._threads.append(thread)
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self.stopping.set()
+        self.nudge()
+        for thread in self._threads:
+            thread.join(timeout)
+
+    def run_forever(self) -> None:
+        """Run until stop() (e.g. from a SIGTERM handler); beats the heartbeat file while
+        every worker is alive, for a container health check."""
+        self.start()
+        try:
+            while not self.stopping.wait(self.poll_seconds):
+                self._beat()
+        finally:
+            self.stop()
+
+    def nudge(self) -> None:
+        """Ask the polling (SQLite) workers to look for new events now."""
+        for wake in self._wake.values():
+            wake.set()
+
+    @property
+    def healthy(self) -> bool:
+        limit = time.monotonic() - max(10 * self.poll_seconds, 5.0)
+        return all(self._alive.get(m.name, 0) > limit for m in self.models)
+
+    def _beat(self) -> None:
+        if self.heartbeat is not None and self.healthy:
+            self.heartbeat.touch()
+
+    # -- one worker -------------------------------------------------------------------
+
+    def _keep(self, read_model: ReadModel) -> None:
+        while not self.stopping.is_set():
+            try:
+                app = Planning(env=self.env)
+                try:
+                    self._follow(app, read_model)
+                finally:
+                    app.close()
+            except Exception as e:  # noqa: BLE001 - keep projecting; the type says what
+                log.warning("projection worker restarting",
+                            extra={"read_model": read_model.name, "error_type": type(e).__name__})
+                self.stopping.wait(RESTART_PAUSE_SECONDS)
+
+    def _follow(self, app: Planning, read_model: ReadModel) -> None:
+        """Keep the active version up to date until it changes or we are stopped."""
+        datastore = app.recorder.datastore
+        versions = versions_for(datastore)
+        while not self.stopping.is_set():
+            version = versions.active(read_model.name)
+            view = read_model.open_view(datastore, version)
+            catch_up(app, view, stopping=self.stopping)
+            self._alive[read_model.name] = time.monotonic()
+            if isinstance(datastore, PostgresDatastore):
+                self._run_postgres(read_model, version, versions)
+            else:
+                self._poll_sqlite(app, read_model, version, view, versions)
+
+    def _run_postgres(self, read_model: ReadModel, version: int, versions: Any) -> None:
+        runner_class: Any = ProjectionRunner
+        with runner_class(
+            application_class=Planning, projection_class=read_model.projection_at(version),
+            view_class=read_model.postgres_view, env=self.env,
+        ) as runner:
+            while not self.stopping.is_set():
+                runner.run_forever(timeout=self.poll_seconds)  # re-raises the runner's error
+                if runner.is_interrupted.is_set():
+                    return  # its subscription ended: start again
+                self._alive[read_model.name] = time.monotonic()
+                if versions.active(read_model.name) != version:
+                    return  # a rebuild switched readers to a new version
+
+    def _poll_sqlite(
+        self, app: Planning, read_model: ReadModel, version: int, view: Any, versions: Any
+    ) -> None:
+        wake = self._wake[read_model.name]
+        while not self.stopping.is_set():
+            wake.wait(self.poll_seconds)
+            wake.clear()
+            catch_up(app, view, stopping=self.stopping)
+            self._alive[read_model.name] = time.monotonic()
+            if versions.active(read_model.name) != version:
+                return
