@@ -50,8 +50,12 @@ def end_of(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(0), UK) - timedelta(microseconds=1)
 
 
-def build_bundle(planning: Planning, plan_id: UUID, to: date) -> Bundle:
-    cutoff = end_of(to)
+def build_bundle(
+    planning: Planning, plan_id: UUID, to: date, *, cutoff: datetime | None = None
+) -> Bundle:
+    """The bundle of records up to the end of `to` (or up to `cutoff`, an exact instant
+    within that day, to reissue what was known at that moment)."""
+    cutoff = cutoff or end_of(to)
     version = planning.records.version_at(plan_id, cutoff)
     if version is None:
         raise PlanNotFoundError(plan_id)

@@ -1,0 +1,98 @@
+"""The tribunal bundle: its index tells where each document really is, every page is
+numbered, and reissuing it for the same records gives the same bytes."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from application.errors import PlanNotFoundError
+from domain.calendar import local_date, today
+from interfaces.documents.bundle import build_bundle
+from interfaces.documents.plan_copy import install_renderer
+from tests.evidence.pdf_text import pages_text
+from tests.evidence.plans import a_reviewed_plan
+from tests.examples import a_lead_professional, days_ago
+
+
+@pytest.fixture
+def story_planning(make_planning, master_key):
+    planning = make_planning(PLANLEDGER_ENCRYPTION_KEY=master_key)
+    install_renderer(planning)
+    story = a_reviewed_plan(planning)
+    lead = a_lead_professional()
+    planning.share_plan(story.plan_id, recipients=["Morag Campbell"], method="post", actor=lead)
+    planning.record_access(story.plan_id, lead, "GET /api/plans/{plan_id}")
+    return planning, story
+
+
+@pytest.fixture
+def bundle(story_planning):
+    planning, story = story_planning
+    return build_bundle(planning, story.plan_id, today())
+
+
+def test_the_index_gives_the_pages_where_each_document_really_is(bundle):
+    pages = pages_text(bundle.pdf)
+    assert len(pages) == bundle.pages == len(PdfReader(io.BytesIO(bundle.pdf)).pages)
+    index = pages[1]
+    expected_next = 2
+    for section in bundle.sections[1:]:
+        found = re.search(re.escape(section.title) + r" (\d+)–(\d+)", index)
+        assert found, f"{section.title} is not in the index: {index}"
+        first, last = int(found.group(1)), int(found.group(2))
+        assert (first, last) == (section.first_page, section.last_page)
+        assert first == expected_next, "documents follow one another without gaps"
+        assert section.title in pages[first - 1], f"{section.title} does not start on page {first}"
+        expected_next = last + 1
+    assert expected_next - 1 == bundle.pages
+
+
+def test_the_bundle_holds_the_plan_at_each_review_and_each_shared_copy(bundle):
+    titles = [s.title for s in bundle.sections]
+    assert titles[:3] == ["Cover", "Index", "Chronology of recorded events"]
+    assert titles[-2:] == ["Access log summary", "Verification of the record"]
+    [review] = [t for t in titles if t.startswith("The plan after the review")]
+    [copy] = [t for t in titles if t.startswith("Copy 1 given to the family")]
+    assert titles.index(review) < titles.index(copy)
+
+
+def test_every_page_is_numbered(bundle):
+    for number, text in enumerate(pages_text(bundle.pdf), start=1):
+        assert f"Page {number} of {bundle.pages}" in text
+
+
+def test_the_chronology_marks_backdated_entries_and_gives_reasons(bundle):
+    text = " ".join(pages_text(bundle.pdf))
+    assert "Backdated" in text
+    assert "Agreed with Isla and her mum: a smaller step first" in text
+    # The access log summary names who read the plan (narrow columns may wrap it).
+    assert "u-lead-1" in text.replace(" ", "")
+
+
+def test_reissuing_for_the_same_records_gives_the_same_bytes(story_planning):
+    planning, story = story_planning
+    cutoff = planning.history(story.plan_id)[-1].recorded_at
+    first = build_bundle(planning, story.plan_id, local_date(cutoff), cutoff=cutoff)
+    # Later events and reads fall after the cut-off, so they change nothing.
+    planning.record_views(story.plan_id, whose="child", text="I like Lego", actor=a_lead_professional())
+    planning.record_access(story.plan_id, a_lead_professional(), "GET /api/plans/{plan_id}/bundle.pdf")
+    again = build_bundle(planning, story.plan_id, local_date(cutoff), cutoff=cutoff)
+    assert again.pdf == first.pdf
+    assert "I like Lego" not in " ".join(pages_text(again.pdf))
+
+
+def test_the_same_date_twice_gives_the_same_bytes(story_planning):
+    planning, story = story_planning
+    assert build_bundle(planning, story.plan_id, today()).pdf == build_bundle(
+        planning, story.plan_id, today()
+    ).pdf
+
+
+def test_a_date_before_anything_was_recorded_has_no_bundle(story_planning):
+    planning, story = story_planning
+    with pytest.raises(PlanNotFoundError):
+        build_bundle(planning, story.plan_id, days_ago(1))
