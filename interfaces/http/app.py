@@ -12,14 +12,14 @@ from interfaces.http import problems
 from interfaces.http.auth import TokenVerifier
 from interfaces.http.logs import BodyTooLargeError, RequestContext, configure_logging
 from interfaces.http.routers import (
-    contributions, disclosures, health, members, outcomes, plans, provisions, reviews,
-    stages, targets,
+    contributions, disclosures, evidence, health, members, outcomes, plans, provisions,
+    reviews, stages, targets,
 )
 from interfaces.settings import Settings
 
 ROUTERS = (
     health, stages, plans, members, outcomes, targets, provisions, reviews, contributions,
-    disclosures,
+    disclosures, evidence,
 )
 
 

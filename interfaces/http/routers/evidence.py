@@ -1,0 +1,163 @@
+"""Evidence for disputes and tribunals: copies given to the family, the diff between two
+instants, the verifiable export, and the tribunal bundle (API.md, "Read models and
+evidence"). Every read here is a read of personal data, so `authorise` logs it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import BaseModel, Field
+
+from application.evidence.diff import plan_diff
+from application.evidence.export import build_export
+from application.planning import Planning
+from domain.calendar import today
+from domain.plans import Plan
+from interfaces.documents.bundle import build_bundle
+from interfaces.documents.plan_copy import (
+    SharedCopyMismatchError,
+    SharedCopyNotFoundError,
+    shared_copy_pdf,
+)
+from interfaces.evidence_settings import install_evidence
+from interfaces.http.access import Action
+from interfaces.http.answers import FastJSON, written
+from interfaces.http.deps import CallerDep, ConditionsDep, authorise, get_planning
+from interfaces.http.problems import Problem, not_found
+from interfaces.http.schemas import Name, Short, WriteBody
+
+router = APIRouter(prefix="/api/plans/{plan_id}", tags=["evidence"])
+
+PDF = {200: {"content": {"application/pdf": {}}, "description": "A PDF"}}
+
+
+def evidence_planning(request: Request) -> Planning:
+    """The application with its evidence hooks installed (once per application), so a
+    copy shared through the API always has its SHA-256 recorded."""
+    planning = get_planning(request)
+    if planning.shared_copy_digest is None:
+        install_evidence(planning, getattr(request.app.state, "settings", None))
+    return planning
+
+
+EvidencePlanning = Annotated[Planning, Depends(evidence_planning)]
+
+
+class SharedCopyCreate(WriteBody):
+    recipients: list[Name] = Field(min_length=1, max_length=20)
+    method: Short = Field(description="How the copy was given, e.g. email, post, by hand")
+
+
+class SharedCopyCreated(BaseModel):
+    plan_id: UUID
+    number: int
+    sha256: str | None
+    version: int
+
+
+class SharedCopyOut(BaseModel):
+    number: int
+    sha256: str | None
+    version: int
+    recipients: list[str]
+    method: str
+    occurred_on: date
+
+
+class SharedCopies(BaseModel):
+    items: list[SharedCopyOut]
+
+
+@router.post("/shared-copies", status_code=201, response_model=SharedCopyCreated)
+def share_plan(
+    plan_id: UUID, body: SharedCopyCreate, response: Response, planning: EvidencePlanning,
+    caller: CallerDep, conditions: ConditionsDep,
+    plan: Annotated[Plan, authorise(Action.SHARE_PLAN)],
+) -> dict:
+    """Record that the plan as it stands was given to the family (event PlanShared), with
+    the SHA-256 of the PDF they received; `version` is the plan's version after the write
+    (the copy shows the version before it)."""
+    return written(response, planning.share_plan(
+        plan_id, recipients=body.recipients, method=body.method, actor=caller.actor(),
+        occurred_on=body.occurred_on, reason=body.reason, conditions=conditions,
+    ))
+
+
+@router.get("/shared-copies", response_model=SharedCopies)
+def list_shared_copies(
+    plan_id: UUID, plan: Annotated[Plan, authorise(Action.READ_EVIDENCE)]
+) -> dict:
+    """The copies given to the family: number, SHA-256, the plan version shown, to whom,
+    how and when."""
+    return {"items": [c.model_dump(mode="json") for c in plan.shared_copies]}
+
+
+@router.get("/shared-copies/{number:int}.pdf", response_class=Response, responses=PDF)
+def shared_copy(
+    plan_id: UUID, number: int, planning: EvidencePlanning,
+    plan: Annotated[Plan, authorise(Action.READ_EVIDENCE)],
+) -> Response:
+    """The copy the family received, rendered again from the plan at that version; its
+    SHA-256 is the recorded one (or the answer is an error, never a different PDF)."""
+    try:
+        pdf, copy = shared_copy_pdf(planning, plan_id, number)
+    except SharedCopyNotFoundError:
+        raise not_found("shared copy") from None
+    except SharedCopyMismatchError as e:
+        raise Problem(500, "copy-not-reproducible", "Copy cannot be reproduced", str(e)) from None
+    headers = {"Content-Disposition": f'inline; filename="plan-{plan_id}-copy-{number}.pdf"'}
+    if copy.sha256:
+        headers["Planledger-SHA256"] = copy.sha256
+    return Response(pdf, media_type="application/pdf", headers=headers)
+
+
+@router.get("/diff")
+def diff(
+    plan_id: UUID, planning: EvidencePlanning,
+    plan: Annotated[Plan, authorise(Action.READ_EVIDENCE)],
+    from_: Annotated[datetime, Query(alias="from", description="Instant, ISO 8601 with offset")],
+    to: Annotated[datetime | None, Query(description="Instant (default now)")] = None,
+) -> FastJSON:
+    """Changes recorded between two instants, by plan section (outcomes, targets,
+    provision, stage, agencies, members, views, reviews, disclosures, status, ...): each
+    added, revised or closed, with actor, occurred_on, recorded_at and reason."""
+    to = to or datetime.now().astimezone()
+    for name, value in (("from", from_), ("to", to)):
+        if value.tzinfo is None:
+            raise Problem(422, "invalid", "Invalid request",
+                          f"'{name}' must be an instant with an offset, e.g. 2026-03-01T09:00:00Z")
+    return FastJSON(plan_diff(planning, plan_id, from_, to))
+
+
+@router.get("/export")
+def export(
+    plan_id: UUID, planning: EvidencePlanning,
+    plan: Annotated[Plan, authorise(Action.READ_EVIDENCE)],
+) -> FastJSON:
+    """The plan's events and the hash chain over them, with a signed checkpoint of the
+    head; verify offline with `python3 tools/verify_export.py FILE --public-key KEY`."""
+    document: dict[str, Any] = build_export(planning, plan_id)
+    return FastJSON(document, headers={
+        "Content-Disposition": f'attachment; filename="plan-{plan_id}-export.json"',
+    })
+
+
+@router.get("/bundle.pdf", response_class=Response, responses=PDF)
+def bundle(
+    plan_id: UUID, planning: EvidencePlanning,
+    plan: Annotated[Plan, authorise(Action.READ_EVIDENCE)],
+    to: Annotated[date, Query(description="Records up to and including this date (UK)")],
+) -> Response:
+    """The tribunal bundle: cover, index with page ranges, the plan at each review and
+    each shared copy, chronology, access log summary, verification head. The same DATE
+    gives the same pages."""
+    if to > today():
+        raise Problem(422, "invalid", "Invalid request", "'to' may not be in the future.")
+    result = build_bundle(planning, plan_id, to)
+    return Response(result.pdf, media_type="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="plan-{plan_id}-bundle-{to.isoformat()}.pdf"',
+        "Planledger-Pages": str(result.pages),
+    })
