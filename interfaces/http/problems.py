@@ -22,6 +22,7 @@ from application.errors import (
     PreconditionFailedError,
 )
 from domain.errors import PlanningError
+from interfaces.http.logs import BodyTooLargeError
 from eventsourcing.persistence import InterfaceError, OperationalError
 
 log = logging.getLogger("planledger.http")
@@ -109,6 +110,13 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if isinstance(exc.__cause__, BodyTooLargeError):
+            # FastAPI turns any error while reading a body into a 400; a streamed
+            # (chunked) body over the cap is a 413 like one with a Content-Length.
+            return problem_response(
+                413, "too-large", "Request too large",
+                "The request body is larger than this service accepts.", request,
+            )
         slug, title = _STATUS_SLUGS.get(exc.status_code, ("error", "Error"))
         detail = "No such resource." if exc.status_code == 404 else str(exc.detail)
         return problem_response(
