@@ -26,6 +26,8 @@ import base64
 import binascii
 import hashlib
 import json
+import multiprocessing
+import os
 import sys
 from datetime import datetime
 
@@ -39,8 +41,11 @@ class Broken(Exception):
         self.position, self.problem = position, problem
 
 
+CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical_bytes(obj):
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return CANONICAL.encode(obj).encode()
 
 
 def sha256(data):
@@ -134,39 +139,78 @@ def same_instant(a, b):
         return False
 
 
-def verify_event(plan_id, expected, event, previous):
+def check_content(plan_id, expected, event):
+    """The event's digest, after checking what can be checked of it alone: its position,
+    its plan, that its content hashes to its digest, and its recorded time."""
     if event.get("position") != expected:
         raise Broken(expected, f"expected position {expected}, found {event.get('position')}"
                      " (an event is missing or out of order)")
     if event.get("destroyed") is True:
-        digest = bytes.fromhex(event["digest"])
-    else:
-        if event.get("plan_id") != plan_id:
-            raise Broken(expected, "the event belongs to another plan")
-        record = {"plan_id": plan_id, "position": expected, "type": event["type"],
-                  "state": event["state"]}
-        digest = sha256(canonical_bytes(record))
-        if digest.hex() != event.get("digest"):
-            raise Broken(expected, "the event's content does not match its digest")
-        if not same_instant(event.get("recorded_at"), event["state"].get("timestamp")):
-            raise Broken(expected, "recorded_at differs from the event's recorded timestamp")
-    link = sha256(previous + digest)
-    if link.hex() != event.get("link"):
-        raise Broken(expected, "the link does not follow from the previous link and digest")
-    return link
+        return bytes.fromhex(event["digest"])
+    if event.get("plan_id") != plan_id:
+        raise Broken(expected, "the event belongs to another plan")
+    record = {"plan_id": plan_id, "position": expected, "type": event["type"],
+              "state": event["state"]}
+    digest = sha256(canonical_bytes(record))
+    if digest.hex() != event.get("digest"):
+        raise Broken(expected, "the event's content does not match its digest")
+    recorded_at, timestamp = event.get("recorded_at"), event["state"].get("timestamp")
+    if recorded_at != timestamp and not same_instant(recorded_at, timestamp):
+        raise Broken(expected, "recorded_at differs from the event's recorded timestamp")
+    return digest
+
+
+def check_range(plan_id, events, first, last):
+    """(digests of events[first:last] up to the first problem, that problem or None)."""
+    digests = []
+    for expected in range(first + 1, last + 1):
+        try:
+            digests.append(check_content(plan_id, expected, events[expected - 1]))
+        except Broken as broken:
+            return digests, (broken.position, broken.problem)
+        except (AttributeError, KeyError, TypeError, ValueError):
+            return digests, (expected, "the event is malformed")
+    return digests, None
+
+
+# Each event's own checks are independent of the others, so a large export spreads them
+# over every core (forked workers share the parsed document, nothing is copied to them);
+# the chain of links is then walked in order, which is cheap.
+_SHARED = {}
+
+
+def _check_shared(bounds):
+    return check_range(_SHARED["plan_id"], _SHARED["events"], *bounds)
+
+
+def check_all(plan_id, events):
+    workers = min(os.cpu_count() or 1, 8)
+    parallel = (len(events) >= 20_000 and workers > 1
+                and "fork" in multiprocessing.get_all_start_methods())
+    if not parallel:
+        return [check_range(plan_id, events, 0, len(events))]
+    _SHARED.update(plan_id=plan_id, events=events)
+    step = -(-len(events) // (workers * 2))
+    ranges = [(i, min(i + step, len(events))) for i in range(0, len(events), step)]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return pool.map(_check_shared, ranges)
 
 
 def verify_chain(document):
     if document.get("format") != EXPORT_FORMAT or document.get("chain") != CHAIN_VERSION:
         raise Broken(None, "not a planledger-export-v1 document over planledger-chain-v1")
     plan_id = document["plan_id"]
-    previous = sha256(f"{CHAIN_VERSION}:{plan_id}".encode())
     events = document["events"]
-    for expected, event in enumerate(events, start=1):
-        try:
-            previous = verify_event(plan_id, expected, event, previous)
-        except (AttributeError, KeyError, TypeError, ValueError):
-            raise Broken(expected, "the event is malformed") from None
+    previous = sha256(f"{CHAIN_VERSION}:{plan_id}".encode())
+    position = 0
+    for digests, problem in check_all(plan_id, events):
+        for digest in digests:  # links before a problem come first: it may be earlier
+            position += 1
+            previous = sha256(previous + digest)
+            if previous.hex() != events[position - 1].get("link"):
+                raise Broken(position, "the link does not follow from the previous link and digest")
+        if problem is not None:
+            raise Broken(*problem)
     head = document.get("head") or {}
     if head.get("position") != len(events):
         raise Broken(len(events) + 1, f"the head is at position {head.get('position')}, "

@@ -13,9 +13,11 @@ link still prove that it existed, where, and that nothing around it changed.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
+
+from pydantic import TypeAdapter
 
 from application.errors import PlanNotFoundError
 from application.evidence.checkpoints import CheckpointSigner, Head
@@ -23,6 +25,13 @@ from application.persistence.chain import CHAIN_VERSION, event_record
 from application.persistence.mapping import PlanMapper
 
 EXPORT_FORMAT = "planledger-export-v1"
+_INSTANT = TypeAdapter(datetime)
+
+
+def _recorded_at(value: datetime) -> str:
+    # In UTC and in the events' own JSON form, so that a verifier can compare it with the
+    # event's timestamp as text (a fast path over 100,000 events) before parsing both.
+    return _INSTANT.dump_python(value.astimezone(UTC), mode="json")
 
 
 def build_export(
@@ -49,7 +58,7 @@ def build_export(
             )
         else:
             record = event_record(plan_id, position, stored_event.topic, state)
-            events.append({**record, "recorded_at": link.recorded_at.isoformat(), **proof})
+            events.append({**record, "recorded_at": _recorded_at(link.recorded_at), **proof})
     last = links[stored[-1].originator_version]
     document: dict[str, Any] = {
         "format": EXPORT_FORMAT,

@@ -86,7 +86,8 @@ def _verify_event(plan_id: str, expected: int, event: dict[str, Any], previous: 
         event_digest = digest(record)
         if event_digest.hex() != event.get("digest"):
             raise _Broken(expected, "the event's content does not match its digest")
-        if not _same_instant(event.get("recorded_at"), event["state"].get("timestamp")):
+        recorded_at, timestamp = event.get("recorded_at"), event["state"].get("timestamp")
+        if recorded_at != timestamp and not _same_instant(recorded_at, timestamp):
             raise _Broken(expected, "recorded_at differs from the event's recorded timestamp")
     link = next_link(previous, event_digest)
     if link.hex() != event.get("link"):

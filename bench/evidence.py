@@ -1,0 +1,180 @@
+"""Evidence benchmarks (measurements, not tests).
+
+1. Bundle: build the tribunal bundle of a plan of 1,000 events (reviews every ~90
+   events, three shared copies, the rest the ordinary traffic of a year: deliveries,
+   evaluations, views, contributions). Reports seconds per build and pages. Goal <= 5 s.
+2. Verify: `python3 tools/verify_export.py` on an export of 100,000 events, timed as a
+   user runs it (a fresh interpreter: start-up, JSON parsing and the chain). The export
+   is made in the exact format, from records shaped like stored events, rather than by
+   100,000 commands. Goal <= 2 s.
+
+    .venv/bin/python bench/evidence.py                      # both
+    .venv/bin/python bench/evidence.py --only verify --events 100000
+    .venv/bin/python bench/evidence.py --only bundle --database-url postgresql://...
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlencode, urlparse, urlunparse
+
+import psycopg
+from psycopg import sql
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from application.config import persistence_env  # noqa: E402
+from application.persistence.chain import CHAIN_VERSION, digest, event_record, genesis, next_link  # noqa: E402
+from application.persistence.keys import new_master_key  # noqa: E402
+from application.planning import Planning  # noqa: E402
+from domain.calendar import today  # noqa: E402
+from domain.plans import Evaluated  # noqa: E402
+from domain.values import Actor, Child, PlanType, Progress, ProvisionKind, Role, Whose  # noqa: E402
+from interfaces.documents.bundle import build_bundle  # noqa: E402
+from interfaces.documents.plan_copy import install_renderer  # noqa: E402
+
+LEAD = Actor(id="u-lead", name="Fiona MacLeod", role=Role.LEAD_PROFESSIONAL, org="school:x")
+SALT = Actor(id="u-salt", name="Priya Shah", role=Role.PRACTITIONER, org="nhs:salt")
+PARENT = Actor(id="u-parent", name="Morag Campbell", role=Role.PARENT_CARER)
+
+
+def a_year_of_planning(planning: Planning, events: int) -> uuid.UUID:
+    start = today() - timedelta(days=360)
+    day = lambda n: start + timedelta(days=min(n, 360))  # noqa: E731
+    plan_id = planning.open_plan(
+        plan_type=PlanType.CSP, stage="additional", org="school:x", actor=LEAD,
+        child=Child(name="Isla Campbell", date_of_birth=datetime(2016, 3, 14).date()),
+        occurred_on=start, reason="Concerns raised at parents' evening",
+    ).plan_id
+    planning.add_member(plan_id, user_id=PARENT.id, role=Role.PARENT_CARER, name=PARENT.name,
+                        actor=LEAD, occurred_on=start)
+    planning.join_agency(plan_id, org="nhs:salt", name="Speech and Language Therapy",
+                         kind="health", actor=LEAD, occurred_on=start)
+    targets, provisions = [], []
+    for o in range(4):
+        outcome_id = uuid.UUID(planning.agree_outcome(
+            plan_id, text=f"Outcome {o}: I will play with my friends and enjoy my playtimes",
+            area="Social and emotional", actor=LEAD, occurred_on=day(2)).created["outcome_id"])
+        for t in range(3):
+            targets.append(uuid.UUID(planning.set_target(
+                plan_id, outcome_id=outcome_id, text=f"Target {o}.{t}: take turns with two peers",
+                due_on=day(300), actor=LEAD, occurred_on=day(3)).created["target_id"]))
+    for p in range(6):
+        provisions.append(uuid.UUID(planning.plan_provision(
+            plan_id, kind=ProvisionKind.INTERVENTION, description=f"Provision {p}: social group",
+            sessions_per_week=2, minutes_per_session=30, staff="Support assistant",
+            actor=LEAD, occurred_on=day(4)).created["provision_id"]))
+    n, shares, last_review = planning.get_plan(plan_id).version, 0, 0
+    while n < events:
+        d = 5 + n * 350 // events
+        if n - last_review >= 90 and n + 13 < events:
+            planning.hold_review(
+                plan_id, held_on=day(d), attendees=["Fiona MacLeod", "Morag Campbell"],
+                summary=f"Review at event {n}: steady progress.", next_review_on=day(d + 90),
+                evaluations=[Evaluated(target_id=t, progress=Progress.PARTIALLY_ACHIEVED,
+                                       impact="Some progress") for t in targets],
+                actor=LEAD,
+            )
+            last_review = n
+        elif shares < 3 and n > (shares + 1) * events // 4:
+            planning.share_plan(plan_id, recipients=["Morag Campbell"], method="email", actor=LEAD)
+            shares += 1
+        elif n % 10 == 0:
+            planning.record_views(plan_id, whose=Whose.PARENT_CARER, actor=PARENT, occurred_on=day(d),
+                                  text=f"Views at event {n}: mornings are calmer.")
+        else:
+            planning.record_delivery(plan_id, provisions[n % len(provisions)], sessions=1, minutes=30,
+                                     actor=SALT, occurred_on=day(d))
+        n = planning.get_plan(plan_id).version
+    return plan_id
+
+
+def bench_bundle(database_url: str, events: int, runs: int) -> None:
+    base = urlunparse(urlparse(database_url)._replace(query=""))
+    schema = f"bench_evidence_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
+    url = f"{base}?{urlencode({'schema': schema, 'pool_size': 2, 'max_overflow': 2})}"
+    planning = Planning(env={**persistence_env(url), "PLANLEDGER_ENCRYPTION_KEY": new_master_key()})
+    try:
+        install_renderer(planning)
+        t = time.perf_counter()
+        plan_id = a_year_of_planning(planning, events)
+        print(f"bundle: wrote a plan of {planning.get_plan(plan_id).version} events in "
+              f"{time.perf_counter() - t:.1f} s")
+        timings = []
+        for _ in range(runs):
+            t = time.perf_counter()
+            bundle = build_bundle(planning, plan_id, today())
+            timings.append(time.perf_counter() - t)
+        print(f"bundle: {bundle.pages} pages, {len(bundle.pdf) / 1e6:.2f} MB, "
+              f"{len(bundle.sections)} sections; build {', '.join(f'{s:.2f}' for s in timings)} s "
+              f"(goal <= 5 s)")
+    finally:
+        planning.close()
+        with psycopg.connect(base, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
+
+
+def synthetic_export(events: int) -> dict:
+    plan_id = str(uuid.uuid4())
+    previous = genesis(plan_id)
+    at = datetime(2025, 1, 1, tzinfo=UTC)
+    topic = "domain.plans:Plan.ProvisionDelivered"
+    out = []
+    for position in range(1, events + 1):
+        at += timedelta(seconds=17)
+        state = {
+            "timestamp": at.isoformat().replace("+00:00", "Z"),
+            "provision_id": str(uuid.UUID(int=position)), "sessions": 1, "minutes": 30,
+            "note": "Session delivered as planned; Isla joined in with two peers.",
+            "actor": {"id": "u-salt", "name": "Priya Shah", "role": "practitioner", "org": "nhs:salt"},
+            "occurred_on": at.date().isoformat(), "reason": None,
+        }
+        d = digest(event_record(plan_id, position, topic, state))
+        previous = next_link(previous, d)
+        out.append({**event_record(plan_id, position, topic, state), "recorded_at": state["timestamp"],
+                    "digest": d.hex(), "link": previous.hex()})
+    return {"format": "planledger-export-v1", "chain": CHAIN_VERSION, "plan_id": plan_id,
+            "events": out, "head": {"position": events, "link": previous.hex()}}
+
+
+def bench_verify(events: int, runs: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "export.json"
+        path.write_text(json.dumps(synthetic_export(events)))
+        timings = []
+        for _ in range(runs):
+            t = time.perf_counter()
+            done = subprocess.run(["python3", str(ROOT / "tools" / "verify_export.py"), str(path)],
+                                  capture_output=True, text=True)
+            timings.append(time.perf_counter() - t)
+            assert done.returncode == 0, done.stdout + done.stderr
+        print(f"verify: {events:,} events, {path.stat().st_size / 1e6:.1f} MB; "
+              f"tools/verify_export.py {', '.join(f'{s:.2f}' for s in timings)} s (goal <= 2 s)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--only", choices=["bundle", "verify"])
+    parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/pl_h4")
+    parser.add_argument("--events", type=int, help="events (bundle: 1,000; verify: 100,000)")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    if args.only in (None, "verify"):
+        bench_verify(args.events or 100_000, args.runs)
+    if args.only in (None, "bundle"):
+        bench_bundle(args.database_url, args.events or 1_000, args.runs)
+
+
+if __name__ == "__main__":
+    main()
