@@ -56,12 +56,21 @@ class Projector:
         self._threads: list[Thread] = []
 
     def start(self) -> Projector:
+        self._make_tables()
         for read_model in self.models:
             thread = Thread(target=self._keep, args=(read_model,), daemon=True,
                             name=f"projector-{read_model.name}")
             thread.start()
             self._threads.append(thread)
         return self
+
+    def _make_tables(self) -> None:
+        # The store's tables, once, before the workers start: PostgreSQL's CREATE TABLE IF
+        # NOT EXISTS is not safe against itself run concurrently on an empty schema.
+        try:
+            Planning(env=self.env).close()
+        except Exception as e:  # noqa: BLE001 - the workers retry until the store answers
+            log.warning("store not ready", extra={"error_type": type(e).__name__})
 
     def stop(self, timeout: float = 10.0) -> None:
         self.stopping.set()

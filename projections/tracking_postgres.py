@@ -14,6 +14,10 @@ from psycopg.sql import SQL, Composed, Identifier
 from projections.views import Batch, ReadModelView, StaleBatchError, base_name
 
 
+def lock_ddl(curs: Cursor[DictRow], schema: str) -> None:
+    curs.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"{schema}.planledger-ddl",))
+
+
 class PostgresReadModel(PostgresTrackingRecorder, ReadModelView):
     """Tables are named after the tracking table the library gives the view
     (`<model>_v<N>_tracking` -> `<model>_v<N>`, `<model>_v<N>_<suffix>`)."""
@@ -40,6 +44,21 @@ class PostgresReadModel(PostgresTrackingRecorder, ReadModelView):
 
     @abstractmethod
     def create_statements(self) -> Sequence[str]: ...
+
+    def _create_table(self, curs: Cursor[DictRow]) -> None:
+        # CREATE ... IF NOT EXISTS races with itself (a projector's workers and readers
+        # start together on an empty schema): one creator at a time.
+        lock_ddl(curs, self.datastore.schema)
+        # Another creator may have made the tracking table since create_table() looked:
+        # then the library must not record its "__migration__" row a second time.
+        curs.execute("SELECT to_regclass(%s) AS found",
+                     (f'"{self.datastore.schema}"."{self.tracking_table_name}"',))
+        row = curs.fetchone()
+        if row is not None and row["found"] is not None and not self.tracking_table_exists:
+            self.tracking_table_exists = True
+            self.tracking_migration_previous = self.tracking_migration_current = (
+                self._max_tracking_id(self.table_migration_identifier, curs))
+        super()._create_table(curs)
 
     @abstractmethod
     def write(self, curs: Cursor[DictRow], events: Sequence[Any]) -> None:

@@ -42,6 +42,18 @@ class SQLiteReadModel(SQLiteTrackingRecorder, ReadModelView):
         )
         return [tracking, *(s.format(**self.tables) for s in self.create_statements())]
 
+    def create_table(self) -> None:
+        # Under the write lock, so that of two processes making the tables on a new
+        # database, the second sees the first's (and its "__migration__" tracking row).
+        with self.writing() as c:
+            c.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                      (self.tracking_table_name,))
+            if c.fetchone() is not None:
+                self.tracking_table_exists = True
+                self.tracking_migration_previous = self.tracking_migration_current = (
+                    self._max_tracking_id(self.table_migration_identifier, c))
+            self._create_table(c)
+
     @abstractmethod
     def create_statements(self) -> Sequence[str]:
         """Statements with {main}, {tracking} and {<suffix>} table names to fill in."""

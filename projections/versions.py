@@ -16,6 +16,8 @@ from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
 from psycopg.sql import SQL, Identifier
 
+from projections.tracking_postgres import lock_ddl
+
 TABLE = "read_model_versions"
 
 
@@ -43,8 +45,10 @@ class PostgresVersions(Versions):
     def __init__(self, datastore: PostgresDatastore) -> None:
         self.datastore = datastore
         self.table = SQL("{0}.{1}").format(Identifier(datastore.schema), Identifier(TABLE))
-        self._run(SQL("CREATE TABLE IF NOT EXISTS {0} (name text PRIMARY KEY,"
-                      " active integer NOT NULL, latest integer NOT NULL)").format(self.table))
+        with self.datastore.transaction(commit=True) as curs:
+            lock_ddl(curs, datastore.schema)
+            curs.execute(SQL("CREATE TABLE IF NOT EXISTS {0} (name text PRIMARY KEY,"
+                             " active integer NOT NULL, latest integer NOT NULL)").format(self.table))
 
     def _run(self, statement: Any, params: tuple[Any, ...] = ()) -> list[Any]:
         with self.datastore.transaction(commit=True) as curs:

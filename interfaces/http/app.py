@@ -13,13 +13,13 @@ from interfaces.http.auth import TokenVerifier
 from interfaces.http.logs import BodyTooLargeError, RequestContext, configure_logging
 from interfaces.http.routers import (
     contributions, disclosures, evidence, health, members, outcomes, plans, provisions,
-    reviews, stages, targets,
+    read_models, reviews, stages, targets,
 )
 from interfaces.settings import Settings
 
 ROUTERS = (
     health, stages, plans, members, outcomes, targets, provisions, reviews, contributions,
-    disclosures, evidence,
+    disclosures, evidence, read_models,
 )
 
 

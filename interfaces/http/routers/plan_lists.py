@@ -1,0 +1,54 @@
+"""GET /api/plans: the plans the caller may see, from the plan summaries read model."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+
+from application.errors import PlanNotFoundError
+from domain.calendar import today
+from domain.values import PlanStatus, PlanType
+from interfaces.http import access
+from interfaces.http.access import Action, Decision
+from interfaces.http.deps import CallerDep, PlanningDep, require
+from interfaces.http.read_models import ReadModelsDep, answered, visibility
+from interfaces.http.routers.read_model_schemas import PlanList
+from projections.summaries import PlanFilters
+
+router = APIRouter(prefix="/api/plans", tags=["lists"])
+
+
+@router.get("", response_model=PlanList)
+def list_plans(
+    request: Request, planning: PlanningDep, read_models: ReadModelsDep, caller: CallerDep,
+    plan_type: PlanType | None = None,
+    stage: Annotated[str | None, Query(max_length=64)] = None,
+    status: PlanStatus | None = None,
+    review_due_before: Annotated[date | None, Query(description="Next review on or before")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    after: Annotated[str | None, Query(max_length=200, description="`next` of the last page")]
+    = None,
+) -> dict[str, Any]:
+    """The plans visible to the caller, newest first, a page at a time (`next` is the
+    cursor for the following page). Includes every write the caller made before."""
+    require(access.may_list_plans(caller), "Analysts read reports, not plans.")
+    filters = PlanFilters(plan_type=plan_type.value if plan_type else None, stage=stage,
+                          status=status.value if status else None,
+                          review_due_before=review_due_before)
+    page = answered(lambda: read_models.summaries().list_plans(
+        filters, visibility(caller), today=today(), limit=limit, after=after))
+    items = []
+    for row in page.items:
+        # The child's name comes from the plan, not the read model; the plan's own rules
+        # decide once more, and the read is logged as any read of personal data is.
+        try:
+            plan = planning.get_plan(row.plan_id)
+        except PlanNotFoundError:
+            continue
+        if access.decide(caller, Action.READ_PLAN, plan) is not Decision.ALLOW:
+            continue
+        planning.record_access(row.plan_id, caller.actor(), "GET /api/plans")
+        items.append({**row.as_dict(today()), "child": {"name": plan.child.name}})
+    return {"items": items, "next": page.next}

@@ -1,0 +1,96 @@
+"""Response bodies of the read-model endpoints (lists, clocks, reports)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+
+class ChildName(BaseModel):
+    name: str
+
+
+class Disclosed(BaseModel):
+    grantee: str
+    until: date | None
+
+
+class PlanListItem(BaseModel):
+    plan_id: str
+    plan_type: str
+    stage: str
+    status: str
+    org: str
+    child: ChildName
+    lead_professional: str | None
+    member_ids: list[str]
+    agency_orgs: list[str]
+    disclosed_to: list[Disclosed]
+    next_review_on: date | None
+    open_targets: int
+    opened_on: date
+    closed_on: date | None
+    recorded_at: datetime | None
+    version: int
+
+
+class PlanList(BaseModel):
+    items: list[PlanListItem]
+    next: str | None
+
+
+class ReviewItem(BaseModel):
+    plan_id: str
+    next_review_on: date | None
+    days_overdue: int
+    plan_type: str
+    stage: str
+    org: str
+    lead_professional: str | None
+
+
+class ReviewList(BaseModel):
+    items: list[ReviewItem]
+    next: str | None
+
+
+class ClockSource(BaseModel):
+    position: int
+    type: str
+
+
+class ClockOut(BaseModel):
+    name: str
+    statute: str
+    status: str
+    started_on: date
+    due_on: date
+    stopped_on: date | None
+    outcome: str | None
+    ceiling_on: date | None
+    deemed_refusal_on: date | None
+    reference_by: date | None
+    sources: list[ClockSource]
+
+
+class Clocks(BaseModel):
+    as_of: date
+    items: list[ClockOut]
+
+
+class ReportLink(BaseModel):
+    name: str
+    title: str
+    href: str
+
+
+class ReportIndex(BaseModel):
+    items: list[ReportLink]
+
+
+class Report(BaseModel):
+    report: str
+    columns: list[str]
+    items: list[dict[str, Any]]
