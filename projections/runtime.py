@@ -20,10 +20,12 @@ from typing import Any
 
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.projection import ProjectionRunner
+from eventsourcing.utils import get_topic
 
 from application.planning import Planning
 from projections.catalogue import MODELS, ReadModel, model
 from projections.catch_up import catch_up
+from projections.decoding import ProjectionMapper
 from projections.versions import versions_for
 
 log = logging.getLogger("planledger.projections")
@@ -35,7 +37,9 @@ RESTART_PAUSE_SECONDS = 2.0
 def projector_env(env: Mapping[str, str]) -> dict[str, str]:
     """The application's environment with small pools: a projector holds a few
     connections per model (subscription, reads, view writes), not a web server's share."""
-    return {**env, "POSTGRES_POOL_SIZE": "1", "POSTGRES_MAX_OVERFLOW": "3"}
+    return {**env, "POSTGRES_POOL_SIZE": "1", "POSTGRES_MAX_OVERFLOW": "3",
+            # Decode as the read models need: see projections/decoding.py.
+            "MAPPER_TOPIC": get_topic(ProjectionMapper)}
 
 
 class Projector:

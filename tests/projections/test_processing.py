@@ -187,14 +187,16 @@ def test_planledger_project_stops_cleanly_on_sigterm_and_sigint(database_url, ma
             text=True,
         )
         try:
-            time.sleep(2.5)
+            started = process.stdout.readline()  # printed once the handlers are in place
+            assert started.startswith("Projecting"), started
+            time.sleep(0.5)
             process.send_signal(sig)
             out, errors = process.communicate(timeout=15)
         finally:
             if process.poll() is None:
                 process.kill()
         assert process.returncode == 0, errors
-        assert "Stopped." in out
+        assert "Stopped." in out, out
 
 
 def _tables(planning) -> list[str]:
@@ -207,3 +209,30 @@ def _tables(planning) -> list[str]:
     with datastore.transaction(commit=False) as c:
         c.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         return [r[0] for r in c.fetchall()]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_one_event_at_a_time_with_validated_events_equals_the_fast_batched_path(
+    planning, open_view, name
+):
+    # The library's runner path: the application's own (validating, unsealing) mapper and
+    # the projection's process_event, one event per transaction.
+    build(planning)
+    one_by_one = open_view(name, 1)
+    projection = MODELS[name].projection_at(1)(view=one_by_one)
+    for n in planning.recorder.select_notifications(start=1, limit=10_000):
+        projection.process_event(planning.mapper.to_domain_event(n),
+                                 Tracking(planning.name, n.id))
+    batched = open_view(name, 2)
+    catch_up(planning, batched, batch_size=6)
+    assert dump(one_by_one) == dump(batched)
+
+
+def test_a_shredded_plan_still_projects_without_its_personal_data(planning, open_view):
+    scenario = build(planning)
+    planning.records.destroy_key(scenario.closed)
+    planning.mapper.keyring.forget(scenario.closed)
+    view = open_view("plan_summaries")
+    catch_up(planning, view)
+    row = view.get_summary(scenario.closed)
+    assert (row.status, row.member_ids, row.lead_professional) == ("closed", [], None)

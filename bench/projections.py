@@ -1,0 +1,229 @@
+"""Read model benchmark on PostgreSQL (a benchmark, not a test).
+
+1. Loads N events (default 1,000,000) into a fresh schema: plans of about 20 events each,
+   built with the domain model and stored through the application's own mapper (sealed
+   personal data, hash chain) and recorder, thousands of events per transaction.
+2. Rebuilds each read model from the event store (`projections.rebuild`, as
+   `planledger rebuild` does) and reports events per second. Goal: >= 20,000 events/s.
+3. Lag: with `planledger project` running as a separate process, writers append through
+   the application at a steady rate; for each write, the time from its commit until the
+   read model's tracking reaches it. Goal: p99 <= 200 ms.
+
+    python bench/projections.py                       # 1 M events, both read models, lag
+    python bench/projections.py --events 100000 --lag-seconds 10
+    python bench/projections.py --keep                # keep the schema to look at it
+
+Uses its own database (pl_h3_bench by default, created if missing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+import psycopg
+from psycopg import sql
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from application.config import persistence_env  # noqa: E402
+from application.persistence.keys import new_master_key  # noqa: E402
+from application.planning import ENCRYPTION_KEY, Planning  # noqa: E402
+from domain.plans import Evaluated, Plan  # noqa: E402
+from domain.stages import Stage  # noqa: E402
+from domain.values import Actor, Child, PlanType, Progress, ProvisionKind, Role  # noqa: E402
+from projections.catalogue import MODELS  # noqa: E402
+from projections.rebuild import rebuild  # noqa: E402
+from projections.versions import versions_for  # noqa: E402
+
+DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/pl_h3_bench"
+ORGS = [f"school:bench-{n}" for n in range(40)]
+TYPES = [PlanType.IEP, PlanType.CSP, PlanType.CHILDS_PLAN, PlanType.SEN_SUPPORT]
+STAGES = [Stage(id=s, name=s, level=n) for n, s in
+          enumerate(["universal", "additional", "targeted", "specialist"])]
+
+
+def fresh_schema(url: str) -> tuple[str, str]:
+    parsed = urlparse(url)
+    admin = urlunparse(parsed._replace(path="/postgres", query=""))
+    dbname = parsed.path.lstrip("/")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (dbname,)).fetchone() is None:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
+    return schema, f"{url}?schema={schema}&pool_size=2&max_overflow=2"
+
+
+def drop_schema(url: str, schema: str) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
+
+
+def a_plan(n: int) -> Plan:
+    """About 20 events: people, an outcome, targets, costed provision, a review with
+    evaluations, a stage change, a disclosure; every tenth plan closed."""
+    org = ORGS[n % len(ORGS)]
+    lead = Actor(id=f"u-lead-{n % 500}", name="Bench Lead", role=Role.LEAD_PROFESSIONAL, org=org)
+    opened = date(2022, 1, 1) + timedelta(days=n % 900)
+    plan = Plan.open(plan_type=TYPES[n % len(TYPES)], stage=STAGES[n % 3], org=org, actor=lead,
+                     child=Child(name=f"Child {n}", date_of_birth=date(2014, 1, 1)),
+                     occurred_on=opened, next_review_on=opened + timedelta(days=120))
+    day = opened + timedelta(days=1)
+    plan.add_member(user_id=f"u-parent-{n}", role=Role.PARENT_CARER, name="Parent",
+                    actor=lead, occurred_on=day)
+    plan.join_agency(org="nhs:salt", name="SALT", kind="health", actor=lead, occurred_on=day)
+    outcome = uuid.uuid4()
+    plan.agree_outcome(outcome_id=outcome, text="Play with friends", area="Social",
+                       aspiration=None, actor=lead, occurred_on=day)
+    targets = [uuid.uuid4() for _ in range(3)]
+    for target in targets:
+        plan.set_target(target_id=target, outcome_id=outcome, text="A small step",
+                        due_on=day + timedelta(days=90), success_criteria=None, actor=lead,
+                        occurred_on=day)
+    for kind, cost in ((ProvisionKind.INTERVENTION, "120.00"), (ProvisionKind.EQUIPMENT, "25.50"),
+                       (ProvisionKind.STRATEGY, None)):
+        plan.plan_provision(provision_id=uuid.uuid4(), kind=kind, description="Support",
+                            cost=Decimal(cost) if cost else None, actor=lead, occurred_on=day)
+    held = opened + timedelta(days=100 + n % 60)
+    plan.hold_review(review_id=uuid.uuid4(), held_on=held, attendees=["Lead"], summary="Review",
+                     next_review_on=held + timedelta(days=180), actor=lead,
+                     evaluations=[Evaluated(target_id=t, progress=p, impact="Some")
+                                  for t, p in zip(targets, Progress, strict=True)])
+    plan.change_stage(stage=STAGES[3], actor=lead, occurred_on=held)
+    plan.grant_disclosure(disclosure_id=uuid.uuid4(), grantee="tribunal:hec", purpose="Audit",
+                          until=held + timedelta(days=60), actor=lead, occurred_on=held)
+    plan.schedule_review(next_review_on=held + timedelta(days=200), actor=lead, occurred_on=held)
+    if n % 10 == 0:
+        plan.close(actor=lead, occurred_on=held)
+    return plan
+
+
+def load(planning: Planning, events: int, batch_events: int = 5000) -> int:
+    """Store plans' events until `events` are stored; returns how many."""
+    stored, batch, n = 0, [], 0
+    started = time.monotonic()
+    while stored < events:
+        plan = a_plan(n)
+        n += 1
+        batch += [planning.mapper.to_stored_event(e) for e in plan.collect_events()]
+        if len(batch) >= batch_events or stored + len(batch) >= events:
+            batch = batch[: events - stored]
+            planning.recorder.insert_events(batch)
+            stored += len(batch)
+            batch = []
+            rate = stored / (time.monotonic() - started)
+            print(f"\r  loaded {stored:,} events ({rate:,.0f}/s)", end="", flush=True)
+    print()
+    return stored
+
+
+def measure_rebuilds(env: dict[str, str], names: list[str]) -> dict[str, float]:
+    rates = {}
+    for name in names:
+        done = rebuild(env, name)
+        rates[name] = done.rate
+        print(f"  rebuild {name}: {done.events:,} events in {done.seconds:.1f}s "
+              f"= {done.rate:,.0f} events/s")
+    return rates
+
+
+def measure_lag(url: str, env: dict[str, str], seconds: float, rate: float) -> list[float]:
+    """Writes at `rate` per second through the application, with `planledger project` in
+    another process; returns the lag of each write in seconds."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from interfaces.cli import main; main()", "project",
+         "--poll", "0.2"],
+        env={**os.environ, "PLANLEDGER_DATABASE_URL": url,
+             "PLANLEDGER_ENCRYPTION_KEY": env[ENCRYPTION_KEY]},
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    planning = Planning(env=env)
+    try:
+        datastore = planning.recorder.datastore
+        versions = versions_for(datastore)
+        view = MODELS["plan_summaries"].open_view(datastore, versions.active("plan_summaries"))
+        time.sleep(3)  # the projector starts, catches up and subscribes
+        plan_ids = [planning.open_plan(plan_type=PlanType.IEP, stage="universal", org=ORGS[0],
+                                       child=Child(name="Lag", date_of_birth=date(2015, 1, 1)),
+                                       actor=_lead()).plan_id for _ in range(20)]
+        lags: list[float] = []
+        for written_at, position in _writes(planning, plan_ids, seconds, rate):
+            while (view.max_tracking_id(planning.name) or 0) < position:
+                time.sleep(0.001)
+            lags.append(time.monotonic() - written_at)
+        return lags
+    finally:
+        process.terminate()
+        process.wait(10)
+        planning.close()
+
+
+def _writes(planning: Planning, plan_ids: list[uuid.UUID], seconds: float,
+            rate: float) -> Iterator[tuple[float, int]]:
+    end, n = time.monotonic() + seconds, 0
+    while time.monotonic() < end:
+        tick = time.monotonic()
+        written = planning.schedule_review(plan_ids[n % len(plan_ids)], actor=_lead(),
+                                           next_review_on=date.today() + timedelta(days=30 + n))
+        yield time.monotonic(), written.position or 0
+        n += 1
+        time.sleep(max(0.0, 1 / rate - (time.monotonic() - tick)))
+
+
+def _lead() -> Actor:
+    return Actor(id="u-lead-0", name="Bench Lead", role=Role.LEAD_PROFESSIONAL, org=ORGS[0])
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database-url", default=DEFAULT_URL)
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--models", nargs="*", default=sorted(MODELS))
+    parser.add_argument("--lag-seconds", type=float, default=30.0, help="0 skips the lag run")
+    parser.add_argument("--write-rate", type=float, default=50.0, help="writes/s in the lag run")
+    parser.add_argument("--keep", action="store_true", help="keep the schema afterwards")
+    args = parser.parse_args()
+
+    schema, url = fresh_schema(args.database_url)
+    env = {**persistence_env(url), ENCRYPTION_KEY: new_master_key()}
+    print(f"schema {schema}")
+    try:
+        planning = Planning(env=env)
+        started = time.monotonic()
+        stored = load(planning, args.events)
+        print(f"  load: {stored:,} events in {time.monotonic() - started:.0f}s")
+        planning.close()
+        rates = measure_rebuilds(env, args.models)
+        if args.lag_seconds:
+            lags = measure_lag(url, env, args.lag_seconds, args.write_rate)
+            print(f"  lag over {len(lags)} writes at {args.write_rate:.0f}/s: "
+                  f"p50 {1000 * statistics.median(lags):.0f} ms, "
+                  f"p99 {1000 * percentile(lags, 99):.0f} ms, max {1000 * max(lags):.0f} ms")
+        worst = min(rates.values())
+        print(f"slowest rebuild {worst:,.0f} events/s (goal >= 20,000): "
+              f"{'met' if worst >= 20_000 else 'NOT met'}")
+    finally:
+        if not args.keep:
+            drop_schema(args.database_url, schema)
+
+
+if __name__ == "__main__":
+    main()
