@@ -67,7 +67,7 @@ def test_every_page_is_numbered(bundle):
 
 def test_the_chronology_marks_backdated_entries_and_gives_reasons(bundle):
     text = " ".join(pages_text(bundle.pdf))
-    assert "Backdated" in text
+    assert "(backdated)" in text
     assert "Agreed with Isla and her mum: a smaller step first" in text
     # The access log summary names who read the plan (narrow columns may wrap it).
     assert "u-lead-1" in text.replace(" ", "")
