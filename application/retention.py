@@ -15,6 +15,7 @@ next run (the plan reads as destroyed while its key still exists).
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -85,7 +86,10 @@ class Decision:
 
 
 def run_retention(
-    planning: Planning, policy: RetentionPolicy, *, as_of: date | None = None,
+    planning: Planning,
+    policy: RetentionPolicy,
+    *,
+    as_of: date | None = None,
     dry_run: bool = False,
 ) -> list[Decision]:
     """Destroy (or, dry, list) every plan whose retention ended before `as_of`."""
@@ -94,7 +98,11 @@ def run_retention(
     as_of = as_of or today()
     if as_of > today() and not dry_run:
         raise FutureRunError
-    return [d for plan_id in _closed_plans(planning) if (d := _decide(planning, policy, plan_id, as_of, dry_run))]
+    return [
+        d
+        for plan_id in _closed_plans(planning)
+        if (d := _decide(planning, policy, plan_id, as_of, dry_run))
+    ]
 
 
 def destroy_personal_data(planning: Planning, plan_id: UUID, reason: str) -> None:
@@ -113,10 +121,8 @@ def shred(planning: Planning, plan_id: UUID) -> None:
         planning.mapper.keyring.forget(plan_id)
     cache = planning.repository.cache
     if cache is not None:
-        try:
+        with suppress(KeyError):  # not cached in this process
             cache.get(plan_id, evict=True)
-        except KeyError:
-            pass
 
 
 def _decide(

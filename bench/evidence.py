@@ -51,37 +51,85 @@ def a_year_of_planning(planning: Planning, events: int) -> uuid.UUID:
     start = today() - timedelta(days=360)
     day = lambda n: start + timedelta(days=min(n, 360))  # noqa: E731
     plan_id = planning.open_plan(
-        plan_type=PlanType.CSP, stage="additional", org="school:x", actor=LEAD,
+        plan_type=PlanType.CSP,
+        stage="additional",
+        org="school:x",
+        actor=LEAD,
         child=Child(name="Isla Campbell", date_of_birth=datetime(2016, 3, 14).date()),
-        occurred_on=start, reason="Concerns raised at parents' evening",
+        occurred_on=start,
+        reason="Concerns raised at parents' evening",
     ).plan_id
-    planning.add_member(plan_id, user_id=PARENT.id, role=Role.PARENT_CARER, name=PARENT.name,
-                        actor=LEAD, occurred_on=start)
-    planning.join_agency(plan_id, org="nhs:salt", name="Speech and Language Therapy",
-                         kind="health", actor=LEAD, occurred_on=start)
+    planning.add_member(
+        plan_id,
+        user_id=PARENT.id,
+        role=Role.PARENT_CARER,
+        name=PARENT.name,
+        actor=LEAD,
+        occurred_on=start,
+    )
+    planning.join_agency(
+        plan_id,
+        org="nhs:salt",
+        name="Speech and Language Therapy",
+        kind="health",
+        actor=LEAD,
+        occurred_on=start,
+    )
     targets, provisions = [], []
     for o in range(4):
-        outcome_id = uuid.UUID(planning.agree_outcome(
-            plan_id, text=f"Outcome {o}: I will play with my friends and enjoy my playtimes",
-            area="Social and emotional", actor=LEAD, occurred_on=day(2)).created["outcome_id"])
+        outcome_id = uuid.UUID(
+            planning.agree_outcome(
+                plan_id,
+                text=f"Outcome {o}: I will play with my friends and enjoy my playtimes",
+                area="Social and emotional",
+                actor=LEAD,
+                occurred_on=day(2),
+            ).created["outcome_id"]
+        )
         for t in range(3):
-            targets.append(uuid.UUID(planning.set_target(
-                plan_id, outcome_id=outcome_id, text=f"Target {o}.{t}: take turns with two peers",
-                due_on=day(300), actor=LEAD, occurred_on=day(3)).created["target_id"]))
+            targets.append(
+                uuid.UUID(
+                    planning.set_target(
+                        plan_id,
+                        outcome_id=outcome_id,
+                        text=f"Target {o}.{t}: take turns with two peers",
+                        due_on=day(300),
+                        actor=LEAD,
+                        occurred_on=day(3),
+                    ).created["target_id"]
+                )
+            )
     for p in range(6):
-        provisions.append(uuid.UUID(planning.plan_provision(
-            plan_id, kind=ProvisionKind.INTERVENTION, description=f"Provision {p}: social group",
-            sessions_per_week=2, minutes_per_session=30, staff="Support assistant",
-            actor=LEAD, occurred_on=day(4)).created["provision_id"]))
+        provisions.append(
+            uuid.UUID(
+                planning.plan_provision(
+                    plan_id,
+                    kind=ProvisionKind.INTERVENTION,
+                    description=f"Provision {p}: social group",
+                    sessions_per_week=2,
+                    minutes_per_session=30,
+                    staff="Support assistant",
+                    actor=LEAD,
+                    occurred_on=day(4),
+                ).created["provision_id"]
+            )
+        )
     n, shares, last_review = planning.get_plan(plan_id).version, 0, 0
     while n < events:
         d = 5 + n * 350 // events
         if n - last_review >= 90 and n + 13 < events:
             planning.hold_review(
-                plan_id, held_on=day(d), attendees=["Fiona MacLeod", "Morag Campbell"],
-                summary=f"Review at event {n}: steady progress.", next_review_on=day(d + 90),
-                evaluations=[Evaluated(target_id=t, progress=Progress.PARTIALLY_ACHIEVED,
-                                       impact="Some progress") for t in targets],
+                plan_id,
+                held_on=day(d),
+                attendees=["Fiona MacLeod", "Morag Campbell"],
+                summary=f"Review at event {n}: steady progress.",
+                next_review_on=day(d + 90),
+                evaluations=[
+                    Evaluated(
+                        target_id=t, progress=Progress.PARTIALLY_ACHIEVED, impact="Some progress"
+                    )
+                    for t in targets
+                ],
                 actor=LEAD,
             )
             last_review = n
@@ -89,11 +137,22 @@ def a_year_of_planning(planning: Planning, events: int) -> uuid.UUID:
             planning.share_plan(plan_id, recipients=["Morag Campbell"], method="email", actor=LEAD)
             shares += 1
         elif n % 10 == 0:
-            planning.record_views(plan_id, whose=Whose.PARENT_CARER, actor=PARENT, occurred_on=day(d),
-                                  text=f"Views at event {n}: mornings are calmer.")
+            planning.record_views(
+                plan_id,
+                whose=Whose.PARENT_CARER,
+                actor=PARENT,
+                occurred_on=day(d),
+                text=f"Views at event {n}: mornings are calmer.",
+            )
         else:
-            planning.record_delivery(plan_id, provisions[n % len(provisions)], sessions=1, minutes=30,
-                                     actor=SALT, occurred_on=day(d))
+            planning.record_delivery(
+                plan_id,
+                provisions[n % len(provisions)],
+                sessions=1,
+                minutes=30,
+                actor=SALT,
+                occurred_on=day(d),
+            )
         n = planning.get_plan(plan_id).version
     return plan_id
 
@@ -109,16 +168,20 @@ def bench_bundle(database_url: str, events: int, runs: int) -> None:
         install_renderer(planning)
         t = time.perf_counter()
         plan_id = a_year_of_planning(planning, events)
-        print(f"bundle: wrote a plan of {planning.get_plan(plan_id).version} events in "
-              f"{time.perf_counter() - t:.1f} s")
+        print(
+            f"bundle: wrote a plan of {planning.get_plan(plan_id).version} events in "
+            f"{time.perf_counter() - t:.1f} s"
+        )
         timings = []
         for _ in range(runs):
             t = time.perf_counter()
             bundle = build_bundle(planning, plan_id, today())
             timings.append(time.perf_counter() - t)
-        print(f"bundle: {bundle.pages} pages, {len(bundle.pdf) / 1e6:.2f} MB, "
-              f"{len(bundle.sections)} sections; build {', '.join(f'{s:.2f}' for s in timings)} s "
-              f"(goal <= 5 s)")
+        print(
+            f"bundle: {bundle.pages} pages, {len(bundle.pdf) / 1e6:.2f} MB, "
+            f"{len(bundle.sections)} sections; build {', '.join(f'{s:.2f}' for s in timings)} s "
+            f"(goal <= 5 s)"
+        )
     finally:
         planning.close()
         with psycopg.connect(base, autocommit=True) as conn:
@@ -135,17 +198,36 @@ def synthetic_export(events: int) -> dict:
         at += timedelta(seconds=17)
         state = {
             "timestamp": at.isoformat().replace("+00:00", "Z"),
-            "provision_id": str(uuid.UUID(int=position)), "sessions": 1, "minutes": 30,
+            "provision_id": str(uuid.UUID(int=position)),
+            "sessions": 1,
+            "minutes": 30,
             "note": "Session delivered as planned; Isla joined in with two peers.",
-            "actor": {"id": "u-salt", "name": "Priya Shah", "role": "practitioner", "org": "nhs:salt"},
-            "occurred_on": at.date().isoformat(), "reason": None,
+            "actor": {
+                "id": "u-salt",
+                "name": "Priya Shah",
+                "role": "practitioner",
+                "org": "nhs:salt",
+            },
+            "occurred_on": at.date().isoformat(),
+            "reason": None,
         }
         d = digest(event_record(plan_id, position, topic, state))
         previous = next_link(previous, d)
-        out.append({**event_record(plan_id, position, topic, state), "recorded_at": state["timestamp"],
-                    "digest": d.hex(), "link": previous.hex()})
-    return {"format": "planledger-export-v1", "chain": CHAIN_VERSION, "plan_id": plan_id,
-            "events": out, "head": {"position": events, "link": previous.hex()}}
+        out.append(
+            {
+                **event_record(plan_id, position, topic, state),
+                "recorded_at": state["timestamp"],
+                "digest": d.hex(),
+                "link": previous.hex(),
+            }
+        )
+    return {
+        "format": "planledger-export-v1",
+        "chain": CHAIN_VERSION,
+        "plan_id": plan_id,
+        "events": out,
+        "head": {"position": events, "link": previous.hex()},
+    }
 
 
 def bench_verify(events: int, runs: int) -> None:
@@ -155,12 +237,17 @@ def bench_verify(events: int, runs: int) -> None:
         timings = []
         for _ in range(runs):
             t = time.perf_counter()
-            done = subprocess.run(["python3", str(ROOT / "tools" / "verify_export.py"), str(path)],
-                                  capture_output=True, text=True)
+            done = subprocess.run(
+                ["python3", str(ROOT / "tools" / "verify_export.py"), str(path)],
+                capture_output=True,
+                text=True,
+            )
             timings.append(time.perf_counter() - t)
             assert done.returncode == 0, done.stdout + done.stderr
-        print(f"verify: {events:,} events, {path.stat().st_size / 1e6:.1f} MB; "
-              f"tools/verify_export.py {', '.join(f'{s:.2f}' for s in timings)} s (goal <= 2 s)")
+        print(
+            f"verify: {events:,} events, {path.stat().st_size / 1e6:.1f} MB; "
+            f"tools/verify_export.py {', '.join(f'{s:.2f}' for s in timings)} s (goal <= 2 s)"
+        )
 
 
 def main() -> None:

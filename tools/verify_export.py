@@ -143,14 +143,21 @@ def check_content(plan_id, expected, event):
     """The event's digest, after checking what can be checked of it alone: its position,
     its plan, that its content hashes to its digest, and its recorded time."""
     if event.get("position") != expected:
-        raise Broken(expected, f"expected position {expected}, found {event.get('position')}"
-                     " (an event is missing or out of order)")
+        raise Broken(
+            expected,
+            f"expected position {expected}, found {event.get('position')}"
+            " (an event is missing or out of order)",
+        )
     if event.get("destroyed") is True:
         return bytes.fromhex(event["digest"])
     if event.get("plan_id") != plan_id:
         raise Broken(expected, "the event belongs to another plan")
-    record = {"plan_id": plan_id, "position": expected, "type": event["type"],
-              "state": event["state"]}
+    record = {
+        "plan_id": plan_id,
+        "position": expected,
+        "type": event["type"],
+        "state": event["state"],
+    }
     digest = sha256(canonical_bytes(record))
     if digest.hex() != event.get("digest"):
         raise Broken(expected, "the event's content does not match its digest")
@@ -185,8 +192,9 @@ def _check_shared(bounds):
 
 def check_all(plan_id, events):
     workers = min(os.cpu_count() or 1, 8)
-    parallel = (len(events) >= 20_000 and workers > 1
-                and "fork" in multiprocessing.get_all_start_methods())
+    parallel = (
+        len(events) >= 20_000 and workers > 1 and "fork" in multiprocessing.get_all_start_methods()
+    )
     if not parallel:
         return [check_range(plan_id, events, 0, len(events))]
     _SHARED.update(plan_id=plan_id, events=events)
@@ -213,8 +221,11 @@ def verify_chain(document):
             raise Broken(*problem)
     head = document.get("head") or {}
     if head.get("position") != len(events):
-        raise Broken(len(events) + 1, f"the head is at position {head.get('position')}, "
-                     f"but the export ends at {len(events)}: events are missing")
+        raise Broken(
+            len(events) + 1,
+            f"the head is at position {head.get('position')}, "
+            f"but the export ends at {len(events)}: events are missing",
+        )
     if head.get("link") != previous.hex():
         raise Broken(len(events), "the head's link is not the last event's link")
     return previous.hex()

@@ -55,7 +55,8 @@ def key_id(public_key: bytes) -> str:
 def new_signing_key() -> str:
     """A new private key: base64 of the 32-byte Ed25519 seed."""
     seed = Ed25519PrivateKey.generate().private_bytes(
-        serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+        serialization.Encoding.Raw,
+        serialization.PrivateFormat.Raw,
         serialization.NoEncryption(),
     )
     return base64.b64encode(seed).decode()

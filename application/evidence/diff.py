@@ -19,8 +19,19 @@ from application.history import history_entry
 from domain.plans import Plan
 
 SECTIONS = (
-    "status", "child", "stage", "members", "agencies", "outcomes", "targets", "provision",
-    "reviews", "views", "contributions", "shared_copies", "disclosures",
+    "status",
+    "child",
+    "stage",
+    "members",
+    "agencies",
+    "outcomes",
+    "targets",
+    "provision",
+    "reviews",
+    "views",
+    "contributions",
+    "shared_copies",
+    "disclosures",
 )
 
 # event type -> (section, change, what happened in words, the id field of the item)

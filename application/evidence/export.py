@@ -35,7 +35,10 @@ def _recorded_at(value: datetime) -> str:
 
 
 def build_export(
-    planning: Any, plan_id: UUID, *, signer: CheckpointSigner | None = None,
+    planning: Any,
+    plan_id: UUID,
+    *,
+    signer: CheckpointSigner | None = None,
     issued_at: datetime | None = None,
 ) -> dict[str, Any]:
     """The export of a plan's whole history, signed when a signer is given (or installed

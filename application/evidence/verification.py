@@ -29,10 +29,7 @@ class Verification:
         if not self.intact:
             where = f"position {self.bad_position}: " if self.bad_position else ""
             return f"NOT INTACT at {where}{self.problem}"
-        return (
-            f"intact: {self.events} events, head {self.head_link}; "
-            f"checkpoint {self.checkpoint}"
-        )
+        return f"intact: {self.events} events, head {self.head_link}; checkpoint {self.checkpoint}"
 
 
 class _Broken(Exception):
@@ -66,8 +63,11 @@ def _verify_chain(document: dict[str, Any]) -> str:
             raise _Broken(expected, "the event is malformed") from None
     head = document.get("head") or {}
     if head.get("position") != len(events):
-        raise _Broken(len(events) + 1, f"the head is at position {head.get('position')}, "
-                      f"but the export ends at {len(events)}: events are missing")
+        raise _Broken(
+            len(events) + 1,
+            f"the head is at position {head.get('position')}, "
+            f"but the export ends at {len(events)}: events are missing",
+        )
     if head.get("link") != previous.hex():
         raise _Broken(len(events), "the head's link is not the last event's link")
     return previous.hex()
@@ -75,8 +75,11 @@ def _verify_chain(document: dict[str, Any]) -> str:
 
 def _verify_event(plan_id: str, expected: int, event: dict[str, Any], previous: bytes) -> bytes:
     if event.get("position") != expected:
-        raise _Broken(expected, f"expected position {expected}, found {event.get('position')}"
-                      " (an event is missing or out of order)")
+        raise _Broken(
+            expected,
+            f"expected position {expected}, found {event.get('position')}"
+            " (an event is missing or out of order)",
+        )
     if event.get("destroyed") is True:
         event_digest = bytes.fromhex(event["digest"])
     else:

@@ -24,7 +24,7 @@ def delete_snapshots(recorder: Any, plan_id: UUID) -> int:
     if isinstance(recorder, SQLiteAggregateRecorder):
         with recorder.datastore.transaction(commit=True) as c:
             c.execute(
-                f"DELETE FROM {recorder.events_table_name} WHERE originator_id = ?",  # noqa: S608 - the library's own table name
+                f"DELETE FROM {recorder.events_table_name} WHERE originator_id = ?",
                 (plan_id.hex,),
             )
             return c.sqlite_cursor.rowcount

@@ -30,7 +30,9 @@ def open_evidence() -> Iterator[tuple[Planning, EvidenceSettings]]:
 
 
 def verify(
-    file: Annotated[Path, typer.Argument(help="An export (JSON), as from GET /api/plans/{id}/export")],
+    file: Annotated[
+        Path, typer.Argument(help="An export (JSON), as from GET /api/plans/{id}/export")
+    ],
     public_key: Annotated[
         str | None,
         typer.Option("--public-key", help="The published Ed25519 public key (base64 or hex)"),
@@ -79,8 +81,9 @@ def bundle(
     out.write_bytes(result.pdf)
     console.print(f"Wrote {result.pages} pages to {out}")
     for section in result.sections:
-        console.print(f"  {section.first_page:>4}-{section.last_page:<4} {section.title}",
-                      highlight=False)
+        console.print(
+            f"  {section.first_page:>4}-{section.last_page:<4} {section.title}", highlight=False
+        )
 
 
 @checkpoint.command("public-key")
@@ -89,8 +92,10 @@ def public_key() -> None:
     """Print the public key that verifies this installation's checkpoints (publish it)."""
     signer = EvidenceSettings().checkpoint_signer()
     if signer is None:
-        err.print("[red]error:[/red] no signing key is configured "
-                  "(PLANLEDGER_SIGNING_KEY or PLANLEDGER_SIGNING_KEY_FILE)")
+        err.print(
+            "[red]error:[/red] no signing key is configured "
+            "(PLANLEDGER_SIGNING_KEY or PLANLEDGER_SIGNING_KEY_FILE)"
+        )
         raise typer.Exit(2)
     print(signer.public_key_b64)
 

@@ -39,7 +39,10 @@ def run(
     table = Table("plan", "type", "closed", "retention ended", "outcome")
     for d in decisions:
         table.add_row(
-            str(d.plan_id), d.plan_type, str(d.closed_on), str(d.retention_ends_on),
+            str(d.plan_id),
+            d.plan_type,
+            str(d.closed_on),
+            str(d.retention_ends_on),
             d.outcome.value + (f": {d.note}" if d.note else ""),
         )
     if decisions:

@@ -69,23 +69,31 @@ def build_bundle(
             [Head(plan_id=plan_id, position=version, link=link.link)], cutoff
         )
     sections = [
-        ("index", "Index"), ("chronology", "Chronology of recorded events"),
+        ("index", "Index"),
+        ("chronology", "Chronology of recorded events"),
         *((d["key"], d["title"]) for d in documents),
-        ("access", "Access log summary"), ("verification", "Verification of the record"),
+        ("access", "Access log summary"),
+        ("verification", "Verification of the record"),
     ]
     html = render.render_html(
         "bundle.html",
-        plan_id=str(plan_id), to=to, chain_version=CHAIN_VERSION,
+        plan_id=str(plan_id),
+        to=to,
+        chain_version=CHAIN_VERSION,
         cover={
             "type_label": PLAN_TYPES.get(plan.plan_type.value, plan.plan_type.value),
-            "child_name": plan.child.name, "org": plan.org,
+            "child_name": plan.child.name,
+            "org": plan.org,
         },
         sections=[{"key": k, "title": t} for k, t in sections],
         chronology=[_chronology_row(e) for e in entries],
         documents=documents,
         access=_access_summary(planning, plan_id, cutoff),
-        head={"position": version, "link": link.link.hex(),
-              "recorded_at": render.instant(link.recorded_at)},
+        head={
+            "position": version,
+            "link": link.link.hex(),
+            "recorded_at": render.instant(link.recorded_at),
+        },
         checkpoint=checkpoint,
     )
     document = render.layout(html)
@@ -105,7 +113,7 @@ def _documents(planning: Planning, plan_id: UUID, entries: list[HistoryEntry]) -
         if entry.type == "ReviewHeld":
             version = entry.position
             review_id = entry.data["review_id"]
-            for later in entries[i + 1:]:
+            for later in entries[i + 1 :]:
                 if later.type != "TargetEvaluated" or later.data.get("review_id") != review_id:
                     break
                 version = later.position
@@ -114,18 +122,23 @@ def _documents(planning: Planning, plan_id: UUID, entries: list[HistoryEntry]) -
         elif entry.type == "PlanShared":
             version = entry.data["shared_version"]
             number, sha256 = entry.data["number"], entry.data.get("sha256")
-            title = (f"Copy {number} given to the family on "
-                     f"{render.long_date(entry.occurred_on)}")
-            note = (f"The plan at version {version}, as in the copy given"
-                    f"{' by ' + entry.data['method'] if entry.data.get('method') else ''}. "
-                    f"SHA-256 of the PDF the family received: {sha256 or 'not recorded'}.")
+            title = f"Copy {number} given to the family on {render.long_date(entry.occurred_on)}"
+            note = (
+                f"The plan at version {version}, as in the copy given"
+                f"{' by ' + entry.data['method'] if entry.data.get('method') else ''}. "
+                f"SHA-256 of the PDF the family received: {sha256 or 'not recorded'}."
+            )
         else:
             continue
         plan = planning.get_plan(plan_id, version=version)
-        documents.append({
-            "key": f"doc-{entry.position}", "title": title, "note": note,
-            "plan": plan_document(plan, planning.stages),
-        })
+        documents.append(
+            {
+                "key": f"doc-{entry.position}",
+                "title": title,
+                "note": note,
+                "plan": plan_document(plan, planning.stages),
+            }
+        )
     return documents
 
 
@@ -151,8 +164,14 @@ def _access_summary(planning: Planning, plan_id: UUID, cutoff: datetime) -> list
         if access.at <= cutoff:
             groups[(access.user_id, access.role, access.action)].append(access.at)
     return [
-        {"user_id": user, "role": role, "action": action, "count": len(times),
-         "first": render.instant(min(times)), "last": render.instant(max(times))}
+        {
+            "user_id": user,
+            "role": role,
+            "action": action,
+            "count": len(times),
+            "first": render.instant(min(times)),
+            "last": render.instant(max(times)),
+        }
         for (user, role, action), times in sorted(groups.items())
     ]
 

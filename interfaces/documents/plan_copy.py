@@ -46,7 +46,10 @@ ROLES = {
     "analyst": "Analyst",
     "system": "Automatic process",
 }
-WHOSE = {"child": "The child's or young person's views", "parent_carer": "Parent's or carer's views"}
+WHOSE = {
+    "child": "The child's or young person's views",
+    "parent_carer": "Parent's or carer's views",
+}
 PROVISION_KINDS = {
     "strategy": "Strategy",
     "intervention": "Intervention",

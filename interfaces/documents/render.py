@@ -31,8 +31,18 @@ HERE = Path(__file__).parent
 STYLESHEET = HERE / "templates" / "documents.css"
 
 MONTHS = (
-    "January", "February", "March", "April", "May", "June", "July", "August",
-    "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 
 
@@ -52,6 +62,7 @@ def instant(value: datetime | str) -> str:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
 
 _environment = jinja2.Environment(
     loader=jinja2.FileSystemLoader(HERE / "templates"),
@@ -86,9 +97,7 @@ def layout(html: str) -> Document:
     check_deterministic()
     fonts = FontConfiguration()
     stylesheet = CSS(filename=str(STYLESHEET), font_config=fonts)
-    return HTML(string=html, base_url=str(HERE)).render(
-        stylesheets=[stylesheet], font_config=fonts
-    )
+    return HTML(string=html, base_url=str(HERE)).render(stylesheets=[stylesheet], font_config=fonts)
 
 
 def pdf_bytes(document: Document) -> bytes:

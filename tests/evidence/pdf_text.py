@@ -8,4 +8,6 @@ from pypdf import PdfReader
 
 
 def pages_text(pdf: bytes) -> list[str]:
-    return [" ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(pdf)).pages]
+    return [
+        " ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(pdf)).pages
+    ]

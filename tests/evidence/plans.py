@@ -25,39 +25,92 @@ class Story:
     target_id: UUID
 
 
-def a_reviewed_plan(planning: Planning, plan_type: PlanType = PlanType.IEP, opened_days_ago: int = 200) -> Story:
+def a_reviewed_plan(
+    planning: Planning, plan_type: PlanType = PlanType.IEP, opened_days_ago: int = 200
+) -> Story:
     lead, parent, salt = a_lead_professional(), a_parent(), a_practitioner()
     day = lambda n: days_ago(opened_days_ago - n)  # noqa: E731 - days into the story
     plan_id = planning.open_plan(
-        plan_type=plan_type, stage="additional", child=a_child(), org=SCHOOL, actor=lead,
-        occurred_on=day(0), reason="Concerns raised at parents' evening",
+        plan_type=plan_type,
+        stage="additional",
+        child=a_child(),
+        org=SCHOOL,
+        actor=lead,
+        occurred_on=day(0),
+        reason="Concerns raised at parents' evening",
     ).plan_id
-    planning.add_member(plan_id, user_id=parent.id, role=Role.PARENT_CARER, name=parent.name,
-                        actor=lead, occurred_on=day(0))
-    planning.join_agency(plan_id, org=salt.org or "", name="Speech and Language Therapy",
-                         kind="health", actor=lead, occurred_on=day(1))
-    planning.record_views(plan_id, whose=Whose.PARENT_CARER, text=PARENT_VIEWS, actor=parent,
-                          occurred_on=day(2))
-    outcome_id = UUID(planning.agree_outcome(
-        plan_id, text=OUTCOME, area="Social and emotional", aspiration="To have good friends",
-        actor=lead, occurred_on=day(3),
-    ).created["outcome_id"])
-    target_id = UUID(planning.set_target(
-        plan_id, outcome_id=outcome_id, text=TARGET, due_on=day(90), actor=lead,
-        occurred_on=day(3),
-    ).created["target_id"])
+    planning.add_member(
+        plan_id,
+        user_id=parent.id,
+        role=Role.PARENT_CARER,
+        name=parent.name,
+        actor=lead,
+        occurred_on=day(0),
+    )
+    planning.join_agency(
+        plan_id,
+        org=salt.org or "",
+        name="Speech and Language Therapy",
+        kind="health",
+        actor=lead,
+        occurred_on=day(1),
+    )
+    planning.record_views(
+        plan_id, whose=Whose.PARENT_CARER, text=PARENT_VIEWS, actor=parent, occurred_on=day(2)
+    )
+    outcome_id = UUID(
+        planning.agree_outcome(
+            plan_id,
+            text=OUTCOME,
+            area="Social and emotional",
+            aspiration="To have good friends",
+            actor=lead,
+            occurred_on=day(3),
+        ).created["outcome_id"]
+    )
+    target_id = UUID(
+        planning.set_target(
+            plan_id,
+            outcome_id=outcome_id,
+            text=TARGET,
+            due_on=day(90),
+            actor=lead,
+            occurred_on=day(3),
+        ).created["target_id"]
+    )
     planning.plan_provision(
-        plan_id, kind=ProvisionKind.INTERVENTION, description=PROVISION, target_ids=[target_id],
-        sessions_per_week=2, minutes_per_session=30, staff="Support assistant",
-        recommended_by="Speech and Language Therapy", actor=lead, occurred_on=day(4),
+        plan_id,
+        kind=ProvisionKind.INTERVENTION,
+        description=PROVISION,
+        target_ids=[target_id],
+        sessions_per_week=2,
+        minutes_per_session=30,
+        staff="Support assistant",
+        recommended_by="Speech and Language Therapy",
+        actor=lead,
+        occurred_on=day(4),
     )
     planning.hold_review(
-        plan_id, held_on=day(60), attendees=["Fiona MacLeod", "Morag Campbell"],
-        summary="Good progress with one peer.", next_review_on=day(150),
-        evaluations=[Evaluated(target_id=target_id, progress=Progress.PARTIALLY_ACHIEVED,
-                               impact="Takes turns with one familiar peer.")],
+        plan_id,
+        held_on=day(60),
+        attendees=["Fiona MacLeod", "Morag Campbell"],
+        summary="Good progress with one peer.",
+        next_review_on=day(150),
+        evaluations=[
+            Evaluated(
+                target_id=target_id,
+                progress=Progress.PARTIALLY_ACHIEVED,
+                impact="Takes turns with one familiar peer.",
+            )
+        ],
         actor=lead,
     )
-    planning.revise_target(plan_id, target_id, text=REVISED, actor=lead, occurred_on=day(61),
-                           reason="Agreed with Isla and her mum: a smaller step first")
+    planning.revise_target(
+        plan_id,
+        target_id,
+        text=REVISED,
+        actor=lead,
+        occurred_on=day(61),
+        reason="Agreed with Isla and her mum: a smaller step first",
+    )
     return Story(plan_id, outcome_id, target_id)

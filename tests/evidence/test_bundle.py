@@ -41,7 +41,7 @@ def test_the_index_gives_the_pages_where_each_document_really_is(bundle):
     index = pages[1]
     expected_next = 2
     for section in bundle.sections[1:]:
-        found = re.search(re.escape(section.title) + r" (\d+)–(\d+)", index)
+        found = re.search(re.escape(section.title) + r" (\d+)–(\d+)", index)  # noqa: RUF001 - the en dash printed
         assert found, f"{section.title} is not in the index: {index}"
         first, last = int(found.group(1)), int(found.group(2))
         assert (first, last) == (section.first_page, section.last_page)
@@ -78,8 +78,12 @@ def test_reissuing_for_the_same_records_gives_the_same_bytes(story_planning):
     cutoff = planning.history(story.plan_id)[-1].recorded_at
     first = build_bundle(planning, story.plan_id, local_date(cutoff), cutoff=cutoff)
     # Later events and reads fall after the cut-off, so they change nothing.
-    planning.record_views(story.plan_id, whose="child", text="I like Lego", actor=a_lead_professional())
-    planning.record_access(story.plan_id, a_lead_professional(), "GET /api/plans/{plan_id}/bundle.pdf")
+    planning.record_views(
+        story.plan_id, whose="child", text="I like Lego", actor=a_lead_professional()
+    )
+    planning.record_access(
+        story.plan_id, a_lead_professional(), "GET /api/plans/{plan_id}/bundle.pdf"
+    )
     again = build_bundle(planning, story.plan_id, local_date(cutoff), cutoff=cutoff)
     assert again.pdf == first.pdf
     assert "I like Lego" not in " ".join(pages_text(again.pdf))
@@ -87,9 +91,10 @@ def test_reissuing_for_the_same_records_gives_the_same_bytes(story_planning):
 
 def test_the_same_date_twice_gives_the_same_bytes(story_planning):
     planning, story = story_planning
-    assert build_bundle(planning, story.plan_id, today()).pdf == build_bundle(
-        planning, story.plan_id, today()
-    ).pdf
+    assert (
+        build_bundle(planning, story.plan_id, today()).pdf
+        == build_bundle(planning, story.plan_id, today()).pdf
+    )
 
 
 def test_a_date_before_anything_was_recorded_has_no_bundle(story_planning):

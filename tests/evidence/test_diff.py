@@ -21,8 +21,9 @@ def test_only_changes_recorded_between_the_instants_are_listed(planning):
     story = a_reviewed_plan(planning)
     history = planning.history(story.plan_id)
     review = next(e for e in history if e.type == "ReviewHeld")
-    diff = plan_diff(planning, story.plan_id, history[review.position - 2].recorded_at,
-                     history[-1].recorded_at)
+    diff = plan_diff(
+        planning, story.plan_id, history[review.position - 2].recorded_at, history[-1].recorded_at
+    )
     positions = [c["position"] for s in diff["sections"].values() for c in s]
     assert sorted(positions) == list(range(review.position, len(history) + 1))
     assert (diff["from"]["version"], diff["to"]["version"]) == (review.position - 1, len(history))
@@ -38,8 +39,12 @@ def test_a_revision_shows_what_it_replaced_and_why(planning):
     assert change["before"]["text"] == TARGET and change["data"]["text"] == REVISED
     assert change["reason"] == "Agreed with Isla and her mum: a smaller step first"
     lead = a_lead_professional()
-    assert change["actor"] == {"id": lead.id, "name": lead.name, "role": "lead_professional",
-                               "org": lead.org}
+    assert change["actor"] == {
+        "id": lead.id,
+        "name": lead.name,
+        "role": "lead_professional",
+        "org": lead.org,
+    }
     assert change["backdated"] is True and change["occurred_on"] < change["recorded_at"][:10]
 
 
@@ -64,8 +69,9 @@ def test_sections_collect_additions_revisions_and_closures(planning):
 def test_from_before_the_plan_existed_lists_everything(planning):
     story = a_reviewed_plan(planning)
     history = planning.history(story.plan_id)
-    diff = plan_diff(planning, story.plan_id, history[0].recorded_at - timedelta(days=1),
-                     history[-1].recorded_at)
+    diff = plan_diff(
+        planning, story.plan_id, history[0].recorded_at - timedelta(days=1), history[-1].recorded_at
+    )
     assert diff["from"]["version"] == 0
     assert diff["sections"]["status"][0]["type"] == "PlanOpened"
     assert sum(len(s) for s in diff["sections"].values()) == len(history)

@@ -40,7 +40,9 @@ def write(tmp_path, document: dict | str):
     return path
 
 
-def test_an_untouched_export_is_intact_and_its_checkpoint_verified(exported, signer, verify, tmp_path):
+def test_an_untouched_export_is_intact_and_its_checkpoint_verified(
+    exported, signer, verify, tmp_path
+):
     code, out = verify(write(tmp_path, exported), signer.public_key_b64)
     assert code == 0, out
     assert "intact" in out and "checkpoint verified" in out
@@ -50,8 +52,10 @@ def test_the_export_holds_each_event_as_its_chain_record(exported):
     event = exported["events"][VIEWS_POSITION - 1]
     assert set(event) >= {"plan_id", "position", "type", "state", "recorded_at", "digest", "link"}
     assert event["state"]["text"] == PARENT_VIEWS
-    assert exported["head"] == {"position": len(exported["events"]),
-                                "link": exported["events"][-1]["link"]}
+    assert exported["head"] == {
+        "position": len(exported["events"]),
+        "link": exported["events"][-1]["link"],
+    }
 
 
 def test_changing_one_byte_of_one_event_is_caught_there(exported, verify, tmp_path):
@@ -89,8 +93,10 @@ def test_a_rewritten_history_with_recomputed_links_is_caught_by_the_checkpoint(
     events = exported["events"]
     events[VIEWS_POSITION - 1]["state"]["text"] = "Nothing of concern"
     previous = bytes.fromhex(events[VIEWS_POSITION - 2]["link"])
-    for event in events[VIEWS_POSITION - 1:]:
-        d = digest(event_record(exported["plan_id"], event["position"], event["type"], event["state"]))
+    for event in events[VIEWS_POSITION - 1 :]:
+        d = digest(
+            event_record(exported["plan_id"], event["position"], event["type"], event["state"])
+        )
         previous = next_link(previous, d)
         event["digest"], event["link"] = d.hex(), previous.hex()
     exported["head"]["link"] = previous.hex()
@@ -105,7 +111,9 @@ def test_a_checkpoint_is_not_accepted_under_another_key(exported, verify, tmp_pa
     assert code == 1 and "signature is not valid" in out
 
 
-def test_without_a_public_key_the_chain_is_checked_and_the_signature_is_not(exported, verify, tmp_path):
+def test_without_a_public_key_the_chain_is_checked_and_the_signature_is_not(
+    exported, verify, tmp_path
+):
     code, out = verify(write(tmp_path, exported))
     assert code == 0 and "not checked" in out
 

@@ -25,7 +25,9 @@ SECRET = "evidence-http-tests-0123456789-abcdefghijklmnopqrstuvwxyz"
 
 
 def bearer(sub: str, name: str, role: Role, org: str | None = None) -> dict[str, str]:
-    return {"Authorization": f"Bearer {issue_token(SECRET, sub=sub, name=name, role=role, org=org)}"}
+    return {
+        "Authorization": f"Bearer {issue_token(SECRET, sub=sub, name=name, role=role, org=org)}"
+    }
 
 
 LEAD = bearer(a_lead_professional().id, a_lead_professional().name, Role.LEAD_PROFESSIONAL, SCHOOL)
@@ -36,7 +38,9 @@ REVIEWER = bearer("u-rev-1", "Alasdair Grant", Role.REVIEWER, "tribunal:hec-scot
 @pytest.fixture
 def settings(postgres_url, master_key):
     return EvidenceSettings(
-        database_url=postgres_url, jwt_secret=SECRET, encryption_key=master_key,
+        database_url=postgres_url,
+        jwt_secret=SECRET,
+        encryption_key=master_key,
         signing_key=new_signing_key(),
     )
 
@@ -53,15 +57,22 @@ def plan_id(client) -> str:
 
 
 def test_sharing_answers_201_with_the_copy_and_the_pdf_has_that_sha256(client, plan_id):
-    answer = client.post(f"/api/plans/{plan_id}/shared-copies",
-                         json={"recipients": ["Morag Campbell"], "method": "email"}, headers=LEAD)
+    answer = client.post(
+        f"/api/plans/{plan_id}/shared-copies",
+        json={"recipients": ["Morag Campbell"], "method": "email"},
+        headers=LEAD,
+    )
     assert answer.status_code == 201, answer.text
     body = answer.json()
-    assert body["number"] == 1 and len(body["sha256"]) == 64 and answer.headers["ETag"] == f'"{body["version"]}"'
+    assert (
+        body["number"] == 1
+        and len(body["sha256"]) == 64
+        and answer.headers["ETag"] == f'"{body["version"]}"'
+    )
     items = client.get(f"/api/plans/{plan_id}/shared-copies", headers=PARENT).json()["items"]
-    assert [(i["number"], i["sha256"], i["version"], i["recipients"], i["method"]) for i in items] == [
-        (1, body["sha256"], body["version"] - 1, ["Morag Campbell"], "email")
-    ]
+    assert [
+        (i["number"], i["sha256"], i["version"], i["recipients"], i["method"]) for i in items
+    ] == [(1, body["sha256"], body["version"] - 1, ["Morag Campbell"], "email")]
     pdf = client.get(f"/api/plans/{plan_id}/shared-copies/1.pdf", headers=PARENT)
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
     assert hashlib.sha256(pdf.content).hexdigest() == body["sha256"]
@@ -74,21 +85,30 @@ def test_a_copy_never_shared_is_404_problem(client, plan_id):
 
 
 def test_a_parent_may_read_the_copies_but_not_record_one(client, plan_id):
-    answer = client.post(f"/api/plans/{plan_id}/shared-copies",
-                         json={"recipients": ["Morag Campbell"], "method": "email"}, headers=PARENT)
+    answer = client.post(
+        f"/api/plans/{plan_id}/shared-copies",
+        json={"recipients": ["Morag Campbell"], "method": "email"},
+        headers=PARENT,
+    )
     assert answer.status_code == 403
 
 
 def test_a_share_without_recipients_is_422(client, plan_id):
-    answer = client.post(f"/api/plans/{plan_id}/shared-copies",
-                         json={"recipients": [], "method": "email"}, headers=LEAD)
+    answer = client.post(
+        f"/api/plans/{plan_id}/shared-copies",
+        json={"recipients": [], "method": "email"},
+        headers=LEAD,
+    )
     assert answer.status_code == 422
 
 
 def test_the_diff_lists_changes_by_section(client, plan_id):
     start = (datetime.now(UTC) - timedelta(days=1)).isoformat()
-    answer = client.get(f"/api/plans/{plan_id}/diff", params={"from": start, "to": datetime.now(UTC).isoformat()},
-                        headers=LEAD)
+    answer = client.get(
+        f"/api/plans/{plan_id}/diff",
+        params={"from": start, "to": datetime.now(UTC).isoformat()},
+        headers=LEAD,
+    )
     assert answer.status_code == 200, answer.text
     sections = answer.json()["sections"]
     assert [c["change"] for c in sections["targets"]] == ["added", "revised", "revised"]
@@ -96,7 +116,9 @@ def test_the_diff_lists_changes_by_section(client, plan_id):
 
 
 def test_an_instant_without_an_offset_is_422(client, plan_id):
-    answer = client.get(f"/api/plans/{plan_id}/diff", params={"from": "2026-01-01T09:00:00"}, headers=LEAD)
+    answer = client.get(
+        f"/api/plans/{plan_id}/diff", params={"from": "2026-01-01T09:00:00"}, headers=LEAD
+    )
     assert answer.status_code == 422
 
 

@@ -22,14 +22,28 @@ def large_export() -> str:
     topic = "domain.plans:Plan.ProvisionDelivered"
     for position in range(1, EVENTS + 1):
         at += timedelta(seconds=7)
-        state = {"timestamp": at.isoformat(), "sessions": 1, "note": f"Session {position}",
-                 "occurred_on": at.date().isoformat(), "reason": None}
+        state = {
+            "timestamp": at.isoformat(),
+            "sessions": 1,
+            "note": f"Session {position}",
+            "occurred_on": at.date().isoformat(),
+            "reason": None,
+        }
         record = event_record(plan_id, position, topic, state)
         d = digest(record)
         previous = next_link(previous, d)
-        events.append({**record, "recorded_at": at.isoformat(), "digest": d.hex(), "link": previous.hex()})
-    return json.dumps({"format": "planledger-export-v1", "chain": CHAIN_VERSION, "plan_id": plan_id,
-                       "events": events, "head": {"position": EVENTS, "link": previous.hex()}})
+        events.append(
+            {**record, "recorded_at": at.isoformat(), "digest": d.hex(), "link": previous.hex()}
+        )
+    return json.dumps(
+        {
+            "format": "planledger-export-v1",
+            "chain": CHAIN_VERSION,
+            "plan_id": plan_id,
+            "events": events,
+            "head": {"position": EVENTS, "link": previous.hex()},
+        }
+    )
 
 
 def verify(tmp_path, document: dict) -> tuple[int, str]:

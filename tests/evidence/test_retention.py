@@ -30,8 +30,10 @@ from tests.evidence.verifiers import VERIFIERS
 from tests.examples import a_child, a_lead_professional, a_parent, days_ago
 
 SIX_YEARS = 6 * 365 + 60
-PLAINTEXTS = [s.encode() for s in (a_child().name, a_lead_professional().name,
-                                   a_parent().name, PARENT_VIEWS, OUTCOME)]
+PLAINTEXTS = [
+    s.encode()
+    for s in (a_child().name, a_lead_professional().name, a_parent().name, PARENT_VIEWS, OUTCOME)
+]
 POLICY = RetentionPolicy.from_settings(None)
 
 
@@ -45,8 +47,11 @@ def everything_stored(url: str) -> list[bytes]:
     found = []
     for table in ("planning_events", "planning_snapshots"):
         found += [bytes(r[0]) for r in rows(url, f"SELECT state FROM {{s}}.{table}")]
-    found += [bytes(r[0]) for r in rows(url, "SELECT wrapped_key FROM {s}.planning_keys")
-              if r[0] is not None]
+    found += [
+        bytes(r[0])
+        for r in rows(url, "SELECT wrapped_key FROM {s}.planning_keys")
+        if r[0] is not None
+    ]
     return found
 
 
@@ -74,10 +79,19 @@ def a_discontinued_csp(planning: Planning, closed_days_ago: int, contributions: 
     story = a_reviewed_plan(planning, plan_type=PlanType.CSP, opened_days_ago=SIX_YEARS)
     lead = a_lead_professional()
     for n in range(contributions):  # enough events for snapshots (every 50)
-        planning.append_contribution(story.plan_id, kind="note", text=f"Note {n} on Isla Campbell",
-                                     actor=lead, occurred_on=days_ago(SIX_YEARS - 70))
-    planning.close_plan(story.plan_id, actor=lead, occurred_on=days_ago(closed_days_ago),
-                        reason="Discontinued after review")
+        planning.append_contribution(
+            story.plan_id,
+            kind="note",
+            text=f"Note {n} on Isla Campbell",
+            actor=lead,
+            occurred_on=days_ago(SIX_YEARS - 70),
+        )
+    planning.close_plan(
+        story.plan_id,
+        actor=lead,
+        occurred_on=days_ago(closed_days_ago),
+        reason="Discontinued after review",
+    )
     return story.plan_id
 
 
@@ -87,7 +101,9 @@ class TestDestroyingAPlanPastItsRetention:
         writer = store()
         plan_id = a_discontinued_csp(writer, closed_days_ago=5 * 365 + 30)
         assert rows(postgres_url, "SELECT count(*) FROM {s}.planning_snapshots")[0][0] >= 1
-        links_before = rows(postgres_url, "SELECT position, digest, link FROM {s}.planning_links ORDER BY position")
+        links_before = rows(
+            postgres_url, "SELECT position, digest, link FROM {s}.planning_links ORDER BY position"
+        )
         decisions = run_retention(writer, POLICY)
         return plan_id, decisions, links_before
 
@@ -98,15 +114,21 @@ class TestDestroyingAPlanPastItsRetention:
     def test_no_plaintext_is_left_and_no_key_can_open_the_rest(self, destroyed, postgres_url):
         assert plaintext_in(everything_stored(postgres_url)) == []
         assert rows(postgres_url, "SELECT count(*) FROM {s}.planning_snapshots")[0][0] == 0
-        [(wrapped, destroyed_at)] = rows(postgres_url, "SELECT wrapped_key, destroyed_at FROM {s}.planning_keys")
+        [(wrapped, destroyed_at)] = rows(
+            postgres_url, "SELECT wrapped_key, destroyed_at FROM {s}.planning_keys"
+        )
         assert wrapped is None and destroyed_at is not None
 
     def test_the_chain_is_unchanged_and_ends_with_the_tombstone(self, destroyed, postgres_url):
         _, _, before = destroyed
-        after = rows(postgres_url, "SELECT position, digest, link FROM {s}.planning_links ORDER BY position")
+        after = rows(
+            postgres_url, "SELECT position, digest, link FROM {s}.planning_links ORDER BY position"
+        )
         assert after[: len(before)] == before and len(after) == len(before) + 1
-        [(topic,)] = rows(postgres_url, "SELECT topic FROM {s}.planning_events"
-                                        " ORDER BY originator_version DESC LIMIT 1")
+        [(topic,)] = rows(
+            postgres_url,
+            "SELECT topic FROM {s}.planning_events ORDER BY originator_version DESC LIMIT 1",
+        )
         assert topic.endswith("PlanDestroyed")
 
     def test_the_export_still_verifies_and_holds_no_content(self, destroyed, store, tmp_path):
@@ -196,7 +218,9 @@ def test_the_command_destroys_what_is_due(store, postgres_url, master_key, monke
     plan_id = a_discontinued_csp(store(), closed_days_ago=5 * 365 + 30, contributions=0)
     monkeypatch.setenv("PLANLEDGER_DATABASE_URL", postgres_url)
     monkeypatch.setenv("PLANLEDGER_ENCRYPTION_KEY", master_key)
-    result = CliRunner().invoke(cli, ["retention", "run", "--today", (days_ago(0) - timedelta(days=1)).isoformat()])
+    result = CliRunner().invoke(
+        cli, ["retention", "run", "--today", (days_ago(0) - timedelta(days=1)).isoformat()]
+    )
     assert result.exit_code == 0, result.output
     assert "destroyed" in result.output
     assert store().get_plan(plan_id).status is PlanStatus.DESTROYED

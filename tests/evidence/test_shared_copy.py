@@ -39,7 +39,10 @@ def share(planning, plan_id):
 def test_sharing_records_the_sha256_of_the_copy_as_it_stood(sharing):
     story = a_reviewed_plan(sharing)
     before = sharing.get_plan(story.plan_id)
-    version, expected = before.version, hashlib.sha256(render_plan_pdf(before, sharing.stages)).hexdigest()
+    version, expected = (
+        before.version,
+        hashlib.sha256(render_plan_pdf(before, sharing.stages)).hexdigest(),
+    )
     written = share(sharing, story.plan_id)
     assert written.created["number"] == 1
     assert written.created["sha256"] == expected
@@ -50,7 +53,9 @@ def test_sharing_records_the_sha256_of_the_copy_as_it_stood(sharing):
 def test_the_copy_rendered_again_later_is_the_same_document(sharing, make_planning, master_key):
     story = a_reviewed_plan(sharing)
     share(sharing, story.plan_id)
-    sharing.record_views(story.plan_id, whose="child", text="I like Lego", actor=a_lead_professional())
+    sharing.record_views(
+        story.plan_id, whose="child", text="I like Lego", actor=a_lead_professional()
+    )
     later = make_planning(PLANLEDGER_ENCRYPTION_KEY=master_key)
     pdf, copy = shared_copy_pdf(later, story.plan_id, 1)
     assert hashlib.sha256(pdf).hexdigest() == copy.sha256
@@ -73,7 +78,10 @@ def test_two_processes_render_the_same_bytes(sharing, database_url, master_key, 
     for _ in range(2):
         out = subprocess.run(
             [sys.executable, "-c", script, database_url, master_key, str(story.plan_id)],
-            cwd=ROOT, capture_output=True, text=True, check=True,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
             env={"PATH": "/usr/bin:/bin", "LANG": "C"},
         )
         assert out.stdout.strip() == recorded
@@ -84,10 +92,19 @@ def test_the_copy_reads_in_plain_words(sharing):
     pdf = render_plan_pdf(sharing.get_plan(story.plan_id), sharing.stages)
     text = " ".join(pages_text(pdf))
     for expected in (
-        "Individualised Educational Programme for Isla Campbell", "born 14 March 2016",
-        OUTCOME, REVISED, "partly achieved", PROVISION, "2 sessions a week of 30 minutes",
-        "Support assistant", PARENT_VIEWS, "Morag Campbell", "Parent or carer",
-        "Speech and Language Therapy", "The next review is due on",
+        "Individualised Educational Programme for Isla Campbell",
+        "born 14 March 2016",
+        OUTCOME,
+        REVISED,
+        "partly achieved",
+        PROVISION,
+        "2 sessions a week of 30 minutes",
+        "Support assistant",
+        PARENT_VIEWS,
+        "Morag Campbell",
+        "Parent or carer",
+        "Speech and Language Therapy",
+        "The next review is due on",
     ):
         assert expected in text, expected
     assert pdf.count(b"/CreationDate") == 0 and pdf.count(b"/ID [") == 0

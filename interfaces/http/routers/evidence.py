@@ -73,17 +73,29 @@ class SharedCopies(BaseModel):
 
 @router.post("/shared-copies", status_code=201, response_model=SharedCopyCreated)
 def share_plan(
-    plan_id: UUID, body: SharedCopyCreate, response: Response, planning: EvidencePlanning,
-    caller: CallerDep, conditions: ConditionsDep,
+    plan_id: UUID,
+    body: SharedCopyCreate,
+    response: Response,
+    planning: EvidencePlanning,
+    caller: CallerDep,
+    conditions: ConditionsDep,
     plan: Annotated[Plan, authorise(Action.SHARE_PLAN)],
 ) -> dict:
     """Record that the plan as it stands was given to the family (event PlanShared), with
     the SHA-256 of the PDF they received; `version` is the plan's version after the write
     (the copy shows the version before it)."""
-    return written(response, planning.share_plan(
-        plan_id, recipients=body.recipients, method=body.method, actor=caller.actor(),
-        occurred_on=body.occurred_on, reason=body.reason, conditions=conditions,
-    ))
+    return written(
+        response,
+        planning.share_plan(
+            plan_id,
+            recipients=body.recipients,
+            method=body.method,
+            actor=caller.actor(),
+            occurred_on=body.occurred_on,
+            reason=body.reason,
+            conditions=conditions,
+        ),
+    )
 
 
 @router.get("/shared-copies", response_model=SharedCopies)
@@ -97,7 +109,9 @@ def list_shared_copies(
 
 @router.get("/shared-copies/{number:int}.pdf", response_class=Response, responses=PDF)
 def shared_copy(
-    plan_id: UUID, number: int, planning: EvidencePlanning,
+    plan_id: UUID,
+    number: int,
+    planning: EvidencePlanning,
     plan: Annotated[Plan, authorise(Action.READ_EVIDENCE)],
 ) -> Response:
     """The copy the family received, rendered again from the plan at that version; its
@@ -116,7 +130,8 @@ def shared_copy(
 
 @router.get("/diff")
 def diff(
-    plan_id: UUID, planning: EvidencePlanning,
+    plan_id: UUID,
+    planning: EvidencePlanning,
     plan: Annotated[Plan, authorise(Action.READ_EVIDENCE)],
     from_: Annotated[datetime, Query(alias="from", description="Instant, ISO 8601 with offset")],
     to: Annotated[datetime | None, Query(description="Instant (default now)")] = None,
@@ -127,27 +142,36 @@ def diff(
     to = to or datetime.now().astimezone()
     for name, value in (("from", from_), ("to", to)):
         if value.tzinfo is None:
-            raise Problem(422, "invalid", "Invalid request",
-                          f"'{name}' must be an instant with an offset, e.g. 2026-03-01T09:00:00Z")
+            raise Problem(
+                422,
+                "invalid",
+                "Invalid request",
+                f"'{name}' must be an instant with an offset, e.g. 2026-03-01T09:00:00Z",
+            )
     return FastJSON(plan_diff(planning, plan_id, from_, to))
 
 
 @router.get("/export")
 def export(
-    plan_id: UUID, planning: EvidencePlanning,
+    plan_id: UUID,
+    planning: EvidencePlanning,
     plan: Annotated[Plan, authorise(Action.READ_EVIDENCE)],
 ) -> FastJSON:
     """The plan's events and the hash chain over them, with a signed checkpoint of the
     head; verify offline with `python3 tools/verify_export.py FILE --public-key KEY`."""
     document: dict[str, Any] = build_export(planning, plan_id)
-    return FastJSON(document, headers={
-        "Content-Disposition": f'attachment; filename="plan-{plan_id}-export.json"',
-    })
+    return FastJSON(
+        document,
+        headers={
+            "Content-Disposition": f'attachment; filename="plan-{plan_id}-export.json"',
+        },
+    )
 
 
 @router.get("/bundle.pdf", response_class=Response, responses=PDF)
 def bundle(
-    plan_id: UUID, planning: EvidencePlanning,
+    plan_id: UUID,
+    planning: EvidencePlanning,
     plan: Annotated[Plan, authorise(Action.READ_EVIDENCE)],
     to: Annotated[date, Query(description="Records up to and including this date (UK)")],
 ) -> Response:
@@ -157,7 +181,11 @@ def bundle(
     if to > today():
         raise Problem(422, "invalid", "Invalid request", "'to' may not be in the future.")
     result = build_bundle(planning, plan_id, to)
-    return Response(result.pdf, media_type="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="plan-{plan_id}-bundle-{to.isoformat()}.pdf"',
-        "Planledger-Pages": str(result.pages),
-    })
+    return Response(
+        result.pdf,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="plan-{plan_id}-bundle-{to.isoformat()}.pdf"',
+            "Planledger-Pages": str(result.pages),
+        },
+    )
