@@ -66,6 +66,7 @@ def create_app(
         )
 
     for module in ROUTERS:
-        app.include_router(module.router)
+        documented = None if module is health else problems.RESPONSES
+        app.include_router(module.router, responses=documented)
     app.add_middleware(RequestContext, max_body_bytes=settings.max_body_bytes)
     return app

@@ -79,6 +79,36 @@ def unavailable(detail: str, retry_after: int = 1) -> Problem:
     )
 
 
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "description": "RFC 9457 problem details",
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"}, "title": {"type": "string"},
+        "status": {"type": "integer"}, "detail": {"type": "string"},
+        "instance": {"type": "string"}, "request_id": {"type": "string"},
+    },
+}
+
+
+def _documented(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {PROBLEM_JSON: {"schema": PROBLEM_SCHEMA}}}
+
+
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: _documented("No token, or a token that cannot be trusted"),
+    403: _documented("Not allowed this action on this plan"),
+    404: _documented("No such plan (also a plan the caller may not see)"),
+    409: _documented("A rule of the plan refuses the command"),
+    412: _documented("If-Match names a version the plan has moved on from"),
+    413: _documented("The request body is too large"),
+    422: _documented("Malformed input, or an Idempotency-Key reused with another body"),
+    503: _documented("The plan store is busy or unavailable; retry after Retry-After"),
+}
+"""The problems the API's routes may answer, for the OpenAPI document."""
+
+
 _STATUS_SLUGS = {
     400: ("bad-request", "Bad request"),
     404: ("not-found", "Not found"),
