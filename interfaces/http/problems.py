@@ -147,6 +147,13 @@ def install(app: FastAPI) -> None:
                 413, "too-large", "Request too large",
                 "The request body is larger than this service accepts.", request,
             )
+        if exc.status_code == 400:
+            # FastAPI answers 400 for a body it cannot parse (e.g. JSON that is not
+            # UTF-8); the contract answers malformed input with 422.
+            return problem_response(
+                422, "invalid-input", "Invalid input",
+                "The request body could not be read as JSON.", request,
+            )
         slug, title = _STATUS_SLUGS.get(exc.status_code, ("error", "Error"))
         detail = "No such resource." if exc.status_code == 404 else str(exc.detail)
         return problem_response(
