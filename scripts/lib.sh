@@ -10,12 +10,15 @@ NAME="scripts/$(basename "$0")"
 
 # ---- System packages (Debian) ------------------------------------------------------------
 # The one place that installs from Debian. Add packages here, not elsewhere:
-#   SYSTEM_PACKAGES      needed to run Planledger (e.g. WeasyPrint's libpango-1.0-0
-#                        libpangoft2-1.0-0)
+#   SYSTEM_PACKAGES      needed to run Planledger
 #   TEST_SYSTEM_PACKAGES needed only by the tests (e.g. chromium chromium-driver)
 # PostgreSQL (postgresql) and python3-venv are installed on demand, only when missing.
-SYSTEM_PACKAGES=()
-TEST_SYSTEM_PACKAGES=()
+SYSTEM_PACKAGES=(
+    libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0  # WeasyPrint (PDF documents)
+)
+TEST_SYSTEM_PACKAGES=(
+    chromium fonts-dejavu-core  # tests/web: Playwright drives Debian's Chromium
+)
 
 install_system_packages() {  # install whichever of "$@" are not installed yet
     local missing=() p
