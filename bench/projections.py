@@ -19,6 +19,7 @@ Uses its own database (pl_h3_bench by default, created if missing).
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import statistics
 import subprocess
@@ -111,22 +112,38 @@ def a_plan(n: int) -> Plan:
     return plan
 
 
-def load(planning: Planning, events: int, batch_events: int = 5000) -> int:
-    """Store plans' events until `events` are stored; returns how many."""
-    stored, batch, n = 0, [], 0
+def load(env: dict[str, str], events: int, workers: int = 2) -> int:
+    """Store `events` events from `workers` processes (plans are independent, so their
+    events may interleave in the log as real writers' would)."""
+    shares = [events // workers + (1 if w < events % workers else 0) for w in range(workers)]
+    with multiprocessing.get_context("spawn").Pool(workers) as pool:
+        return sum(pool.starmap(_load_share, [(env, share, w, workers)
+                                              for w, share in enumerate(shares)]))
+
+
+def _load_share(env: dict[str, str], events: int, worker: int, workers: int,
+                batch_events: int = 5000) -> int:
+    planning = Planning(env=env)
+    stored, batch, n = 0, [], worker
     started = time.monotonic()
-    while stored < events:
-        plan = a_plan(n)
-        n += 1
-        batch += [planning.mapper.to_stored_event(e) for e in plan.collect_events()]
-        if len(batch) >= batch_events or stored + len(batch) >= events:
-            batch = batch[: events - stored]
-            planning.recorder.insert_events(batch)
-            stored += len(batch)
-            batch = []
-            rate = stored / (time.monotonic() - started)
-            print(f"\r  loaded {stored:,} events ({rate:,.0f}/s)", end="", flush=True)
-    print()
+    try:
+        while stored < events:
+            plan = a_plan(n)
+            n += workers
+            batch += [planning.mapper.to_stored_event(e) for e in plan.collect_events()]
+            if len(batch) >= batch_events or stored + len(batch) >= events:
+                batch = batch[: events - stored]
+                planning.recorder.insert_events(batch)
+                stored += len(batch)
+                batch = []
+                if worker == 0:
+                    rate = workers * stored / (time.monotonic() - started)
+                    print(f"\r  loaded ~{workers * stored:,} events ({rate:,.0f}/s)", end="",
+                          flush=True)
+    finally:
+        planning.close()
+    if worker == 0:
+        print()
     return stored
 
 
@@ -199,6 +216,7 @@ def main() -> None:
     parser.add_argument("--models", nargs="*", default=sorted(MODELS))
     parser.add_argument("--lag-seconds", type=float, default=30.0, help="0 skips the lag run")
     parser.add_argument("--write-rate", type=float, default=50.0, help="writes/s in the lag run")
+    parser.add_argument("--workers", type=int, default=2, help="processes loading events")
     parser.add_argument("--keep", action="store_true", help="keep the schema afterwards")
     args = parser.parse_args()
 
@@ -206,11 +224,10 @@ def main() -> None:
     env = {**persistence_env(url), ENCRYPTION_KEY: new_master_key()}
     print(f"schema {schema}")
     try:
-        planning = Planning(env=env)
+        Planning(env=env).close()  # the tables, once, before the loaders start
         started = time.monotonic()
-        stored = load(planning, args.events)
+        stored = load(env, args.events, args.workers)
         print(f"  load: {stored:,} events in {time.monotonic() - started:.0f}s")
-        planning.close()
         rates = measure_rebuilds(env, args.models)
         if args.lag_seconds:
             lags = measure_lag(url, env, args.lag_seconds, args.write_rate)

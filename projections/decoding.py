@@ -143,7 +143,9 @@ def _converter(annotation: Any) -> Convert | None:  # noqa: PLR0911 - one case p
         return datetime.fromisoformat
     if annotation is date:
         return date.fromisoformat
-    if annotation in (UUID, Decimal) or issubclass(annotation, Enum):
+    if issubclass(annotation, Enum):
+        return annotation._value2member_map_.__getitem__  # an enum's own lookup, minus its call
+    if annotation in (UUID, Decimal):
         return annotation
     if issubclass(annotation, BaseModel):
         model = annotation
