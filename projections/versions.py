@@ -56,7 +56,10 @@ class PostgresVersions(Versions):
             return curs.fetchall() if curs.description else []
 
     def active(self, name: str) -> int:
-        rows = self._run(SQL("SELECT active FROM {0} WHERE name = %s").format(self.table), (name,))
+        # Asked on every read: one statement, no transaction around it.
+        with self.datastore.get_connection() as conn:
+            rows = conn.execute(SQL("SELECT active FROM {0} WHERE name = %s").format(
+                self.table), (name,)).fetchall()
         if rows:
             return rows[0]["active"]
         self._run(SQL("INSERT INTO {0} VALUES (%s, 1, 1) ON CONFLICT DO NOTHING").format(
