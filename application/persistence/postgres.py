@@ -15,6 +15,7 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
+from application.persistence.chain import genesis
 from application.persistence.records import (
     AccessEntry,
     IdempotencyClaim,
@@ -22,7 +23,6 @@ from application.persistence.records import (
     Link,
     PlanRecords,
     StoredKey,
-    chain_links,
     group_by_plan,
 )
 
@@ -83,20 +83,30 @@ class PostgresPlanRecorder(PostgresApplicationRecorder, PlanRecords):
                 ),
                 (claim.scope, claim.key, claim.fingerprint, orjson.dumps(kwargs["response"]).decode()),
             )
+        # Each link is made by the statement that inserts it, from the link before it (or
+        # the plan's genesis link when there is none), by chain.py's rule:
+        # link(n) = SHA-256(link(n-1) + digest(n)). Reading the previous link in Python
+        # instead would wait for a result in the middle of the pipelined transaction: one
+        # more round trip per command (bench/append.py measured about 30% of throughput).
+        # Statements run in order and see the rows inserted before them in the transaction,
+        # so a command of several events chains them exactly as chain_links() would.
         for plan_id, events in group_by_plan(stored_events).items():
-            curs.execute(
-                self._sql("SELECT link FROM {schema}.{links} WHERE plan_id = %s AND position = %s"),
-                (plan_id, events[0].originator_version - 1),
-                prepare=True,
-            )
-            row = curs.fetchone()
-            links = chain_links(bytes(row["link"]) if row else None, events)
+            first_link = genesis(plan_id)
             curs.executemany(
                 self._sql(
                     "INSERT INTO {schema}.{links} (plan_id, position, recorded_at, digest, link)"
-                    " VALUES (%s, %s, %s, %s, %s)"
+                    " SELECT %(plan_id)s, %(position)s, %(recorded_at)s, %(digest)s,"
+                    " sha256(coalesce((SELECT previous.link FROM {schema}.{links} previous"
+                    " WHERE previous.plan_id = %(plan_id)s"
+                    " AND previous.position = %(position)s - 1), %(genesis)s) || %(digest)s)"
                 ),
-                [(k.plan_id, k.position, k.recorded_at, k.digest, k.link) for k in links],
+                [
+                    {
+                        "plan_id": plan_id, "position": e.originator_version,
+                        "recorded_at": e.recorded_at, "digest": e.digest, "genesis": first_link,
+                    }
+                    for e in events
+                ],
             )
 
     def _fetch_ids_after_insert_events(
