@@ -23,7 +23,7 @@ from application.errors import (
 )
 from domain.errors import PlanningError
 from interfaces.http.logs import BodyTooLargeError
-from eventsourcing.persistence import InterfaceError, OperationalError
+from eventsourcing.persistence import DataError, InterfaceError, OperationalError
 
 log = logging.getLogger("planledger.http")
 
@@ -186,6 +186,15 @@ def install(app: FastAPI) -> None:
     def _key_reused(request: Request, exc: IdempotencyKeyReusedError) -> JSONResponse:
         return problem_response(422, "idempotency-key-reused", "Idempotency key reused",
                                 str(exc), request)
+
+    @app.exception_handler(DataError)
+    def _unstorable(request: Request, exc: DataError) -> JSONResponse:
+        # The database refused a value the request gave (e.g. a NUL character in a
+        # query parameter): malformed input, not a fault of ours.
+        return problem_response(
+            422, "invalid-input", "Invalid input",
+            "The request holds a value that cannot be stored or searched for.", request,
+        )
 
     @app.exception_handler(OperationalError)
     @app.exception_handler(InterfaceError)
