@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable, Sequence
+from copy import deepcopy
+from itertools import chain
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 from uuid import UUID, uuid4
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
 from eventsourcing.persistence import IntegrityError, ProgrammingError
 from eventsourcing.postgres import PostgresFactory
 from eventsourcing.sqlite import SQLiteFactory
@@ -424,11 +426,7 @@ class Planning(Application[UUID]):
             version = self.records.version_at(plan_id, as_of)
             if version is None:
                 raise PlanNotFoundError(plan_id)
-        try:
-            # Readers never change what they get, so the cache's copy is not needed.
-            plan = self.repository.get(plan_id, version=version, deepcopy_from_cache=False)
-        except AggregateNotFoundError:
-            raise PlanNotFoundError(plan_id) from None
+        plan = self._read(plan_id, version)
         if plan.status is PlanStatus.DESTROYED and plan.child.name != DESTROYED:
             # Another process may have shredded the plan after this one cached it and its
             # key: drop both, so that destroyed personal data is never served from memory.
@@ -437,7 +435,7 @@ class Planning(Application[UUID]):
                     self.repository.cache.get(plan_id, evict=True)
             if self.mapper.keyring is not None:
                 self.mapper.keyring.forget(plan_id)
-            plan = self.repository.get(plan_id, version=version, deepcopy_from_cache=False)
+            plan = self._read(plan_id, version)
         return plan
 
     def history(self, plan_id: UUID) -> list[HistoryEntry]:
@@ -496,7 +494,7 @@ class Planning(Application[UUID]):
                 if (replayed := self._replayed(conditions)) is not None:
                     return replayed
                 if conditions.expected_version is not None:
-                    raise PreconditionFailedError(self._load(plan_id).version) from None
+                    raise PreconditionFailedError(self._read(plan_id).version) from None
         raise ConcurrentUpdateError(plan_id)
 
     def _save(self, plan: Plan, written: Written, conditions: Conditions) -> Written:
@@ -517,7 +515,28 @@ class Planning(Application[UUID]):
         return Written.from_response(earlier.response)
 
     def _load(self, plan_id: UUID) -> Plan:
+        """A plan to change: a copy of its own, never the one readers share."""
+        return deepcopy(self._read(plan_id))
+
+    def _read(self, plan_id: UUID, version: int | None = None) -> Plan:
+        """A plan to read. Cached plans are shared between threads, so they are never
+        changed in place: fast-forwarding makes a new copy and puts it in the cache."""
         try:
-            return self.repository.get(plan_id)
+            plan = self.repository.get(
+                plan_id, version=version, projector_func=_forward_a_copy,
+                deepcopy_from_cache=False,
+            )
         except AggregateNotFoundError:
             raise PlanNotFoundError(plan_id) from None
+        if version is None and self.repository.cache is not None:
+            self.repository.cache.put(plan_id, plan)
+        return plan
+
+
+def _forward_a_copy(plan: Plan | None, events: Iterable[Any]) -> Plan | None:
+    """The library's projector, except that a plan with new events is copied first."""
+    events = iter(events)
+    first = next(events, None)
+    if first is None:
+        return plan
+    return project_aggregate(deepcopy(plan) if plan is not None else None, chain([first], events))

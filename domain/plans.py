@@ -143,6 +143,15 @@ class Plan(Aggregate):
     class Snapshot(AggregateSnapshot):
         state: PlanState
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> Plan:
+        # Every value a plan holds is frozen, so a copy needs new containers only: far
+        # cheaper than a deep copy, and just as safe to change.
+        clone = object.__new__(type(self))
+        clone.__dict__.update(
+            {k: v.copy() if isinstance(v, dict | list) else v for k, v in self.__dict__.items()}
+        )
+        return clone
+
     # -- opening --------------------------------------------------------------------
 
     @classmethod
