@@ -10,6 +10,7 @@ write mostly waits on the database, so the two overlap instead of adding up.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from queue import Full, Queue
 from threading import Event, Thread
@@ -30,15 +31,18 @@ BATCH = 1000
 def catch_up(
     app: Application[Any], view: ReadModelView, *, until: int | None = None,
     batch_size: int = BATCH, progress: Callable[[int, int], None] | None = None,
-    stopping: Event | None = None,
+    stopping: Event | None = None, deadline: float | None = None,
 ) -> int:
-    """Apply every event after the view's position (up to `until`, if given); returns the
-    view's position afterwards. `progress(applied, position)` is called after each batch."""
+    """Apply every event after the view's position (up to `until`, if given, and until
+    time.monotonic() passes `deadline`, if given); returns the view's position afterwards.
+    `progress(applied, position)` is called after each batch."""
     position = view.max_tracking_id(app.name) or 0
     while True:
         reader = _Reader(app, position, until, batch_size, stopping)
         try:
             for batch in reader:
+                if deadline is not None and time.monotonic() > deadline:
+                    return position
                 view.apply(batch)
                 position = batch[-1][1].notification_id
                 if progress is not None:

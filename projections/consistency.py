@@ -40,17 +40,19 @@ def wait_until_current(
     """Block until `view` has processed the application's log up to `position` (default:
     its last notification now); returns the position reached.
 
-    inline=True applies the missing events here and now (the embedded SQLite default, where
-    no process is subscribed); the view's own locking keeps that safe beside a projector.
+    inline=True applies the missing events here and now, within the timeout, rather than
+    only waiting for a projector to: needed on SQLite, where nothing can subscribe, and a
+    helping hand on PostgreSQL when no projector runs or it lags. The view's own locking
+    keeps that safe beside a projector (each event is applied once, by whoever is first).
     """
+    started = time.monotonic()
     wanted = app.recorder.max_notification_id() if position is None else position
     if not wanted:
         return 0
-    if inline:
-        catch_up(app, view, until=wanted)
+    if inline and (view.max_tracking_id(app.name) or 0) < wanted:
+        catch_up(app, view, until=wanted, deadline=started + timeout)
     elif nudge is not None:
         nudge()
-    started = time.monotonic()
     pause = 0.002
     while True:
         reached = view.max_tracking_id(app.name) or 0

@@ -7,8 +7,6 @@ from datetime import date
 from threading import Lock
 from typing import Any, cast
 
-from eventsourcing.sqlite import SQLiteDatastore
-
 from application.planning import Planning
 from projections.catalogue import model
 from projections.consistency import DEFAULT_TIMEOUT_SECONDS, wait_until_current
@@ -27,8 +25,10 @@ class ReadModels:
         self.planning = planning
         self.datastore = planning.recorder.datastore
         self.timeout = timeout
-        # Embedded SQLite has no subscriptions: a read brings the view up to date itself.
-        self.inline = isinstance(self.datastore, SQLiteDatastore) if inline is None else inline
+        # A read brings the view up to date itself if it is behind (see wait_until_current):
+        # on SQLite nothing else can, and on PostgreSQL a lagging or absent projector then
+        # costs the reader time, not stale answers. inline=False: only wait for a projector.
+        self.inline = True if inline is None else inline
         self.nudge = nudge
         self.versions = versions_for(self.datastore)
         self._views: dict[tuple[str, int], ReadModelView] = {}

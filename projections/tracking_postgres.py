@@ -6,6 +6,7 @@ from abc import abstractmethod
 from collections.abc import Sequence
 from typing import Any
 
+from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from psycopg import Cursor
 from psycopg.rows import DictRow, tuple_row
@@ -78,6 +79,17 @@ class PostgresReadModel(PostgresTrackingRecorder, ReadModelView):
                 raise StaleBatchError(self.name, recorded, first.notification_id)
             self.write(curs, [event for event, _ in batch])
             self._insert_tracking(curs, last)
+
+    def write_untracked(self, events: Sequence[Any]) -> None:
+        """Fold events into rows without recording a position: only for a parallel rebuild
+        of a version no reader uses yet, whose position is recorded once every part of the
+        log is in (see rebuild.py). Parts must be disjoint by plan."""
+        with self.datastore.transaction(commit=True) as curs:
+            self.write(curs, events)
+
+    def record_position(self, tracking: Tracking) -> None:
+        with self.datastore.transaction(commit=True) as curs:
+            self._insert_tracking(curs, tracking)
 
     def drop(self) -> None:
         tables = [self.name, *(f"{self.name}_{s}" for s in self.table_suffixes),

@@ -48,6 +48,8 @@ def project(
 @friendly_errors
 def rebuild(
     name: Annotated[str, typer.Argument(help="The read model: plan_summaries or reports")],
+    parts: Annotated[int, typer.Option(min=1, max=16, help="Processes folding the log "
+                                       "(PostgreSQL; see bench/projections.py)")] = 1,
 ) -> None:
     """Rebuild one read model from the event store beside the one in use, then switch
     readers to it once it has caught up."""
@@ -66,7 +68,7 @@ def rebuild(
             rate = position / max(time.monotonic() - started, 1e-6)
             bar.update(task, completed=position, total=head, rate=rate)
 
-        done = rebuild_model(Settings().planning_env(), name, progress=progress)
+        done = rebuild_model(Settings().planning_env(), name, progress=progress, parts=parts)
     console.print(f"{name}: version {done.new_version} is in use (was {done.old_version}); "
                   f"{done.events} events in {done.seconds:.1f}s ({done.rate:,.0f} events/s).")
 

@@ -8,12 +8,13 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import timedelta
 
 import pytest
 from eventsourcing.persistence import Tracking
 
 from application.config import persistence_env
-from application.planning import ENCRYPTION_KEY
+from application.planning import ENCRYPTION_KEY, Planning
 from domain.calendar import today
 from projections.catalogue import MODELS
 from projections.catch_up import catch_up
@@ -236,3 +237,25 @@ def test_a_shredded_plan_still_projects_without_its_personal_data(planning, open
     catch_up(planning, view)
     row = view.get_summary(scenario.closed)
     assert (row.status, row.member_ids, row.lead_professional) == ("closed", [], None)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_rebuild_folded_by_two_processes_equals_one_built_in_order(
+    postgres_url, master_key, name
+):
+    # PostgreSQL only: SQLite writes one transaction at a time, so it rebuilds in order.
+    env = {**persistence_env(postgres_url), ENCRYPTION_KEY: master_key}
+    planning = Planning(env=env)
+    try:
+        build(planning)
+        for n in range(30):  # enough plans that both parts have some
+            planning.open_plan(plan_type="csp", stage="universal", child=child(), org=SCHOOL,
+                               actor=LEAD, occurred_on=today() - timedelta(days=n))
+        in_order = MODELS[name].open_view(planning.recorder.datastore, 1)
+        catch_up(planning, in_order)
+        done = rebuild(env, name, parts=2)
+        rebuilt = MODELS[name].open_view(planning.recorder.datastore, done.new_version)
+        assert rebuilt.max_tracking_id(planning.name) == in_order.max_tracking_id(planning.name)
+        assert dump(rebuilt) == dump(in_order)
+    finally:
+        planning.close()
