@@ -8,7 +8,7 @@ from __future__ import annotations
 import statistics
 import uuid
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode, urlparse, urlunparse
@@ -27,10 +27,8 @@ def ensure_database(url: str) -> None:
     with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
         found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (dbname,))
         if found.fetchone() is None:
-            try:
+            with suppress(psycopg.errors.DuplicateDatabase):  # made meanwhile elsewhere
                 conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
-            except psycopg.errors.DuplicateDatabase:
-                pass
 
 
 @contextmanager

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import os
 import pstats
 import statistics
 import sys
@@ -106,9 +107,12 @@ class RawInserter:
     of a stored TargetSet event's exact topic and state bytes, into a table with the
     events table's columns, keys and indexes."""
 
-    def __init__(self, base_url: str, schema: str, topic: str, state: bytes, plans: list[UUID]):
+    def __init__(
+        self, base_url: str, schema: str, topic: str, state: bytes, plans: list[UUID],
+        name: str = "raw_events",
+    ):
         self.conn = psycopg.connect(base_url, autocommit=True)
-        table = sql.Identifier(schema, "raw_events")
+        table = sql.Identifier(schema, name)
         self.conn.execute(sql.SQL(
             "CREATE TABLE {t} (originator_id uuid NOT NULL, originator_version bigint NOT NULL,"
             " topic text, state bytea, notification_id bigserial,"
@@ -132,6 +136,52 @@ class RawInserter:
 
     def close(self) -> None:
         self.conn.close()
+
+
+class SameSql(RawInserter):
+    """The statements a command sends, written by hand with psycopg: the query for newer
+    events (as the aggregate cache's fast-forward does), then one transaction with the
+    chain link (made in SQL), the table lock, NOTIFY and the event INSERT, pipelined.
+    The difference between this and a command is Planledger's and the library's Python."""
+
+    def __init__(self, base_url: str, schema: str, topic: str, state: bytes, plans: list[UUID]):
+        super().__init__(base_url, schema, topic, state, plans, name="shaped_events")
+        table = sql.Identifier(schema, "shaped_events")
+        links = sql.Identifier(schema, "shaped_links")
+        self.conn.execute(sql.SQL(
+            "CREATE TABLE {l} (plan_id uuid NOT NULL, position bigint NOT NULL,"
+            " recorded_at timestamptz NOT NULL, digest bytea NOT NULL, link bytea NOT NULL,"
+            " PRIMARY KEY (plan_id, position))"
+        ).format(l=links))
+        self.conn.execute(sql.SQL("CREATE INDEX ON {l} (plan_id, recorded_at)").format(l=links))
+        self.newer = sql.SQL(
+            "SELECT * FROM {t} WHERE originator_id = %s AND originator_version > %s"
+            " ORDER BY originator_version ASC"
+        ).format(t=table)
+        self.link = sql.SQL(
+            "INSERT INTO {l} (plan_id, position, recorded_at, digest, link)"
+            " SELECT %(p)s, %(v)s, now(), %(d)s, sha256(coalesce((SELECT x.link FROM {l} x"
+            " WHERE x.plan_id = %(p)s AND x.position = %(v)s - 1), %(d)s) || %(d)s)"
+        ).format(l=links)
+        self.lock = [sql.SQL("SET LOCAL lock_timeout = '0s'"),
+                     sql.SQL("LOCK TABLE {t} IN EXCLUSIVE MODE").format(t=table),
+                     sql.SQL("NOTIFY {c}").format(c=sql.Identifier(f"{schema}_shaped"))]
+        self.digest = bytes(32)
+
+    def __call__(self) -> None:
+        plan_id = self.plans[self.i % len(self.plans)]
+        version = 2_000_000 + self.i // len(self.plans)
+        self.i += 1
+        self.conn.execute(self.newer, (plan_id, version - 1), prepare=True).fetchall()
+        with self.conn.pipeline(), self.conn.transaction():
+            self.conn.execute(self.link, {"p": plan_id, "v": version, "d": self.digest},
+                              prepare=True)
+            for statement in self.lock:
+                self.conn.execute(statement, prepare=True)
+            cur = self.conn.execute(
+                self.statement, (plan_id, version, self.topic, self.state), prepare=True
+            )
+        cur.fetchone()
 
 
 def timed(action: Callable[[], None], count: int) -> list[float]:
@@ -326,7 +376,8 @@ def main() -> None:
         with psycopg.connect(base_url) as conn:
             server = conn.execute("SHOW server_version").fetchone()[0]
             fsync = conn.execute("SHOW synchronous_commit").fetchone()[0]
-        print(f"PostgreSQL {server} (synchronous_commit={fsync}), schema {schema}")
+        print(f"PostgreSQL {server} (synchronous_commit={fsync}), schema {schema};"
+              f" load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
         print(f"Personal data sealed: {'no' if args.no_seal else 'yes'};"
               f" Idempotency-Key on each command: {'yes' if args.idempotency else 'no'}")
         planning = make_planning(url, master_key=master_key)
@@ -347,23 +398,38 @@ def run_appends(args: argparse.Namespace, planning: Planning, base_url: str, sch
     timed(append, args.warmup)
     topic, state = stored_target_set(base_url, schema)
     print(f"A stored TargetSet event: {len(state)} bytes of state, topic {topic!r}")
-    raw = RawInserter(base_url, schema, topic, state, [p for p, _ in plans])
+    plan_ids = [p for p, _ in plans]
+    raw = RawInserter(base_url, schema, topic, state, plan_ids)
+    shaped = SameSql(base_url, schema, topic, state, plan_ids)
+    sides: dict[str, Callable[[], None]] = {"app": append, "raw": raw, "shaped": shaped}
+    samples: dict[str, list[float]] = {name: [] for name in sides}
+    cpu = dict.fromkeys(sides, 0.0)  # this process's CPU time: steadier than wall time
     try:
         timed(raw, args.warmup)
-        app_samples: list[float] = []
-        raw_samples: list[float] = []
+        timed(shaped, args.warmup)
         per_round = max(1, args.appends // args.rounds)
         for _ in range(args.rounds):
-            app_samples += timed(append, per_round)
-            raw_samples += timed(raw, per_round)
+            for name, action in sides.items():
+                started_cpu = time.process_time()
+                samples[name] += timed(action, per_round)
+                cpu[name] += time.process_time() - started_cpu
     finally:
         raw.close()
-    app_s, raw_s = summarise(app_samples), summarise(raw_samples)
+        shaped.close()
+    app_s, raw_s, shaped_s = (summarise(samples[name]) for name in sides)
+
+    def line(label: str, name: str, summary: Summary, unit: str) -> str:
+        return (f"  {label:<21}{summary.rate:8.1f} {unit:<13}{summary.ms()};"
+                f" client CPU {cpu[name] / summary.n * 1e3:.2f} ms each")
+
     print(f"\nAppends ({app_s.n} each, {args.rounds} alternating rounds, one client, sequential):")
-    print(f"  Planning.set_target  {app_s.rate:8.1f} commands/s   {app_s.ms()}")
-    print(f"  raw INSERT           {raw_s.rate:8.1f} rows/s       {raw_s.ms()}")
-    print(f"  ratio (raw rate / command rate): {raw_s.rate / app_s.rate:.2f}  (goal <= 1.3);"
-          f" by medians {app_s.median / raw_s.median:.2f}")
+    print(line("Planning.set_target", "app", app_s, "commands/s"))
+    print(line("raw INSERT", "raw", raw_s, "rows/s"))
+    print(line("same SQL by hand", "shaped", shaped_s, "commands/s"))
+    print(f"  ratio raw INSERT / command: {raw_s.rate / app_s.rate:.2f} by rate (goal <= 1.3),"
+          f" {app_s.median / raw_s.median:.2f} by medians")
+    print(f"  ratio same SQL / command:   {shaped_s.rate / app_s.rate:.2f} by rate,"
+          f" {app_s.median / shaped_s.median:.2f} by medians")
     versions = append.i // len(plans) + 2
     print(f"  (each plan ends at about version {versions}; a snapshot is taken every 50)")
 
@@ -382,7 +448,9 @@ def run_appends(args: argparse.Namespace, planning: Planning, base_url: str, sch
         print_profile(profile)
 
 
-def run_loads(args: argparse.Namespace, planning: Planning, url: str, master_key: str | None) -> None:
+def run_loads(
+    args: argparse.Namespace, planning: Planning, url: str, master_key: str | None
+) -> None:
     started = time.perf_counter()
     plan_id = build_long_plan(planning, args.load_events)
     print(f"\nBuilt a plan of {args.load_events} events in {time.perf_counter() - started:.1f} s")
