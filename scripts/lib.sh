@@ -32,7 +32,7 @@ install_system_packages() {  # install whichever of "$@" are not installed yet
     note "installing Debian packages: ${missing[*]}"
     quietly as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
     quietly as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-        --no-install-recommends -o Dpkg::Options::=--force-confdef \
+        --no-install-recommends -o DPkg::Lock::Timeout=300 -o Dpkg::Options::=--force-confdef \
         -o Dpkg::Options::=--force-confold "${missing[@]}"
 }
 
