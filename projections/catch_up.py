@@ -38,7 +38,7 @@ def catch_up(
     `progress(applied, position)` is called after each batch."""
     position = view.max_tracking_id(app.name) or 0
     while True:
-        reader = _Reader(app, position, until, batch_size, stopping)
+        reader = _Reader(app, position, until, batch_size, stopping, view.handled_topics)
         try:
             for batch in reader:
                 if deadline is not None and time.monotonic() > deadline:
@@ -58,8 +58,8 @@ class _Reader:
     """Batches of decoded events from `start`, read ahead by one batch in a thread."""
 
     def __init__(self, app: Application[Any], start: int, until: int | None, size: int,
-                 stopping: Event | None) -> None:
-        self.app, self.mapper = app, projection_mapper(app)
+                 stopping: Event | None, handled: frozenset[str]) -> None:
+        self.app, self.mapper, self.handled = app, projection_mapper(app), handled
         self.start, self.until, self.size = start, until, size
         self.stopping = stopping or Event()
         self.closed = Event()
@@ -92,13 +92,17 @@ class _Reader:
                     break
                 self.mapper.preload_keys(self.app.recorder, {
                     n.originator_id for n in notifications if n.topic == OPENED})
-                batch = [(self.mapper.to_domain_event(n), Tracking(self.app.name, n.id))
-                         for n in notifications]
+                batch = [(self._decode(n), Tracking(self.app.name, n.id)) for n in notifications]
                 position = notifications[-1].id
                 self._put(batch)
         except BaseException as e:  # noqa: BLE001 - handed to the consumer, which raises it
             self._put(e)
         self._put(None)
+
+    def _decode(self, notification: Any) -> Any:
+        if self.handled and notification.topic not in self.handled:
+            return self.mapper.passed(notification)
+        return self.mapper.to_domain_event(notification)
 
     def _put(self, item: Batch | BaseException | None) -> None:
         while not self.closed.is_set():

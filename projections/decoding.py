@@ -1,23 +1,20 @@
-"""Decoding stored events for read models: fast, and unsealing as little as possible.
+"""Decoding stored events for read models, unsealing as little as possible.
 
 Read models need none of an event's personal data except who opened the plan (the first
 member, and the lead professional), so only PlanOpened is unsealed; every other event's
-sealed fields read as the placeholders a destroyed plan's do. Events are rebuilt with
-pydantic's model_construct, each field converted to its declared type, instead of being
-validated again: they were validated when they were written, and validating them costs
-more than everything else a rebuild does. Upcasting (class_version) is applied exactly
-as the application's mapper applies it.
+sealed fields read as the placeholders a destroyed plan's do. Unsealing is what makes a
+rebuild slow (a key per plan, a decryption per event), not pydantic's validation, which
+stays: events come back fully typed. Upcasting (class_version) is applied exactly as the
+application's mapper applies it.
 """
 
 from __future__ import annotations
 
-import types
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
-from decimal import Decimal
-from enum import Enum
+from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
-from typing import Any, Union, get_args, get_origin
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
@@ -29,10 +26,23 @@ from application.persistence.mapping import SEALED, PlanMapper, personal_fields
 from domain.plans import Plan
 from domain.values import destroyed_value
 
-Convert = Callable[[Any], Any]
+
+@dataclass(frozen=True)
+class Passed:
+    """An event a read model does not fold, decoded only as far as every fold reads any
+    event: which plan, its position, when it was recorded."""
+
+    originator_id: UUID
+    originator_version: int
+    timestamp: datetime
 
 
 class ProjectionMapper(PlanMapper):
+    def passed(self, stored_event: StoredEvent) -> Passed:
+        state = self.transcoder.decode(stored_event.state)
+        return Passed(_uuid(stored_event.originator_id), stored_event.originator_version,
+                      datetime.fromisoformat(state["timestamp"]))
+
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         cls = resolve_topic(stored_event.topic)
         if cls is Plan.PlanOpened:
@@ -44,15 +54,11 @@ class ProjectionMapper(PlanMapper):
         while from_version < _class_version(cls):
             getattr(cls, f"upcast_v{from_version}_v{from_version + 1}")(state)
             from_version += 1
-        converters = _converters(cls)
-        for name, value in state.items():
-            if value is not None and (convert := converters.get(name)) is not None:
-                state[name] = convert(value)
         if destroyed:
             state.update(_placeholders(cls))
-        state["originator_id"] = _uuid(stored_event.originator_id)
+        state["originator_id"] = stored_event.originator_id
         state["originator_version"] = stored_event.originator_version
-        return _construct(cls, state)
+        return cls.model_validate(state)
 
     def preload_keys(self, recorder: Any, plan_ids: Iterable[UUID]) -> None:
         """Fetch the data keys of many plans in one query (a rebuild meets each plan's
@@ -64,40 +70,6 @@ class ProjectionMapper(PlanMapper):
         for plan_id, wrapped in _wrapped_keys(recorder, wanted):
             data_cipher = cipher(keyring._master.decrypt(wrapped).decode()) if wrapped else None  # noqa: SLF001
             keyring._remember(plan_id, data_cipher)  # noqa: SLF001 - the KeyRing's own cache
-
-
-def _construct(cls: type[BaseModel], values: dict[str, Any]) -> Any:
-    """What pydantic's model_construct does, without its per-call bookkeeping: an instance
-    of the event class (so singledispatch and isinstance work) holding trusted values."""
-    for name, default in _defaults(cls).items():
-        values.setdefault(name, default)
-    event = cls.__new__(cls)
-    object.__setattr__(event, "__dict__", values)
-    object.__setattr__(event, "__pydantic_fields_set__", set(values))
-    object.__setattr__(event, "__pydantic_extra__", None)
-    object.__setattr__(event, "__pydantic_private__", None)
-    return event
-
-
-@cache
-def _class_version(cls: type[BaseModel]) -> int:
-    return getattr(cls, "class_version", 1)
-
-
-@cache
-def _defaults(cls: type[BaseModel]) -> dict[str, Any]:
-    return {name: field.default for name, field in cls.model_fields.items()
-            if not field.is_required() and field.default_factory is None}
-
-
-@cache
-def _placeholders(cls: type[BaseModel]) -> dict[str, Any]:
-    return {name: destroyed_value(cls.model_fields[name].annotation)
-            for name in personal_fields(cls)}
-
-
-def _uuid(value: Any) -> UUID:
-    return value if isinstance(value, UUID) else UUID(str(value))
 
 
 def _wrapped_keys(recorder: Any, plan_ids: list[UUID]) -> list[tuple[UUID, bytes | None]]:
@@ -114,40 +86,30 @@ def _wrapped_keys(recorder: Any, plan_ids: list[UUID]) -> list[tuple[UUID, bytes
         return [(UUID(r[0]), _bytes(r[1])) for r in c.fetchall()]
 
 
+def _uuid(value: Any) -> UUID:
+    return value if isinstance(value, UUID) else UUID(str(value))
+
+
 def _bytes(value: Any) -> bytes | None:
     return bytes(value) if value is not None else None
 
 
 @cache
-def _converters(cls: type[BaseModel]) -> dict[str, Convert]:
-    found = {}
-    for name, field in cls.model_fields.items():
-        convert = _converter(field.annotation)
-        if convert is not None:
-            found[name] = convert
-    return found
+def _class_version(cls: type[BaseModel]) -> int:
+    return getattr(cls, "class_version", 1)
 
 
-def _converter(annotation: Any) -> Convert | None:  # noqa: PLR0911 - one case per kind
-    origin = get_origin(annotation)
-    if origin in (Union, types.UnionType):
-        inner = [a for a in get_args(annotation) if a is not type(None)]
-        return _converter(inner[0]) if len(inner) == 1 else None
-    if origin is tuple:
-        args = get_args(annotation)
-        item = _converter(args[0]) if args else None
-        return (lambda v: tuple(map(item, v))) if item else tuple
-    if origin is not None or not isinstance(annotation, type):
-        return None
-    if annotation is datetime:
-        return datetime.fromisoformat
-    if annotation is date:
-        return date.fromisoformat
-    if issubclass(annotation, Enum):
-        return annotation._value2member_map_.__getitem__  # an enum's own lookup, minus its call
-    if annotation in (UUID, Decimal):
-        return annotation
-    if issubclass(annotation, BaseModel):
-        model = annotation
-        return lambda v: v if isinstance(v, model) else model.model_validate(v)
-    return None
+@cache
+def _placeholders(cls: type[BaseModel]) -> dict[str, Any]:
+    return {name: destroyed_value(cls.model_fields[name].annotation)
+            for name in personal_fields(cls)}
+
+
+def handled_topics(fold: Any) -> frozenset[str]:
+    """The topics of the event classes a singledispatch fold has handlers for."""
+    from eventsourcing.utils import get_topic
+
+    return frozenset(get_topic(c) for c in fold.registry if c is not object)
+
+
+Decode = Callable[[StoredEvent], Any]

@@ -70,7 +70,9 @@ def _fill_part(env: dict[str, str], name: str, version: int, head: int, part: in
                                           topic=r[3], state=bytes(r[4])) for r in rows]
             mapper.preload_keys(recorder, {n.originator_id for n in notifications
                                            if n.topic == OPENED})
-            view.write_untracked([mapper.to_domain_event(n) for n in notifications])
+            handled = view.handled_topics
+            view.write_untracked([mapper.to_domain_event(n) if n.topic in handled
+                                  else mapper.passed(n) for n in notifications])
             position, done = notifications[-1].id, done + len(notifications)
             counts[part] = done
     finally:

@@ -16,6 +16,7 @@ from uuid import UUID
 
 from domain.plans import Plan
 from domain.values import PlanStatus, Progress, Role
+from projections.decoding import handled_topics
 from projections.paging import Page
 from projections.views import ReadModelProjection, ReadModelView
 
@@ -260,3 +261,6 @@ def plan_closed(event: Plan.PlanClosed, row: PlanSummary) -> PlanSummary:
 def plan_destroyed(event: Plan.PlanDestroyed, row: PlanSummary) -> PlanSummary:
     row.status = PlanStatus.DESTROYED.value
     return row
+
+
+PlanSummaryView.handled_topics = handled_topics(summarise)

@@ -33,6 +33,9 @@ class StaleBatchError(Exception):
 class ReadModelView(TrackingRecorder, ABC):
     name: str
     """The versioned name of the view, e.g. plan_summaries_v2: it names its tables."""
+    handled_topics: frozenset[str] = frozenset()
+    """Events the fold does something with; the catch-up loop decodes the rest only as
+    far as projections.decoding.Passed (an empty set: decode everything)."""
 
     @abstractmethod
     def apply(self, batch: Batch) -> None:
