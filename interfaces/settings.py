@@ -34,6 +34,17 @@ class Settings(BaseSettings):
     oidc_audience: str | None = None
     oidc_jwks_url: str | None = None
 
+    # Web pages (interfaces/web). Sign-in with OIDC's authorisation-code flow needs the
+    # issuer above plus this client; the demo sign-in (pick a demo user) is on by default
+    # only on the embedded store with no OIDC client, and must never be on in production.
+    oidc_client_id: str | None = None
+    oidc_client_secret: SecretStr | None = None
+    oidc_redirect_uri: str | None = None  # default: <this site>/sign-in/callback
+    oidc_scopes: str = "openid profile"
+    web_demo_signin: bool | None = None
+    web_secret: SecretStr | None = None  # signs CSRF and sign-in state; /_FILE alike
+    web_secret_file: Path | None = None
+
     host: str = "127.0.0.1"
     port: int = 8000
     max_body_bytes: int = 1_048_576
@@ -66,6 +77,22 @@ class Settings(BaseSettings):
         if self.jwt_secret is not None:
             return self.jwt_secret.get_secret_value()
         path = self.jwt_secret_file or self._beside_database(".jwt-secret")
+        if path is None:
+            return None
+        _create_secret_file(path, lambda: secrets.token_urlsafe(48), self.is_embedded)
+        return path.read_text().strip() if path.exists() else None
+
+    def demo_signin_enabled(self) -> bool:
+        if self.web_demo_signin is not None:
+            return self.web_demo_signin
+        return self.is_embedded and not self.oidc_client_id
+
+    def web_signing_secret(self) -> str | None:
+        """The secret behind the pages' CSRF tokens and sign-in state; on the embedded
+        default one is made beside the database, like the JWT secret."""
+        if self.web_secret is not None:
+            return self.web_secret.get_secret_value()
+        path = self.web_secret_file or self._beside_database(".web-secret")
         if path is None:
             return None
         _create_secret_file(path, lambda: secrets.token_urlsafe(48), self.is_embedded)

@@ -16,6 +16,7 @@ from interfaces.http.routers import (
     read_models, reviews, stages, targets,
 )
 from interfaces.settings import Settings
+from interfaces.web import install as install_web_pages
 
 ROUTERS = (
     health, stages, plans, members, outcomes, targets, provisions, reviews, contributions,
@@ -68,5 +69,6 @@ def create_app(
     for module in ROUTERS:
         documented = None if module is health else problems.RESPONSES
         app.include_router(module.router, responses=documented)
+    install_web_pages(app, settings)
     app.add_middleware(RequestContext, max_body_bytes=settings.max_body_bytes)
     return app

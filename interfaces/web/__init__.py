@@ -1,0 +1,65 @@
+"""Web pages for lead professionals, practitioners and families, served by the API's app.
+
+Server-rendered Jinja2 pages with plain forms. They call the same Planning use cases and
+ask the same authorisation module (interfaces/http/access.py) as the API; see guard.py.
+`install(app, settings)` adds them to the app that create_app builds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+from fastapi import FastAPI, Request
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment
+from starlette.responses import RedirectResponse, Response
+
+from interfaces.settings import Settings
+from interfaces.web import pages, plan_forms, signin
+from interfaces.web.guard import PageError, SignInRequired, optional_caller
+from interfaces.web.oidc import OidcClient
+from interfaces.web.rendering import environment, render
+from interfaces.web.security import SESSION_COOKIE, Csrf, clear_cookie, signing_secret
+
+STATIC = Path(__file__).parent / "static"
+
+
+@dataclass
+class WebState:
+    settings: Settings
+    csrf: Csrf
+    oidc: OidcClient
+    demo_signin: bool
+    templates: Environment = field(default_factory=environment)
+
+
+def install(app: FastAPI, settings: Settings) -> None:
+    secret = signing_secret(settings)
+    app.state.web = WebState(
+        settings=settings, csrf=Csrf(secret), oidc=OidcClient(settings, secret),
+        demo_signin=settings.demo_signin_enabled(),
+    )
+    for module in (signin, pages, plan_forms):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_exception_handler(SignInRequired, _sign_in)
+    app.add_exception_handler(PageError, _error_page)
+
+
+def _sign_in(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, SignInRequired)
+    query = {"next": exc.next_path, **({"message": "ended"} if exc.message else {})}
+    response = RedirectResponse(f"/sign-in?{urlencode(query)}", status_code=303)
+    if exc.message:
+        clear_cookie(response, request, SESSION_COOKIE)
+    return response
+
+
+def _error_page(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, PageError)
+    return render(request, "error.html", {
+        "caller": optional_caller(request), "title": exc.title, "detail": exc.detail,
+        "status": exc.status,
+    }, exc.status)

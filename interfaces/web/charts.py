@@ -1,0 +1,198 @@
+"""Chart data for the progress pages, and the geometry of their hand-written SVG.
+
+The numbers a chart draws are the numbers its data table shows (and its data-*
+attributes carry), so a reader without sight, and a test, reads the same picture.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from application.history import HistoryEntry
+from domain.calendar import today
+from domain.plans import Plan
+from domain.values import Progress
+
+LEVELS = {Progress.NOT_ACHIEVED: 0, Progress.PARTIALLY_ACHIEVED: 1, Progress.ACHIEVED: 2}
+LEVEL_WORDS = ("Not achieved", "Partly achieved", "Achieved")
+# Distinct in hue and lightness, each at least 3:1 against white (WCAG non-text contrast);
+# every series also has its own marker shape, so colour is never the only cue.
+SERIES_COLOURS = ("#1d4ed8", "#b45309", "#047857", "#9d174d", "#4c1d95", "#374151")
+MARKERS = ("circle", "square", "diamond", "triangle")
+
+# The plot area inside the SVG's view box.
+WIDTH, HEIGHT = 640, 260
+LEFT, RIGHT, TOP, BOTTOM = 130, 50, 20, 50
+
+
+@dataclass(frozen=True)
+class Point:
+    x: float
+    y: float
+    on: date
+    level: int
+    words: str
+    review: bool
+
+
+@dataclass(frozen=True)
+class Series:
+    key: str
+    label: str
+    colour: str
+    marker: str
+    points: list[Point]
+
+    @property
+    def path(self) -> str:
+        return " ".join(f"{'M' if i == 0 else 'L'}{p.x:.1f},{p.y:.1f}"
+                        for i, p in enumerate(self.points))
+
+
+@dataclass(frozen=True)
+class OutcomeChart:
+    outcome_id: str
+    outcome_text: str
+    area: str
+    dates: list[date]
+    review_dates: set[date]
+    series: list[Series]
+    x_ticks: list[tuple[float, date]]
+    y_ticks: list[tuple[float, str]]
+
+    def cell(self, series: Series, on: date) -> str:
+        point = next((p for p in series.points if p.on == on), None)
+        return point.words if point else ""
+
+
+def _x(index: int, count: int) -> float:
+    span = WIDTH - LEFT - RIGHT
+    return LEFT + (span / 2 if count == 1 else span * index / (count - 1))
+
+
+def _y(level: int) -> float:
+    return TOP + (HEIGHT - TOP - BOTTOM) * (2 - level) / 2
+
+
+def outcome_charts(plan: Plan) -> list[OutcomeChart]:
+    """Per outcome: each target's evaluations across the dates they were made."""
+    review_dates = {r.held_on for r in plan.reviews}
+    charts = []
+    number = 0  # targets are numbered across the plan, as on the plan page
+    for outcome in plan.outcomes.values():
+        targets = plan.targets_of(outcome.id)
+        dates = sorted({e.occurred_on for t in targets for e in t.evaluations})
+        series = []
+        for n, target in enumerate(targets):
+            number += 1
+            latest: dict[date, Any] = {e.occurred_on: e for e in target.evaluations}
+            points = [
+                Point(x=_x(dates.index(on), len(dates)), y=_y(LEVELS[e.progress]), on=on,
+                      level=LEVELS[e.progress], words=LEVEL_WORDS[LEVELS[e.progress]],
+                      review=e.review_id is not None)
+                for on, e in sorted(latest.items())
+            ]
+            series.append(Series(
+                key=str(target.id), label=f"Target {number}: {target.text}",
+                colour=SERIES_COLOURS[n % len(SERIES_COLOURS)],
+                marker=MARKERS[n % len(MARKERS)], points=points,
+            ))
+        charts.append(OutcomeChart(
+            outcome_id=str(outcome.id), outcome_text=outcome.text, area=outcome.area,
+            dates=dates, review_dates=review_dates, series=series,
+            x_ticks=[(_x(i, len(dates)), d) for i, d in enumerate(dates)],
+            y_ticks=[(_y(level), words) for level, words in enumerate(LEVEL_WORDS)],
+        ))
+    return charts
+
+
+# -- reviews on time, by month (managers) --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthBar:
+    month: str  # YYYY-MM
+    on_time: int
+    late: int
+    missed: int  # fell due that month, still not held today
+
+    @property
+    def total(self) -> int:
+        return self.on_time + self.late + self.missed
+
+
+def review_outcomes(history: list[HistoryEntry]) -> list[tuple[date, str]]:
+    """(month's anchor date, on_time | late | missed) for each review a plan owed.
+
+    A review is on time if held on or before the date set for it when it was held (by
+    the plan's opening, a scheduling, or the review before). A date that has passed with
+    no review held counts as missed, in the month it fell due.
+    """
+    due: date | None = None
+    found: list[tuple[date, str]] = []
+    for entry in history:
+        if entry.type == "PlanOpened" or entry.type == "ReviewScheduled":
+            due = _date(entry.data.get("next_review_on"))
+        elif entry.type == "ReviewHeld":
+            held = _date(entry.data.get("held_on")) or entry.occurred_on
+            found.append((held, "on_time" if due is None or held <= due else "late"))
+            due = _date(entry.data.get("next_review_on"))
+        elif entry.type == "PlanClosed":
+            due = None
+    if due is not None and due < today():
+        found.append((due, "missed"))
+    return found
+
+
+def months_back(count: int) -> list[str]:
+    year, month = today().year, today().month
+    months = []
+    for _ in range(count):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months[::-1]
+
+
+def reviews_by_month(histories: list[list[HistoryEntry]], months: int = 12) -> list[MonthBar]:
+    window = months_back(months)
+    counts: Counter[tuple[str, str]] = Counter()
+    for history in histories:
+        for on, outcome in review_outcomes(history):
+            counts[(on.strftime("%Y-%m"), outcome)] += 1
+    return [MonthBar(m, counts[(m, "on_time")], counts[(m, "late")], counts[(m, "missed")])
+            for m in window]
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    width: float
+    segments: list[tuple[str, float, float, int]]  # (kind, y, height, count)
+
+
+def bar_geometry(bars: list[MonthBar]) -> tuple[list[Bar], list[tuple[float, int]]]:
+    top = max([b.total for b in bars] + [1])
+    span_x, span_y = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    slot = span_x / max(len(bars), 1)
+    shapes = []
+    for i, bar in enumerate(bars):
+        y_bottom = TOP + span_y
+        segments = []
+        for kind, count in (("on_time", bar.on_time), ("late", bar.late),
+                            ("missed", bar.missed)):
+            height = span_y * count / top
+            y_bottom -= height
+            segments.append((kind, y_bottom, height, count))
+        shapes.append(Bar(x=LEFT + i * slot + slot * 0.15, width=slot * 0.7, segments=segments))
+    step = max(1, -(-top // 5))  # at most about five gridlines, whatever the counts
+    ticks = [(TOP + span_y * (1 - n / top), n) for n in range(0, top + 1, step)]
+    return shapes, ticks
+
+
+def _date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(value) if isinstance(value, str) and value else None

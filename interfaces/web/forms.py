@@ -1,0 +1,107 @@
+"""Reading a submitted form: the API's own request schemas check it, so a page accepts
+exactly what the API accepts, and a refusal names the field in plain words."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from starlette.datastructures import FormData
+
+from application.persistence.records import IdempotencyClaim
+from interfaces.web.security import CSRF_FIELD
+
+M = TypeVar("M", bound=BaseModel)
+
+IDEMPOTENCY_FIELD = "idempotency_key"
+
+LABELS = {
+    "text": "The text", "area": "The area of need", "aspiration": "The aspiration",
+    "outcome_id": "The outcome", "due_on": "The due date",
+    "success_criteria": "How you will know", "reason": "The reason",
+    "occurred_on": "The date it happened", "kind": "The kind",
+    "description": "The description", "target_ids": "The targets it supports",
+    "frequency": "How often", "staff": "Who delivers it", "cost": "The cost",
+    "sessions_per_week": "Sessions per week", "minutes_per_session": "Minutes per session",
+    "funding": "The funding", "recommended_by": "Recommended by", "held_on": "The review date",
+    "attendees": "Who attended", "summary": "The summary",
+    "next_review_on": "The next review date", "progress": "The progress",
+    "impact": "The impact", "stage": "The stage", "org": "The organisation id",
+    "name": "The name", "whose": "Whose views", "user_id": "The user id", "role": "The role",
+    "plan_type": "The type of plan", "date_of_birth": "The date of birth",
+}
+
+
+class FormInvalid(Exception):
+    """What the person typed does not make a valid command; the message says why."""
+
+
+def value(form: FormData | Mapping[str, Any], name: str) -> str | None:
+    """A field's text, or None if left empty."""
+    raw = form.get(name)
+    if not isinstance(raw, str):
+        return None
+    raw = raw.strip()
+    return raw or None
+
+
+def typed(form: FormData) -> dict[str, Any]:
+    """What the person typed, to put back in the form when it is refused."""
+    kept: dict[str, Any] = {}
+    for key, item in form.multi_items():
+        if key in (CSRF_FIELD, IDEMPOTENCY_FIELD) or not isinstance(item, str):
+            continue
+        if key in kept:
+            kept[key] = [*(kept[key] if isinstance(kept[key], list) else [kept[key]]), item]
+        else:
+            kept[key] = item
+    return kept
+
+
+def validate(schema: type[M], data: dict[str, Any], labels: Mapping[str, str] = LABELS) -> M:
+    try:
+        return schema.model_validate(data)
+    except ValidationError as e:
+        raise FormInvalid(explain(e, labels)) from None
+
+
+def explain(error: ValidationError, labels: Mapping[str, str] = LABELS) -> str:
+    """The first problems, as sentences; never the input itself (it may be personal)."""
+    sentences = []
+    for item in error.errors()[:3]:
+        loc = [str(p) for p in item.get("loc", ()) if not isinstance(p, int)]
+        label = next((labels[p] for p in reversed(loc) if p in labels), "A field")
+        sentences.append(f"{label} {_rule(item)}.")
+    return " ".join(dict.fromkeys(sentences))
+
+
+def _rule(item: Mapping[str, Any]) -> str:
+    kind = item.get("type", "")
+    ctx = item.get("ctx") or {}
+    if item.get("input") in (None, "") or kind in ("missing", "string_too_short"):
+        return "is needed"
+    if kind.startswith("date"):
+        return "must be a date"
+    if kind in ("enum", "literal_error", "uuid_parsing", "uuid_type"):
+        return "must be one of the choices offered"
+    if kind == "string_too_long":
+        return f"is too long (at most {ctx.get('max_length')} characters)"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"must be at least {ctx.get('ge', ctx.get('gt'))}"
+    if kind in ("less_than_equal", "less_than"):
+        return f"must be at most {ctx.get('le', ctx.get('lt'))}"
+    if kind.startswith(("int", "decimal", "float")):
+        return "must be a number"
+    return "is not valid"
+
+
+def claim(form: FormData, scope: str, path: str) -> IdempotencyClaim | None:
+    """Each rendered form carries a fresh key, so a double click writes once."""
+    key = value(form, IDEMPOTENCY_FIELD)
+    if key is None:
+        return None
+    fields = sorted(typed(form).items(), key=lambda kv: kv[0])
+    fingerprint = hashlib.sha256(f"POST {path}\n{fields!r}".encode()).hexdigest()
+    return IdempotencyClaim(scope=scope, key=key[:200], fingerprint=fingerprint)

@@ -1,0 +1,152 @@
+"""The pages people read: my plans, a plan (now or as it stood), its timeline, its progress,
+and the managers' chart of reviews on time."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from uuid import uuid4
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from application.errors import PlanNotFoundError
+from domain.calendar import UK
+from domain.values import PlanType
+from interfaces.http import access
+from interfaces.http.access import Action
+from interfaces.web import charts, queries, wording
+from interfaces.web.guard import (
+    PageError,
+    endpoint,
+    forbidden,
+    load_plan,
+    parse_plan_id,
+    record_read,
+    signed_in,
+)
+from interfaces.web.plan_view import NOTICES, render_plan
+from interfaces.web.rendering import render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/plans")
+def my_plans(
+    request: Request, plan_type: str | None = None, stage: str | None = None,
+    review_due_before: str | None = None,
+) -> Response:
+    caller = signed_in(request)
+    return my_plans_page(request, caller, {"plan_type": plan_type, "stage": stage,
+                                           "review_due_before": review_due_before})
+
+
+def my_plans_page(
+    request: Request, caller: Any, query: dict[str, str | None], *,
+    errors: dict[str, str] | None = None, values: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> Response:
+    planning = request.app.state.planning
+    due_before, bad_date = _date_or_none(query.get("review_due_before"))
+    filters = queries.Filters(
+        plan_type=query.get("plan_type") or None, stage=query.get("stage") or None,
+        review_due_before=due_before,
+    )
+    mine = queries.my_plans(request, caller, filters)
+    # The lists show children's names: each plan listed is a read of its personal data.
+    for summary in mine.listed():
+        planning.record_access(summary.plan_id, caller.actor(), endpoint(request))
+    return render(request, "my_plans.html", {
+        "caller": caller, "mine": mine, "filters": filters, "bad_date": bad_date,
+        "stages": planning.stages.stages, "plan_types": [t.value for t in PlanType],
+        "plan_type_options": [(t.value, wording.PLAN_TYPES[t.value]) for t in PlanType],
+        "stage_options": [(s.id, s.name) for s in planning.stages.stages],
+        "may_open": access.may_open_plans(caller), "errors": errors or {},
+        "values": values or {}, "form_key": lambda: uuid4().hex,
+    }, status_code)
+
+
+@router.get("/plans/{plan_id}")
+def plan_page(
+    request: Request, plan_id: str, as_of: str | None = None, done: str | None = None
+) -> Response:
+    caller = signed_in(request)
+    planning = request.app.state.planning
+    pid = parse_plan_id(plan_id)
+    current = load_plan(planning, caller, pid, Action.READ_PLAN)
+    shown, instant = current, None
+    if as_of:
+        instant = _instant(as_of)
+        try:
+            shown = planning.get_plan(pid, as_of=instant)
+        except PlanNotFoundError:
+            raise PageError(404, "Not recorded yet", "This plan had not been recorded by "
+                            f"{wording.instant(instant)}.") from None
+    record_read(request, planning, caller, pid, Action.READ_PLAN)
+    return render_plan(request, planning, caller, shown, current, as_of=instant,
+                       notice=NOTICES.get(done or ""))
+
+
+@router.get("/plans/{plan_id}/timeline")
+def timeline(request: Request, plan_id: str) -> Response:
+    caller = signed_in(request)
+    planning = request.app.state.planning
+    pid = parse_plan_id(plan_id)
+    plan = load_plan(planning, caller, pid, Action.READ_HISTORY)
+    entries = list(reversed(planning.history(pid)))
+    record_read(request, planning, caller, pid, Action.READ_HISTORY)
+    return render(request, "timeline.html", {
+        "caller": caller, "plan": plan, "plan_id": str(pid), "child_name": plan.child.name,
+        "entries": [(e, wording.describe(e, plan, planning.stages)) for e in entries],
+    })
+
+
+@router.get("/plans/{plan_id}/progress")
+def progress(request: Request, plan_id: str) -> Response:
+    caller = signed_in(request)
+    planning = request.app.state.planning
+    pid = parse_plan_id(plan_id)
+    plan = load_plan(planning, caller, pid, Action.READ_PLAN)
+    record_read(request, planning, caller, pid, Action.READ_PLAN)
+    return render(request, "progress.html", {
+        "caller": caller, "plan_id": str(pid), "child_name": plan.child.name,
+        "charts": charts.outcome_charts(plan), "geometry": charts,
+    })
+
+
+@router.get("/reviews/on-time")
+def reviews_on_time(request: Request) -> Response:
+    caller = signed_in(request)
+    if not access.may_list_plans(caller):
+        raise forbidden("Analysts read reports, not plans.")
+    planning = request.app.state.planning
+    # Only dates are read into the chart (no names), so nothing goes to access logs here.
+    histories = [planning.history(plan_id) for plan_id in queries.plans_for_chart(request, caller)]
+    bars = charts.reviews_by_month(histories)
+    shapes, ticks = charts.bar_geometry(bars)
+    return render(request, "reviews_on_time.html", {
+        "caller": caller, "bars": bars, "shapes": shapes, "ticks": ticks, "geometry": charts,
+        "plan_count": len(histories),
+    })
+
+
+def _date_or_none(raw: str | None) -> tuple[date | None, bool]:
+    if not raw:
+        return None, False
+    try:
+        return date.fromisoformat(raw), False
+    except ValueError:
+        return None, True
+
+
+def _instant(raw: str) -> datetime:
+    """A date means the end of that day in the UK; an ISO instant means itself."""
+    try:
+        if len(raw) == 10:
+            day = date.fromisoformat(raw)
+            midnight = datetime.combine(day + timedelta(days=1), time.min, UK)
+            return midnight - timedelta(microseconds=1)
+        moment = datetime.fromisoformat(raw.replace(" ", "+"))
+    except ValueError:
+        raise PageError(400, "Not a date", "Give the date as shown in the date box.") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UK)

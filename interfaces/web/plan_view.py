@@ -1,0 +1,113 @@
+"""What the plan page shows: the plan as plan_as_dict shapes it, plus the lookups and
+choices its sections and forms need. Shared by the page and by a refused form, which
+shows the same page again with the refusal and what was typed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from application.planning import Planning
+from domain.plans import Plan
+from domain.values import FAMILY_ROLES, Progress, ProvisionKind, Whose
+from interfaces.http import access
+from interfaces.http.access import Action, Decision
+from interfaces.http.auth import Caller
+from interfaces.plan_text import plan_as_dict
+from interfaces.web import wording
+from interfaces.web.guard import allowed_actions
+from interfaces.web.queries import statutory_clocks
+from interfaces.web.rendering import render
+
+MEMBER_ROLE_CHOICES = ("parent_carer", "young_person", "practitioner", "lead_professional")
+WHOSE_WORDS = {Whose.PARENT_CARER: "A parent's or carer's views",
+               Whose.CHILD: "The child or young person's own views"}
+
+NOTICES = {
+    "open": "The plan is open. Add the people who share it, then agree outcomes.",
+    "outcome": "Outcome agreed.",
+    "target": "Target set.",
+    "revision": "Target revised; the earlier wording stays in the timeline.",
+    "evaluation": "Evaluation recorded.",
+    "provision": "Provision planned.",
+    "review": "Review recorded, with its evaluations.",
+    "stage": "Stage changed.",
+    "agency": "Agency joined; its practitioners can now see and contribute to the plan.",
+    "contribution": "Contribution added.",
+    "views": "Thank you: your views have been added to the plan.",
+    "member": "Person added to the plan.",
+}
+
+
+def plan_context(
+    planning: Planning, caller: Caller, shown: Plan, current: Plan,
+    as_of: datetime | None = None,
+) -> dict[str, Any]:
+    view = plan_as_dict(shown, planning.stages)
+    targets = [t for o in view["outcomes"] for t in o["targets"]]
+    open_targets = [t for t in targets if t["status"] == "open"]
+    numbered = {t["id"]: f"Target {n}" for n, t in enumerate(targets, start=1)}
+    support: dict[str, list[dict[str, Any]]] = {}
+    for p in view["provisions"]:
+        for target_id in p["target_ids"]:
+            support.setdefault(target_id, []).append(p)
+    names = {m["user_id"]: m["name"] for m in view["members"]}
+    editable = as_of is None and current.is_open
+    show_clocks = as_of is None and current.is_open and (
+        access.decide(caller, Action.READ_CLOCKS, current) is Decision.ALLOW)
+    return {
+        "plan": view,
+        "as_of": as_of,
+        "editable": editable,
+        # Which forms to show: each is access.decide's answer for this caller and plan.
+        "allowed": allowed_actions(caller, current) if editable else dict.fromkeys(Action, False),
+        "clocks": statutory_clocks(planning, current) if show_clocks else (),
+        "targets": targets,
+        "open_targets": open_targets,
+        "target_label": numbered,
+        "support": support,
+        "lead_name": names.get(view["lead_professional"] or "", ""),
+        "stage_name": {s.id: s.name for s in planning.stages.stages},
+        # Choices for the forms, as (value, words) pairs.
+        "outcome_options": [(o["id"], _short(o["text"])) for o in view["outcomes"]],
+        "open_target_options": [(t["id"], f"{numbered[t['id']]}: {_short(t['text'])}")
+                                for t in open_targets],
+        "stage_options": [(s.id, s.name) for s in planning.stages.stages
+                          if s.id != current.stage],
+        "whose_options": [(w.value, WHOSE_WORDS[w]) for w in WHOSE_WORDS
+                          if access.may_record_views(caller, w)],
+        "progress_options": [(p.value, wording.PROGRESS[p.value]) for p in Progress],
+        "kind_options": [(k.value, wording.PROVISION_KINDS[k.value]) for k in ProvisionKind],
+        "role_options": [(r, wording.ROLES[r]) for r in MEMBER_ROLE_CHOICES],
+        "form_key": lambda: uuid4().hex,
+    }
+
+
+def render_plan(
+    request: Request, planning: Planning, caller: Caller, shown: Plan, current: Plan, *,
+    as_of: datetime | None = None, notice: str | None = None,
+    errors: dict[str, str] | None = None, values: dict[str, dict[str, Any]] | None = None,
+    status_code: int = 200,
+) -> Response:
+    context = plan_context(planning, caller, shown, current, as_of)
+    context.update(
+        caller=caller, notice=notice, errors=errors or {}, values=values or {},
+        plan_id=str(current.id),
+    )
+    template = "family_plan.html" if caller.role in FAMILY_ROLES else "plan.html"
+    return render(request, template, context, status_code)
+
+
+def as_uuid(raw: str | None) -> UUID | None:
+    try:
+        return UUID(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _short(text: str, limit: int = 90) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,0 +1,205 @@
+"""What "My plans" and the managers' chart read: the plan-summary read model (projections/,
+through the API's own glue in interfaces/http/read_models.py), the plans themselves for
+names, and statutory clocks from domain/clocks.py (application.statutory.plan_clocks).
+
+Which plans a caller may list is `visibility(caller)`, the API's translation of
+access.can_see into read-model filters; each listed plan is then read and access.decide
+asked once more, as GET /api/plans does, so nothing here decides who sees what.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from uuid import UUID
+
+from starlette.requests import Request
+
+from application.errors import PlanNotFoundError
+from application.planning import Planning
+from application.statutory import plan_clocks
+from domain.calendar import today
+from domain.clocks import ClockStatus
+from domain.plans import Plan
+from interfaces.http import access
+from interfaces.http.access import Action, Decision
+from interfaces.http.auth import Caller
+from interfaces.http.read_models import get_read_models, visibility
+from interfaces.web.guard import PageError
+from projections.consistency import ReadModelBehindError
+from projections.summaries import PlanFilters
+from projections.summaries import PlanSummary as Row
+
+LISTED = 500  # one page of each list; "My plans" says so when there are more
+DUE_WITHIN_DAYS = 28
+
+CLOCK_WORDS = {
+    "csp_need_decision": "Decide whether a CSP is needed",
+    "csp_preparation": "Prepare the CSP",
+    "csp_review": "Review the CSP",
+    "csp_review_completion": "Complete the review",
+    "early_review_answer": "Answer the request for an early review",
+    "ehcp_assessment_decision": "Decide whether to assess (EHC)",
+    "ehcp_issue_decision": "Decide whether to issue an EHC plan",
+    "ehcp_final_plan": "Issue the final EHC plan",
+}
+
+
+@dataclass(frozen=True)
+class Clock:
+    """A date something must happen by, with the days left (negative once passed)."""
+
+    name: str
+    due_on: date
+    key: str = "next_review"
+    statute: str | None = None
+    status: str = "running"  # domain.clocks' status, for statutory clocks
+
+    @property
+    def days_left(self) -> int:
+        return (self.due_on - today()).days
+
+
+def statutory_clocks(planning: Planning, plan: Plan) -> tuple[Clock, ...]:
+    """The plan's statutory clocks still to watch: running, missed and not yet done,
+    deemed refusals."""
+    watched = (ClockStatus.RUNNING, ClockStatus.MISSED, ClockStatus.DEEMED_REFUSAL)
+    return tuple(
+        Clock(name=CLOCK_WORDS.get(c.name, c.name.replace("_", " ")), due_on=c.due_on,
+              key=c.name, statute=c.statute, status=c.status.value)
+        for c in plan_clocks(planning, plan.id, today())
+        if c.status in watched and not (c.status is ClockStatus.MISSED and c.stopped_on)
+    )
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    plan_id: UUID
+    child_name: str
+    plan_type: str
+    stage: str
+    stage_name: str
+    stage_level: int
+    status: str
+    org: str
+    next_review_on: date | None
+    clocks: tuple[Clock, ...] = field(default=())
+
+
+def summarise(plan: Plan, planning: Planning, caller: Caller) -> PlanSummary:
+    stages = {s.id: s for s in planning.stages.stages}
+    stage = stages.get(plan.stage)
+    clocks: tuple[Clock, ...] = ()
+    if plan.is_open:
+        review = (Clock("Next review", plan.next_review_on),) if plan.next_review_on else ()
+        shown = access.decide(caller, Action.READ_CLOCKS, plan) is Decision.ALLOW
+        clocks = review + (statutory_clocks(planning, plan) if shown else ())
+    return PlanSummary(
+        plan_id=plan.id, child_name=plan.child.name, plan_type=plan.plan_type.value,
+        stage=plan.stage, stage_name=stage.name if stage else plan.stage,
+        stage_level=stage.level if stage else 0, status=plan.status.value, org=plan.org,
+        next_review_on=plan.next_review_on, clocks=clocks,
+    )
+
+
+@dataclass(frozen=True)
+class Filters:
+    plan_type: str | None = None
+    stage: str | None = None
+    review_due_before: date | None = None
+
+    def keep(self, row: Row) -> bool:
+        return (not self.plan_type or row.plan_type == self.plan_type) and (
+            not self.stage or row.stage == self.stage)
+
+
+@dataclass(frozen=True)
+class MyPlans:
+    overdue: list[PlanSummary]
+    due: list[PlanSummary]
+    by_stage: list[tuple[str, list[PlanSummary]]]
+    total: int
+    more: bool  # a list was longer than one page
+
+    def listed(self) -> list[PlanSummary]:
+        seen: dict[UUID, PlanSummary] = {}
+        for s in [*self.overdue, *self.due, *(s for _, items in self.by_stage for s in items)]:
+            seen.setdefault(s.plan_id, s)
+        return list(seen.values())
+
+
+def my_plans(request: Request, caller: Caller, filters: Filters) -> MyPlans:
+    """Reviews overdue, reviews due soon (or by the filter's date), then every plan by
+    stage; each a plan the caller may read."""
+    planning: Planning = request.app.state.planning
+    if not access.may_list_plans(caller):
+        return MyPlans([], [], [], 0, more=False)
+    read_models, day = get_read_models(request), today()
+    horizon = filters.review_due_before or day + timedelta(days=DUE_WITHIN_DAYS)
+    mine = visibility(caller)
+    try:
+        view = read_models.summaries()
+        overdue = view.reviews_due(day, mine, today=day, overdue_only=True, limit=LISTED)
+        due = view.reviews_due(horizon, mine, today=day, limit=LISTED)
+        every = view.list_plans(
+            PlanFilters(plan_type=filters.plan_type, stage=filters.stage,
+                        review_due_before=filters.review_due_before),
+            mine, today=day, limit=LISTED)
+    except ReadModelBehindError:
+        raise PageError(503, "Catching up", "The lists are catching up with recent changes: "
+                        "reload the page in a moment.") from None
+    plans: dict[UUID, PlanSummary | None] = {}
+
+    def readable(rows: list[Row]) -> list[PlanSummary]:
+        kept = []
+        for row in rows:
+            if not filters.keep(row):
+                continue
+            if row.plan_id not in plans:
+                plans[row.plan_id] = _readable(planning, caller, row.plan_id)
+            if (summary := plans[row.plan_id]) is not None:
+                kept.append(summary)
+        return kept
+
+    overdue_plans = readable(overdue.items)
+    due_plans = [s for s in readable(due.items)
+                 if s.next_review_on is not None and s.next_review_on >= day]
+    groups: dict[tuple[int, str], list[PlanSummary]] = defaultdict(list)
+    everything = readable(every.items)
+    for s in everything:
+        groups[(s.stage_level, s.stage_name)].append(s)
+    by_stage = [(name, sorted(items, key=lambda s: (s.status != "open", s.child_name)))
+                for (_, name), items in sorted(groups.items())]
+    return MyPlans(overdue_plans, due_plans, by_stage, len(everything),
+                   more=any(page.next for page in (overdue, due, every)))
+
+
+def _readable(planning: Planning, caller: Caller, plan_id: UUID) -> PlanSummary | None:
+    try:
+        plan = planning.get_plan(plan_id)
+    except PlanNotFoundError:
+        return None
+    if access.decide(caller, Action.READ_PLAN, plan) is not Decision.ALLOW:
+        return None
+    return summarise(plan, planning, caller)
+
+
+def plans_for_chart(request: Request, caller: Caller) -> list[UUID]:
+    """The plans whose reviews a caller's chart counts: for a manager, the whole org (no
+    names are shown), as the API's review lists do; otherwise the caller's own."""
+    read_models, day = get_read_models(request), today()
+    scope = visibility(caller, org_wide=True)
+    ids: list[UUID] = []
+    after = None
+    try:
+        while True:
+            page = read_models.summaries().list_plans(PlanFilters(), scope, today=day,
+                                                      limit=LISTED, after=after)
+            ids.extend(row.plan_id for row in page.items)
+            if not page.next:
+                return ids
+            after = page.next
+    except ReadModelBehindError:
+        raise PageError(503, "Catching up", "The chart is catching up with recent changes: "
+                        "reload the page in a moment.") from None

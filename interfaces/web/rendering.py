@@ -1,0 +1,64 @@
+"""Templates: one Jinja2 environment, autoescaped, strict about missing names."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from domain.calendar import today
+from interfaces.web import wording
+from interfaces.web.security import CSRF_FIELD
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,  # a misspelt name fails the tests, not the reader
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        day=wording.day, instant=wording.instant, days_phrase=wording.days_phrase,
+        age=wording.age, role=lambda r: wording.ROLES.get(str(r), str(r)),
+        plan_type=lambda t: wording.PLAN_TYPES.get(str(t), str(t)),
+        progress=lambda p: wording.PROGRESS.get(str(p), str(p)),
+        provision_kind=lambda k: wording.PROVISION_KINDS.get(str(k), str(k)),
+        whose=lambda w: wording.WHOSE.get(str(w), str(w)),
+        target_status=lambda s: wording.TARGET_STATUS.get(str(s), str(s)),
+        as_date=lambda d: d if isinstance(d, date) else date.fromisoformat(str(d)),
+    )
+    return env
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any], status_code: int = 200
+) -> HTMLResponse:
+    web = request.app.state.web
+    page = {
+        "request": request,
+        "today": today(),
+        "csrf_field": CSRF_FIELD,
+        "csrf_token": lambda: web.csrf.token(request),
+        "caller": None,
+        **context,
+    }
+    html = web.templates.get_template(template).render(page)
+    response = HTMLResponse(html, status_code=status_code)
+    # Pages hold personal data: never cached, never framed by another site.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
+        "form-action 'self'; frame-ancestors 'none'"
+    )
+    response.headers["Referrer-Policy"] = "same-origin"
+    web.csrf.persist(request, response)
+    return response

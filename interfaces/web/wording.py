@@ -1,0 +1,156 @@
+"""Plain words for the pages: roles, progress, dates, history entries and refusals."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from application.history import HistoryEntry
+from domain.calendar import UK, today
+from domain.plans import Plan
+from domain.stages import StageCatalogue
+
+ROLES = {
+    "lead_professional": "Lead professional",
+    "practitioner": "Practitioner",
+    "parent_carer": "Parent or carer",
+    "young_person": "Young person",
+    "reviewer": "Reviewer",
+    "analyst": "Analyst",
+    "system": "Planledger (automatic)",
+}
+PLAN_TYPES = {
+    "plp": "Personal learning plan",
+    "iep": "Individualised educational programme (IEP)",
+    "csp": "Co-ordinated support plan (CSP)",
+    "childs_plan": "Child's plan",
+    "sen_support": "SEN support plan",
+    "ehcp": "Education, health and care plan (EHCP)",
+}
+PROGRESS = {
+    "achieved": "Achieved",
+    "partially_achieved": "Partly achieved",
+    "not_achieved": "Not achieved yet",
+}
+PROVISION_KINDS = {
+    "strategy": "Strategy",
+    "intervention": "Intervention",
+    "equipment": "Equipment or resources",
+    "curriculum": "Change to the curriculum",
+}
+WHOSE = {"child": "the child or young person", "parent_carer": "a parent or carer"}
+TARGET_STATUS = {"open": "Open", "achieved": "Achieved", "closed": "Closed"}
+
+# The fields that domain refusals name, as a reader would call them.
+FIELDS = {
+    "occurred_on": "the date it happened",
+    "due_on": "the due date",
+    "held_on": "the date the review was held",
+    "next_review_on": "the next review date",
+    "until": "the end date",
+}
+
+
+def day(value: date | str | None) -> str:
+    if value is None or value == "":
+        return "not set"
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    return f"{value.day} {value:%B %Y}"
+
+
+def instant(value: datetime) -> str:
+    local = value.astimezone(UK)
+    return f"{local.day} {local:%B %Y}, {local:%H:%M}"
+
+
+def days_phrase(due: date | None) -> str:
+    if due is None:
+        return "no date set"
+    left = (due - today()).days
+    if left == 0:
+        return "due today"
+    if left > 0:
+        return f"{left} day{'s' if left != 1 else ''} left"
+    return f"overdue by {-left} day{'s' if left != -1 else ''}"
+
+
+def age(born: date | None) -> str:
+    if born is None:
+        return ""
+    now = today()
+    years = now.year - born.year - ((now.month, now.day) < (born.month, born.day))
+    return f"{years} years old"
+
+
+def refusal(message: str) -> str:
+    """A domain rule's message (safe: ids and dates only) with field names in words."""
+    def field(match: re.Match[str]) -> str:
+        return FIELDS.get(match.group(1), match.group(1).replace("_", " "))
+
+    text = re.sub(r"'([a-z_]+)'", field, message)
+    return text[:1].upper() + text[1:]
+
+
+def _words(type_name: str) -> str:
+    spaced = re.sub(r"(?<!^)(?=[A-Z])", " ", type_name).lower()
+    return spaced[:1].upper() + spaced[1:]
+
+
+def describe(entry: HistoryEntry, plan: Plan, stages: StageCatalogue) -> str:
+    """One line saying what a history entry did, in words a family can read."""
+    d: dict[str, Any] = entry.data
+    stage_names = {s.id: s.name for s in stages.stages}
+
+    def target_text(key: str = "target_id") -> str:
+        target = plan.targets.get(UUID(d[key])) if d.get(key) else None
+        return f"“{target.text}”" if target else "a target"
+
+    match entry.type:
+        case "PlanOpened":
+            return (f"Opened the plan: {PLAN_TYPES.get(d.get('plan_type', ''), 'plan')}, "
+                    f"{stage_names.get(d.get('stage', ''), d.get('stage', ''))}.")
+        case "MemberAdded":
+            return f"Added {d.get('name')} ({ROLES.get(d.get('role', ''), d.get('role'))})."
+        case "AgencyJoined":
+            return f"{d.get('name')} joined the plan."
+        case "OutcomeAgreed":
+            return f"Agreed an outcome: “{d.get('text')}”"
+        case "TargetSet":
+            return f"Set a target: “{d.get('text')}”, due {day(d.get('due_on'))}."
+        case "TargetRevised":
+            return f"Revised a target to: “{d.get('text')}”"
+        case "TargetEvaluated":
+            return (f"Evaluated {target_text()}: "
+                    f"{PROGRESS.get(d.get('progress', ''), d.get('progress'))}. {d.get('impact')}")
+        case "TargetClosed":
+            return f"Closed {target_text()}."
+        case "ProvisionPlanned":
+            kind = PROVISION_KINDS.get(d.get("kind", ""), d.get("kind"))
+            return f"Planned provision ({kind}): {d.get('description')}"
+        case "ProvisionEnded":
+            return "Ended a provision."
+        case "ProvisionDelivered":
+            return f"Recorded delivery of {d.get('sessions')} session(s)."
+        case "ReviewHeld":
+            return f"Held a review on {day(d.get('held_on'))}: {d.get('summary')}"
+        case "ReviewScheduled":
+            return f"Set the next review for {day(d.get('next_review_on'))}."
+        case "StageChanged":
+            before, after = d.get("previous_stage", ""), d.get("stage", "")
+            return (f"Moved from {stage_names.get(before, before)} "
+                    f"to {stage_names.get(after, after)}.")
+        case "ContributionAppended":
+            kind = str(d.get("kind", "")).replace("_", " ")
+            return f"Added a contribution ({kind}): {d.get('text')}"
+        case "ViewsRecorded":
+            whose = WHOSE.get(d.get("whose", ""), "someone")
+            return f"Recorded the views of {whose}: “{d.get('text')}”"
+        case "PlanShared":
+            return f"Shared copy {d.get('number')} of the plan ({d.get('method')})."
+        case "PlanClosed":
+            return "Closed the plan."
+        case _:
+            return _words(entry.type) + "."

@@ -1,0 +1,359 @@
+"""The pages in-process: sign-in, CSRF, what each role is shown, refusals, the access log."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from html import unescape
+from uuid import UUID
+
+from domain.calendar import today
+from interfaces.demo import DEMO_USERS
+from tests.web.pages import csrf_token, event_count, forms_on, sign_in
+
+LEAD_FORMS = {"outcome", "target", "revision", "evaluation", "provision", "review", "stage",
+              "agency", "contribution", "views", "member"}
+PRACTITIONER_FORMS = {"target", "evaluation", "provision", "contribution"}
+
+
+def test_the_front_door_leads_to_sign_in_then_to_my_plans(site):
+    with site.client() as client:
+        assert client.get("/").headers["location"] == "/sign-in"
+        sign_in(client, "lead")
+        assert client.get("/").headers["location"] == "/plans"
+        page = client.get("/plans")
+        assert page.status_code == 200
+        assert "Isla Campbell" in page.text
+        assert f'data-plan-id="{site.plan_id}"' in page.text
+
+
+def test_a_page_without_a_session_asks_to_sign_in_and_comes_back(site):
+    with site.client() as client:
+        answer = client.get(f"/plans/{site.plan_id}/timeline")
+        assert answer.status_code == 303
+        assert answer.headers["location"] == f"/sign-in?next=%2Fplans%2F{site.plan_id}%2Ftimeline"
+
+
+def test_a_form_sent_without_a_session_writes_nothing_and_asks_to_sign_in(site):
+    before = event_count(site.planning, site.plan_id)
+    with site.client() as client:
+        answer = client.post(f"/plans/{site.plan_id}/views",
+                             data={"whose": "parent_carer", "text": "Hello"})
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/sign-in?next=%2Fplans"
+    assert event_count(site.planning, site.plan_id) == before
+
+
+def test_a_bad_session_cookie_is_not_a_session(site):
+    with site.client() as client:
+        client.cookies.set("planledger_session", "not-a-token")
+        answer = client.get("/plans")
+        assert answer.status_code == 303
+        assert "message=ended" in answer.headers["location"]
+
+
+def test_the_session_cookie_is_httponly_lax_and_secure_except_on_local_http(site):
+    with site.client() as client:
+        sign_in(client, "lead")
+    with site.client() as client:
+        page = client.get("/sign-in")
+        answer = client.post("/sign-in", data={"csrf_token": csrf_token(page.text),
+                                               "user": "lead"})
+        cookie = answer.headers["set-cookie"].lower()
+        assert "httponly" in cookie and "samesite=lax" in cookie and "secure" not in cookie
+    with site.client(base_url="https://plans.example.org") as client:
+        page = client.get("/sign-in")
+        answer = client.post("/sign-in", data={"csrf_token": csrf_token(page.text),
+                                               "user": "lead"})
+        cookie = answer.headers["set-cookie"].lower()
+        assert "httponly" in cookie and "samesite=lax" in cookie and "secure" in cookie
+
+
+def test_sign_in_refuses_a_form_without_its_csrf_token(site):
+    with site.client() as client:
+        client.get("/sign-in")
+        answer = client.post("/sign-in", data={"user": "lead"})
+        assert answer.status_code == 403
+        assert "security token" in answer.text
+        assert "planledger_session" not in answer.headers.get("set-cookie", "")
+
+
+def test_sign_in_never_redirects_off_the_site(site):
+    with site.client() as client:
+        page = client.get("/sign-in")
+        answer = client.post("/sign-in", data={"csrf_token": csrf_token(page.text),
+                                               "user": "lead", "next": "//evil.example/x"})
+        assert answer.headers["location"] == "/plans"
+
+
+def test_a_write_without_a_csrf_token_is_refused_and_writes_nothing(site):
+    before = event_count(site.planning, site.plan_id)
+    with site.client() as client:
+        sign_in(client, "lead")
+        answer = client.post(f"/plans/{site.plan_id}/contributions",
+                             data={"kind": "observation", "text": "Forged"})
+        assert answer.status_code == 403
+        assert "Nothing was saved" in answer.text
+    assert event_count(site.planning, site.plan_id) == before
+
+
+def test_a_csrf_token_from_another_session_or_browser_is_refused(site):
+    before = event_count(site.planning, site.plan_id)
+    form = {"kind": "observation", "text": "Sent with the wrong token"}
+    with site.client() as first, site.client() as second:
+        sign_in(first, "lead")
+        first_token = csrf_token(first.get(f"/plans/{site.plan_id}").text)
+        # The same browser, after signing in again: the old token was for the old session.
+        sign_in(first, "practitioner")
+        answer = first.post(f"/plans/{site.plan_id}/contributions",
+                            data={**form, "csrf_token": first_token})
+        assert answer.status_code == 403
+        assert "before you signed in or out" in answer.text
+        # Another browser, signed in as the same person: its nonce cookie differs.
+        sign_in(second, "practitioner")
+        answer = second.post(f"/plans/{site.plan_id}/contributions",
+                             data={**form, "csrf_token": first_token})
+        assert answer.status_code == 403
+        # A token altered by hand.
+        answer = second.post(f"/plans/{site.plan_id}/contributions",
+                             data={**form, "csrf_token": first_token[:-2] + "xx"})
+        assert answer.status_code == 403
+    assert event_count(site.planning, site.plan_id) == before
+
+
+def test_each_role_is_shown_only_the_forms_its_role_allows(site):
+    shown = {}
+    with site.client() as client:
+        for user in ("lead", "practitioner", "parent", "young_person"):
+            sign_in(client, user)
+            page = client.get(f"/plans/{site.plan_id}")
+            assert page.status_code == 200, user
+            shown[user] = forms_on(page.text).panels
+    assert shown["lead"] == LEAD_FORMS
+    assert shown["practitioner"] == PRACTITIONER_FORMS
+    assert shown["parent"] == {"views"}
+    assert shown["young_person"] == {"views"}
+
+
+def test_families_see_the_plain_language_page_and_only_their_own_kinds_of_views(site):
+    with site.client() as client:
+        sign_in(client, "parent")
+        page = client.get(f"/plans/{site.plan_id}").text
+        assert "What we are working towards" in page
+        assert "Next review meeting" in page
+        assert "640.00" not in page and "School ASN budget" not in page  # no costs or funding
+        assert 'id="views-whose-parent_carer"' in page and 'id="views-whose-child"' in page
+        sign_in(client, "young_person")
+        page = client.get(f"/plans/{site.plan_id}").text
+        assert 'type="hidden" name="whose" value="child"' in page
+        assert "views-whose-parent_carer" not in page
+
+
+def test_a_family_member_cannot_write_what_their_role_does_not_allow(site):
+    before = event_count(site.planning, site.plan_id)
+    with site.client() as client:
+        sign_in(client, "parent")
+        token = csrf_token(client.get(f"/plans/{site.plan_id}").text)
+        outcome_id = next(iter(site.planning.get_plan(site.plan_id).outcomes))
+        answer = client.post(f"/plans/{site.plan_id}/targets", data={
+            "csrf_token": token, "outcome_id": str(outcome_id), "text": "A target",
+            "due_on": (today() + timedelta(days=30)).isoformat()})
+        assert answer.status_code == 403
+        assert "does not allow" in answer.text
+        sign_in(client, "young_person")
+        token = csrf_token(client.get(f"/plans/{site.plan_id}").text)
+        answer = client.post(f"/plans/{site.plan_id}/views", data={
+            "csrf_token": token, "whose": "parent_carer", "text": "Posing as mum"})
+        assert answer.status_code == 403
+    assert event_count(site.planning, site.plan_id) == before
+
+
+def test_a_practitioner_whose_agency_has_not_joined_sees_no_plan(site):
+    with site.client() as client:
+        sign_in(client, "outsider")
+        page = client.get("/plans")
+        assert "Isla Campbell" not in page.text
+        assert 'id="no-plans"' in page.text
+        for path in ("", "/timeline", "/progress"):
+            answer = client.get(f"/plans/{site.plan_id}{path}")
+            assert answer.status_code == 404
+            assert "Isla" not in answer.text
+
+
+def test_a_refused_rule_is_shown_in_plain_words_and_the_typed_text_is_kept(site):
+    before = event_count(site.planning, site.plan_id)
+    text = "Say 'hello' to a new child <b>every</b> morning for a week"
+    yesterday = (today() - timedelta(days=1)).isoformat()
+    with site.client() as client:
+        sign_in(client, "lead")
+        token = csrf_token(client.get(f"/plans/{site.plan_id}").text)
+        outcome_id = next(iter(site.planning.get_plan(site.plan_id).outcomes))
+        answer = client.post(f"/plans/{site.plan_id}/targets", data={
+            "csrf_token": token, "outcome_id": str(outcome_id), "text": text,
+            "due_on": yesterday, "success_criteria": "Seen by the class teacher"})
+    assert answer.status_code == 409
+    assert "The due date must be after the date it happened." in answer.text
+    fields = forms_on(answer.text).fields
+    assert fields["target-text"] == text  # kept exactly, and escaped in the page
+    assert "<b>every</b>" not in answer.text
+    assert fields["target-due_on"] == yesterday
+    assert fields["target-success_criteria"] == "Seen by the class teacher"
+    assert 'id="form-target" open' in answer.text
+    assert event_count(site.planning, site.plan_id) == before
+
+
+def test_invalid_input_names_the_field_and_keeps_the_rest(site):
+    with site.client() as client:
+        sign_in(client, "lead")
+        token = csrf_token(client.get(f"/plans/{site.plan_id}").text)
+        answer = client.post(f"/plans/{site.plan_id}/outcomes", data={
+            "csrf_token": token, "text": "I will join a lunchtime club", "area": "  "})
+    assert answer.status_code == 422
+    assert "The area of need is needed." in answer.text
+    assert forms_on(answer.text).fields["outcome-text"] == "I will join a lunchtime club"
+
+
+def test_a_double_submitted_form_writes_once(site):
+    before = event_count(site.planning, site.plan_id)
+    with site.client() as client:
+        sign_in(client, "practitioner")
+        token = csrf_token(client.get(f"/plans/{site.plan_id}").text)
+        form = {"csrf_token": token, "idempotency_key": "k-123", "kind": "observation",
+                "text": "Used the now/next board without prompting"}
+        first = client.post(f"/plans/{site.plan_id}/contributions", data=form)
+        second = client.post(f"/plans/{site.plan_id}/contributions", data=form)
+    assert first.status_code == second.status_code == 303
+    assert first.headers["location"] == second.headers["location"]
+    assert event_count(site.planning, site.plan_id) == before + 1
+
+
+def test_a_review_records_one_evaluation_per_target_given(site):
+    plan = site.planning.get_plan(site.plan_id)
+    evaluated, skipped = plan.open_targets()[:2]
+    with site.client() as client:
+        sign_in(client, "lead")
+        token = csrf_token(client.get(f"/plans/{site.plan_id}").text)
+        answer = client.post(f"/plans/{site.plan_id}/reviews", data={
+            "csrf_token": token, "held_on": today().isoformat(),
+            "attendees": "Fiona MacLeod\nMorag Campbell (mum)\n", "summary": "Going well",
+            f"progress:{evaluated.id}": "achieved", f"impact:{evaluated.id}": "Every day",
+            f"progress:{skipped.id}": "", f"impact:{skipped.id}": "",
+            "next_review_on": (today() + timedelta(days=90)).isoformat()})
+    assert answer.status_code == 303
+    assert answer.headers["location"].startswith(f"/plans/{site.plan_id}?done=review#review-")
+    after = site.planning.get_plan(site.plan_id)
+    assert after.reviews[-1].attendees == ("Fiona MacLeod", "Morag Campbell (mum)")
+    assert after.targets[evaluated.id].evaluations[-1].impact == "Every day"
+    assert after.targets[skipped.id].evaluations == skipped.evaluations
+
+
+def test_reading_pages_is_written_to_the_plans_access_log(site):
+    with site.client() as client:
+        sign_in(client, "practitioner")
+        client.get(f"/plans/{site.plan_id}")
+        client.get(f"/plans/{site.plan_id}/timeline")
+    actions = {(e.user_id, e.action) for e in site.planning.access_log(site.plan_id)}
+    assert ("u-priya", "GET /plans/{plan_id}") in actions
+    assert ("u-priya", "GET /plans/{plan_id}/timeline") in actions
+
+
+def test_the_timeline_is_newest_first_and_marks_entries_made_late(site):
+    with site.client() as client:
+        sign_in(client, "lead")
+        page = client.get(f"/plans/{site.plan_id}/timeline").text
+    positions = [int(p) for p in re.findall(r'data-position="(\d+)"', page)]
+    assert positions == sorted(positions, reverse=True)
+    assert len(positions) == event_count(site.planning, site.plan_id)
+    assert 'data-backdated="true"' in page  # the demo was entered today about the past year
+    assert "Fiona MacLeod (Lead professional)" in page
+
+
+def test_the_plan_as_it_stood_at_an_instant_leaves_out_later_entries(site):
+    # The demo was recorded moments ago (about a past year), so "as it stood" is taken at
+    # an instant between that recording and a new target.
+    between = datetime.now(UTC)
+    new_text = "Ask to join a game at break twice a week"
+    outcome_id = next(iter(site.planning.get_plan(site.plan_id).outcomes))
+    site.planning.set_target(site.plan_id, outcome_id=outcome_id, text=new_text,
+                             due_on=today() + timedelta(days=60), actor=DEMO_USERS["lead"])
+    with site.client() as client:
+        sign_in(client, "lead")
+        now = client.get(f"/plans/{site.plan_id}").text
+        then = client.get(f"/plans/{site.plan_id}", params={"as_of": between.isoformat()}).text
+        a_day_ago = client.get(f"/plans/{site.plan_id}",
+                               params={"as_of": (today() - timedelta(days=1)).isoformat()})
+    assert new_text in now
+    assert "As it stood at" in then and "Isla Campbell" in then
+    assert new_text not in then
+    assert 'id="form-' not in then  # a past state is read-only
+    assert a_day_ago.status_code == 404  # nothing of this plan had been recorded yesterday
+    assert "had not been recorded" in a_day_ago.text
+
+
+def test_a_lead_opens_a_csp_and_sees_its_statutory_review_clock(site):
+    with site.client() as client:
+        sign_in(client, "lead")
+        token = csrf_token(client.get("/plans").text)
+        answer = client.post("/plans", data={
+            "csrf_token": token, "child_name": "Calum Reid", "date_of_birth": "2015-06-02",
+            "plan_type": "csp", "stage": "specialist", "org": "school:st-ninians-primary"})
+        assert answer.status_code == 303
+        location = answer.headers["location"]
+        assert location.endswith("?done=open")
+        plan_page = client.get(location).text
+        mine = client.get("/plans").text
+    due = site.planning.get_plan(UUID(location.split("/")[2].split("?")[0])).opened_on
+    assert "The plan is open." in plan_page
+    assert 'data-clock="csp_review" data-status="running"' in plan_page
+    assert "ASL (Scotland) Act 2004 s.10(2)" in plan_page
+    assert "Calum Reid" in mine
+    row = re.search(r'<tr data-plan-id="[^"]+" data-next-review="">\s*<th scope="row">'
+                    r'<a href="[^"]+">Calum Reid</a>.*?</tr>', mine, re.S).group(0)
+    assert 'data-clock="csp_review"' in row
+    assert due == today()
+
+
+def test_opening_a_plan_is_for_lead_professionals_and_refusals_keep_the_form(site):
+    with site.client() as client:
+        sign_in(client, "lead")
+        token = csrf_token(client.get("/plans").text)
+        answer = client.post("/plans", data={
+            "csrf_token": token, "child_name": "Calum Reid", "date_of_birth": "2015-06-02",
+            "plan_type": "iep", "stage": "no-such-stage", "org": "school:x"})
+        assert answer.status_code == 409
+        assert "Stage 'no-such-stage' is not one the authority defines." in unescape(answer.text)
+        assert forms_on(answer.text).fields["open-child_name"] == "Calum Reid"
+        sign_in(client, "practitioner")
+        page = client.get("/plans").text
+        assert 'id="form-open"' not in page
+        answer = client.post("/plans", data={
+            "csrf_token": csrf_token(page), "child_name": "Calum Reid",
+            "date_of_birth": "2015-06-02", "plan_type": "iep", "stage": "additional",
+            "org": "school:x"})
+        assert answer.status_code == 403
+
+
+def test_a_reviewer_sees_a_plan_only_while_it_is_disclosed_to_them_and_may_not_change_it(site):
+    with site.client() as client:
+        sign_in(client, "reviewer")
+        assert client.get(f"/plans/{site.plan_id}").status_code == 404
+        site.planning.grant_disclosure(site.plan_id, grantee="u-alasdair",
+                                       purpose="Tribunal reference", actor=DEMO_USERS["lead"])
+        page = client.get(f"/plans/{site.plan_id}")
+        assert page.status_code == 200
+        assert forms_on(page.text).panels == set()
+        assert client.get(f"/plans/{site.plan_id}/timeline").status_code == 200
+        assert "Isla Campbell" in client.get("/plans").text
+
+
+def test_a_closed_plan_is_shown_without_forms(site):
+    site.planning.close_plan(site.plan_id, actor=DEMO_USERS["lead"], reason="Moved away")
+    with site.client() as client:
+        sign_in(client, "lead")
+        page = client.get(f"/plans/{site.plan_id}")
+        mine = client.get("/plans").text
+    assert page.status_code == 200
+    assert "This plan is closed: nothing more can be written to it." in page.text
+    assert forms_on(page.text).panels == set()
+    assert 'id="overdue"' not in mine and 'id="due"' not in mine  # no review is owed
+    assert "Isla Campbell" in mine
