@@ -156,10 +156,15 @@ def measure_rebuilds(env: dict[str, str], names: list[str], parts: list[int]) ->
     rates = {}
     for name in names:
         for n in parts:
+            cpu = time.process_time()
             done = rebuild(env, name, parts=n)
+            cpu = time.process_time() - cpu
             rates[f"{name} ({n} process{'es' if n > 1 else ''})"] = done.rate
+            # CPU time of this process (its threads; not PostgreSQL's, nor other processes'):
+            # what a rebuild costs here whatever else the machine is doing meanwhile.
+            per_cpu = f"; {done.events / cpu:,.0f} events per CPU-second here" if n == 1 else ""
             print(f"  rebuild {name}, {n} process(es): {done.events:,} events in "
-                  f"{done.seconds:.1f}s = {done.rate:,.0f} events/s")
+                  f"{done.seconds:.1f}s = {done.rate:,.0f} events/s{per_cpu}")
     return rates
 
 
@@ -236,6 +241,7 @@ def main() -> None:
         started = time.monotonic()
         stored = load(env, args.events, args.workers)
         print(f"  load: {stored:,} events in {time.monotonic() - started:.0f}s")
+        print(f"  load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         rates = measure_rebuilds(env, args.models, args.parts)
         if args.lag_seconds:
             lags = measure_lag(url, env, args.lag_seconds, args.write_rate)
