@@ -23,7 +23,7 @@ TEST_SYSTEM_PACKAGES=(
 install_system_packages() {  # install whichever of "$@" are not installed yet
     local missing=() p
     for p in "$@"; do
-        dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed \
+        [ "$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null)" = installed ] \
             || missing+=("$p")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
