@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import random
+import time
 from copy import deepcopy
 from itertools import chain
 from collections.abc import Callable, Iterable, Sequence
@@ -95,7 +97,7 @@ class Planning(Application[UUID]):
         "TRANSCODER_TOPIC": get_topic(OrjsonTranscoder),
     }
     snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Plan: 50}
-    max_attempts = 3
+    max_attempts = 5
 
     def __init__(self, env: dict[str, str] | None = None, *, stages: StageCatalogue | None = None):
         super().__init__(env)
@@ -482,7 +484,11 @@ class Planning(Application[UUID]):
         unless the caller said which version it wrote against."""
         if (replayed := self._replayed(conditions)) is not None:
             return replayed
-        for _ in range(self.max_attempts):
+        for attempt in range(self.max_attempts):
+            if attempt:
+                # Writers that lost the same race back off by different amounts, so they
+                # do not all collide again on the next version.
+                time.sleep(random.uniform(0, 0.004 * 2**attempt))
             plan = self._load(plan_id)
             if conditions.expected_version not in (None, plan.version):
                 raise PreconditionFailedError(plan.version)

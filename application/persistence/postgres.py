@@ -64,9 +64,33 @@ class PostgresPlanRecorder(PostgresApplicationRecorder, PlanRecords):
 
     # -- in the events' transaction ---------------------------------------------------
 
-    def _insert_events(
+    def _fetch_ids_after_insert_events(
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> None:
+    ) -> Sequence[int] | None:
+        # Planledger's rows go in after the library has inserted the events, in the same
+        # transaction. Nothing of ours runs before the events' insert: a conflict there
+        # then aborts the pipeline at the library's own statement, and never skips
+        # statements that psycopg believes it has prepared (which left later commands
+        # failing with 'prepared statement "_pg3_N" does not exist').
+        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        # A nested pipeline block syncs on exit, so a conflict surfaces here, inside the
+        # library's error handling, not at commit.
+        with curs.connection.pipeline():
+            self._insert_keys(curs, stored_events)
+            claim: IdempotencyClaim | None = kwargs.get("idempotency")
+            if claim is not None:
+                response = {**kwargs["response"], "position": max(ids) if ids else None}
+                curs.execute(
+                    self._sql(
+                        "INSERT INTO {schema}.{idempotency} (scope, key, fingerprint, response)"
+                        " VALUES (%s, %s, %s, %s)"
+                    ),
+                    (claim.scope, claim.key, claim.fingerprint, orjson.dumps(response).decode()),
+                )
+            self._insert_links(curs, stored_events)
+        return ids
+
+    def _insert_keys(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent]) -> None:
         for event in stored_events:
             wrapped = getattr(event, "new_wrapped_key", None)
             if wrapped is not None:
@@ -74,15 +98,8 @@ class PostgresPlanRecorder(PostgresApplicationRecorder, PlanRecords):
                     self._sql("INSERT INTO {schema}.{keys} (plan_id, wrapped_key) VALUES (%s, %s)"),
                     (event.originator_id, wrapped),
                 )
-        claim: IdempotencyClaim | None = kwargs.get("idempotency")
-        if claim is not None:
-            curs.execute(
-                self._sql(
-                    "INSERT INTO {schema}.{idempotency} (scope, key, fingerprint, response)"
-                    " VALUES (%s, %s, %s, %s)"
-                ),
-                (claim.scope, claim.key, claim.fingerprint, orjson.dumps(kwargs["response"]).decode()),
-            )
+
+    def _insert_links(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent]) -> None:
         # Each link is made by the statement that inserts it, from the link before it (or
         # the plan's genesis link when there is none), by chain.py's rule:
         # link(n) = SHA-256(link(n-1) + digest(n)). Reading the previous link in Python
@@ -108,23 +125,6 @@ class PostgresPlanRecorder(PostgresApplicationRecorder, PlanRecords):
                     for e in events
                 ],
             )
-
-    def _fetch_ids_after_insert_events(
-        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> Sequence[int] | None:
-        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-        claim: IdempotencyClaim | None = kwargs.get("idempotency")
-        if claim is not None and ids:
-            # The position is known only now; the replayed answer needs it for
-            # read-your-writes, so it joins the response before the commit.
-            curs.execute(
-                self._sql(
-                    "UPDATE {schema}.{idempotency} SET response = response || %s::jsonb"
-                    " WHERE scope = %s AND key = %s"
-                ),
-                (orjson.dumps({"position": max(ids)}).decode(), claim.scope, claim.key),
-            )
-        return ids
 
     # -- queries ----------------------------------------------------------------------
 
