@@ -27,11 +27,17 @@ def serve(
         raise typer.Exit(2)
     secret = settings.jwt_signing_secret()
     console.print(f"Planledger is answering on [bold]http://{host}:{port}[/bold]")
+    console.print(f"  Web pages: http://{host}:{port}/  (pick a demo user to sign in)")
     console.print(f"  API documentation: http://{host}:{port}/docs")
     if secret:
         console.print("  A token to try it: planledger token --sub u-fiona --name 'Fiona MacLeod' "
                       "--role lead_professional --org school:st-ninians-primary")
     if workers > 1:
+        # Make the tables once, here: workers creating them at the same moment race on
+        # PostgreSQL's catalogue, and the loser would stop the whole server.
+        from application.planning import Planning
+
+        Planning(env=settings.planning_env()).close()
         uvicorn.run("interfaces.http.main:app", host=host, port=port, workers=workers,
                     log_level="warning", factory=False)
         return
