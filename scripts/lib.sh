@@ -11,14 +11,27 @@ NAME="scripts/$(basename "$0")"
 # ---- System packages (Debian) ------------------------------------------------------------
 # The one place that installs from Debian. Add packages here, not elsewhere:
 #   SYSTEM_PACKAGES      needed to run Planledger
-#   TEST_SYSTEM_PACKAGES needed only by the tests (e.g. chromium chromium-driver)
+#   TEST_SYSTEM_PACKAGES needed only by the tests
+#   TEST_COMMANDS        command:package pairs, installed only when the command is missing
+#                        (a machine may have it from elsewhere: NodeSource's nodejs has npm)
 # PostgreSQL (postgresql) and python3-venv are installed on demand, only when missing.
 SYSTEM_PACKAGES=(
     libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0  # WeasyPrint (PDF documents)
 )
 TEST_SYSTEM_PACKAGES=(
     chromium fonts-dejavu-core  # tests/web: Playwright drives Debian's Chromium
+    libatomic1                  # Playwright's own Node.js driver needs it
 )
+TEST_COMMANDS=(
+    npm:npm  # tests/web installs axe-core from the npm registry
+)
+
+packages_for_missing_commands() {  # "command:package"... -> packages of missing commands
+    local pair
+    for pair in "$@"; do
+        command -v "${pair%%:*}" >/dev/null || printf '%s\n' "${pair#*:}"
+    done
+}
 
 install_system_packages() {  # install whichever of "$@" are not installed yet
     local missing=() p
