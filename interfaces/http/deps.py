@@ -22,8 +22,13 @@ from interfaces.http.auth import Caller, NotAuthenticatedError
 from interfaces.http.problems import Problem, forbidden, not_authenticated, not_found
 
 
-def get_planning(request: Request) -> Planning:
+def planning_of(request: Request) -> Planning:
     return request.app.state.planning
+
+
+async def get_planning(request: Request) -> Planning:
+    # async: no I/O here, so no trip through the thread pool (each costs more than this)
+    return planning_of(request)
 
 
 PlanningDep = Annotated[Planning, Depends(get_planning)]
@@ -31,7 +36,7 @@ PlanningDep = Annotated[Planning, Depends(get_planning)]
 _bearer = HTTPBearer(auto_error=False, description="A JWT: see `planledger token`")
 
 
-def get_caller(
+async def get_caller(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Caller:

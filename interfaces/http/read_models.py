@@ -12,7 +12,7 @@ from fastapi import Depends, Request
 
 from domain.values import FAMILY_ROLES, Role
 from interfaces.http.auth import Caller
-from interfaces.http.deps import get_planning
+from interfaces.http.deps import planning_of
 from interfaces.http.problems import Problem, unavailable
 from projections.consistency import ReadModelBehindError
 from projections.paging import InvalidCursorError
@@ -29,7 +29,7 @@ def get_read_models(request: Request) -> ReadModels:
     of read models). Each read waits, up to PLANLEDGER_READ_WAIT_SECONDS, for the read
     model to include every write made before it."""
     state = request.app.state
-    planning = get_planning(request)
+    planning = planning_of(request)
     with _lock:
         read_models = getattr(state, "read_models", None)
         if read_models is None or read_models.planning is not planning:

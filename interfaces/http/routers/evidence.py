@@ -25,7 +25,7 @@ from interfaces.documents.plan_copy import (
 from interfaces.evidence_settings import install_evidence
 from interfaces.http.access import Action
 from interfaces.http.answers import FastJSON, written
-from interfaces.http.deps import CallerDep, ConditionsDep, authorise, get_planning
+from interfaces.http.deps import CallerDep, ConditionsDep, authorise, planning_of
 from interfaces.http.problems import Problem, not_found
 from interfaces.http.schemas import Name, Short, WriteBody
 
@@ -37,7 +37,7 @@ PDF = {200: {"content": {"application/pdf": {}}, "description": "A PDF"}}
 def evidence_planning(request: Request) -> Planning:
     """The application with its evidence hooks installed (once per application), so a
     copy shared through the API always has its SHA-256 recorded."""
-    planning = get_planning(request)
+    planning = planning_of(request)
     if planning.shared_copy_digest is None:
         install_evidence(planning, getattr(request.app.state, "settings", None))
     return planning
