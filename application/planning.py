@@ -31,7 +31,7 @@ from application.errors import (
 from application.history import HistoryEntry, history_entry
 from application.persistence.keys import KeyRing
 from application.persistence.mapping import OrjsonTranscoder, PlanMapper
-from application.persistence.postgres import PostgresPlanRecorder
+from application.persistence.postgres import PostgresPlanRecorder, PostgresSnapshotRecorder
 from application.persistence.records import AccessEntry, IdempotencyClaim, Link, PlanRecords
 from application.persistence.sqlite import SQLitePlanRecorder
 from domain.calendar import today
@@ -127,6 +127,17 @@ class Planning(Application[UUID]):
             super()._take_snapshots(processing_event)
         except Exception as e:  # noqa: BLE001
             log.warning("snapshot not taken", extra={"error_type": type(e).__name__})
+
+    def construct_snapshot_store(self) -> Any:
+        if not isinstance(self.factory, PostgresFactory):
+            return super().construct_snapshot_store()
+        # The library's snapshot recorder, with table creation taken in turns.
+        recorder = PostgresSnapshotRecorder(
+            datastore=self.factory.datastore, events_table_name=f"{self.name.lower()}_snapshots"
+        )
+        if self.factory.env_create_table():
+            recorder.create_table()
+        return self.factory.event_store(mapper=self.mapper, recorder=recorder)
 
     @property
     def records(self) -> PlanRecords:

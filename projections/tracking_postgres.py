@@ -12,11 +12,12 @@ from psycopg import Cursor
 from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Composed, Identifier
 
+from application.persistence.postgres import ddl_lock_key
 from projections.views import Batch, ReadModelView, StaleBatchError, base_name
 
 
 def lock_ddl(curs: Cursor[DictRow], schema: str) -> None:
-    curs.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"{schema}.planledger-ddl",))
+    curs.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (ddl_lock_key(schema),))
 
 
 class PostgresReadModel(PostgresTrackingRecorder, ReadModelView):

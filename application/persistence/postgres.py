@@ -9,7 +9,11 @@ from uuid import UUID
 
 import orjson
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.postgres import (
+    PostgresAggregateRecorder,
+    PostgresApplicationRecorder,
+    PostgresDatastore,
+)
 from eventsourcing.utils import retry
 from psycopg import Cursor
 from psycopg.rows import DictRow
@@ -29,7 +33,34 @@ from application.persistence.records import (
 _retry = retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
 
 
-class PostgresPlanRecorder(PostgresApplicationRecorder, PlanRecords):
+def ddl_lock_key(schema: str) -> str:
+    return f"{schema}.planledger-ddl"
+
+
+class SerialisedDDL:
+    """For the library's PostgreSQL recorders: processes that start together on a new
+    database (the API's workers, the projector) take turns to create tables. Two
+    concurrent CREATE TYPE / CREATE TABLE IF NOT EXISTS of the same name otherwise fail
+    on PostgreSQL's catalogue, and the loser stops."""
+
+    datastore: PostgresDatastore
+
+    def create_table(self) -> None:
+        with self.datastore.get_connection() as conn:
+            conn.execute("SELECT pg_advisory_lock(hashtext(%s))",
+                         (ddl_lock_key(self.datastore.schema),))
+            try:
+                super().create_table()  # type: ignore[misc]
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(hashtext(%s))",
+                             (ddl_lock_key(self.datastore.schema),))
+
+
+class PostgresSnapshotRecorder(SerialisedDDL, PostgresAggregateRecorder):
+    pass
+
+
+class PostgresPlanRecorder(SerialisedDDL, PostgresApplicationRecorder, PlanRecords):
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name=events_table_name)
         prefix = events_table_name.removesuffix("_events")
