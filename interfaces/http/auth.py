@@ -55,7 +55,10 @@ def caller_from_claims(claims: dict[str, Any]) -> Caller:
 
 
 class TokenVerifier:
+    MAX_REMEMBERED = 10_000
+
     def __init__(self, settings: Settings) -> None:
+        self._verified: dict[str, tuple[Caller, float]] = {}
         self.secret = settings.jwt_signing_secret()
         self.issuer = settings.oidc_issuer
         self.audience = settings.oidc_audience
@@ -66,6 +69,18 @@ class TokenVerifier:
             raise ValueError(msg)
 
     def verify(self, token: str) -> Caller:
+        # A token's verdict cannot change before it expires (the signature covers every
+        # claim), and checking it again costs more than a read of a plan: remember it.
+        known = self._verified.get(token)
+        if known is not None and known[1] > time.time():
+            return known[0]
+        caller, expires = self._verify(token)
+        if len(self._verified) >= self.MAX_REMEMBERED:
+            self._verified.clear()
+        self._verified[token] = (caller, expires)
+        return caller
+
+    def _verify(self, token: str) -> tuple[Caller, float]:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError:
@@ -85,7 +100,7 @@ class TokenVerifier:
             raise NotAuthenticatedError("The token has expired.") from None
         except jwt.PyJWTError:
             raise NotAuthenticatedError("The token's signature or claims are invalid.") from None
-        return caller_from_claims(claims)
+        return caller_from_claims(claims), float(claims["exp"])
 
     def _verify_oidc(self, token: str) -> dict[str, Any]:
         signing_key = self._jwks_client().get_signing_key_from_jwt(token)
