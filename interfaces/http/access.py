@@ -23,6 +23,7 @@ from domain.calendar import today
 from domain.plans import Plan
 from domain.values import FAMILY_ROLES, Role, Whose
 from interfaces.http.auth import Caller
+from projections.summaries import Visibility
 
 
 class Action(StrEnum):
@@ -119,6 +120,25 @@ def may_list_plans(caller: Caller) -> bool:
 
 def may_read_reports(caller: Caller) -> bool:
     return caller.role is Role.ANALYST
+
+
+def may_see_org_reviews(caller: Caller) -> bool:
+    """A manager (a lead professional whose token says so) sees their organisation's
+    review lists and on-time figures, which carry no names."""
+    return caller.role is Role.LEAD_PROFESSIONAL and caller.manager and caller.org is not None
+
+
+def visibility(caller: Caller, *, org_wide: bool = False) -> Visibility:
+    """The plans a caller may see (access.can_see, as read model filters). `org_wide`
+    adds the caller's whole org for a manager (review lists only: no names in them)."""
+    org = caller.org if org_wide and may_see_org_reviews(caller) else None
+    if caller.role in (Role.LEAD_PROFESSIONAL, *FAMILY_ROLES):
+        return Visibility(member_id=caller.sub, org=org)
+    if caller.role is Role.PRACTITIONER:
+        return Visibility(member_id=caller.sub, agency_orgs=(caller.org,) if caller.org else ())
+    if caller.role is Role.REVIEWER:
+        return Visibility(grantees=(caller.sub, *([caller.org] if caller.org else [])))
+    return Visibility()
 
 
 def is_personal_read(action: Action) -> bool:

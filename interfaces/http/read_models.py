@@ -10,14 +10,11 @@ from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 
-from domain.values import FAMILY_ROLES, Role
-from interfaces.http.auth import Caller
-from interfaces.http.deps import planning_of
+from interfaces.http.deps import planning_of, tenant_of
 from interfaces.http.problems import Problem, unavailable
 from projections.consistency import ReadModelBehindError
 from projections.paging import InvalidCursorError
 from projections.reading import ReadModels
-from projections.summaries import Visibility
 
 T = TypeVar("T")
 
@@ -29,6 +26,8 @@ def get_read_models(request: Request) -> ReadModels:
     of read models). Each read waits, up to PLANLEDGER_READ_WAIT_SECONDS, for the read
     model to include every write made before it."""
     state = request.app.state
+    if state.tenants is not None:  # each authority's own, in its own store
+        return tenant_of(request).read_models(state.settings.read_wait_seconds)
     planning = planning_of(request)
     with _lock:
         read_models = getattr(state, "read_models", None)
@@ -43,19 +42,6 @@ def get_read_models(request: Request) -> ReadModels:
 
 
 ReadModelsDep = Annotated[ReadModels, Depends(get_read_models)]
-
-
-def visibility(caller: Caller, *, org_wide: bool = False) -> Visibility:
-    """The plans a caller may see (access.can_see, as read model filters). `org_wide`
-    adds the caller's whole org for a manager (review lists only: no names in them)."""
-    org = caller.org if org_wide and caller.manager and caller.org else None
-    if caller.role in (Role.LEAD_PROFESSIONAL, *FAMILY_ROLES):
-        return Visibility(member_id=caller.sub, org=org)
-    if caller.role is Role.PRACTITIONER:
-        return Visibility(member_id=caller.sub, agency_orgs=(caller.org,) if caller.org else ())
-    if caller.role is Role.REVIEWER:
-        return Visibility(grantees=(caller.sub, *([caller.org] if caller.org else [])))
-    return Visibility()
 
 
 @contextmanager

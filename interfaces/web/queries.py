@@ -25,7 +25,9 @@ from domain.plans import Plan
 from interfaces.http import access
 from interfaces.http.access import Action, Decision
 from interfaces.http.auth import Caller
-from interfaces.http.read_models import get_read_models, visibility
+from interfaces.http.deps import planning_of
+from interfaces.http.access import visibility
+from interfaces.http.read_models import get_read_models
 from interfaces.web.guard import PageError
 from projections.consistency import ReadModelBehindError
 from projections.summaries import PlanFilters
@@ -132,7 +134,7 @@ class MyPlans:
 def my_plans(request: Request, caller: Caller, filters: Filters) -> MyPlans:
     """Reviews overdue, reviews due soon (or by the filter's date), then every plan by
     stage; each a plan the caller may read."""
-    planning: Planning = request.app.state.planning
+    planning: Planning = planning_of(request)
     if not access.may_list_plans(caller):
         return MyPlans([], [], [], 0, more=False)
     read_models, day = get_read_models(request), today()

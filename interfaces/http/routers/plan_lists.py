@@ -13,7 +13,8 @@ from domain.values import PlanStatus, PlanType
 from interfaces.http import access
 from interfaces.http.access import Action, Decision
 from interfaces.http.deps import CallerDep, PlanningDep, require
-from interfaces.http.read_models import ReadModelsDep, answered, visibility
+from interfaces.http.access import visibility
+from interfaces.http.read_models import ReadModelsDep, answered
 from interfaces.http.routers.read_model_schemas import PlanList
 from projections.summaries import PlanFilters
 

@@ -12,7 +12,8 @@ from fastapi import APIRouter, Query
 from domain.calendar import today
 from interfaces.http import access
 from interfaces.http.deps import CallerDep, require
-from interfaces.http.read_models import ReadModelsDep, answered, visibility
+from interfaces.http.access import visibility
+from interfaces.http.read_models import ReadModelsDep, answered
 from interfaces.http.routers.read_model_schemas import ReviewList
 from projections.paging import Page
 from projections.summaries import PlanSummary
