@@ -9,7 +9,7 @@
    100,000 commands. Goal <= 2 s.
 
     .venv/bin/python bench/evidence.py                      # both
-    .venv/bin/python bench/evidence.py --only verify --events 100000
+    .venv/bin/python bench/evidence.py --only verify --events 100000 --formats v1 v2
     .venv/bin/python bench/evidence.py --only bundle --database-url postgresql://...
 """
 
@@ -26,15 +26,19 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from statistics import median
 from urllib.parse import urlencode, urlparse, urlunparse
 
 import psycopg
 from psycopg import sql
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+# The repository, in place of this script's own directory: bench/http.py would otherwise
+# shadow the standard library's http package (which psycopg and others import).
+sys.path[0] = str(ROOT)
 
 from application.config import persistence_env  # noqa: E402
+from application.evidence.export import EXPORT_FORMAT, exported_event  # noqa: E402
 from application.persistence.chain import CHAIN_VERSION, digest, event_record, genesis, next_link  # noqa: E402
 from application.persistence.keys import new_master_key  # noqa: E402
 from application.planning import Planning  # noqa: E402
@@ -206,7 +210,9 @@ def cpu_children() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def synthetic_export(events: int) -> dict:
+def synthetic_export(events: int, version: str = "v2") -> dict:
+    """An export in the exact format, from records shaped like stored events. v1 is the
+    format before v2 (each event's fields; still verified), to compare the two."""
     plan_id = str(uuid.uuid4())
     previous = genesis(plan_id)
     at = datetime(2025, 1, 1, tzinfo=UTC)
@@ -229,18 +235,16 @@ def synthetic_export(events: int) -> dict:
             "occurred_on": at.date().isoformat(),
             "reason": None,
         }
-        d = digest(event_record(plan_id, position, topic, state))
+        record = event_record(plan_id, position, topic, state)
+        d = digest(record)
         previous = next_link(previous, d)
-        out.append(
-            {
-                **event_record(plan_id, position, topic, state),
-                "recorded_at": state["timestamp"],
-                "digest": d.hex(),
-                "link": previous.hex(),
-            }
-        )
+        if version == "v1":
+            proof = {"digest": d.hex(), "link": previous.hex()}
+            out.append({**record, "recorded_at": state["timestamp"], **proof})
+        else:
+            out.append(exported_event(plan_id, position, topic, state, d, previous))
     return {
-        "format": "planledger-export-v1",
+        "format": EXPORT_FORMAT if version == "v2" else "planledger-export-v1",
         "chain": CHAIN_VERSION,
         "plan_id": plan_id,
         "events": out,
@@ -248,27 +252,47 @@ def synthetic_export(events: int) -> dict:
     }
 
 
-def bench_verify(events: int, runs: int) -> None:
+def bench_verify(events: int, runs: int, versions: list[str]) -> None:
+    """Each format's file verified by a fresh `python3 tools/verify_export.py` (one warm-up
+    run, then `runs`), and by `planledger verify`'s function in this process (parse and
+    verify, no interpreter start-up). Medians; CPU includes the tool's worker processes."""
+    from application.evidence.verification import verify_export
+
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "export.json"
-        path.write_text(json.dumps(synthetic_export(events)))
-        timings, cpu = [], []
-        for _ in range(runs):
-            t, c = time.perf_counter(), cpu_children()
-            done = subprocess.run(
-                ["python3", str(ROOT / "tools" / "verify_export.py"), str(path)],
-                capture_output=True,
-                text=True,
+        for version in versions:
+            path = Path(tmp) / f"export-{version}.json"
+            path.write_text(json.dumps(synthetic_export(events, version), ensure_ascii=False))
+            command = ["python3", str(ROOT / "tools" / "verify_export.py"), str(path)]
+            timings, cpu = [], []
+            for run in range(runs + 1):
+                t, c = time.perf_counter(), cpu_children()
+                done = subprocess.run(command, capture_output=True, text=True)
+                if run:  # the first is a warm-up: file cache, interpreter
+                    timings.append(time.perf_counter() - t)
+                    cpu.append(cpu_children() - c)
+                assert done.returncode == 0, done.stdout + done.stderr
+            print(
+                f"verify {version}: {events:,} events, {path.stat().st_size / 1e6:.1f} MB; "
+                f"`{' '.join(command[:2])} FILE`: median {median(timings):.2f} s wall, "
+                f"{median(cpu):.2f} s CPU (runs: {_list(timings)} wall; {_list(cpu)} CPU; "
+                f"goal <= 2 s; {load_note()})"
             )
-            timings.append(time.perf_counter() - t)
-            cpu.append(cpu_children() - c)
-            assert done.returncode == 0, done.stdout + done.stderr
-        print(
-            f"verify: {events:,} events, {path.stat().st_size / 1e6:.1f} MB; "
-            f"tools/verify_export.py {', '.join(f'{s:.2f}' for s in timings)} s wall, "
-            f"{', '.join(f'{s:.2f}' for s in cpu)} s CPU, all processes "
-            f"(goal <= 2 s; {load_note()})"
-        )
+            app_wall, app_cpu = [], []
+            for run in range(runs + 1):
+                t, c = time.perf_counter(), time.process_time()
+                result = verify_export(json.loads(path.read_bytes()))
+                if run:
+                    app_wall.append(time.perf_counter() - t)
+                    app_cpu.append(time.process_time() - c)
+                assert result.intact, result.describe()
+            print(
+                f"verify {version}: planledger verify (in process, parse + verify): median "
+                f"{median(app_wall):.2f} s wall, {median(app_cpu):.2f} s CPU ({load_note()})"
+            )
+
+
+def _list(values: list[float]) -> str:
+    return ", ".join(f"{v:.2f}" for v in values)
 
 
 def main() -> None:
@@ -277,9 +301,13 @@ def main() -> None:
     parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/pl_h4")
     parser.add_argument("--events", type=int, help="events (bundle: 1,000; verify: 100,000)")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--formats", nargs="*", default=["v2"], choices=["v1", "v2"], help="verify: formats"
+    )
     args = parser.parse_args()
+    print("$", " ".join([Path(sys.executable).name, *sys.argv]))
     if args.only in (None, "verify"):
-        bench_verify(args.events or 100_000, args.runs)
+        bench_verify(args.events or 100_000, args.runs, args.formats)
     if args.only in (None, "bundle"):
         bench_bundle(args.database_url, args.events or 1_000, args.runs)
 

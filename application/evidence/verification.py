@@ -2,17 +2,29 @@
 
 The same rules as tools/verify_export.py (which restates them with the standard library
 only, for experts who will not install Planledger); tests run both on the same files.
+Both accept v2 exports (each event's record as the text that was hashed) and v1 ones
+(each event's fields, re-serialised to be hashed), so that exports already handed out
+stay verifiable.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from application.evidence.checkpoints import signature_is_valid
-from application.evidence.export import EXPORT_FORMAT
-from application.persistence.chain import CHAIN_VERSION, digest, event_record, genesis, next_link
+from application.evidence.export import EXPORT_FORMAT, EXPORT_V1
+from application.persistence.chain import (
+    CHAIN_VERSION,
+    canonical_bytes,
+    digest,
+    event_record,
+    genesis,
+    next_link,
+)
 
 
 @dataclass(frozen=True)
@@ -51,14 +63,18 @@ def verify_export(document: dict[str, Any], public_key: bytes | None = None) -> 
 
 
 def _verify_chain(document: dict[str, Any]) -> str:
-    if document.get("format") != EXPORT_FORMAT or document.get("chain") != CHAIN_VERSION:
-        raise _Broken(None, "not a planledger-export-v1 document over planledger-chain-v1")
+    version = document.get("format")
+    if version not in (EXPORT_FORMAT, EXPORT_V1) or document.get("chain") != CHAIN_VERSION:
+        raise _Broken(None, f"not a {EXPORT_FORMAT} (or v1) document over {CHAIN_VERSION}")
     plan_id = document["plan_id"]
+    if not isinstance(plan_id, str):
+        raise _Broken(None, "the plan id is not a string")
     previous = genesis(plan_id)
     events = document["events"]
+    check = _verify_event if version == EXPORT_FORMAT else _verify_event_v1
     for expected, event in enumerate(events, start=1):
         try:
-            previous = _verify_event(plan_id, expected, event, previous)
+            previous = check(plan_id, expected, event, previous)
         except (AttributeError, KeyError, TypeError, ValueError):
             raise _Broken(expected, "the event is malformed") from None
     head = document.get("head") or {}
@@ -74,12 +90,52 @@ def _verify_chain(document: dict[str, Any]) -> str:
 
 
 def _verify_event(plan_id: str, expected: int, event: dict[str, Any], previous: bytes) -> bytes:
+    """v2: the record is the text that was hashed; as canonical JSON (sorted keys) it
+    begins with its plan and position, which is all that needs reading of it here."""
+    _check_position(expected, event)
+    if event.get("destroyed") is True:
+        event_digest = bytes.fromhex(event["digest"])
+    else:
+        record: str = event["record"]
+        plan_prefix = _record_prefix(plan_id)
+        if not record.startswith(f'{plan_prefix}{expected},"state":'):
+            if not record.startswith(plan_prefix):
+                raise _Broken(
+                    expected,
+                    "the event belongs to another plan (or its record is not a chain record)",
+                )
+            raise _Broken(expected, "the event's record names another position")
+        event_digest = hashlib.sha256(record.encode()).digest()
+        if event_digest.hex() != event["digest"]:
+            raise _Broken(expected, "the event's content does not match its digest")
+    return _next(expected, event, previous, event_digest)
+
+
+@cache
+def _record_prefix(plan_id: str) -> str:
+    """How a chain record of this plan begins, up to its position (sorted keys)."""
+    return '{"plan_id":' + canonical_bytes(plan_id).decode() + ',"position":'
+
+
+def _check_position(expected: int, event: dict[str, Any]) -> None:
     if event.get("position") != expected:
         raise _Broken(
             expected,
             f"expected position {expected}, found {event.get('position')}"
             " (an event is missing or out of order)",
         )
+
+
+def _next(expected: int, event: dict[str, Any], previous: bytes, event_digest: bytes) -> bytes:
+    link = next_link(previous, event_digest)
+    if link.hex() != event.get("link"):
+        raise _Broken(expected, "the link does not follow from the previous link and digest")
+    return link
+
+
+def _verify_event_v1(plan_id: str, expected: int, event: dict[str, Any], previous: bytes) -> bytes:
+    """v1: the record is rebuilt from the event's fields and re-serialised."""
+    _check_position(expected, event)
     if event.get("destroyed") is True:
         event_digest = bytes.fromhex(event["digest"])
     else:
@@ -92,10 +148,7 @@ def _verify_event(plan_id: str, expected: int, event: dict[str, Any], previous: 
         recorded_at, timestamp = event.get("recorded_at"), event["state"].get("timestamp")
         if recorded_at != timestamp and not _same_instant(recorded_at, timestamp):
             raise _Broken(expected, "recorded_at differs from the event's recorded timestamp")
-    link = next_link(previous, event_digest)
-    if link.hex() != event.get("link"):
-        raise _Broken(expected, "the link does not follow from the previous link and digest")
-    return link
+    return _next(expected, event, previous, event_digest)
 
 
 def _same_instant(a: Any, b: Any) -> bool:
