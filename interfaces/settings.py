@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
-from pydantic import SecretStr
+from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from application.config import DEFAULT_DATABASE_URL, persistence_env
+from application.config import DEFAULT_DATABASE_URL, ConfigurationError, persistence_env
 from application.persistence.keys import new_master_key
 from application.planning import ENCRYPTION_KEY, STAGES_FILE
+from application.tenancy import TenantSpec, parse_tenants
 
 
 class Settings(BaseSettings):
@@ -50,9 +53,43 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1_048_576
     read_wait_seconds: float = 5.0
 
+    # Tenancy (application/tenancy.py): authority id -> its own store. Unset, every plan is
+    # in database_url, as before. Set, each request goes to its caller's authority's store
+    # and database_url serves only the commands that are not run per authority.
+    tenants: dict[str, Any] | str | None = None
+
+    @field_validator("tenants")
+    @classmethod
+    def _checked_tenants(cls, value: dict[str, Any] | str | None) -> dict[str, TenantSpec] | None:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                raise ConfigurationError("PLANLEDGER_TENANTS is not valid JSON") from None
+        return parse_tenants(value)  # type: ignore[arg-type]
+
+    @property
+    def tenant_specs(self) -> dict[str, TenantSpec] | None:
+        return self.tenants  # type: ignore[return-value]  # checked by _checked_tenants
+
+    def for_authority(self, authority: str) -> Settings:
+        """One authority's settings: its store, its stages, its key if it has its own."""
+        specs = self.tenant_specs or {}
+        spec = specs[authority]
+        update: dict[str, Any] = {"database_url": spec.database_url, "tenants": None}
+        if spec.stages_file is not None:
+            update["stages_file"] = spec.stages_file
+        if spec.encryption_key_file is not None:
+            update |= {"encryption_key": None, "encryption_key_file": spec.encryption_key_file}
+        return self.model_copy(update=update)
+
     @property
     def is_embedded(self) -> bool:
-        return urlparse(self.database_url).scheme == "sqlite"
+        # The embedded default is the unconfigured development set-up; tenants are never it
+        # (no secrets made beside an unused database, no demo sign-in by default).
+        return urlparse(self.database_url).scheme == "sqlite" and self.tenants is None
 
     def master_key(self) -> str | None:
         """The master key; on the embedded default one is made beside the database, so

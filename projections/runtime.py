@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from threading import Event, Thread
 from typing import Any
@@ -160,3 +160,31 @@ class Projector:
             self._alive[read_model.name] = time.monotonic()
             if versions.active(read_model.name) != version:
                 return
+
+
+class Projectors:
+    """Several stores' projectors in one process (`planledger project` with tenants: one
+    per authority, each on its own store). Stopped together; the heartbeat is touched
+    only while every one of them is healthy."""
+
+    def __init__(self, projectors: Sequence[Projector], *, poll_seconds: float = POLL_SECONDS,
+                 heartbeat: Path | None = None) -> None:
+        self.projectors = list(projectors)
+        self.poll_seconds = poll_seconds
+        self.heartbeat = heartbeat
+        self.stopping = Event()
+
+    @property
+    def healthy(self) -> bool:
+        return all(p.healthy for p in self.projectors)
+
+    def run_forever(self) -> None:
+        for projector in self.projectors:
+            projector.start()
+        try:
+            while not self.stopping.wait(self.poll_seconds):
+                if self.heartbeat is not None and self.healthy:
+                    self.heartbeat.touch()
+        finally:
+            for projector in self.projectors:
+                projector.stop()

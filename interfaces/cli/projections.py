@@ -15,6 +15,13 @@ from rich.table import Table
 
 from interfaces.cli.common import console, friendly_errors
 from interfaces.settings import Settings
+from interfaces.tenancy import each_store
+
+Authorities = Annotated[
+    list[str] | None,
+    typer.Option("--authority", help="With PLANLEDGER_TENANTS: only this authority "
+                                     "(repeat for several; default: every one)"),
+]
 
 
 @friendly_errors
@@ -25,23 +32,34 @@ def project(
     ] = None,
     poll: Annotated[float, typer.Option(help="Seconds between checks (SQLite: for new events)")]
     = 0.5,
+    authority: Authorities = None,
 ) -> None:
     """Keep the read models up to date until stopped (SIGTERM or Ctrl-C).
 
     On PostgreSQL each model is fed by eventsourcing's ProjectionRunner (notified of new
-    events); on SQLite by a catch-up loop that polls."""
-    from projections.runtime import Projector
+    events); on SQLite by a catch-up loop that polls. With PLANLEDGER_TENANTS, one
+    projector per authority (all, or those given with --authority), each on its store."""
+    from projections.runtime import Projector, Projectors
 
-    projector = Projector(Settings().planning_env(), poll_seconds=poll, heartbeat=heartbeat)
+    stores = each_store(Settings(), authority or ())
+    runner: Projector | Projectors
+    if stores[0][0] is None:
+        runner = Projector(stores[0][1].planning_env(), poll_seconds=poll, heartbeat=heartbeat)
+        models = runner.models
+    else:
+        projectors = [Projector(s.planning_env(), poll_seconds=poll) for _, s in stores]
+        runner = Projectors(projectors, poll_seconds=poll, heartbeat=heartbeat)
+        models = projectors[0].models
 
     def stop(signum: int, frame: FrameType | None) -> None:
-        projector.stopping.set()  # only sets an Event: safe in a signal handler
+        runner.stopping.set()  # only sets an Event: safe in a signal handler
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    console.print(f"Projecting {', '.join(m.name for m in projector.models)}; "
+    where = f" for {', '.join(str(a) for a, _ in stores)}" if stores[0][0] else ""
+    console.print(f"Projecting {', '.join(m.name for m in models)}{where}; "
                   "stop with Ctrl-C or SIGTERM.")
-    projector.run_forever()
+    runner.run_forever()
     console.print("Stopped.")
 
 
@@ -50,46 +68,58 @@ def rebuild(
     name: Annotated[str, typer.Argument(help="The read model: plan_summaries or reports")],
     parts: Annotated[int, typer.Option(min=1, max=16, help="Processes folding the log "
                                        "(PostgreSQL; see bench/projections.py)")] = 1,
+    authority: Authorities = None,
 ) -> None:
     """Rebuild one read model from the event store beside the one in use, then switch
-    readers to it once it has caught up."""
+    readers to it once it has caught up (with PLANLEDGER_TENANTS: in each authority's
+    store, or those given with --authority, one after another)."""
     from projections.catalogue import model
     from projections.rebuild import rebuild as rebuild_model
 
     model(name)  # an unknown name fails before anything is built
+    stores = each_store(Settings(), authority or ())
     columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.fields[rate]:>8.0f} events/s"), TimeRemainingColumn())
-    with Progress(*columns, console=console) as bar:
-        task = bar.add_task(f"Rebuilding {name}", total=None, rate=0.0)
+    for tenant, settings in stores:
+        with Progress(*columns, console=console) as bar:
+            task = bar.add_task(f"Rebuilding {name}" + (f" ({tenant})" if tenant else ""),
+                                total=None, rate=0.0)
 
-        started = time.monotonic()
+            started = time.monotonic()
 
-        def progress(position: int, head: int) -> None:
-            rate = position / max(time.monotonic() - started, 1e-6)
-            bar.update(task, completed=position, total=head, rate=rate)
+            def progress(position: int, head: int, bar=bar, task=task, started=started) -> None:
+                rate = position / max(time.monotonic() - started, 1e-6)
+                bar.update(task, completed=position, total=head, rate=rate)
 
-        done = rebuild_model(Settings().planning_env(), name, progress=progress, parts=parts)
-    console.print(f"{name}: version {done.new_version} is in use (was {done.old_version}); "
-                  f"{done.events} events in {done.seconds:.1f}s ({done.rate:,.0f} events/s).")
+            done = rebuild_model(settings.planning_env(), name, progress=progress, parts=parts)
+        console.print(f"{tenant + ': ' if tenant else ''}{name}: version {done.new_version} is "
+                      f"in use (was {done.old_version}); {done.events} events in "
+                      f"{done.seconds:.1f}s ({done.rate:,.0f} events/s).")
 
 
 @friendly_errors
-def read_models() -> None:
-    """Where each read model stands: the version in use, its position and its lag."""
+def read_models(authority: Authorities = None) -> None:
+    """Where each read model stands: the version in use, its position and its lag (with
+    PLANLEDGER_TENANTS: in each authority's store, or those given with --authority)."""
     from application.planning import Planning
     from projections.catalogue import MODELS
     from projections.versions import versions_for
 
-    planning = Planning(env=Settings().planning_env())
-    try:
-        head = planning.recorder.max_notification_id() or 0
-        versions = versions_for(planning.recorder.datastore)
-        table = Table("read model", "version", "position", "behind by")
-        for name, read_model in MODELS.items():
-            version = versions.active(name)
-            view = read_model.open_view(planning.recorder.datastore, version)
-            position = view.max_tracking_id(planning.name) or 0
-            table.add_row(name, str(version), str(position), str(max(head - position, 0)))
-        console.print(table)
-    finally:
-        planning.close()
+    stores = each_store(Settings(), authority or ())
+    tenanted = stores[0][0] is not None
+    table = Table(*(("authority",) if tenanted else ()), "read model", "version", "position",
+                  "behind by")
+    for tenant, settings in stores:
+        planning = Planning(env=settings.planning_env())
+        try:
+            head = planning.recorder.max_notification_id() or 0
+            versions = versions_for(planning.recorder.datastore)
+            for name, read_model in MODELS.items():
+                version = versions.active(name)
+                view = read_model.open_view(planning.recorder.datastore, version)
+                position = view.max_tracking_id(planning.name) or 0
+                table.add_row(*((str(tenant),) if tenanted else ()), name, str(version),
+                              str(position), str(max(head - position, 0)))
+        finally:
+            planning.close()
+    console.print(table)

@@ -12,10 +12,11 @@ from interfaces.http import problems
 from interfaces.http.auth import TokenVerifier
 from interfaces.http.logs import BodyTooLargeError, RequestContext, configure_logging
 from interfaces.http.routers import (
-    contributions, disclosures, evidence, health, members, outcomes, plans, provisions,
-    read_models, reviews, stages, targets,
+    contributions, disclosures, evidence, health, members, national_reports, outcomes, plans,
+    provisions, read_models, reviews, stages, targets,
 )
 from interfaces.settings import Settings
+from interfaces.tenancy import Tenants
 from interfaces.web import install as install_web_pages
 
 ROUTERS = (
@@ -29,12 +30,17 @@ def create_app(
     load_demo_if_empty: bool = False,
 ) -> FastAPI:
     """The API. Pass `planning` to share an application (tests); otherwise one is built
-    from the settings when the app starts and closed when it stops."""
+    from the settings when the app starts and closed when it stops. With tenants in the
+    settings, one is built per authority instead (interfaces/tenancy.py)."""
     settings = settings or Settings()
     verifier = TokenVerifier(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.tenant_specs is not None:
+            async with _tenants(app, settings, verifier):
+                yield
+            return
         owned = planning is None
         app.state.planning = planning or Planning(env=settings.planning_env())
         app.state.verifier = verifier
@@ -57,6 +63,7 @@ def create_app(
         "kept as attributed, append-only events.",
         lifespan=lifespan,
     )
+    app.state.tenants = None  # single store unless PLANLEDGER_TENANTS is set
     problems.install(app)
 
     @app.exception_handler(BodyTooLargeError)
@@ -66,9 +73,28 @@ def create_app(
             "The request body is larger than this service accepts.", request,
         )
 
+    if settings.tenant_specs is not None:
+        # Before the reports router, whose /api/reports/{name} would take "national".
+        app.include_router(national_reports.router, responses=problems.RESPONSES)
     for module in ROUTERS:
         documented = None if module is health else problems.RESPONSES
         app.include_router(module.router, responses=documented)
     install_web_pages(app, settings)
     app.add_middleware(RequestContext, max_body_bytes=settings.max_body_bytes)
     return app
+
+
+@asynccontextmanager
+async def _tenants(
+    app: FastAPI, settings: Settings, verifier: TokenVerifier
+) -> AsyncIterator[None]:
+    """Tenant mode: an application per authority, and none for all (app.state.planning
+    is None, so nothing can read a store without choosing a tenant)."""
+    app.state.tenants = Tenants.open(settings)
+    app.state.planning = None
+    app.state.verifier = verifier
+    app.state.settings = settings
+    try:
+        yield
+    finally:
+        app.state.tenants.close()

@@ -38,6 +38,11 @@ class Caller(BaseModel):
     org: str | None = Field(default=None, max_length=200)
     manager: bool = False
     """A lead professional who may see their organisation's review lists."""
+    authority: str | None = Field(default=None, max_length=64)
+    """The local authority whose plans the caller works on (the `authority` claim). With
+    PLANLEDGER_TENANTS set it picks the store; without, it is not used."""
+    national: bool = False
+    """An analyst who may read reports summed over every authority (the `national` claim)."""
 
     def actor(self) -> Actor:
         return Actor(id=self.sub, name=self.name, role=self.role, org=self.org)
@@ -127,7 +132,8 @@ class TokenVerifier:
 
 def issue_token(
     secret: str, *, sub: str, name: str, role: Role, org: str | None = None,
-    ttl_seconds: int = 8 * 3600, manager: bool = False,
+    ttl_seconds: int = 8 * 3600, manager: bool = False, authority: str | None = None,
+    national: bool = False,
 ) -> str:
     """A development token signed with the shared secret (never used with OIDC)."""
     now = int(time.time())
@@ -137,4 +143,8 @@ def issue_token(
         claims["org"] = org
     if manager:
         claims["manager"] = True
+    if authority:
+        claims["authority"] = authority
+    if national:
+        claims["national"] = True
     return jwt.encode(claims, secret, algorithm="HS256")

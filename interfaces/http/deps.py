@@ -11,6 +11,7 @@ from uuid import UUID
 
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security.utils import get_authorization_scheme_param
 
 from application.errors import PlanNotFoundError
 from application.persistence.records import IdempotencyClaim
@@ -20,10 +21,45 @@ from interfaces.http import access
 from interfaces.http.access import Action, Decision
 from interfaces.http.auth import Caller, NotAuthenticatedError
 from interfaces.http.problems import Problem, forbidden, not_authenticated, not_found
+from interfaces.tenancy import Tenant, may_read_national_reports
 
 
 def planning_of(request: Request) -> Planning:
-    return request.app.state.planning
+    """The application the request works on: the one store, or (PLANLEDGER_TENANTS) the
+    store of the caller's authority."""
+    if request.app.state.tenants is None:
+        return request.app.state.planning
+    return tenant_of(request).planning
+
+
+def tenant_of(request: Request) -> Tenant:
+    """The caller's authority's tenant; never another one. 401 without a usable token,
+    403 when the token names no authority served here."""
+    caller = getattr(request.state, "caller", None) or _bearer_caller(request)
+    tenant = request.app.state.tenants.get(caller.authority)
+    if tenant is None:
+        raise unknown_authority()
+    return tenant
+
+
+def unknown_authority() -> Problem:
+    return Problem(403, "unknown-authority", "Forbidden",
+                   "Your token names no local authority whose plans are kept here.")
+
+
+def _bearer_caller(request: Request) -> Caller:
+    # A dependency that routes by tenant may run before get_caller does: check the same
+    # bearer token the same way (the verifier remembers it, so get_caller pays nothing).
+    scheme, token = get_authorization_scheme_param(request.headers.get("Authorization"))
+    if not token or scheme.lower() != "bearer":
+        raise not_authenticated("A bearer token is required.")
+    try:
+        caller = request.app.state.verifier.verify(token)
+    except NotAuthenticatedError as e:
+        raise not_authenticated(str(e)) from None
+    request.state.role = caller.role.value  # for the request log; never the user id
+    request.state.caller = caller
+    return caller
 
 
 async def get_planning(request: Request) -> Planning:
@@ -47,7 +83,20 @@ async def get_caller(
     except NotAuthenticatedError as e:
         raise not_authenticated(str(e)) from None
     request.state.role = caller.role.value  # for the request log; never the user id
+    if request.app.state.tenants is not None:
+        _check_tenant(request, caller)
     return caller
+
+
+def _check_tenant(request: Request, caller: Caller) -> None:
+    """With tenants, every caller needs an authority served here, except a national
+    analyst, who reads only the national reports (any other read still routes by
+    authority, through tenant_of, and is refused there)."""
+    request.state.caller = caller
+    if request.app.state.tenants.get(caller.authority) is None and not (
+        may_read_national_reports(caller)
+    ):
+        raise unknown_authority()
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]

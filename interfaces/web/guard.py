@@ -54,6 +54,7 @@ def optional_caller(request: Request) -> Caller | None:
     except NotAuthenticatedError:
         return None
     request.state.role = caller.role.value  # for the request log; never the user id
+    request.state.caller = caller  # with tenants, the pages' store is the caller's authority's
     return caller
 
 
@@ -67,6 +68,10 @@ def signed_in(request: Request) -> Caller:
             raise SignInRequired("/plans", ended)
         query = f"?{request.url.query}" if request.url.query else ""
         raise SignInRequired(request.url.path + query, ended)
+    tenants = request.app.state.tenants
+    if tenants is not None and tenants.get(caller.authority) is None:
+        raise PageError(403, "Not served here", "Your sign-in names no local authority whose "
+                        "plans are kept here. Ask your administrator to check your account.")
     return caller
 
 

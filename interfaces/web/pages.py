@@ -15,6 +15,7 @@ from domain.calendar import UK
 from domain.values import PlanType
 from interfaces.http import access
 from interfaces.http.access import Action
+from interfaces.http.deps import planning_of
 from interfaces.web import charts, queries, wording
 from interfaces.web.guard import (
     PageError,
@@ -46,7 +47,7 @@ def my_plans_page(
     errors: dict[str, str] | None = None, values: dict[str, Any] | None = None,
     status_code: int = 200,
 ) -> Response:
-    planning = request.app.state.planning
+    planning = planning_of(request)
     due_before, bad_date = _date_or_none(query.get("review_due_before"))
     filters = queries.Filters(
         plan_type=query.get("plan_type") or None, stage=query.get("stage") or None,
@@ -71,7 +72,7 @@ def plan_page(
     request: Request, plan_id: str, as_of: str | None = None, done: str | None = None
 ) -> Response:
     caller = signed_in(request)
-    planning = request.app.state.planning
+    planning = planning_of(request)
     pid = parse_plan_id(plan_id)
     current = load_plan(planning, caller, pid, Action.READ_PLAN)
     shown, instant = current, None
@@ -90,7 +91,7 @@ def plan_page(
 @router.get("/plans/{plan_id}/timeline")
 def timeline(request: Request, plan_id: str) -> Response:
     caller = signed_in(request)
-    planning = request.app.state.planning
+    planning = planning_of(request)
     pid = parse_plan_id(plan_id)
     plan = load_plan(planning, caller, pid, Action.READ_HISTORY)
     entries = list(reversed(planning.history(pid)))
@@ -104,7 +105,7 @@ def timeline(request: Request, plan_id: str) -> Response:
 @router.get("/plans/{plan_id}/progress")
 def progress(request: Request, plan_id: str) -> Response:
     caller = signed_in(request)
-    planning = request.app.state.planning
+    planning = planning_of(request)
     pid = parse_plan_id(plan_id)
     plan = load_plan(planning, caller, pid, Action.READ_PLAN)
     record_read(request, planning, caller, pid, Action.READ_PLAN)
@@ -119,7 +120,7 @@ def reviews_on_time(request: Request) -> Response:
     caller = signed_in(request)
     if not access.may_list_plans(caller):
         raise forbidden("Analysts read reports, not plans.")
-    planning = request.app.state.planning
+    planning = planning_of(request)
     # Only dates are read into the chart (no names), so nothing goes to access logs here.
     histories = [planning.history(plan_id) for plan_id in queries.plans_for_chart(request, caller)]
     bars = charts.reviews_by_month(histories)

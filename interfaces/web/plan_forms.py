@@ -26,6 +26,7 @@ from domain.values import Child, Role, Whose
 from interfaces.http import access
 from interfaces.http.access import Action
 from interfaces.http.auth import Caller
+from interfaces.http.deps import planning_of
 from interfaces.http.schemas import (
     AgencyCreate,
     ContributionCreate,
@@ -99,7 +100,7 @@ async def submit(request: Request, plan_id: str, name: str, action: Action,
 
 def _write(request: Request, caller: Caller, form: FormData, plan_id: str, name: str,
            action: Action, handler: Handler) -> Response:
-    planning: Planning = request.app.state.planning
+    planning: Planning = planning_of(request)
     pid = parse_plan_id(plan_id)
     plan = load_plan(planning, caller, pid, action)
     conditions = Conditions(idempotency=claim(form, caller.sub, request.url.path))
@@ -294,7 +295,7 @@ async def open_plan(request: Request) -> Response:
 def _open(request: Request, caller: Caller, form: FormData) -> Response:
     if not access.may_open_plans(caller):
         raise forbidden("Only a lead professional may open a plan.")
-    planning: Planning = request.app.state.planning
+    planning: Planning = planning_of(request)
     try:
         body = validate(PlanCreate, {
             "plan_type": value(form, "plan_type"), "stage": value(form, "stage"),

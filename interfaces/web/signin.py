@@ -58,8 +58,10 @@ def _page(
     users = []
     if web.demo_signin:
         users = [(key, actor, DEMO_DESCRIPTIONS.get(key, "")) for key, actor in DEMO_USERS.items()]
+    tenants = request.app.state.tenants
     response = render(request, "sign_in.html", {
         "users": users, "oidc": web.oidc.enabled, "next_path": next_path,
+        "authorities": tenants.authorities if tenants is not None and users else [],
         "notice": notice, "error": error, "caller": optional_caller(request),
     }, status_code)
     return response
@@ -85,8 +87,15 @@ async def demo_sign_in(request: Request) -> Response:
         return _page(request, next_path=next_path, status_code=503,
                      error="The demo sign-in needs PLANLEDGER_JWT_SECRET to be set.")
     manager = form.get("manager") == "yes" and actor.role.value == "lead_professional"
+    authority = None
+    if (tenants := request.app.state.tenants) is not None:
+        # With tenants a demo user works in the authority picked with them.
+        authority = _text(form.get("authority"))
+        if tenants.get(authority) is None:
+            return _page(request, next_path=next_path, error="Choose a local authority.",
+                         status_code=422)
     token = issue_token(secret, sub=actor.id, name=actor.name, role=actor.role, org=actor.org,
-                        manager=manager)
+                        manager=manager, authority=authority)
     try:  # the very check every request makes, so a token it refuses never becomes a session
         request.app.state.verifier.verify(token)
     except NotAuthenticatedError as e:

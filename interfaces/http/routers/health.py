@@ -1,9 +1,7 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-
-from interfaces.http.deps import PlanningDep
 
 router = APIRouter(tags=["health"])
 
@@ -15,10 +13,14 @@ def healthz() -> dict:
 
 
 @router.get("/readyz")
-def readyz(planning: PlanningDep) -> JSONResponse:
-    """The database answers."""
+def readyz(request: Request) -> JSONResponse:
+    """The database answers (with tenants: every authority's)."""
+    # Not PlanningDep: with tenants that needs a caller, and a health check has none.
+    tenants = request.app.state.tenants
+    stores = [request.app.state.planning] if tenants is None else [t.planning for t in tenants]
     try:
-        planning.recorder.max_notification_id()
+        for planning in stores:
+            planning.recorder.max_notification_id()
     except Exception:  # noqa: BLE001 - any failure means not ready; the type is logged upstream
         return JSONResponse({"status": "unavailable"}, status_code=503,
                             headers={"Retry-After": "1"})
