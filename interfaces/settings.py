@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     oidc_issuer: str | None = None
     oidc_audience: str | None = None
     oidc_jwks_url: str | None = None
+    allow_development_tokens: bool = False
+    """With an OIDC issuer, also accept HS256 tokens signed with the shared secret (for a
+    staging set-up only: whoever holds the secret can mint any user)."""
 
     # Web pages (interfaces/web). Sign-in with OIDC's authorisation-code flow needs the
     # issuer above plus this client; the demo sign-in (pick a demo user) is on by default
@@ -122,7 +125,10 @@ class Settings(BaseSettings):
     def demo_signin_enabled(self) -> bool:
         if self.web_demo_signin is not None:
             return self.web_demo_signin
-        return self.is_embedded and not self.oidc_client_id
+        # Demo sign-in makes anyone any role: by default only for the embedded store,
+        # without an identity provider, listening on this machine alone.
+        loopback = self.host in ("127.0.0.1", "localhost", "::1")
+        return self.is_embedded and not self.oidc_client_id and loopback
 
     def web_signing_secret(self) -> str | None:
         """The secret behind the pages' CSRF tokens and sign-in state; on the embedded

@@ -24,6 +24,7 @@ def serve(
 
     settings = Settings()
     host, port = host or settings.host, port or settings.port
+    settings = settings.model_copy(update={"host": host, "port": port})
     stores = each_store(settings)  # the one store, or each authority's (PLANLEDGER_TENANTS)
     if workers > 1 and any(s.is_embedded for _, s in stores):
         err.print("error: several workers need PostgreSQL (PLANLEDGER_DATABASE_URL)")

@@ -64,21 +64,36 @@ class TokenVerifier:
 
     def __init__(self, settings: Settings) -> None:
         self._verified: dict[str, tuple[Caller, float]] = {}
-        self.secret = settings.jwt_signing_secret()
         self.issuer = settings.oidc_issuer
         self.audience = settings.oidc_audience
+        # With an identity provider, tokens come from it alone: a shared secret would let
+        # whoever holds it mint any user in any role. Development tokens then need an
+        # explicit opt-in.
+        self.secret = settings.jwt_signing_secret() if (
+            not self.issuer or settings.allow_development_tokens) else None
         self._jwks: jwt.PyJWKClient | None = None
         self._jwks_url = settings.oidc_jwks_url
         if not self.secret and not self.issuer:
             msg = "Set PLANLEDGER_JWT_SECRET (development) or PLANLEDGER_OIDC_ISSUER (production)"
             raise ValueError(msg)
+        if self.issuer and not self.audience:
+            msg = "PLANLEDGER_OIDC_AUDIENCE is required with PLANLEDGER_OIDC_ISSUER"
+            raise ValueError(msg)
 
-    def verify(self, token: str) -> Caller:
+    def remembered(self, token: str) -> Caller | None:
+        """The caller for a token already verified and not yet expired (no I/O)."""
         # A token's verdict cannot change before it expires (the signature covers every
         # claim), and checking it again costs more than a read of a plan: remember it.
         known = self._verified.get(token)
         if known is not None and known[1] > time.time():
             return known[0]
+        return None
+
+    def verify(self, token: str) -> Caller:
+        """May fetch the issuer's keys: call it off the event loop."""
+        known = self.remembered(token)
+        if known is not None:
+            return known
         caller, expires = self._verify(token)
         if len(self._verified) >= self.MAX_REMEMBERED:
             self._verified.clear()
@@ -117,17 +132,24 @@ class TokenVerifier:
     def _jwks_client(self) -> jwt.PyJWKClient:
         if self._jwks is None:
             url = self._jwks_url or self._discover_jwks_url()
-            self._jwks = jwt.PyJWKClient(url, cache_keys=True, lifespan=3600)
+            # A token with an unknown key id refetches the key set at most once a minute,
+            # so junk tokens cannot make us hammer the identity provider.
+            self._jwks = jwt.PyJWKClient(
+                url, cache_keys=True, lifespan=3600, cooldown_duration=60
+            )
         return self._jwks
 
     def _discover_jwks_url(self) -> str:
         import httpx
 
         assert self.issuer is not None
-        config = httpx.get(
-            self.issuer.rstrip("/") + "/.well-known/openid-configuration", timeout=5.0
-        ).json()
-        return str(config["jwks_uri"])
+        try:
+            config = httpx.get(
+                self.issuer.rstrip("/") + "/.well-known/openid-configuration", timeout=5.0
+            ).json()
+            return str(config["jwks_uri"])
+        except (httpx.HTTPError, ValueError, KeyError):
+            raise jwt.PyJWKClientError("The identity provider could not be reached.") from None
 
 
 def issue_token(

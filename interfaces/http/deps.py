@@ -10,6 +10,7 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import Depends, Header, Request
+from starlette.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.security.utils import get_authorization_scheme_param
 
@@ -78,8 +79,12 @@ async def get_caller(
 ) -> Caller:
     if credentials is None:
         raise not_authenticated("A bearer token is required.")
+    verifier = request.app.state.verifier
     try:
-        caller = request.app.state.verifier.verify(credentials.credentials)
+        # A token seen before is answered here; a new one may need the identity
+        # provider's keys, which must never block the event loop.
+        caller = verifier.remembered(credentials.credentials) or await run_in_threadpool(
+            verifier.verify, credentials.credentials)
     except NotAuthenticatedError as e:
         raise not_authenticated(str(e)) from None
     request.state.role = caller.role.value  # for the request log; never the user id
