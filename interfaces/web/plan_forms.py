@@ -82,7 +82,8 @@ Handler = Callable[[Submission], Written]
 
 
 async def csrf_checked(request: Request) -> tuple[Caller, FormData]:
-    caller = signed_in(request)
+    # Off the event loop: checking a new token may fetch an identity provider's keys.
+    caller = await run_in_threadpool(signed_in, request)
     form = await request.form()
     raw = form.get(CSRF_FIELD)
     problem = request.app.state.web.csrf.check(request, raw if isinstance(raw, str) else None)
