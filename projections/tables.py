@@ -27,8 +27,19 @@ class Table:
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(self.columns)
         for row in self.rows:
-            writer.writerow(["" if v is None else _plain(v) for v in row])
+            writer.writerow(["" if v is None else _cell(_plain(v)) for v in row])
         return out.getvalue()
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    # A spreadsheet runs a cell that starts like a formula; text written by users (an org
+    # id, say) must never run on an analyst's machine (OWASP "CSV injection").
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def _plain(value: Any) -> Any:

@@ -122,6 +122,12 @@ def may_read_reports(caller: Caller) -> bool:
     return caller.role is Role.ANALYST
 
 
+def may_see_who_has_access(caller: Caller) -> bool:
+    """Who is a member, and to whom a plan is disclosed, is for the lead professional:
+    a family need not learn that a tribunal or a social worker has been given access."""
+    return caller.role is Role.LEAD_PROFESSIONAL
+
+
 def may_see_org_reviews(caller: Caller) -> bool:
     """A manager (a lead professional whose token says so) sees their organisation's
     review lists and on-time figures, which carry no names."""

@@ -11,15 +11,34 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from domain.calendar import today
 from domain.values import PlanType, Progress, ProvisionKind, Whose
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Ref = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# Dates people enter: anything outside this range is a typing slip, and far-off years
+# overflow date arithmetic further on.
+Day = Annotated[date, Field(ge=date(1900, 1, 1), le=date(2199, 12, 31))]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 MemberRole = Literal["lead_professional", "practitioner", "parent_carer", "young_person"]
+
+
+def _plausible_instant(instant: datetime) -> datetime:
+    if not 1900 <= instant.year <= 2199:
+        raise ValueError("must be between the years 1900 and 2199")
+    return instant
+
+
+Instant = Annotated[datetime, AfterValidator(_plausible_instant)]
+
+
+def _not_in_the_future(day: date) -> date:
+    if day > today():
+        raise ValueError("may not be in the future")
+    return day
 
 
 class Body(BaseModel):
@@ -46,7 +65,7 @@ def _holds_nul(value: Any) -> bool:
 
 
 class WriteBody(Body):
-    occurred_on: date | None = Field(
+    occurred_on: Day | None = Field(
         default=None, description="When it happened (default today); may be earlier than "
         "when it is recorded, never later than today."
     )
@@ -55,7 +74,7 @@ class WriteBody(Body):
 
 class ChildIn(Body):
     name: Name
-    date_of_birth: date
+    date_of_birth: Annotated[Day, AfterValidator(_not_in_the_future)]
 
 
 class PlanCreate(WriteBody):
@@ -63,7 +82,7 @@ class PlanCreate(WriteBody):
     stage: Ref = Field(description="A stage id from GET /api/stages")
     child: ChildIn
     org: Ref = Field(description="The school or service, e.g. school:st-ninians-primary")
-    next_review_on: date | None = None
+    next_review_on: Day | None = None
 
 
 class MemberCreate(WriteBody):
@@ -87,14 +106,14 @@ class OutcomeCreate(WriteBody):
 class TargetCreate(WriteBody):
     outcome_id: UUID
     text: Text
-    due_on: date
+    due_on: Day
     success_criteria: Text | None = None
 
 
 class TargetRevisionCreate(WriteBody):
     text: Text
     reason: Text
-    due_on: date | None = None
+    due_on: Day | None = None
 
 
 class ProvisionCreate(WriteBody):
@@ -117,12 +136,12 @@ class EvaluationIn(Body):
 
 
 class ReviewCreate(Body):
-    held_on: date
+    held_on: Day
     attendees: list[Name] = Field(max_length=100)
     summary: Text
     evaluations: list[EvaluationIn] = Field(max_length=200)
-    next_review_on: date | None
-    occurred_on: date | None = Field(default=None, description="Ignored: a review happens on held_on")
+    next_review_on: Day | None
+    occurred_on: Day | None = Field(default=None, description="Ignored: a review happens on held_on")
     reason: Text | None = None
 
 
@@ -153,7 +172,7 @@ class CloseRequest(WriteBody):
 class DisclosureCreate(WriteBody):
     grantee: Ref = Field(description="A user id, or an org")
     purpose: Text
-    until: date | None = None
+    until: Day | None = None
 
 
 class RevokeRequest(WriteBody):

@@ -51,5 +51,8 @@ def list_plans(
         if access.decide(caller, Action.READ_PLAN, plan) is not Decision.ALLOW:
             continue
         planning.record_access(row.plan_id, caller.actor(), "GET /api/plans")
-        items.append({**row.as_dict(today()), "child": {"name": plan.child.name}})
+        item = {**row.as_dict(today()), "id": str(row.plan_id), "child": {"name": plan.child.name}}
+        if not access.may_see_who_has_access(caller):
+            item.update(member_ids=[], disclosed_to=[])
+        items.append(item)
     return {"items": items, "next": page.next}

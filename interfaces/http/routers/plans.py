@@ -13,7 +13,7 @@ from interfaces.http.access import Action
 from interfaces.http.answers import FastJSON, plan_body, written
 from interfaces.http.deps import CallerDep, ConditionsDep, PlanningDep, authorise, require
 from interfaces.http.schemas import (
-    CloseRequest, History, PlanCreate, PlanOut, StageChange, Written,
+    CloseRequest, History, Instant, PlanCreate, PlanOut, StageChange, Written,
 )
 
 router = APIRouter(prefix="/api/plans", tags=["plans"])
@@ -40,7 +40,7 @@ def open_plan(
 @router.get("/{plan_id}", response_model=PlanOut)
 def read_plan(
     plan_id: UUID, planning: PlanningDep, plan: Annotated[Plan, authorise(Action.READ_PLAN)],
-    as_of: Annotated[datetime | None, Query(description="The plan as it stood at this instant")] = None,
+    as_of: Annotated[Instant | None, Query(description="The plan as it stood at this instant")] = None,
 ) -> FastJSON:
     """The plan now, or exactly as it stood at a recorded instant."""
     if as_of is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class ChildName(BaseModel):
@@ -18,6 +18,7 @@ class Disclosed(BaseModel):
 
 
 class PlanListItem(BaseModel):
+    id: str
     plan_id: str
     plan_type: str
     stage: str
@@ -25,9 +26,9 @@ class PlanListItem(BaseModel):
     org: str
     child: ChildName
     lead_professional: str | None
-    member_ids: list[str]
+    member_ids: list[str] = Field(description="Lead professionals only (empty for others)")
     agency_orgs: list[str]
-    disclosed_to: list[Disclosed]
+    disclosed_to: list[Disclosed] = Field(description="Lead professionals only (empty for others)")
     next_review_on: date | None
     open_targets: int
     opened_on: date
