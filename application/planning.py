@@ -187,6 +187,24 @@ class Planning(Application[UUID]):
             user_id=user_id, actor=actor, occurred_on=occurred_on, reason=reason,
         )
 
+    def remove_member(
+        self, plan_id: UUID, user_id: str, *, actor: Actor, occurred_on: date | None = None,
+        reason: str | None = None, conditions: Conditions = ANY,
+    ) -> Written:
+        return self._command(
+            plan_id, conditions, Plan.remove_member,
+            user_id=user_id, actor=actor, occurred_on=occurred_on, reason=reason,
+        )
+
+    def leave_agency(
+        self, plan_id: UUID, org: str, *, actor: Actor, occurred_on: date | None = None,
+        reason: str | None = None, conditions: Conditions = ANY,
+    ) -> Written:
+        return self._command(
+            plan_id, conditions, Plan.leave_agency,
+            org=org, actor=actor, occurred_on=occurred_on, reason=reason,
+        )
+
     def join_agency(
         self, plan_id: UUID, *, org: str, name: str, kind: str, actor: Actor,
         occurred_on: date | None = None, reason: str | None = None, conditions: Conditions = ANY,

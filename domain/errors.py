@@ -96,6 +96,24 @@ class AgencyAlreadyJoinedError(PlanningError):
         super().__init__(f"Agency '{org}' has already joined this plan.")
 
 
+class NotAMemberError(PlanningError):
+    def __init__(self, user_id: str) -> None:
+        super().__init__(f"User '{user_id}' is not a member of this plan.")
+
+
+class LeadProfessionalRemovalError(PlanningError):
+    def __init__(self, user_id: str) -> None:
+        super().__init__(
+            f"User '{user_id}' is the plan's lead professional: assign another lead "
+            "professional first."
+        )
+
+
+class AgencyNotJoinedError(PlanningError):
+    def __init__(self, org: str) -> None:
+        super().__init__(f"Agency '{org}' has not joined this plan.")
+
+
 class DisclosureNotFoundError(PlanningError):
     def __init__(self, disclosure_id: object) -> None:
         super().__init__(f"No disclosure {disclosure_id} has been granted on this plan.")

@@ -20,13 +20,16 @@ from domain.base import Aggregate, AggregateSnapshot, Immutable, SnapshotState
 from domain.calendar import today
 from domain.errors import (
     AgencyAlreadyJoinedError,
+    AgencyNotJoinedError,
     DateOrderError,
     DisclosureNotFoundError,
     DisclosureNotInForceError,
     DuplicateEvaluationError,
     InvalidMemberRoleError,
+    LeadProfessionalRemovalError,
     MemberAlreadyAddedError,
     NotALeadProfessionalError,
+    NotAMemberError,
     OccurredInFutureError,
     OutcomeNotFoundError,
     PlanClosedError,
@@ -275,6 +278,39 @@ class Plan(Aggregate):
     ) -> None:
         self.agencies[org] = Agency(org=org, name=name, kind=kind, joined_on=occurred_on)
 
+    def remove_member(
+        self, *, user_id: str, actor: Actor, occurred_on: date, reason: str | None = None
+    ) -> None:
+        """Withdraw a person's access (they left the service, or a court order)."""
+        self._check_writable(occurred_on)
+        if user_id not in self.members:
+            raise NotAMemberError(user_id)
+        if user_id == self.lead_professional:
+            raise LeadProfessionalRemovalError(user_id)
+        self._remove_member(user_id=user_id, actor=actor, occurred_on=occurred_on, reason=reason)
+
+    @event("MemberRemoved")
+    def _remove_member(
+        self, user_id: str, actor: Personal[Actor], occurred_on: date,
+        reason: Personal[str | None],
+    ) -> None:
+        del self.members[user_id]
+
+    def leave_agency(
+        self, *, org: str, actor: Actor, occurred_on: date, reason: str | None = None
+    ) -> None:
+        """An agency's part in the plan ends; its practitioners no longer see it."""
+        self._check_writable(occurred_on)
+        if org not in self.agencies:
+            raise AgencyNotJoinedError(org)
+        self._leave_agency(org=org, actor=actor, occurred_on=occurred_on, reason=reason)
+
+    @event("AgencyLeft")
+    def _leave_agency(
+        self, org: str, actor: Personal[Actor], occurred_on: date, reason: Personal[str | None]
+    ) -> None:
+        del self.agencies[org]
+
     def correct_child_details(
         self, *, child: Child, actor: Actor, occurred_on: date, reason: str | None = None
     ) -> None:
@@ -304,7 +340,7 @@ class Plan(Aggregate):
 
     @event("OutcomeAgreed")
     def _agree_outcome(
-        self, outcome_id: UUID, text: Personal[str], area: str,
+        self, outcome_id: UUID, text: Personal[str], area: Personal[str],
         aspiration: Personal[str | None],
         actor: Personal[Actor], occurred_on: date, reason: Personal[str | None],
     ) -> None:
@@ -440,10 +476,10 @@ class Plan(Aggregate):
     @event("ProvisionPlanned")
     def _plan_provision(
         self, provision_id: UUID, kind: ProvisionKind, description: Personal[str],
-        target_ids: tuple[UUID, ...], frequency: str | None,
+        target_ids: tuple[UUID, ...], frequency: Personal[str | None],
         sessions_per_week: int | None, minutes_per_session: int | None,
-        staff: str | None, cost: Decimal | None, funding: str | None,
-        recommended_by: str | None,
+        staff: Personal[str | None], cost: Decimal | None, funding: Personal[str | None],
+        recommended_by: Personal[str | None],
         actor: Personal[Actor], occurred_on: date, reason: Personal[str | None],
     ) -> None:
         self.provisions[provision_id] = Provision(
@@ -641,7 +677,7 @@ class Plan(Aggregate):
     @event("PlanShared")
     def _share(
         self, number: int, shared_version: int, recipients: Personal[tuple[str, ...]],
-        method: str, sha256: str | None,
+        method: Personal[str], sha256: str | None,
         actor: Personal[Actor], occurred_on: date, reason: Personal[str | None],
     ) -> None:
         self.shared_copies.append(

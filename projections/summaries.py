@@ -187,6 +187,22 @@ def member_added(event: Plan.MemberAdded, row: PlanSummary) -> PlanSummary:
 
 
 @summarise.register
+def member_removed(event: Plan.MemberRemoved, row: PlanSummary) -> PlanSummary:
+    if event.user_id in row.member_ids:
+        row.member_ids.remove(event.user_id)
+        row.access_changed = True
+    return row
+
+
+@summarise.register
+def agency_left(event: Plan.AgencyLeft, row: PlanSummary) -> PlanSummary:
+    if event.org in row.agency_orgs:
+        row.agency_orgs.remove(event.org)
+        row.access_changed = True
+    return row
+
+
+@summarise.register
 def lead_professional_assigned(event: Plan.LeadProfessionalAssigned, row: PlanSummary) -> PlanSummary:
     row.lead_professional = event.user_id
     return row
@@ -259,7 +275,11 @@ def plan_closed(event: Plan.PlanClosed, row: PlanSummary) -> PlanSummary:
 
 @summarise.register
 def plan_destroyed(event: Plan.PlanDestroyed, row: PlanSummary) -> PlanSummary:
+    # A destroyed plan keeps no trace of who could see it.
     row.status = PlanStatus.DESTROYED.value
+    row.member_ids, row.agency_orgs, row.grants = [], [], []
+    row.lead_professional = None
+    row.access_changed = True
     return row
 
 

@@ -179,6 +179,10 @@ class RevokeRequest(WriteBody):
     reason: Text
 
 
+class RemovalRequest(WriteBody):
+    reason: Text
+
+
 # -- responses -----------------------------------------------------------------------
 
 

@@ -31,6 +31,22 @@ class TestEncryptionOn:
         assert stored_states(database_url, "snapshots")
         assert not [s for s in everything_stored(database_url) if CHILD in s or LEAD in s]
 
+    def test_free_text_beside_the_plan_is_sealed_too(self, sealed, database_url):
+        # Where people can type anything, they type names: areas, who delivers
+        # provision and how a copy was sent are sealed like the plan's own text.
+        lead = a_lead_professional()
+        plan_id = a_plan_in(sealed)
+        sealed.agree_outcome(plan_id, text="I will read", area="Anxiety since Gran died",
+                             actor=lead)
+        sealed.plan_provision(plan_id, kind="intervention", description="Reading group",
+                              staff="Mrs Quintrell (HLTA)", funding="Quintrell Trust",
+                              frequency="Tuesdays with Quintrell", recommended_by="Dr Quintrell",
+                              actor=lead)
+        sealed.share_plan(plan_id, recipients=["Morag"], method="emailed to quintrell@example.org",
+                          actor=lead)
+        for secret in (b"Gran died", b"Quintrell"):
+            assert not [s for s in everything_stored(database_url) if secret in s]
+
     def test_the_plan_still_reads_correctly(self, sealed, make_planning, master_key):
         plan_id = a_plan_of(sealed, events=51)
         reader = make_planning(PLANLEDGER_ENCRYPTION_KEY=master_key)

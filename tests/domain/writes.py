@@ -29,6 +29,9 @@ WRITES: dict[str, Write] = {
         user_id="u-new", role=Role.PRACTITIONER, name="Jo Reid", actor=LEAD, occurred_on=on),
     "assign_lead_professional": lambda f, on: f.plan.assign_lead_professional(
         user_id=f.colleague_id, actor=LEAD, occurred_on=on),
+    "remove_member": lambda f, on: f.plan.remove_member(
+        user_id=f.colleague_id, actor=LEAD, occurred_on=on),
+    "leave_agency": lambda f, on: f.plan.leave_agency(org=SALT, actor=LEAD, occurred_on=on),
     "join_agency": lambda f, on: f.plan.join_agency(
         org="ep:lothian", name="Educational Psychology", kind="ep", actor=LEAD,
         occurred_on=on),

@@ -102,5 +102,12 @@ def build(planning: Planning) -> Scenario:
                                 child=child(), org=OTHER_SCHOOL, actor=OTHER_LEAD,
                                 occurred_on=ago(300)).plan_id
     planning.change_stage(closed, stage="additional", actor=OTHER_LEAD, occurred_on=ago(290))
+    # Access given and withdrawn before closing: neither stays in the row.
+    planning.add_member(closed, user_id="u-gone", role=Role.PARENT_CARER, name="Gone",
+                        actor=OTHER_LEAD, occurred_on=ago(280))
+    planning.join_agency(closed, org=SALT, name="Speech and language therapy", kind="health",
+                         actor=OTHER_LEAD, occurred_on=ago(280))
+    planning.remove_member(closed, "u-gone", actor=OTHER_LEAD, occurred_on=ago(250))
+    planning.leave_agency(closed, SALT, actor=OTHER_LEAD, occurred_on=ago(250))
     planning.close_plan(closed, actor=OTHER_LEAD, occurred_on=ago(200))
     return Scenario(iep=iep, csp=csp, prepared_csp=prepared, closed=closed)
