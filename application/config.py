@@ -27,7 +27,9 @@ def persistence_env(database_url: str, *, pool_size: int = 10, max_overflow: int
         query = {k: v[-1] for k, v in parse_qs(url.query).items()}
         return {
             **env,
-            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            # The library's PostgreSQL persistence, but an exhausted pool answers busy at
+            # once rather than being retried (application/persistence/postgres.py).
+            "PERSISTENCE_MODULE": "application.persistence.postgres:PostgresStoreFactory",
             "POSTGRES_DBNAME": unquote(url.path.removeprefix("/")) or "postgres",
             "POSTGRES_HOST": url.hostname or "127.0.0.1",
             "POSTGRES_PORT": str(url.port or 5432),
@@ -36,6 +38,9 @@ def persistence_env(database_url: str, *, pool_size: int = 10, max_overflow: int
             "POSTGRES_SCHEMA": query.get("schema", ""),
             "POSTGRES_POOL_SIZE": query.get("pool_size", str(pool_size)),
             "POSTGRES_MAX_OVERFLOW": query.get("max_overflow", str(max_overflow)),
+            # The library's name for how long a caller may wait for a pooled connection
+            # (the pool connects in the background); past it the store is busy, which
+            # is not retried (application/persistence/postgres.py).
             "POSTGRES_CONNECT_TIMEOUT": query.get("connect_timeout", "5"),
             # No pre-ping: it costs a round trip per checkout, and the library's recorders
             # already retry on a dropped connection.

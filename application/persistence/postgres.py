@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 import orjson
-from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
+from eventsourcing.persistence import DatabaseError, InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import (
     PostgresAggregateRecorder,
     PostgresApplicationRecorder,
     PostgresDatastore,
+    PostgresFactory,
 )
 from eventsourcing.utils import retry
-from psycopg import Cursor
+from psycopg import Connection, Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
+from psycopg_pool import ConnectionPool, PoolTimeout, TooManyRequests
 
 from application.persistence.chain import genesis
 from application.persistence.records import (
@@ -31,6 +36,74 @@ from application.persistence.records import (
 )
 
 _retry = retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+
+
+class StoreBusyError(DatabaseError):
+    """No pooled connection came free within the pool's wait (?connect_timeout=, see
+    application/config.py) or the request's pool_queue_limit. Deliberately not an
+    OperationalError: the library's recorders retry those (@retry(..., max_attempts=10,
+    wait=0.2)), and each attempt waited the pool's whole timeout again, so a request
+    behind an exhausted pool hung for ten waits (~50 s) before any answer. Busy is an
+    answer a caller can act on: HTTP 503 with Retry-After (interfaces/http/problems.py)."""
+
+
+_queue_until: ContextVar[float | None] = ContextVar("planledger_queue_until", default=None)
+
+
+@contextmanager
+def pool_queue_limit(seconds: float) -> Iterator[None]:
+    """Within this block (an HTTP request), a caller queues for a pooled connection only
+    until `seconds` after the block began; after that it gets one only if one is free at
+    once, else StoreBusyError. A bound per checkout is not enough: a request makes several
+    (plan, idempotency key, append, access log), and the library's cache lets one request
+    per plan fast-forward at a time, so under an exhausted pool the others queue behind
+    it, each waiting out its own pool timeout in turn (seen: 503s after 17 s). Work done
+    holding a connection is not limited, so a long export is not cut short."""
+    token = _queue_until.set(time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        _queue_until.reset(token)
+
+
+class QueueLimitedPool(ConnectionPool):
+    """psycopg's pool, with a checkout's wait cut to the caller's pool_queue_limit."""
+
+    def getconn(self, timeout: float | None = None) -> Any:
+        until = _queue_until.get()
+        if until is not None:
+            wait = self.timeout if timeout is None else timeout
+            # Not 0: psycopg's pool then refuses even a free connection.
+            timeout = min(wait, max(until - time.monotonic(), 0.001))
+        return super().getconn(timeout)
+
+
+class PostgresStore(PostgresDatastore):
+    """The library's datastore, except that a pool timeout is StoreBusyError at once."""
+
+    @contextmanager
+    def get_connection(self) -> Iterator[Connection[DictRow]]:
+        try:
+            with super().get_connection() as conn:
+                yield conn
+        except OperationalError as e:
+            if isinstance(e.__cause__, PoolTimeout | TooManyRequests):
+                raise StoreBusyError(str(e)) from e.__cause__
+            raise
+
+
+class PostgresStoreFactory(PostgresFactory):
+    """PERSISTENCE_MODULE for PostgreSQL (application/config.py): the library's factory
+    with a PostgresStore."""
+
+    def __init__(self, env: Any) -> None:
+        super().__init__(env)
+        # The library builds its datastore and pool in here from the environment. Both
+        # subclasses add behaviour only, no state, so the objects are re-classed rather
+        # than built a second time (which would parse the settings again, and open a
+        # second pool).
+        self.datastore.__class__ = PostgresStore
+        self.datastore.pool.__class__ = QueueLimitedPool
 
 
 def ddl_lock_key(schema: str) -> str:

@@ -16,6 +16,8 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from application.persistence.postgres import pool_queue_limit
+
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _FIELDS = ("request_id", "method", "route", "status", "duration_ms", "role", "error_type")
 
@@ -46,13 +48,22 @@ def configure_logging(level: str = "INFO") -> None:
 access_log = logging.getLogger("planledger.access")
 
 
+POOL_QUEUE_SECONDS = 3.0
+"""How long into a request it may still queue for a pooled connection (see
+pool_queue_limit): past it the store is busy, and the caller gets 503 with Retry-After
+rather than a longer wait."""
+
+
 class RequestContext:
     """ASGI middleware: a request id for every request (echoed as X-Request-ID), a cap on
-    body size (413 before the body is read), and one log line when the response ends."""
+    body size (413 before the body is read), a limit on queueing for the store's pool, and
+    one log line when the response ends."""
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int,
+                 pool_queue_seconds: float = POOL_QUEUE_SECONDS) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.pool_queue_seconds = pool_queue_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -77,7 +88,8 @@ class RequestContext:
         if length is not None and (not length.isdigit() or int(length) > self.max_body_bytes):
             await _too_large(send_with_id, request_id)
         else:
-            await self.app(scope, _capped(receive, self.max_body_bytes), send_with_id)
+            with pool_queue_limit(self.pool_queue_seconds):
+                await self.app(scope, _capped(receive, self.max_body_bytes), send_with_id)
         route = scope.get("route")
         access_log.info(
             "request",

@@ -21,6 +21,7 @@ from application.errors import (
     PlanNotFoundError,
     PreconditionFailedError,
 )
+from application.persistence.postgres import StoreBusyError
 from domain.errors import PlanningError
 from interfaces.http.logs import BodyTooLargeError
 from eventsourcing.persistence import DataError, InterfaceError, OperationalError
@@ -198,6 +199,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(OperationalError)
     @app.exception_handler(InterfaceError)
+    @app.exception_handler(StoreBusyError)
     def _store_unavailable(request: Request, exc: Exception) -> JSONResponse:
         # The database is down, restarting, or every pooled connection is busy.
         log.warning("store unavailable", extra={"error_type": type(exc).__name__})
