@@ -14,13 +14,14 @@ NAME="scripts/$(basename "$0")"
 #   TEST_SYSTEM_PACKAGES needed only by the tests
 #   TEST_COMMANDS        command:package pairs, installed only when the command is missing
 #                        (a machine may have it from elsewhere: NodeSource's nodejs has npm)
-# PostgreSQL (postgresql) and python3-venv are installed on demand, only when missing.
+# python3-venv is installed on demand, only when missing.
 SYSTEM_PACKAGES=(
     libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0  # WeasyPrint (PDF documents)
 )
 TEST_SYSTEM_PACKAGES=(
     chromium fonts-dejavu-core  # tests/web: Playwright drives Debian's Chromium
     libatomic1                  # Playwright's own Node.js driver needs it
+    postgresql                  # tests/faults: initdb and pg_ctl for a throwaway cluster
 )
 TEST_COMMANDS=(
     npm:npm  # tests/web installs axe-core from the npm registry
