@@ -217,9 +217,13 @@ class PostgresPlanRecorder(SerialisedDDL, PostgresApplicationRecorder, PlanRecor
                 self._sql(
                     "INSERT INTO {schema}.{links} (plan_id, position, recorded_at, digest, link)"
                     " SELECT %(plan_id)s, %(position)s, %(recorded_at)s, %(digest)s,"
-                    " sha256(coalesce((SELECT previous.link FROM {schema}.{links} previous"
+                    # Only the first event starts from the genesis link: a later one whose
+                    # predecessor's link is missing gets NULL, which the NOT NULL column
+                    # refuses, rather than silently starting a second chain.
+                    " sha256(CASE WHEN %(position)s = 1 THEN %(genesis)s ELSE"
+                    " (SELECT previous.link FROM {schema}.{links} previous"
                     " WHERE previous.plan_id = %(plan_id)s"
-                    " AND previous.position = %(position)s - 1), %(genesis)s) || %(digest)s)"
+                    " AND previous.position = %(position)s - 1) END || %(digest)s)"
                 ),
                 [
                     {
