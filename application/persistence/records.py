@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from application.persistence.chain import genesis, next_link
 
@@ -67,11 +67,14 @@ class AccessEntry:
 
 
 def chain_links(previous: bytes | None, events: Sequence[SealedStoredEvent]) -> list[Link]:
-    """Links for one plan's new events, continuing from the link before the first."""
+    """Links for one plan's new events, continuing from the link before the first (None
+    only before a plan's first event: a missing link is never papered over)."""
     links = []
+    if previous is None:
+        if events[0].originator_version != 1:
+            raise IntegrityError(f"The link before position {events[0].originator_version} is missing")
+        previous = genesis(events[0].originator_id)
     for event in events:
-        if previous is None:
-            previous = genesis(event.originator_id)
         previous = next_link(previous, event.digest)
         links.append(
             Link(
