@@ -48,10 +48,12 @@ def configure_logging(level: str = "INFO") -> None:
 access_log = logging.getLogger("planledger.access")
 
 
-POOL_QUEUE_SECONDS = 3.0
+POOL_QUEUE_SECONDS = 5.0
 """How long into a request it may still queue for a pooled connection (see
 pool_queue_limit): past it the store is busy, and the caller gets 503 with Retry-After
-rather than a longer wait."""
+rather than a longer wait. As long as a list read may wait for the read models (default
+PLANLEDGER_READ_WAIT_SECONDS): with 3 s, bench/soak.py's list reads, whose catch-ups hold
+connections, got 503 where they would have been answered within their wait."""
 
 
 class RequestContext:
