@@ -22,6 +22,7 @@ from eventsourcing.utils import get_topic
 
 from domain.plans import Plan
 from projections.decoding import ProjectionMapper
+from projections.log import read_log
 from projections.views import Batch, ReadModelView, StaleBatchError
 
 OPENED = get_topic(Plan.PlanOpened)
@@ -86,8 +87,7 @@ class _Reader:
             while not (self.closed.is_set() or self.stopping.is_set()):
                 if self.until is not None and position >= self.until:
                     break
-                notifications = self.app.recorder.select_notifications(
-                    start=position, limit=self.size, stop=self.until, inclusive_of_start=False)
+                notifications = read_log(self.app.recorder, position, self.size, self.until)
                 if not notifications:
                     break
                 self.mapper.preload_keys(self.app.recorder, {

@@ -15,13 +15,10 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from typing import Any
 
-from eventsourcing.persistence import Notification
-from psycopg.rows import tuple_row
-from psycopg.sql import SQL, Identifier
-
 from application.planning import Planning
 from projections.catalogue import model
 from projections.catch_up import OPENED, projection_mapper
+from projections.log import read_log
 
 
 def fill_in_parallel(
@@ -53,21 +50,11 @@ def _fill_part(env: dict[str, str], name: str, version: int, head: int, part: in
         view: Any = model(name).open_view(app.recorder.datastore, version)
         mapper = projection_mapper(app)
         recorder: Any = app.recorder
-        statement = SQL(
-            "SELECT notification_id, originator_id, originator_version, topic, state"
-            " FROM {0}.{1} WHERE notification_id > %s AND notification_id <= %s"
-            " AND (hashtext(originator_id::text) & 2147483647) %% %s = %s"
-            " ORDER BY notification_id LIMIT %s"
-        ).format(Identifier(recorder.datastore.schema), Identifier(recorder.events_table_name))
         position, done = 0, 0
         while position < head:
-            with recorder.datastore.get_connection() as conn, \
-                    conn.cursor(row_factory=tuple_row) as curs:
-                rows = curs.execute(statement, (position, head, parts, part, batch_size)).fetchall()
-            if not rows:
+            notifications = read_log(recorder, position, batch_size, head, part=(part, parts))
+            if not notifications:
                 break
-            notifications = [Notification(id=r[0], originator_id=r[1], originator_version=r[2],
-                                          topic=r[3], state=bytes(r[4])) for r in rows]
             mapper.preload_keys(recorder, {n.originator_id for n in notifications
                                            if n.topic == OPENED})
             handled = view.handled_topics

@@ -61,41 +61,31 @@ class PostgresReportsView(PostgresReadModel, ReportsView):
                      (plan_ids,))
         facts = fold(Facts(plans={r["plan_id"]: _plan(r) for r in curs.fetchall()}), events)
         plans = [facts.plans[i] for i in facts.changed]
-        self._upsert(curs, "main", PLAN_COLUMNS, ("plan_id",), [_plan_values(p) for p in plans])
+        self.upsert(curs, "main", PLAN_COLUMNS, ("plan_id",), [_plan_values(p) for p in plans])
         of = {p.plan_id: (p.org, p.plan_type) for p in facts.plans.values()}
-        gone = [(k[0], k[1]) for k, cycle in facts.cycles.items() if cycle is None]
+        gone = [k for k, cycle in facts.cycles.items() if cycle is None]
         if gone:
-            curs.executemany(self.sql(
-                "DELETE FROM {schema}.{cycles} WHERE plan_id = %s AND seq = %s"), gone)
-        self._upsert(curs, "cycles",
+            curs.execute(self.sql(
+                "DELETE FROM {schema}.{cycles} WHERE (plan_id, seq) IN"
+                " (SELECT * FROM unnest(%s::uuid[], %s::integer[]))"),
+                ([k[0] for k in gone], [k[1] for k in gone]))
+        self.upsert(curs, "cycles",
                      ("plan_id", "org", "plan_type", "seq", "due_on", "held_on", "closed_on"),
                      ("plan_id", "seq"),
                      [(k[0], *of[k[0]], c.seq, c.due_on, c.held_on, c.closed_on)
                       for k, c in facts.cycles.items() if c is not None])
-        self._upsert(curs, "provisions",
+        self.upsert(curs, "provisions",
                      ("plan_id", "org", "plan_type", "provision_id", "kind", "cost", "planned_on"),
                      ("plan_id", "provision_id"),
                      [(k[0], *of[k[0]], k[1], *v) for k, v in facts.provisions.items()])
-        self._upsert(curs, "evaluations",
+        self.upsert(curs, "evaluations",
                      ("plan_id", "org", "plan_type", "position", "review_seq", "progress",
                       "occurred_on"), ("plan_id", "position"),
                      [(k[0], *of[k[0]], k[1], *v) for k, v in facts.evaluations.items()])
-        self._upsert(curs, "stage_changes",
+        self.upsert(curs, "stage_changes",
                      ("plan_id", "org", "plan_type", "position", "from_stage", "to_stage",
                       "occurred_on"), ("plan_id", "position"),
                      [(k[0], *of[k[0]], k[1], *v) for k, v in facts.stage_changes.items()])
-
-    def _upsert(self, curs: Cursor[DictRow], table: str, columns: Sequence[str],
-                key: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
-        if not rows:
-            return
-        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c not in key)
-        statement = (
-            f"INSERT INTO {{schema}}.{{{table}}} ({', '.join(columns)})"
-            f" VALUES ({', '.join(['%s'] * len(columns))})"
-            f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
-        )
-        curs.executemany(self.sql(statement), rows)
 
     # -- reading ----------------------------------------------------------------------
 

@@ -60,23 +60,14 @@ class PostgresPlanSummaryView(PostgresReadModel, PlanSummaryView):
         changed = [rows[i] for i in fold(rows, events)]
         if not changed:
             return
-        placeholders = ", ".join(["%s"] * len(COLUMNS))
-        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS[1:])
-        curs.executemany(
-            self.sql(f"INSERT INTO {{schema}}.{{main}} ({', '.join(COLUMNS)})"
-                     f" VALUES ({placeholders}) ON CONFLICT (plan_id) DO UPDATE SET {updates}"),
-            [_values(row) for row in changed],
-        )
+        self.upsert(curs, "main", COLUMNS, ("plan_id",), [_values(row) for row in changed])
         access_changed = [row for row in changed if row.access_changed]
         if access_changed:
             curs.execute(self.sql("DELETE FROM {schema}.{access} WHERE plan_id = ANY(%s)"),
                          ([row.plan_id for row in access_changed],))
-            curs.executemany(
-                self.sql("INSERT INTO {schema}.{access} (kind, value, plan_id, until)"
-                         " VALUES (%s, %s, %s, %s)"),
-                [(kind, value, row.plan_id, until)
-                 for row in access_changed for kind, value, until in row.access()],
-            )
+            self.insert(curs, "access", ("kind", "value", "plan_id", "until"),
+                        [(kind, value, row.plan_id, until)
+                         for row in access_changed for kind, value, until in row.access()])
 
     # -- reading ----------------------------------------------------------------------
 

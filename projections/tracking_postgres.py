@@ -8,12 +8,15 @@ from typing import Any
 
 from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
-from psycopg import Cursor
+from psycopg import Cursor, RawCursor
 from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Composed, Identifier
 
 from application.persistence.postgres import ddl_lock_key
 from projections.views import Batch, ReadModelView, StaleBatchError, base_name
+
+_ROWS_PER_STATEMENT = (256, 64, 16, 4, 1)
+"""A batch's rows go in statements of these sizes, largest first (100 rows: 64+16+16+4)."""
 
 
 def lock_ddl(curs: Cursor[DictRow], schema: str) -> None:
@@ -32,6 +35,7 @@ class PostgresReadModel(PostgresTrackingRecorder, ReadModelView):
     ) -> None:
         super().__init__(datastore, tracking_table_name=tracking_table_name, **kwargs)
         self.name = base_name(tracking_table_name)
+        self._statements: dict[tuple[Any, ...], Composed] = {}
         self.identifiers = {"schema": Identifier(datastore.schema), "main": Identifier(self.name)}
         for suffix in self.table_suffixes:
             self.identifiers[suffix] = Identifier(f"{self.name}_{suffix}")
@@ -80,6 +84,45 @@ class PostgresReadModel(PostgresTrackingRecorder, ReadModelView):
                 raise StaleBatchError(self.name, recorded, first.notification_id)
             self.write(curs, [event for event, _ in batch])
             self._insert_tracking(curs, last)
+
+    def upsert(self, curs: Cursor[DictRow], table: str, columns: Sequence[str],
+               key: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Insert the rows into {table} ("main" or a suffix), replacing those with the same
+        key. Keys must be unique within `rows` (a fold's rows are: they are dict keys)."""
+        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c not in key)
+        self.insert(curs, table, columns, rows,
+                    f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}")
+
+    def insert(self, curs: Cursor[DictRow], table: str, columns: Sequence[str],
+               rows: Sequence[Sequence[Any]], suffix: str = "") -> None:
+        """Many rows in few statements, in the caller's transaction. executemany sent one
+        statement per row, and on a rebuild their cost in psycopg and in the server was
+        most of a batch's writing. Statements hold a fixed number of rows (a few texts,
+        composed once) and use PostgreSQL's own $n placeholders through a RawCursor:
+        psycopg parses a %s query of more than 50 parameters in Python every time it runs,
+        which cost more than the statements saved. Not prepared: a prepared statement is
+        keyed by its parameters' types too, and which values are NULL varies by batch."""
+        with RawCursor(curs.connection) as raw:
+            done = 0
+            for size in _ROWS_PER_STATEMENT:
+                while len(rows) - done >= size:
+                    part = rows[done:done + size]
+                    done += size
+                    raw.execute(self._insert_statement(table, tuple(columns), size, suffix),
+                                [value for row in part for value in row], prepare=False)
+
+    def _insert_statement(self, table: str, columns: tuple[str, ...], rows: int,
+                          suffix: str) -> Composed:
+        key = (table, columns, rows, suffix)
+        statement = self._statements.get(key)
+        if statement is None:
+            n = len(columns)
+            values = ", ".join(
+                "(" + ", ".join(f"${r * n + c + 1}" for c in range(n)) + ")" for r in range(rows))
+            statement = self._statements[key] = self.sql(
+                f"INSERT INTO {{schema}}.{{{table}}} ({', '.join(columns)}) VALUES {values}"
+                + suffix.replace("{", "{{").replace("}", "}}"))
+        return statement
 
     def write_untracked(self, events: Sequence[Any]) -> None:
         """Fold events into rows without recording a position: only for a parallel rebuild
