@@ -30,7 +30,13 @@ from application.evidence.checkpoints import new_signing_key
 from application.persistence.keys import new_master_key
 from tests.faults.checks import Findings, check_everything
 from tests.faults.cluster import Cluster, free_port
-from tests.faults.services import Service, api_service, projector_service, service_env
+from tests.faults.services import (
+    Service,
+    api_service,
+    projector_service,
+    service_env,
+    sigterm_as_interrupt,
+)
 from tests.faults.workload import Ledger, RetryPolicy, Tokens, fault_client, seed
 
 TINY_POOL = "pool_size=2&max_overflow=0"
@@ -268,6 +274,11 @@ async def drive(harness: Harness, config: FaultConfig, run: FaultRun) -> list[st
 
 
 def run_faults(config: FaultConfig, say: Callable[[str], None] = print) -> FaultRun:
+    with sigterm_as_interrupt():
+        return _run_faults(config, say)
+
+
+def _run_faults(config: FaultConfig, say: Callable[[str], None]) -> FaultRun:
     run = FaultRun(config)
     folder = Path(tempfile.mkdtemp(prefix="planledger-faults-"))
     run.folder = folder

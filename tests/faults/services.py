@@ -14,9 +14,12 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 
 from application.persistence.keys import new_master_key
 
@@ -25,6 +28,25 @@ JWT_SECRET = "planledger-faults-" + "5f0c1d2e3a4b" * 4
 
 class ServiceError(RuntimeError):
     pass
+
+
+@contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM (`timeout`, a CI job cancelled) raises KeyboardInterrupt, so that the
+    `finally` blocks still stop the services and the cluster; Python's default would end
+    the process on the spot and leave them running. Only the main thread sets handlers."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def planledger_command() -> str:
