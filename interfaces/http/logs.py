@@ -43,6 +43,21 @@ def configure_logging(level: str = "INFO") -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     root.propagate = False
+    server_errors = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, TypeOnly) for f in server_errors.filters):
+        server_errors.addFilter(TypeOnly())
+
+
+class TypeOnly(logging.Filter):
+    """Starlette re-raises an unhandled error after our handler has answered, and the
+    server then logs its traceback and message, which may quote plan data. Keep the
+    exception's type only; our own handler has logged it with the request id."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[0] is not None:
+            record.msg = f"unhandled error: {record.exc_info[0].__name__}"
+            record.args, record.exc_info, record.exc_text = (), None, None
+        return True
 
 
 access_log = logging.getLogger("planledger.access")
@@ -77,13 +92,19 @@ class RequestContext:
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
         status = 500
+        api = scope.get("path", "").startswith("/api/")
 
         async def send_with_id(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = [*message.get("headers", []),
-                                      (b"x-request-id", request_id.encode())]
+                extra = [(b"x-request-id", request_id.encode())]
+                names = {k.lower() for k, _ in message.get("headers", [])}
+                if api and b"cache-control" not in names:
+                    # Plans, histories and PDFs hold children's personal data: no shared
+                    # or browser cache may keep a copy.
+                    extra.append((b"cache-control", b"no-store"))
+                message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
 
         length = headers.get(b"content-length")
