@@ -144,8 +144,8 @@ def diff(
         if value.tzinfo is None:
             raise Problem(
                 422,
-                "invalid",
-                "Invalid request",
+                "invalid-input",
+                "Invalid input",
                 f"'{name}' must be an instant with an offset, e.g. 2026-03-01T09:00:00Z",
             )
     return FastJSON(plan_diff(planning, plan_id, from_, to))
@@ -179,7 +179,7 @@ def bundle(
     each shared copy, chronology, access log summary, verification head. The same DATE
     gives the same pages."""
     if to > today():
-        raise Problem(422, "invalid", "Invalid request", "'to' may not be in the future.")
+        raise Problem(422, "invalid-input", "Invalid input", "'to' may not be in the future.")
     result = build_bundle(planning, plan_id, to)
     return Response(
         result.pdf,
