@@ -61,10 +61,16 @@ def end_of(day: date) -> datetime:
 
 
 def build_bundle(
-    planning: Planning, plan_id: UUID, to: date, *, cutoff: datetime | None = None
+    planning: Planning,
+    plan_id: UUID,
+    to: date,
+    *,
+    cutoff: datetime | None = None,
+    with_access_log: bool = True,
 ) -> Bundle:
     """The bundle of records up to the end of `to` (or up to `cutoff`, an exact instant
-    within that day, to reissue what was known at that moment)."""
+    within that day, to reissue what was known at that moment). Without `with_access_log`
+    the access log section says it is withheld from this reader instead of listing reads."""
     cutoff = cutoff or end_of(to)
     version = planning.records.version_at(plan_id, cutoff)
     if version is None:
@@ -98,7 +104,7 @@ def build_bundle(
         sections=[{"key": k, "title": t} for k, t in sections],
         chronology=[_chronology_row(e) for e in entries],
         documents=documents,
-        access=_access_summary(planning, plan_id, cutoff),
+        access=_access_summary(planning, plan_id, cutoff) if with_access_log else None,
         head={
             "position": version,
             "link": link.link.hex(),

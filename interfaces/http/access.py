@@ -130,6 +130,13 @@ def may_see_who_has_access(caller: Caller) -> bool:
     return caller.role is Role.LEAD_PROFESSIONAL
 
 
+def may_see_access_summary(caller: Caller) -> bool:
+    """Who read a plan is shown to its lead professional and to a dispute reviewer (DOMAIN.md,
+    "Record-level access log ... shown to DPO and reviewer"), never to a family or a
+    practitioner: a read by social work may itself be something a family must not learn."""
+    return caller.role in (Role.LEAD_PROFESSIONAL, Role.REVIEWER)
+
+
 def may_see_org_reviews(caller: Caller) -> bool:
     """A manager (a lead professional whose token says so) sees their organisation's
     review lists and on-time figures, which carry no names."""

@@ -7,16 +7,18 @@ import hashlib
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from uuid import UUID
 
 import pytest
 from fastapi.testclient import TestClient
 
 from application.evidence.checkpoints import new_signing_key
 from domain.calendar import today
-from domain.values import Role
+from domain.values import Actor, Role
 from interfaces.evidence_settings import EvidenceSettings
 from interfaces.http.app import create_app
 from interfaces.http.auth import issue_token
+from tests.evidence.pdf_text import pages_text
 from tests.evidence.plans import a_reviewed_plan
 from tests.evidence.verifiers import stdlib_verify
 from tests.examples import SCHOOL, a_lead_professional, a_parent
@@ -139,6 +141,28 @@ def test_the_bundle_is_a_pdf_and_the_same_for_the_same_date(client, plan_id):
     assert int(first.headers["Planledger-Pages"]) >= 5
     future = client.get(url, params={"to": (today() + timedelta(days=1)).isoformat()}, headers=LEAD)
     assert future.status_code == 422
+
+
+def test_the_bundle_names_who_read_the_plan_only_for_the_lead_and_a_reviewer(client, plan_id):
+    planning = client.app.state.planning
+    social_worker = Actor(id="u-sw-reader-77", name="Iona Reid", role=Role.PRACTITIONER,
+                          org="social-work:edinburgh")
+    planning.record_access(UUID(plan_id), social_worker, "GET /api/plans/{plan_id}")
+    planning.grant_disclosure(
+        UUID(plan_id), grantee="u-rev-1", purpose="Tribunal reference",
+        actor=a_lead_professional(),
+    )
+    url = f"/api/plans/{plan_id}/bundle.pdf?to={today().isoformat()}"
+
+    def bundle_text(headers: dict[str, str]) -> str:
+        answer = client.get(url, headers=headers)
+        assert answer.status_code == 200, answer.text
+        return " ".join(pages_text(answer.content))
+
+    for reader in (LEAD, REVIEWER):
+        assert "u-sw-reader-77" in bundle_text(reader)
+    for_family = bundle_text(PARENT)
+    assert "u-sw-reader-77" not in for_family and "withheld from this copy" in for_family
 
 
 def test_a_reviewer_without_a_disclosure_cannot_see_the_evidence(client, plan_id):

@@ -23,6 +23,7 @@ from interfaces.documents.plan_copy import (
     shared_copy_pdf,
 )
 from interfaces.evidence_settings import install_evidence
+from interfaces.http import access
 from interfaces.http.access import Action
 from interfaces.http.answers import FastJSON, written
 from interfaces.http.deps import CallerDep, ConditionsDep, authorise, planning_of
@@ -173,6 +174,7 @@ def bundle(
     plan_id: UUID,
     planning: EvidencePlanning,
     plan: Annotated[Plan, authorise(Action.READ_EVIDENCE)],
+    caller: CallerDep,
     to: Annotated[date, Query(description="Records up to and including this date (UK)")],
 ) -> Response:
     """The tribunal bundle: cover, index with page ranges, the plan at each review and
@@ -180,7 +182,9 @@ def bundle(
     gives the same pages."""
     if to > today():
         raise Problem(422, "invalid-input", "Invalid input", "'to' may not be in the future.")
-    result = build_bundle(planning, plan_id, to)
+    result = build_bundle(
+        planning, plan_id, to, with_access_log=access.may_see_access_summary(caller)
+    )
     return Response(
         result.pdf,
         media_type="application/pdf",
