@@ -480,12 +480,15 @@ class Planning(Application[UUID]):
         return self.records.select_links(plan_id)
 
     def record_access(self, plan_id: UUID, actor: Actor, action: str) -> None:
-        self.records.insert_access(
-            AccessEntry(
-                plan_id=plan_id, user_id=actor.id, role=actor.role, action=action,
-                at=datetime.now().astimezone(),
-            )
-        )
+        self.record_reads([plan_id], actor, action)
+
+    def record_reads(self, plan_ids: Iterable[UUID], actor: Actor, action: str) -> None:
+        """One read of each plan (a list of plans), written to their access logs at once."""
+        at = datetime.now().astimezone()
+        entries = [AccessEntry(plan_id=p, user_id=actor.id, role=actor.role, action=action,
+                               at=at) for p in plan_ids]
+        if entries:
+            self.records.insert_access(entries)
 
     def access_log(self, plan_id: UUID, limit: int = 1000) -> list[AccessEntry]:
         return self.records.select_access(plan_id, limit)

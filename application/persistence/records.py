@@ -119,7 +119,8 @@ class PlanRecords(ABC):
         destroyed. True if there was a key to destroy."""
 
     @abstractmethod
-    def insert_access(self, entry: AccessEntry) -> None: ...
+    def insert_access(self, entries: Sequence[AccessEntry]) -> None:
+        """Append entries to the access log, in one transaction."""
 
     @abstractmethod
     def select_access(self, plan_id: UUID, limit: int = 1000) -> list[AccessEntry]: ...

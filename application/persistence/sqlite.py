@@ -136,12 +136,12 @@ class SQLitePlanRecorder(SQLiteApplicationRecorder, PlanRecords):
             )
             return c.sqlite_cursor.rowcount > 0
 
-    def insert_access(self, entry: AccessEntry) -> None:
+    def insert_access(self, entries: Sequence[AccessEntry]) -> None:
         with self.datastore.transaction(commit=True) as c:
-            c.execute(
+            c.executemany(
                 f"INSERT INTO {PREFIX}_access_log (plan_id, user_id, role, action, at)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (entry.plan_id.hex, entry.user_id, entry.role, entry.action, _instant(entry.at)),
+                [(e.plan_id.hex, e.user_id, e.role, e.action, _instant(e.at)) for e in entries],
             )
 
     def select_access(self, plan_id: UUID, limit: int = 1000) -> list[AccessEntry]:

@@ -55,8 +55,7 @@ def my_plans_page(
     )
     mine = queries.my_plans(request, caller, filters)
     # The lists show children's names: each plan listed is a read of its personal data.
-    for summary in mine.listed():
-        planning.record_access(summary.plan_id, caller.actor(), endpoint(request))
+    planning.record_reads([s.plan_id for s in mine.listed()], caller.actor(), endpoint(request))
     return render(request, "my_plans.html", {
         "caller": caller, "mine": mine, "filters": filters, "bad_date": bad_date,
         "stages": planning.stages.stages, "plan_types": [t.value for t in PlanType],

@@ -28,3 +28,14 @@ def test_a_family_listing_its_plans_is_not_told_who_else_has_access(client, plan
     parent_view = next(i for i in parent_items if i["id"] == plan.plan_id)
     assert PARENT.sub in lead_view["member_ids"] and lead_view["disclosed_to"]
     assert parent_view["member_ids"] == [] and parent_view["disclosed_to"] == []
+
+
+def test_listing_plans_is_a_read_of_each_plan_in_its_access_log(client, plan, projector):
+    def parent_reads() -> list[dict]:
+        log = client.get(f"/api/plans/{plan.plan_id}/access-log", headers=LEAD.headers())
+        return [e for e in log.json()["items"] if e["user_id"] == PARENT.sub]
+
+    before = len(parent_reads())
+    client.get("/api/plans", headers=PARENT.headers())
+    after = parent_reads()
+    assert len(after) == before + 1 and after[0]["action"] == "GET /api/plans"

@@ -40,7 +40,7 @@ def list_plans(
                           review_due_before=review_due_before)
     page = answered(lambda: read_models.summaries().list_plans(
         filters, visibility(caller), today=today(), limit=limit, after=after))
-    items = []
+    items, read = [], []
     for row in page.items:
         # The child's name comes from the plan, not the read model; the plan's own rules
         # decide once more, and the read is logged as any read of personal data is.
@@ -50,9 +50,10 @@ def list_plans(
             continue
         if access.decide(caller, Action.READ_PLAN, plan) is not Decision.ALLOW:
             continue
-        planning.record_access(row.plan_id, caller.actor(), "GET /api/plans")
+        read.append(row.plan_id)
         item = {**row.as_dict(today()), "id": str(row.plan_id), "child": {"name": plan.child.name}}
         if not access.may_see_who_has_access(caller):
             item.update(member_ids=[], disclosed_to=[])
         items.append(item)
+    planning.record_reads(read, caller.actor(), "GET /api/plans")
     return {"items": items, "next": page.next}
