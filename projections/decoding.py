@@ -22,7 +22,7 @@ from eventsourcing.utils import resolve_topic
 from pydantic import BaseModel
 
 from application.persistence.keys import cipher
-from application.persistence.mapping import SEALED, PlanMapper, personal_fields
+from application.persistence.mapping import NONCE, SEALED, PlanMapper, personal_fields
 from domain.plans import Plan
 from domain.values import destroyed_value
 
@@ -60,6 +60,7 @@ class ProjectionMapper(PlanMapper):
         cls = resolve_topic(stored_event.topic)
         if cls is Plan.PlanOpened:
             state, destroyed = self.plain_state(stored_event)
+            state.pop(NONCE, None)
         else:
             state = self.transcoder.decode(stored_event.state)
             destroyed = state.pop(SEALED, None) is not None

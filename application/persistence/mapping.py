@@ -6,10 +6,14 @@ Starts from the library's example PydanticMapper (examples/aggregate7), with thr
   key when a master key is configured, and read back as destroyed once that key is gone;
 - the digest for the hash chain is taken from the plain form, before sealing, so that
   the chain verifies over what a reader sees, and still verifies after destruction.
+  A sealed event's plain form carries a random nonce, sealed with the rest: without it,
+  anyone holding the chain after destruction could test guesses (a pupil roll's names
+  and birth dates) against an event's digest and undo the destruction.
 """
 
 from __future__ import annotations
 
+import secrets
 from base64 import b64decode, b64encode
 from functools import cache
 from typing import Any
@@ -27,6 +31,8 @@ from application.persistence.records import SealedStoredEvent
 from domain.values import PERSONAL, destroyed_value
 
 SEALED = "$sealed"
+NONCE = "$nonce"
+"""In the plain form of a sealed event only (the chain's record and the sealed blob)."""
 
 
 class OrjsonTranscoder(Transcoder):
@@ -60,19 +66,21 @@ class PlanMapper(Mapper[UUID]):
         if class_version > 1:
             state["class_version"] = class_version
         is_snapshot = isinstance(domain_event, CanSnapshotAggregate)
-        digest = None
-        if not is_snapshot:
-            digest = chain.digest(chain.event_record(plan_id, position, topic, state))
-        wrapped = None
+        wrapped, data_cipher = None, None
         fields = personal_fields(cls)
         if self.keyring is not None and fields:
             if isinstance(domain_event, CanInitAggregate):
                 data_cipher, wrapped = self.keyring.new_key(plan_id)
             else:
                 _, data_cipher = self.keyring.cipher_for(plan_id)
-            if data_cipher is not None:
-                sealed = {name: state.pop(name) for name in fields}
-                state[SEALED] = b64encode(data_cipher.encrypt(orjson.dumps(sealed))).decode()
+        if data_cipher is not None and not is_snapshot:
+            state[NONCE] = secrets.token_urlsafe(16)
+        digest = None
+        if not is_snapshot:
+            digest = chain.digest(chain.event_record(plan_id, position, topic, state))
+        if data_cipher is not None:
+            sealed = {name: state.pop(name) for name in (*fields, NONCE) if name in state}
+            state[SEALED] = b64encode(data_cipher.encrypt(orjson.dumps(sealed))).decode()
         return SealedStoredEvent(
             originator_id=plan_id,
             originator_version=position,
@@ -86,6 +94,7 @@ class PlanMapper(Mapper[UUID]):
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         cls = resolve_topic(stored_event.topic)
         state, destroyed = self.plain_state(stored_event)
+        state.pop(NONCE, None)
         from_version = state.pop("class_version", 1)
         while from_version < getattr(cls, "class_version", 1):
             getattr(cls, f"upcast_v{from_version}_v{from_version + 1}")(state)

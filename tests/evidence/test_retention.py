@@ -9,10 +9,12 @@ from urllib.parse import parse_qs, urlparse
 
 import psycopg
 import pytest
+from eventsourcing.utils import get_topic
 from typer.testing import CliRunner
 
 from application.config import persistence_env
 from application.evidence.export import build_export
+from application.persistence.chain import digest, event_record
 from application.planning import Planning
 from application.retention import (
     FutureRunError,
@@ -224,3 +226,21 @@ def test_the_command_destroys_what_is_due(store, postgres_url, master_key, monke
     assert result.exit_code == 0, result.output
     assert "destroyed" in result.output
     assert store().get_plan(plan_id).status is PlanStatus.DESTROYED
+
+
+def test_after_destruction_the_chain_does_not_confirm_a_right_guess_of_the_content(
+    store, postgres_url
+):
+    """Someone holding the chain after destruction knows the child's name and birth date
+    from elsewhere (a pupil roll) and every other field of the opening event: hashing that
+    guess must not match the digest the chain keeps."""
+    writer = store()
+    plan_id = a_discontinued_csp(writer, closed_days_ago=5 * 365 + 30, contributions=0)
+    opened = next(iter(writer.events.get(plan_id)))
+    state = opened.model_dump(mode="json")
+    del state["originator_id"], state["originator_version"]
+    guess = event_record(plan_id, 1, get_topic(type(opened)), state)
+    run_retention(writer, POLICY)
+    [(kept,)] = rows(postgres_url, "SELECT digest FROM {s}.planning_links WHERE position = 1")
+    assert a_child().name in json.dumps(guess)
+    assert digest(guess) != bytes(kept)
