@@ -5,7 +5,9 @@ digest(n) = SHA-256(canonical JSON of event n's record)
 link(n) = SHA-256(link(n-1) bytes + digest(n) bytes)
 
 A record is {"plan_id", "position", "type", "state"}, where "type" is the stored topic and
-"state" the event's fields as stored in plain form (before any sealing). Canonical JSON is
+"state" the event's fields as stored in plain form (before any sealing; a sealed event's
+plain form includes a random "$nonce", destroyed with its personal data, so that a kept
+digest cannot be used to test guesses of what was destroyed). Canonical JSON is
 sorted keys, no spaces, UTF-8. tools/verify_export.py restates this with the standard
 library only, so that it can be checked without Planledger.
 """
