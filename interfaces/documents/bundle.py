@@ -112,10 +112,12 @@ def build_bundle(
         },
         checkpoint=checkpoint,
     )
-    document = render.layout(html)
+    with render.render_slot():
+        document = render.layout(html)
+        pdf = render.pdf_bytes(document)
     found = _section_pages(document)
     return Bundle(
-        pdf=render.pdf_bytes(document),
+        pdf=pdf,
         pages=len(document.pages),
         sections=[Section(k, t, *found[k]) for k, t in [("cover", "Cover"), *sections]],
     )

@@ -108,7 +108,8 @@ def _how_often(provision: dict[str, Any]) -> str:
 
 def render_plan_pdf(plan: Plan, stages: StageCatalogue) -> bytes:
     html = render.render_html("shared_copy.html", plan=plan_document(plan, stages))
-    return render.pdf_bytes(render.layout(html))
+    with render.render_slot():
+        return render.pdf_bytes(render.layout(html))
 
 
 def sha256_hex(data: bytes) -> str:

@@ -96,6 +96,31 @@ def check_deterministic() -> None:
         raise RendererUnavailableError(msg)
 
 
+class RendererBusyError(RuntimeError):
+    """Every rendering slot stayed taken while this request waited for one."""
+
+    retry_after_seconds = 10
+
+
+RENDERS_AT_ONCE = 1
+WAIT_FOR_RENDERER_SECONDS = 20.0
+_render_slots = threading.BoundedSemaphore(RENDERS_AT_ONCE)
+
+
+@contextmanager
+def render_slot() -> Iterator[None]:
+    """One PDF laid out at a time in a process. A tribunal bundle takes seconds of CPU;
+    several at once on a small server would starve every other request (and keep the
+    garbage collector off, see gc_paused). A request that cannot get the slot within
+    WAIT_FOR_RENDERER_SECONDS gets RendererBusyError (HTTP: 503 with Retry-After)."""
+    if not _render_slots.acquire(timeout=WAIT_FOR_RENDERER_SECONDS):
+        raise RendererBusyError("every PDF rendering slot is busy")
+    try:
+        yield
+    finally:
+        _render_slots.release()
+
+
 _gc_lock = threading.Lock()
 _gc_pausers = 0
 _gc_was_enabled = False

@@ -23,6 +23,7 @@ from application.errors import (
 )
 from application.persistence.postgres import StoreBusyError
 from domain.errors import PlanningError
+from interfaces.documents.render import RendererBusyError
 from interfaces.http.logs import BodyTooLargeError
 from eventsourcing.persistence import DataError, InterfaceError, OperationalError
 
@@ -207,6 +208,14 @@ def install(app: FastAPI) -> None:
             503, "unavailable", "Service unavailable",
             "The plan store is busy or unavailable; try again shortly.", request,
             headers={"Retry-After": "1"},
+        )
+
+    @app.exception_handler(RendererBusyError)
+    def _renderer_busy(request: Request, exc: RendererBusyError) -> JSONResponse:
+        return problem_response(
+            503, "unavailable", "Service unavailable",
+            "Other documents are being prepared; try again shortly.", request,
+            headers={"Retry-After": str(exc.retry_after_seconds)},
         )
 
     @app.exception_handler(Exception)

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from application.evidence.checkpoints import new_signing_key
 from domain.calendar import today
 from domain.values import Actor, Role
+from interfaces.documents import render
 from interfaces.evidence_settings import EvidenceSettings
 from interfaces.http.app import create_app
 from interfaces.http.auth import issue_token
@@ -174,3 +175,14 @@ def test_evidence_reads_are_written_to_the_access_log(client, plan_id):
     client.get(f"/api/plans/{plan_id}/export", headers=LEAD)
     log = client.get(f"/api/plans/{plan_id}/access-log", headers=LEAD).json()["items"]
     assert any(e["action"].endswith("/export") for e in log)
+
+
+def test_while_the_renderer_is_taken_a_bundle_is_503_with_retry_after(client, plan_id, monkeypatch):
+    monkeypatch.setattr(render, "WAIT_FOR_RENDERER_SECONDS", 0.1)
+    with render.render_slot():  # another request's bundle, still being laid out
+        answer = client.get(f"/api/plans/{plan_id}/bundle.pdf?to={today().isoformat()}",
+                            headers=LEAD)
+    assert answer.status_code == 503 and answer.headers["Retry-After"] == "10"
+    assert answer.headers["content-type"] == "application/problem+json"
+    later = client.get(f"/api/plans/{plan_id}/bundle.pdf?to={today().isoformat()}", headers=LEAD)
+    assert later.status_code == 200
