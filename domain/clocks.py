@@ -38,6 +38,7 @@ from domain.statutory import (
     EarlyReviewAnswer,
     EhcpAssessment,
     EhcpIssue,
+    StatutoryState,
     add_months,
     add_weeks,
     review_due_on,
@@ -105,6 +106,13 @@ class Clock:
             "reference_by": iso(self.reference_by),
             "sources": [{"position": s.position, "type": s.type} for s in self.sources],
         }
+
+
+def may_have_clocks(plan_type: PlanType, statutory: StatutoryState) -> bool:
+    """False when `clocks` would find none: a plan not opened as a CSP on which no
+    statutory step was ever recorded (every clock starts at a CSP's opening or at a step).
+    Lets a list of many plans skip reading the events of those that have none."""
+    return plan_type is PlanType.CSP or statutory != StatutoryState()
 
 
 def clocks(events: Iterable[Any], today: date) -> list[Clock]:

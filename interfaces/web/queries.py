@@ -20,7 +20,7 @@ from application.errors import PlanNotFoundError
 from application.planning import Planning
 from application.statutory import plan_clocks
 from domain.calendar import today
-from domain.clocks import ClockStatus
+from domain.clocks import ClockStatus, may_have_clocks
 from domain.plans import Plan
 from interfaces.http import access
 from interfaces.http.access import Action, Decision
@@ -95,7 +95,8 @@ def summarise(plan: Plan, planning: Planning, caller: Caller) -> PlanSummary:
     clocks: tuple[Clock, ...] = ()
     if plan.is_open:
         review = (Clock("Next review", plan.next_review_on),) if plan.next_review_on else ()
-        shown = access.decide(caller, Action.READ_CLOCKS, plan) is Decision.ALLOW
+        shown = (access.decide(caller, Action.READ_CLOCKS, plan) is Decision.ALLOW
+                 and may_have_clocks(plan.plan_type, plan.statutory))
         clocks = review + (statutory_clocks(planning, plan) if shown else ())
     return PlanSummary(
         plan_id=plan.id, child_name=plan.child.name, plan_type=plan.plan_type.value,

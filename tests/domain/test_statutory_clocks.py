@@ -11,7 +11,7 @@ from uuid import uuid4
 
 import pytest
 
-from domain.clocks import ClockStatus, clocks
+from domain.clocks import ClockStatus, clocks, may_have_clocks
 from domain.plans import Plan
 from domain.statutory import (
     CspNeed,
@@ -288,3 +288,28 @@ class TestEhcp:
 
 def _status(events, name, today, index=0):
     return [c for c in clocks(events, today) if c.name == name][index].status
+
+
+def a_plan_with_steps(plan_type: PlanType, *steps: str) -> tuple[Plan, list]:
+    plan, day = a_plan(plan_type), date(2024, 3, 1)
+    for step in steps:
+        if step == "csp request":
+            plan.receive_csp_request(requested_by=Requester.PARENT_CARER, actor=LEAD,
+                                     occurred_on=day)
+        elif step == "ehcp request":
+            plan.receive_ehcp_request(requested_by=Requester.PARENT_CARER, actor=LEAD,
+                                      occurred_on=day)
+        elif step == "review":
+            hold_review(plan, day)
+    return plan, plan.collect_events()
+
+
+@pytest.mark.parametrize(("plan_type", "steps"), [
+    (PlanType.IEP, ()), (PlanType.IEP, ("review",)), (PlanType.CHILDS_PLAN, ("review",)),
+    (PlanType.CSP, ("csp request",)), (PlanType.CSP, ()), (PlanType.CSP, ("review",)),
+    (PlanType.EHCP, ("ehcp request",)), (PlanType.EHCP, ()), (PlanType.SEN_SUPPORT, ()),
+])
+def test_the_quick_check_says_no_clocks_only_where_there_are_none(plan_type, steps):
+    plan, events = a_plan_with_steps(plan_type, *steps)
+    found = clocks(events, date(2024, 6, 1))
+    assert may_have_clocks(plan.plan_type, plan.statutory) is bool(found)
