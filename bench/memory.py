@@ -34,15 +34,15 @@ from uuid import UUID
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from _common import DEFAULT_DATABASE_URL, fresh_schema  # noqa: E402
+from _common import DEFAULT_DATABASE_URL, fresh_schema
 
-from application.config import persistence_env  # noqa: E402
-from application.persistence.keys import new_master_key  # noqa: E402
-from application.planning import ENCRYPTION_KEY, Planning  # noqa: E402
-from domain.calendar import today  # noqa: E402
-from domain.plans import Evaluated  # noqa: E402
-from domain.values import Child, PlanType, Progress  # noqa: E402
-from tests.examples import SCHOOL, a_lead_professional, a_practitioner, days_ago  # noqa: E402
+from application.config import persistence_env
+from application.persistence.keys import new_master_key
+from application.planning import ENCRYPTION_KEY, Planning
+from domain.calendar import today
+from domain.plans import Evaluated
+from domain.values import Child, PlanType, Progress
+from tests.examples import SCHOOL, a_lead_professional, a_practitioner, days_ago
 
 WRITES = (("target", 0.4), ("contribution", 0.4), ("review", 0.2))  # soak.py's shares
 
@@ -62,8 +62,8 @@ def seed(planning: Planning, n: int) -> list[tuple[UUID, UUID, list[UUID]]]:
     plans = []
     for i in range(n):
         plan_id = planning.open_plan(
-            plan_type=PlanType.IEP, stage="additional", child=Child(name=f"Soak Child {i}", date_of_birth=date(2016, 5, 1)),
-            org=SCHOOL, actor=lead, occurred_on=days_ago(30)).plan_id
+            plan_type=PlanType.IEP, stage="additional",
+            child=Child(name=f"Soak Child {i}", date_of_birth=date(2016, 5, 1)), org=SCHOOL, actor=lead, occurred_on=days_ago(30)).plan_id
         outcome = UUID(planning.agree_outcome(
             plan_id, text="I will settle to work in class", area="Learning",
             actor=lead).created["outcome_id"])

@@ -255,6 +255,15 @@ class PostgresPlanRecorder(SerialisedDDL, PostgresApplicationRecorder, PlanRecor
         ]
 
     @_retry
+    def latest_versions(self, plan_ids: Sequence[UUID]) -> dict[UUID, int]:
+        rows = self._fetchall(
+            "SELECT plan_id, max(position) AS v FROM {schema}.{links}"
+            " WHERE plan_id = ANY(%s) GROUP BY plan_id",
+            (list(plan_ids),),
+        )
+        return {r["plan_id"]: r["v"] for r in rows}
+
+    @_retry
     def version_at(self, plan_id: UUID, instant: datetime) -> int | None:
         rows = self._fetchall(
             "SELECT max(position) AS v FROM {schema}.{links}"

@@ -103,6 +103,10 @@ class PlanRecords(ABC):
     def select_links(self, plan_id: UUID) -> list[Link]: ...
 
     @abstractmethod
+    def latest_versions(self, plan_ids: Sequence[UUID]) -> dict[UUID, int]:
+        """Each existing plan's version now, in one query (a list of plans)."""
+
+    @abstractmethod
     def version_at(self, plan_id: UUID, instant: datetime) -> int | None:
         """The plan's version as recorded at the instant, or None if it did not yet exist."""
 

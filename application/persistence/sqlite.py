@@ -105,6 +105,16 @@ class SQLitePlanRecorder(SQLiteApplicationRecorder, PlanRecords):
             for r in rows
         ]
 
+    def latest_versions(self, plan_ids: Sequence[UUID]) -> dict[UUID, int]:
+        if not plan_ids:
+            return {}
+        rows = self._fetchall(
+            f"SELECT plan_id, max(position) FROM {PREFIX}_links"
+            f" WHERE plan_id IN ({', '.join('?' * len(plan_ids))}) GROUP BY plan_id",
+            [p.hex for p in plan_ids],
+        )
+        return {UUID(r[0]): r[1] for r in rows}
+
     def version_at(self, plan_id: UUID, instant: datetime) -> int | None:
         rows = self._fetchall(
             f"SELECT max(position) FROM {PREFIX}_links WHERE plan_id = ? AND recorded_at <= ?",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from eventsourcing.persistence import DataError, InterfaceError, OperationalError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -25,7 +26,6 @@ from application.persistence.postgres import StoreBusyError
 from domain.errors import PlanningError
 from interfaces.documents.render import RendererBusyError
 from interfaces.http.logs import BodyTooLargeError
-from eventsourcing.persistence import DataError, InterfaceError, OperationalError
 
 log = logging.getLogger("planledger.http")
 

@@ -16,17 +16,15 @@ from uuid import UUID
 
 from starlette.requests import Request
 
-from application.errors import PlanNotFoundError
 from application.planning import Planning
 from application.statutory import plan_clocks
 from domain.calendar import today
 from domain.clocks import ClockStatus, may_have_clocks
 from domain.plans import Plan
 from interfaces.http import access
-from interfaces.http.access import Action, Decision
+from interfaces.http.access import Action, Decision, visibility
 from interfaces.http.auth import Caller
 from interfaces.http.deps import planning_of
-from interfaces.http.access import visibility
 from interfaces.http.read_models import get_read_models
 from interfaces.web.guard import PageError
 from projections.consistency import ReadModelBehindError
@@ -152,18 +150,14 @@ def my_plans(request: Request, caller: Caller, filters: Filters) -> MyPlans:
     except ReadModelBehindError:
         raise PageError(503, "Catching up", "The lists are catching up with recent changes: "
                         "reload the page in a moment.") from None
-    plans: dict[UUID, PlanSummary | None] = {}
+    listed = {row.plan_id for page in (overdue, due, every) for row in page.items
+              if filters.keep(row)}
+    plans = {plan_id: summarise(plan, planning, caller)
+             for plan_id, plan in planning.get_plans(list(listed)).items()
+             if access.decide(caller, Action.READ_PLAN, plan) is Decision.ALLOW}
 
     def readable(rows: list[Row]) -> list[PlanSummary]:
-        kept = []
-        for row in rows:
-            if not filters.keep(row):
-                continue
-            if row.plan_id not in plans:
-                plans[row.plan_id] = _readable(planning, caller, row.plan_id)
-            if (summary := plans[row.plan_id]) is not None:
-                kept.append(summary)
-        return kept
+        return [plans[row.plan_id] for row in rows if row.plan_id in plans]
 
     overdue_plans = readable(overdue.items)
     due_plans = [s for s in readable(due.items)
@@ -176,16 +170,6 @@ def my_plans(request: Request, caller: Caller, filters: Filters) -> MyPlans:
                 for (_, name), items in sorted(groups.items())]
     return MyPlans(overdue_plans, due_plans, by_stage, len(everything),
                    more=any(page.next for page in (overdue, due, every)))
-
-
-def _readable(planning: Planning, caller: Caller, plan_id: UUID) -> PlanSummary | None:
-    try:
-        plan = planning.get_plan(plan_id)
-    except PlanNotFoundError:
-        return None
-    if access.decide(caller, Action.READ_PLAN, plan) is not Decision.ALLOW:
-        return None
-    return summarise(plan, planning, caller)
 
 
 def plans_for_chart(request: Request, caller: Caller) -> list[UUID]:

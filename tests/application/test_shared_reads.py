@@ -3,6 +3,8 @@ another reader catching the cache up, must never change a plan someone is readin
 
 from __future__ import annotations
 
+from uuid import uuid4
+
 from tests.examples import a_child, a_lead_professional, SCHOOL
 from domain.values import PlanType
 
@@ -32,3 +34,20 @@ def test_a_plan_being_read_is_not_changed_by_a_command_on_it(planning):
 
     assert being_read.views == []
     assert len(planning.get_plan(plan_id).views) == 1
+
+
+def test_a_list_of_plans_reads_each_as_it_is_now_even_when_another_process_wrote(
+    make_planning,
+):
+    lead = a_lead_professional()
+    here, elsewhere = make_planning(), make_planning()
+    plan_ids = [here.open_plan(plan_type=PlanType.IEP, stage="additional", child=a_child(),
+                               org=SCHOOL, actor=lead).plan_id for _ in range(3)]
+    here.get_plans(plan_ids)  # all three cached here
+    elsewhere.append_contribution(plan_ids[1], kind="observation", text="Calmer", actor=lead)
+
+    plans = here.get_plans([*plan_ids, uuid4()])
+
+    assert list(plans) == plan_ids  # in the order asked, an unknown plan left out
+    assert [plans[p].version for p in plan_ids] == [1, 2, 1]
+    assert len(plans[plan_ids[1]].contributions) == 1

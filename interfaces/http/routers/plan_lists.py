@@ -7,7 +7,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
-from application.errors import PlanNotFoundError
 from domain.calendar import today
 from domain.values import PlanStatus, PlanType
 from interfaces.http import access
@@ -41,14 +40,12 @@ def list_plans(
     page = answered(lambda: read_models.summaries().list_plans(
         filters, visibility(caller), today=today(), limit=limit, after=after))
     items, read = [], []
+    plans = planning.get_plans([row.plan_id for row in page.items])
     for row in page.items:
         # The child's name comes from the plan, not the read model; the plan's own rules
         # decide once more, and the read is logged as any read of personal data is.
-        try:
-            plan = planning.get_plan(row.plan_id)
-        except PlanNotFoundError:
-            continue
-        if access.decide(caller, Action.READ_PLAN, plan) is not Decision.ALLOW:
+        plan = plans.get(row.plan_id)
+        if plan is None or access.decide(caller, Action.READ_PLAN, plan) is not Decision.ALLOW:
             continue
         read.append(row.plan_id)
         item = {**row.as_dict(today()), "id": str(row.plan_id), "child": {"name": plan.child.name}}
