@@ -13,18 +13,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import resolve_topic
-from pydantic import BaseModel
 
 from application.persistence.keys import cipher
-from application.persistence.mapping import NONCE, SEALED, PlanMapper, personal_fields
+from application.persistence.mapping import PlanMapper
 from domain.plans import Plan
-from domain.values import destroyed_value
 
 
 @dataclass(frozen=True)
@@ -57,22 +54,9 @@ class ProjectionMapper(PlanMapper):
         return self.transcoder.decode(state)["timestamp"]
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
-        cls = resolve_topic(stored_event.topic)
-        if cls is Plan.PlanOpened:
-            state, destroyed = self.plain_state(stored_event)
-            state.pop(NONCE, None)
-        else:
-            state = self.transcoder.decode(stored_event.state)
-            destroyed = state.pop(SEALED, None) is not None
-        from_version = state.pop("class_version", 1)
-        while from_version < _class_version(cls):
-            getattr(cls, f"upcast_v{from_version}_v{from_version + 1}")(state)
-            from_version += 1
-        if destroyed:
-            state.update(_placeholders(cls))
-        state["originator_id"] = stored_event.originator_id
-        state["originator_version"] = stored_event.originator_version
-        return cls.model_validate(state)
+        if resolve_topic(stored_event.topic) is Plan.PlanOpened:
+            return super().to_domain_event(stored_event)
+        return self.without_personal_data(stored_event)
 
     def preload_keys(self, recorder: Any, plan_ids: Iterable[UUID]) -> None:
         """Fetch the data keys of many plans in one query (a rebuild meets each plan's
@@ -106,17 +90,6 @@ def _uuid(value: Any) -> UUID:
 
 def _bytes(value: Any) -> bytes | None:
     return bytes(value) if value is not None else None
-
-
-@cache
-def _class_version(cls: type[BaseModel]) -> int:
-    return getattr(cls, "class_version", 1)
-
-
-@cache
-def _placeholders(cls: type[BaseModel]) -> dict[str, Any]:
-    return {name: destroyed_value(cls.model_fields[name].annotation)
-            for name in personal_fields(cls)}
 
 
 def handled_topics(fold: Any) -> frozenset[str]:

@@ -35,6 +35,17 @@ NONCE = "$nonce"
 """In the plain form of a sealed event only (the chain's record and the sealed blob)."""
 
 
+@cache
+def _class_version(cls: type[BaseModel]) -> int:
+    return getattr(cls, "class_version", 1)
+
+
+@cache
+def _placeholders(cls: type[BaseModel]) -> dict[str, Any]:
+    return {name: destroyed_value(cls.model_fields[name].annotation)
+            for name in personal_fields(cls)}
+
+
 class OrjsonTranscoder(Transcoder):
     def encode(self, obj: Any) -> bytes:
         return orjson.dumps(obj)
@@ -110,6 +121,23 @@ class PlanMapper(Mapper[UUID]):
             originator_version=stored_event.originator_version,
             **state,
         )
+
+    def without_personal_data(self, stored_event: StoredEvent) -> Any:
+        """The event read without its plan's key: whatever is sealed reads as destroyed.
+        For what counts and dates things (read models, charts), which must neither need
+        nor touch personal data."""
+        cls = resolve_topic(stored_event.topic)
+        state: dict[str, Any] = self.transcoder.decode(stored_event.state)
+        sealed = state.pop(SEALED, None) is not None
+        from_version = state.pop("class_version", 1)
+        while from_version < _class_version(cls):
+            getattr(cls, f"upcast_v{from_version}_v{from_version + 1}")(state)
+            from_version += 1
+        if sealed:
+            state.update(_placeholders(cls))
+        state["originator_id"] = stored_event.originator_id
+        state["originator_version"] = stored_event.originator_version
+        return cls.model_validate(state)
 
     def plain_state(self, stored_event: StoredEvent) -> tuple[dict[str, Any], bool]:
         """The event's fields as they were first stored, unsealed and not upcast, and

@@ -139,6 +139,7 @@ class PostgresPlanRecorder(SerialisedDDL, PostgresApplicationRecorder, PlanRecor
         prefix = events_table_name.removesuffix("_events")
         names = {n: f"{prefix}_{n}" for n in ("links", "idempotency", "access_log", "keys")}
         names["links_at"] = f"{prefix}_links_at_idx"
+        names["events"] = events_table_name
         names["access_plan"] = f"{prefix}_access_log_plan_idx"
         self.identifiers = {k: Identifier(v) for k, v in names.items()}
         for statement in (
@@ -251,6 +252,23 @@ class PostgresPlanRecorder(SerialisedDDL, PostgresApplicationRecorder, PlanRecor
                 plan_id=r["plan_id"], position=r["position"], recorded_at=r["recorded_at"],
                 digest=bytes(r["digest"]), link=bytes(r["link"]),
             )
+            for r in rows
+        ]
+
+    @_retry
+    def select_events_of(
+        self, plan_ids: Sequence[UUID], topics: Sequence[str]
+    ) -> list[StoredEvent]:
+        rows = self._fetchall(
+            "SELECT originator_id, originator_version, topic, state FROM {schema}.{events}"
+            " WHERE originator_id = ANY(%s) AND topic = ANY(%s)"
+            " ORDER BY originator_id, originator_version",
+            (list(plan_ids), list(topics)),
+        )
+        return [
+            StoredEvent(originator_id=r["originator_id"],
+                        originator_version=r["originator_version"], topic=r["topic"],
+                        state=bytes(r["state"]))
             for r in rows
         ]
 

@@ -103,6 +103,12 @@ class PlanRecords(ABC):
     def select_links(self, plan_id: UUID) -> list[Link]: ...
 
     @abstractmethod
+    def select_events_of(
+        self, plan_ids: Sequence[UUID], topics: Sequence[str]
+    ) -> list[StoredEvent]:
+        """The plans' stored events of these types only, each plan's in order."""
+
+    @abstractmethod
     def latest_versions(self, plan_ids: Sequence[UUID]) -> dict[UUID, int]:
         """Each existing plan's version now, in one query (a list of plans)."""
 

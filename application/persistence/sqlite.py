@@ -105,6 +105,13 @@ class SQLitePlanRecorder(SQLiteApplicationRecorder, PlanRecords):
             for r in rows
         ]
 
+    def select_events_of(
+        self, plan_ids: Sequence[UUID], topics: Sequence[str]
+    ) -> list[StoredEvent]:
+        # The embedded store holds one school's plans: the library's read per plan will do.
+        wanted = set(topics)
+        return [e for p in plan_ids for e in self.select_events(p) if e.topic in wanted]
+
     def latest_versions(self, plan_ids: Sequence[UUID]) -> dict[UUID, int]:
         if not plan_ids:
             return {}

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from application.history import HistoryEntry
 from domain.calendar import today
 from domain.plans import Plan
 from domain.values import Progress
@@ -124,7 +123,7 @@ class MonthBar:
         return self.on_time + self.late + self.missed
 
 
-def review_outcomes(history: list[HistoryEntry]) -> list[tuple[date, str]]:
+def review_outcomes(events: list[Any]) -> list[tuple[date, str]]:
     """(month's anchor date, on_time | late | missed) for each review a plan owed.
 
     A review is on time if held on or before the date set for it when it was held (by
@@ -133,14 +132,14 @@ def review_outcomes(history: list[HistoryEntry]) -> list[tuple[date, str]]:
     """
     due: date | None = None
     found: list[tuple[date, str]] = []
-    for entry in history:
-        if entry.type == "PlanOpened" or entry.type == "ReviewScheduled":
-            due = _date(entry.data.get("next_review_on"))
-        elif entry.type == "ReviewHeld":
-            held = _date(entry.data.get("held_on")) or entry.occurred_on
-            found.append((held, "on_time" if due is None or held <= due else "late"))
-            due = _date(entry.data.get("next_review_on"))
-        elif entry.type == "PlanClosed":
+    for event in events:  # Planning.review_dates: these four kinds only
+        if isinstance(event, Plan.PlanOpened | Plan.ReviewScheduled):
+            due = event.next_review_on
+        elif isinstance(event, Plan.ReviewHeld):
+            found.append((event.held_on, "on_time" if due is None or event.held_on <= due
+                          else "late"))
+            due = event.next_review_on
+        elif isinstance(event, Plan.PlanClosed):
             due = None
     if due is not None and due < today():
         found.append((due, "missed"))
@@ -156,11 +155,12 @@ def months_back(count: int) -> list[str]:
     return months[::-1]
 
 
-def reviews_by_month(histories: list[list[HistoryEntry]], months: int = 12) -> list[MonthBar]:
+def reviews_by_month(plans: list[list[Any]], months: int = 12) -> list[MonthBar]:
+    """Each plan's review dates (Planning.review_dates), counted by month."""
     window = months_back(months)
     counts: Counter[tuple[str, str]] = Counter()
-    for history in histories:
-        for on, outcome in review_outcomes(history):
+    for events in plans:
+        for on, outcome in review_outcomes(events):
             counts[(on.strftime("%Y-%m"), outcome)] += 1
     return [MonthBar(m, counts[(m, "on_time")], counts[(m, "late")], counts[(m, "missed")])
             for m in window]
@@ -190,9 +190,3 @@ def bar_geometry(bars: list[MonthBar]) -> tuple[list[Bar], list[tuple[float, int
     step = max(1, -(-top // 5))  # at most about five gridlines, whatever the counts
     ticks = [(TOP + span_y * (1 - n / top), n) for n in range(0, top + 1, step)]
     return shapes, ticks
-
-
-def _date(value: Any) -> date | None:
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(value) if isinstance(value, str) and value else None

@@ -121,12 +121,12 @@ def reviews_on_time(request: Request) -> Response:
         raise forbidden("Analysts read reports, not plans.")
     planning = planning_of(request)
     # Only dates are read into the chart (no names), so nothing goes to access logs here.
-    histories = [planning.history(plan_id) for plan_id in queries.plans_for_chart(request, caller)]
-    bars = charts.reviews_by_month(histories)
+    plans = planning.review_dates(queries.plans_for_chart(request, caller))
+    bars = charts.reviews_by_month(list(plans.values()))
     shapes, ticks = charts.bar_geometry(bars)
     return render(request, "reviews_on_time.html", {
         "caller": caller, "bars": bars, "shapes": shapes, "ticks": ticks, "geometry": charts,
-        "plan_count": len(histories),
+        "plan_count": len(plans),
     })
 
 

@@ -41,9 +41,10 @@ def test_reviews_count_as_on_time_late_or_missed_in_their_month(planning):
                          next_review_on=ago(100), actor=LEAD)
     planning.hold_review(plan_id, held_on=ago(95), attendees=[], summary="Five days late",
                          next_review_on=ago(10), actor=LEAD)
-    found = charts.review_outcomes(planning.history(plan_id))
+    dates = planning.review_dates([plan_id])[plan_id]
+    found = charts.review_outcomes(dates)
     assert found == [(ago(202), "on_time"), (ago(95), "late"), (ago(10), "missed")]
-    bars = {b.month: b for b in charts.reviews_by_month([planning.history(plan_id)])}
+    bars = {b.month: b for b in charts.reviews_by_month([dates])}
     assert len(bars) == 12
     assert bars[ago(202).strftime("%Y-%m")].on_time == 1
     assert bars[ago(95).strftime("%Y-%m")].late == 1
@@ -101,3 +102,21 @@ def test_the_reviews_chart_counts_a_managers_whole_org_and_otherwise_only_ones_o
     assert (on_time, late, missed) == (2, 1, 0)
     assert "B Child" not in org.text
     assert analyst.status_code == 403
+
+
+def test_the_chart_reads_dates_only_never_the_sealed_personal_data(make_planning, master_key):
+    planning = make_planning(PLANLEDGER_ENCRYPTION_KEY=master_key)
+    plans = [planning.open_plan(
+        plan_type=PlanType.IEP, stage="additional", org="school:x", actor=LEAD,
+        child=Child(name=f"Child {n}", date_of_birth=ago(3000)), occurred_on=ago(300),
+        next_review_on=ago(200)).plan_id for n in range(2)]
+    planning.hold_review(plans[1], held_on=ago(190), attendees=["Morag"], summary="Secret",
+                         next_review_on=ago(100), actor=LEAD)
+    planning.append_contribution(plans[1], kind="note", text="Not a date", actor=LEAD)
+
+    dates = planning.review_dates(plans)
+
+    assert [type(e).__name__ for e in dates[plans[0]]] == ["PlanOpened"]
+    opened, held = dates[plans[1]]
+    assert (opened.next_review_on, held.held_on) == (ago(200), ago(190))
+    assert "Secret" not in repr(held) and "Child 1" not in repr(opened)
