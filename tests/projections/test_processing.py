@@ -163,6 +163,21 @@ class TestReadYourWrites:
         wait_until_current(planning, view, timeout=2, inline=True)
         assert view.get_summary(plan_id) is not None
 
+    def test_after_its_grace_for_a_projector_a_reader_catches_up_itself(
+        self, planning, open_view
+    ):
+        plan_id = planning.open_plan(plan_type="iep", stage="universal", child=child(),
+                                     org=SCHOOL, actor=LEAD).plan_id
+        view = open_view("plan_summaries")
+        wait_until_current(planning, view, timeout=2, inline=True, grace=0.2)
+        assert view.get_summary(plan_id) is not None
+
+    def test_a_grace_longer_than_the_timeout_still_answers_in_time(self, planning, open_view):
+        planning.open_plan(plan_type="iep", stage="universal", child=child(), org=SCHOOL,
+                           actor=LEAD)
+        view = open_view("plan_summaries")
+        assert wait_until_current(planning, view, timeout=1, inline=True, grace=5) >= 1
+
     def test_the_projector_follows_a_rebuild_to_the_new_version(self, planning, env):
         projector = Projector(env, poll_seconds=0.1).start()
         try:
