@@ -18,7 +18,7 @@ from projections.views import ReadModelView
 
 
 PROJECTOR_GRACE_SECONDS = 0.25
-"""Beyond the projector's p99 lag under load (bench/soak.py: 199 ms)."""
+"""Beyond the projector's p99 lag under load (bench/soak.py: 67-199 ms)."""
 
 
 class ReadModels:
