@@ -36,7 +36,8 @@ class ReadModels:
         self.nudge = nudge
         self.versions = versions_for(self.datastore)
         # On PostgreSQL `planledger project` normally runs beside the API (README, compose):
-        # give it a moment before doing its work here. On SQLite nothing else could.
+        # give it a moment before doing its work here. The embedded SQLite store has no
+        # projector process: its readers catch up at once.
         postgres = isinstance(self.versions, PostgresVersions)
         self.grace = (PROJECTOR_GRACE_SECONDS if postgres else 0.0) if grace is None else grace
         self._views: dict[tuple[str, int], ReadModelView] = {}
