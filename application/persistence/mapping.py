@@ -46,6 +46,24 @@ def _placeholders(cls: type[BaseModel]) -> dict[str, Any]:
             for name in personal_fields(cls)}
 
 
+def _upcast_event(
+    cls: type[BaseModel], stored_event: StoredEvent, state: dict[str, Any], destroyed: bool
+) -> Any:
+    """The event from its stored fields: upcast to the class's version (by the same rule as
+    eventsourcing's own Mapper), with placeholders where personal fields are destroyed."""
+    from_version = state.pop("class_version", 1)
+    while from_version < _class_version(cls):
+        getattr(cls, f"upcast_v{from_version}_v{from_version + 1}")(state)
+        from_version += 1
+    if destroyed:
+        state.update(_placeholders(cls))
+    return cls(
+        originator_id=stored_event.originator_id,
+        originator_version=stored_event.originator_version,
+        **state,
+    )
+
+
 class OrjsonTranscoder(Transcoder):
     def encode(self, obj: Any) -> bytes:
         return orjson.dumps(obj)
@@ -106,21 +124,10 @@ class PlanMapper(Mapper[UUID]):
         cls = resolve_topic(stored_event.topic)
         state, destroyed = self.plain_state(stored_event)
         state.pop(NONCE, None)
-        from_version = state.pop("class_version", 1)
-        while from_version < getattr(cls, "class_version", 1):
-            getattr(cls, f"upcast_v{from_version}_v{from_version + 1}")(state)
-            from_version += 1
-        if destroyed:
-            if issubclass(cls, CanSnapshotAggregate):
-                msg = "A snapshot of a destroyed plan cannot be read; it should have been deleted"
-                raise ProgrammingError(msg)
-            for name in personal_fields(cls):
-                state[name] = destroyed_value(cls.model_fields[name].annotation)
-        return cls(
-            originator_id=stored_event.originator_id,
-            originator_version=stored_event.originator_version,
-            **state,
-        )
+        if destroyed and issubclass(cls, CanSnapshotAggregate):
+            msg = "A snapshot of a destroyed plan cannot be read; it should have been deleted"
+            raise ProgrammingError(msg)
+        return _upcast_event(cls, stored_event, state, destroyed)
 
     def without_personal_data(self, stored_event: StoredEvent) -> Any:
         """The event read without its plan's key: whatever is sealed reads as destroyed.
@@ -129,15 +136,7 @@ class PlanMapper(Mapper[UUID]):
         cls = resolve_topic(stored_event.topic)
         state: dict[str, Any] = self.transcoder.decode(stored_event.state)
         sealed = state.pop(SEALED, None) is not None
-        from_version = state.pop("class_version", 1)
-        while from_version < _class_version(cls):
-            getattr(cls, f"upcast_v{from_version}_v{from_version + 1}")(state)
-            from_version += 1
-        if sealed:
-            state.update(_placeholders(cls))
-        state["originator_id"] = stored_event.originator_id
-        state["originator_version"] = stored_event.originator_version
-        return cls.model_validate(state)
+        return _upcast_event(cls, stored_event, state, sealed)
 
     def plain_state(self, stored_event: StoredEvent) -> tuple[dict[str, Any], bool]:
         """The event's fields as they were first stored, unsealed and not upcast, and
