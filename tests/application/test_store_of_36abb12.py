@@ -1,0 +1,75 @@
+"""A store written by an earlier release (36abb12, kept in tests/fixtures) still loads,
+verifies and projects: every plan, its history and its chain read as they did then."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from uuid import UUID
+
+import pytest
+
+from application.config import persistence_env
+from application.evidence.export import build_export
+from application.evidence.verification import verify_export
+from application.planning import ENCRYPTION_KEY, Planning
+from interfaces.plan_text import plan_as_dict
+from projections.catalogue import MODELS
+from projections.catch_up import catch_up
+
+FIXTURE = Path(__file__).parent.parent / "fixtures" / "store_36abb12"
+EXPECTED = json.loads((FIXTURE / "expected.json").read_text())
+PLANS = EXPECTED["plans"]
+
+
+@pytest.fixture(scope="module")
+def planning(tmp_path_factory):
+    db = tmp_path_factory.mktemp("store_36abb12") / "planledger.db"
+    shutil.copy(FIXTURE / "planledger.db", db)
+    key = (FIXTURE / "master.key").read_text().strip()
+    app = Planning(env={**persistence_env(f"sqlite:///{db}"), ENCRYPTION_KEY: key})
+    yield app
+    app.close()
+
+
+def test_the_fixture_holds_every_kind_of_event():
+    assert len(EXPECTED["topics"]) == 37
+
+
+@pytest.mark.parametrize("label", sorted(PLANS))
+def test_each_plan_reads_as_it_did(planning, label):
+    expected = PLANS[label]
+    plan = planning.get_plan(UUID(expected["plan_id"]))
+    assert plan.version == expected["version"]
+    assert json.loads(json.dumps(plan_as_dict(plan, planning.stages), default=str)) == (
+        expected["plan"])
+
+
+@pytest.mark.parametrize("label", sorted(PLANS))
+def test_each_history_reads_as_it_did(planning, label):
+    expected = PLANS[label]
+    history = [
+        {"position": h.position, "type": h.type, "recorded_at": h.recorded_at.isoformat(),
+         "occurred_on": h.occurred_on.isoformat(), "actor": h.actor.model_dump(mode="json"),
+         "reason": h.reason, "data": h.data}
+        for h in planning.history(UUID(expected["plan_id"]))
+    ]
+    assert history == expected["history"]
+
+
+@pytest.mark.parametrize("label", sorted(PLANS))
+def test_each_chain_exports_the_same_records_and_verifies(planning, label):
+    expected = PLANS[label]
+    document = build_export(planning, UUID(expected["plan_id"]))
+    assert document["events"] == expected["export"]
+    assert verify_export(document).intact
+
+
+def test_the_read_models_project_every_plan(planning):
+    view = MODELS["plan_summaries"].open_view(planning.recorder.datastore, 1)
+    catch_up(planning, view)
+    for expected in PLANS.values():
+        row = view.get_summary(UUID(expected["plan_id"]))
+        assert row is not None
+        assert row.version == expected["version"]
