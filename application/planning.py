@@ -10,10 +10,9 @@ from collections.abc import Callable, Iterable, Sequence
 from copy import deepcopy
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from decimal import Decimal
 from itertools import chain
 from typing import Any, ClassVar
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
 from eventsourcing.persistence import IntegrityError, ProgrammingError
@@ -22,6 +21,7 @@ from eventsourcing.sqlite import SQLiteFactory
 from eventsourcing.utils import get_topic
 
 from application.authority import load_stages
+from application.evidence.checkpoints import CheckpointSigner
 from application.errors import (
     ConcurrentUpdateError,
     IdempotencyKeyReusedError,
@@ -34,20 +34,14 @@ from application.persistence.mapping import OrjsonTranscoder, PlanMapper
 from application.persistence.postgres import PostgresPlanRecorder, PostgresSnapshotRecorder
 from application.persistence.records import AccessEntry, IdempotencyClaim, Link, PlanRecords
 from application.persistence.sqlite import SQLitePlanRecorder
-from domain.calendar import today
-from domain.plans import Evaluated, Plan
+from domain import access, events
+from domain.access import Caller
+from domain.actions import Action
+from domain.errors import PlanNotVisibleError
+from domain.events import ChangeStage, Command, OpenPlan, SharePlan
+from domain.plans import Plan
 from domain.stages import StageCatalogue
-from domain.values import (
-    DESTROYED,
-    Actor,
-    Child,
-    PlanStatus,
-    PlanType,
-    Progress,
-    ProvisionKind,
-    Role,
-    Whose,
-)
+from domain.values import DESTROYED, Actor, Attribution, PlanStatus
 
 log = logging.getLogger("planledger.application")
 
@@ -99,9 +93,19 @@ class Planning(Application[UUID]):
     snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Plan: 50}
     max_attempts = 5
 
-    def __init__(self, env: dict[str, str] | None = None, *, stages: StageCatalogue | None = None):
+    def __init__(
+        self, env: dict[str, str] | None = None, *, stages: StageCatalogue | None = None,
+        shared_copy_digest: Callable[[Plan], str] | None = None,
+        checkpoint_signer: CheckpointSigner | None = None,
+    ):
         super().__init__(env)
         self.stages = stages or load_stages(self.env.get(STAGES_FILE))
+        self.shared_copy_digest = shared_copy_digest
+        """Renders a plan to the copy a family receives and returns its SHA-256, which a
+        shared copy records; without it a copy is recorded with none."""
+        self.checkpoint_signer = checkpoint_signer
+        """Signs checkpoints of chain heads in exports and bundles; without it they carry
+        no checkpoint."""
         master_key = self.env.get(ENCRYPTION_KEY)
         if master_key:
             assert isinstance(self.mapper, PlanMapper)
@@ -110,15 +114,21 @@ class Planning(Application[UUID]):
     def construct_recorder(self) -> Any:
         # Planledger's tables (chain, idempotency, keys, access log) live beside the
         # events and are written in their transaction, so only these two stores serve.
+        recorder: PostgresPlanRecorder | SQLitePlanRecorder
         if isinstance(self.factory, PostgresFactory):
-            recorder_class: type[Any] = PostgresPlanRecorder
+            # Named as the library names an application's events table.
+            recorder = PostgresPlanRecorder(
+                self.factory.datastore,
+                events_table_name=f"{self.factory.env.name.lower() or 'stored'}_events",
+            )
         elif isinstance(self.factory, SQLiteFactory):
-            recorder_class = SQLitePlanRecorder
+            recorder = SQLitePlanRecorder(self.factory.datastore)
         else:
             msg = "Planledger stores plans in SQLite or PostgreSQL (set PLANLEDGER_DATABASE_URL)"
             raise ProgrammingError(msg)
-        self.factory.env[self.factory.APPLICATION_RECORDER_TOPIC] = get_topic(recorder_class)
-        return super().construct_recorder()
+        if self.factory.env_create_table():
+            recorder.create_table()
+        return recorder
 
     def _take_snapshots(self, processing_event: Any) -> None:
         # A snapshot only speeds up loading. Once the events are committed the write has
@@ -147,17 +157,15 @@ class Planning(Application[UUID]):
     # -- commands -------------------------------------------------------------------
 
     def open_plan(
-        self, *, plan_type: PlanType, stage: str, child: Child, org: str, actor: Actor,
-        occurred_on: date | None = None, next_review_on: date | None = None,
+        self, command: OpenPlan, caller: Caller, *, occurred_on: date | None = None,
         reason: str | None = None, conditions: Conditions = ANY,
     ) -> Written:
+        """Open a plan (event PlanOpened); the caller becomes its first member."""
         if (replayed := self._replayed(conditions)) is not None:
             return replayed
-        plan = Plan.open(
-            plan_type=plan_type, stage=self.stages.get(stage), child=child, org=org,
-            actor=actor, occurred_on=occurred_on or today(), next_review_on=next_review_on,
-            reason=reason,
-        )
+        access.authorise_opening(caller)
+        self.stages.get(command.stage)
+        plan = Plan.open(command, _attribution(caller, occurred_on, reason))
         written = Written(plan_id=plan.id, version=plan.version, created={"plan_id": str(plan.id)})
         try:
             return self._save(plan, written, conditions)
@@ -168,284 +176,42 @@ class Planning(Application[UUID]):
                 return replayed
             raise
 
-    def add_member(
-        self, plan_id: UUID, *, user_id: str, role: Role, name: str, actor: Actor,
-        occurred_on: date | None = None, reason: str | None = None, conditions: Conditions = ANY,
-    ) -> Written:
-        return self._command(
-            plan_id, conditions, Plan.add_member,
-            user_id=user_id, role=role, name=name,
-            actor=actor, occurred_on=occurred_on, reason=reason,
-        )
-
-    def assign_lead_professional(
-        self, plan_id: UUID, *, user_id: str, actor: Actor, occurred_on: date | None = None,
-        reason: str | None = None, conditions: Conditions = ANY,
-    ) -> Written:
-        return self._command(
-            plan_id, conditions, Plan.assign_lead_professional,
-            user_id=user_id, actor=actor, occurred_on=occurred_on, reason=reason,
-        )
-
-    def remove_member(
-        self, plan_id: UUID, user_id: str, *, actor: Actor, occurred_on: date | None = None,
-        reason: str | None = None, conditions: Conditions = ANY,
-    ) -> Written:
-        return self._command(
-            plan_id, conditions, Plan.remove_member,
-            user_id=user_id, actor=actor, occurred_on=occurred_on, reason=reason,
-        )
-
-    def leave_agency(
-        self, plan_id: UUID, org: str, *, actor: Actor, occurred_on: date | None = None,
-        reason: str | None = None, conditions: Conditions = ANY,
-    ) -> Written:
-        return self._command(
-            plan_id, conditions, Plan.leave_agency,
-            org=org, actor=actor, occurred_on=occurred_on, reason=reason,
-        )
-
-    def join_agency(
-        self, plan_id: UUID, *, org: str, name: str, kind: str, actor: Actor,
-        occurred_on: date | None = None, reason: str | None = None, conditions: Conditions = ANY,
-    ) -> Written:
-        return self._command(
-            plan_id, conditions, Plan.join_agency,
-            org=org, name=name, kind=kind, actor=actor, occurred_on=occurred_on, reason=reason,
-        )
-
-    def correct_child_details(
-        self, plan_id: UUID, *, child: Child, actor: Actor, occurred_on: date | None = None,
-        reason: str | None = None, conditions: Conditions = ANY,
-    ) -> Written:
-        return self._command(
-            plan_id, conditions, Plan.correct_child_details,
-            child=child, actor=actor, occurred_on=occurred_on, reason=reason,
-        )
-
-    def agree_outcome(
-        self, plan_id: UUID, *, text: str, area: str, aspiration: str | None = None,
-        actor: Actor, occurred_on: date | None = None, reason: str | None = None,
-        conditions: Conditions = ANY,
-    ) -> Written:
-        outcome_id = uuid4()
-        return self._command(
-            plan_id, conditions, Plan.agree_outcome, created={"outcome_id": str(outcome_id)},
-            outcome_id=outcome_id, text=text, area=area, aspiration=aspiration,
-            actor=actor, occurred_on=occurred_on, reason=reason,
-        )
-
-    def set_target(
-        self, plan_id: UUID, *, outcome_id: UUID, text: str, due_on: date,
-        success_criteria: str | None = None, actor: Actor, occurred_on: date | None = None,
-        reason: str | None = None, conditions: Conditions = ANY,
-    ) -> Written:
-        target_id = uuid4()
-        return self._command(
-            plan_id, conditions, Plan.set_target, created={"target_id": str(target_id)},
-            target_id=target_id, outcome_id=outcome_id, text=text, due_on=due_on,
-            success_criteria=success_criteria,
-            actor=actor, occurred_on=occurred_on, reason=reason,
-        )
-
-    def revise_target(
-        self, plan_id: UUID, target_id: UUID, *, text: str, due_on: date | None = None,
-        actor: Actor, occurred_on: date | None = None, reason: str | None = None,
-        conditions: Conditions = ANY,
-    ) -> Written:
-        return self._command(
-            plan_id, conditions, Plan.revise_target,
-            target_id=target_id, text=text, due_on=due_on,
-            actor=actor, occurred_on=occurred_on, reason=reason,
-        )
-
-    def close_target(
-        self, plan_id: UUID, target_id: UUID, *, actor: Actor, occurred_on: date | None = None,
-        reason: str | None = None, conditions: Conditions = ANY,
-    ) -> Written:
-        return self._command(
-            plan_id, conditions, Plan.close_target,
-            target_id=target_id, actor=actor, occurred_on=occurred_on, reason=reason,
-        )
-
-    def plan_provision(
-        self, plan_id: UUID, *, kind: ProvisionKind, description: str,
-        target_ids: Sequence[UUID] = (), frequency: str | None = None,
-        sessions_per_week: int | None = None, minutes_per_session: int | None = None,
-        staff: str | None = None, cost: Decimal | None = None, funding: str | None = None,
-        recommended_by: str | None = None, actor: Actor, occurred_on: date | None = None,
-        reason: str | None = None, conditions: Conditions = ANY,
-    ) -> Written:
-        provision_id = uuid4()
-        return self._command(
-            plan_id, conditions, Plan.plan_provision, created={"provision_id": str(provision_id)},
-            provision_id=provision_id, kind=kind, description=description,
-            target_ids=target_ids, frequency=frequency, sessions_per_week=sessions_per_week,
-            minutes_per_session=minutes_per_session, staff=staff, cost=cost, funding=funding,
-            recommended_by=recommended_by,
-            actor=actor, occurred_on=occurred_on, reason=reason,
-        )
-
-    def record_delivery(
-        self, plan_id: UUID, provision_id: UUID, *, sessions: int, minutes: int | None = None,
-        note: str | None = None, actor: Actor, occurred_on: date | None = None,
-        reason: str | None = None, conditions: Conditions = ANY,
-    ) -> Written:
-        return self._command(
-            plan_id, conditions, Plan.record_delivery,
-            provision_id=provision_id, sessions=sessions, minutes=minutes, note=note,
-            actor=actor, occurred_on=occurred_on, reason=reason,
-        )
-
-    def end_provision(
-        self, plan_id: UUID, provision_id: UUID, *, actor: Actor,
+    def change(
+        self, plan_id: UUID, command: Command, caller: Caller, *,
         occurred_on: date | None = None, reason: str | None = None,
         conditions: Conditions = ANY,
     ) -> Written:
-        return self._command(
-            plan_id, conditions, Plan.end_provision,
-            provision_id=provision_id, actor=actor, occurred_on=occurred_on, reason=reason,
-        )
+        """Carry out one command on a plan, if the caller may: authorised against the plan
+        as loaded for the write (one read), decided by the plan, saved atomically."""
+        by = _attribution(caller, occurred_on, reason)
 
-    def hold_review(
-        self, plan_id: UUID, *, held_on: date, attendees: Sequence[str], summary: str,
-        evaluations: Sequence[Evaluated] = (), next_review_on: date | None = None,
-        actor: Actor, reason: str | None = None, conditions: Conditions = ANY,
-    ) -> Written:
-        """ReviewHeld and one TargetEvaluated per evaluation, saved in one transaction."""
-        review_id = uuid4()
-        return self._decide(
-            plan_id, conditions,
-            lambda plan: plan.hold_review(
-                review_id=review_id, held_on=held_on, attendees=attendees, summary=summary,
-                next_review_on=next_review_on, evaluations=evaluations, actor=actor,
-                reason=reason,
-            ),
-            created={"review_id": str(review_id)},
-        )
+        def decide(plan: Plan) -> dict[str, Any]:
+            self._authorise(caller, command.action, plan, command)
+            given = command
+            if isinstance(given, ChangeStage):
+                self.stages.get(given.stage)
+            if isinstance(given, SharePlan) and self.shared_copy_digest is not None:
+                given = given.model_copy(update={"sha256": self.shared_copy_digest(plan)})
+            return plan.execute(given, by)
 
-    def evaluate_target(
-        self, plan_id: UUID, target_id: UUID, *, progress: Progress, impact: str, actor: Actor,
-        review_id: UUID | None = None, occurred_on: date | None = None,
-        reason: str | None = None, conditions: Conditions = ANY,
-    ) -> Written:
-        return self._command(
-            plan_id, conditions, Plan.evaluate_target,
-            target_id=target_id, progress=progress, impact=impact, review_id=review_id,
-            actor=actor, occurred_on=occurred_on, reason=reason,
-        )
+        return self._decide(plan_id, conditions, decide)
 
-    def schedule_review(
-        self, plan_id: UUID, *, next_review_on: date, actor: Actor,
-        occurred_on: date | None = None, reason: str | None = None,
-        conditions: Conditions = ANY,
-    ) -> Written:
-        return self._command(
-            plan_id, conditions, Plan.schedule_review,
-            next_review_on=next_review_on, actor=actor, occurred_on=occurred_on, reason=reason,
-        )
+    def read(self, plan_id: UUID, caller: Caller, action: Action, *, via: str) -> Plan:
+        """The plan now, if the caller may read it so; a read of personal data is written
+        to the plan's access log (`via`: the route or page) before it is returned."""
+        plan = self.get_plan(plan_id)
+        self._authorise(caller, action, plan)
+        if access.is_personal_read(action):
+            self.record_access(plan_id, caller.actor(), via)
+        return plan
 
-    def change_stage(
-        self, plan_id: UUID, *, stage: str, actor: Actor, occurred_on: date | None = None,
-        reason: str | None = None, conditions: Conditions = ANY,
-    ) -> Written:
-        return self._command(
-            plan_id, conditions, Plan.change_stage,
-            stage=self.stages.get(stage), actor=actor, occurred_on=occurred_on, reason=reason,
-        )
-
-    def append_contribution(
-        self, plan_id: UUID, *, kind: str, text: str, actor: Actor,
-        occurred_on: date | None = None, reason: str | None = None,
-        conditions: Conditions = ANY,
-    ) -> Written:
-        contribution_id = uuid4()
-        return self._command(
-            plan_id, conditions, Plan.append_contribution,
-            created={"contribution_id": str(contribution_id)},
-            contribution_id=contribution_id, kind=kind, text=text,
-            actor=actor, occurred_on=occurred_on, reason=reason,
-        )
-
-    def record_views(
-        self, plan_id: UUID, *, whose: Whose, text: str, actor: Actor,
-        occurred_on: date | None = None, reason: str | None = None,
-        conditions: Conditions = ANY,
-    ) -> Written:
-        views_id = uuid4()
-        return self._command(
-            plan_id, conditions, Plan.record_views, created={"views_id": str(views_id)},
-            views_id=views_id, whose=whose, text=text,
-            actor=actor, occurred_on=occurred_on, reason=reason,
-        )
-
-    def share_plan(
-        self, plan_id: UUID, *, recipients: Sequence[str], method: str, actor: Actor,
-        occurred_on: date | None = None, reason: str | None = None,
-        conditions: Conditions = ANY,
-    ) -> Written:
-        """Record that the plan as it stands was given to the recipients, with the
-        SHA-256 of the copy they received when a renderer is configured."""
-        when = occurred_on or today()
-
-        def share(plan: Plan) -> dict[str, Any]:
-            sha256 = self.shared_copy_digest(plan) if self.shared_copy_digest else None
-            number = plan.share(
-                recipients=recipients, method=method, sha256=sha256, actor=actor,
-                occurred_on=when, reason=reason,
-            )
-            return {"number": number, "sha256": sha256}
-
-        return self._decide(plan_id, conditions, share)
-
-    shared_copy_digest: Callable[[Plan], str] | None = None
-    """Renders a plan to the copy a family receives and returns its SHA-256 (evidence)."""
-
-    checkpoint_signer: Any = None
-    """Signs checkpoints of chain heads in exports and bundles (evidence); an
-    application.evidence.checkpoints.CheckpointSigner, set by install_evidence."""
-
-    def grant_disclosure(
-        self, plan_id: UUID, *, grantee: str, purpose: str, until: date | None = None,
-        actor: Actor, occurred_on: date | None = None, reason: str | None = None,
-        conditions: Conditions = ANY,
-    ) -> Written:
-        disclosure_id = uuid4()
-        return self._command(
-            plan_id, conditions, Plan.grant_disclosure,
-            created={"disclosure_id": str(disclosure_id)},
-            disclosure_id=disclosure_id, grantee=grantee, purpose=purpose, until=until,
-            actor=actor, occurred_on=occurred_on, reason=reason,
-        )
-
-    def revoke_disclosure(
-        self, plan_id: UUID, disclosure_id: UUID, *, actor: Actor,
-        occurred_on: date | None = None, reason: str | None = None,
-        conditions: Conditions = ANY,
-    ) -> Written:
-        return self._command(
-            plan_id, conditions, Plan.revoke_disclosure,
-            disclosure_id=disclosure_id, actor=actor, occurred_on=occurred_on, reason=reason,
-        )
-
-    def close_plan(
-        self, plan_id: UUID, *, actor: Actor, occurred_on: date | None = None,
-        reason: str | None = None, conditions: Conditions = ANY,
-    ) -> Written:
-        return self._command(
-            plan_id, conditions, Plan.close, actor=actor, occurred_on=occurred_on, reason=reason
-        )
-
-    def destroy_plan(
-        self, plan_id: UUID, *, actor: Actor, occurred_on: date | None = None,
-        reason: str | None = None, conditions: Conditions = ANY,
-    ) -> Written:
-        """Append the PlanDestroyed tombstone (a closed plan only). The shredding itself,
-        key and snapshots, is application/retention.py's `destroy_personal_data`."""
-        return self._command(
-            plan_id, conditions, Plan.destroy, actor=actor, occurred_on=occurred_on,
-            reason=reason,
-        )
+    def _authorise(
+        self, caller: Caller, action: Action, plan: Plan, command: Command | None = None
+    ) -> None:
+        try:
+            access.authorise(caller, action, plan, command)
+        except PlanNotVisibleError:
+            raise PlanNotFoundError(plan.id) from None
 
     # -- queries --------------------------------------------------------------------
 
@@ -496,7 +262,7 @@ class Planning(Application[UUID]):
         """Each plan's opening, review dates set, reviews held and closing, in order, read
         without personal data or keys, in one query: what a chart of reviews on time for
         a whole organisation needs (its full histories would cost seconds)."""
-        kinds = (Plan.PlanOpened, Plan.ReviewScheduled, Plan.ReviewHeld, Plan.PlanClosed)
+        kinds = (events.PlanOpened, events.ReviewScheduled, events.ReviewHeld, events.PlanClosed)
         found: dict[UUID, list[Any]] = {plan_id: [] for plan_id in plan_ids}
         for stored in self.records.select_events_of(plan_ids, [get_topic(k) for k in kinds]):
             event = self.mapper.without_personal_data(stored)
@@ -528,19 +294,6 @@ class Planning(Application[UUID]):
         return self.records.select_access(plan_id, limit)
 
     # -- the write path ---------------------------------------------------------------
-
-    def _command(
-        self, plan_id: UUID, conditions: Conditions, method: Callable[..., Any],
-        created: dict[str, Any] | None = None, **kwargs: Any,
-    ) -> Written:
-        if "occurred_on" in kwargs and kwargs["occurred_on"] is None:
-            kwargs["occurred_on"] = today()
-
-        def decide(plan: Plan) -> dict[str, Any]:
-            method(plan, **kwargs)
-            return created or {}
-
-        return self._decide(plan_id, conditions, decide)
 
     def _decide(
         self, plan_id: UUID, conditions: Conditions, decide: Callable[[Plan], Any],
@@ -603,6 +356,12 @@ class Planning(Application[UUID]):
         if version is None and self.repository.cache is not None:
             self.repository.cache.put(plan_id, plan)
         return plan
+
+
+def _attribution(caller: Caller, occurred_on: date | None, reason: str | None) -> Attribution:
+    """Who, when it happened (today unless said) and why: the same for every command."""
+    when = {"occurred_on": occurred_on} if occurred_on is not None else {}
+    return Attribution(actor=caller.actor(), reason=reason, **when)
 
 
 def _destroyed_in_another_process(plan: Plan) -> bool:

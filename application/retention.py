@@ -26,12 +26,15 @@ from eventsourcing.utils import get_topic
 from application.persistence.snapshots import delete_snapshots
 from application.planning import Planning
 from domain.calendar import today
+from domain import events
+from domain.access import Caller
+from domain.events import DestroyPlan
 from domain.plans import Plan
 from domain.values import Actor, PlanStatus, PlanType, Role
 
 DEFAULT_RETENTION_YEARS: dict[PlanType, int] = {PlanType.CSP: 5}
 RETENTION_ACTOR = Actor(id="system:retention", name="Retention schedule", role=Role.SYSTEM)
-_TOPICS = (get_topic(Plan.PlanClosed), get_topic(Plan.PlanDestroyed))
+_TOPICS = (get_topic(events.PlanClosed), get_topic(events.PlanDestroyed))
 
 
 class NothingToShredError(Exception):
@@ -109,7 +112,7 @@ def destroy_personal_data(planning: Planning, plan_id: UUID, reason: str) -> Non
     """Tombstone, then shred (see the module's docstring for the order and why)."""
     plan = planning.get_plan(plan_id)
     if plan.status is not PlanStatus.DESTROYED:
-        planning.destroy_plan(plan_id, actor=RETENTION_ACTOR, occurred_on=today(), reason=reason)
+        planning.change(plan_id, DestroyPlan(), Caller.of(RETENTION_ACTOR), reason=reason)
     shred(planning, plan_id)
 
 

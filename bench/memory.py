@@ -63,7 +63,8 @@ def seed(planning: Planning, n: int) -> list[tuple[UUID, UUID, list[UUID]]]:
     for i in range(n):
         plan_id = planning.open_plan(
             plan_type=PlanType.IEP, stage="additional",
-            child=Child(name=f"Soak Child {i}", date_of_birth=date(2016, 5, 1)), org=SCHOOL, actor=lead, occurred_on=days_ago(30)).plan_id
+            child=Child(name=f"Soak Child {i}", date_of_birth=date(2016, 5, 1)), org=SCHOOL,
+            actor=lead, occurred_on=days_ago(30)).plan_id
         outcome = UUID(planning.agree_outcome(
             plan_id, text="I will settle to work in class", area="Learning",
             actor=lead).created["outcome_id"])

@@ -20,15 +20,14 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
-from concurrent.futures import ProcessPoolExecutor, as_completed
 import os
 import statistics
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -39,15 +38,15 @@ from psycopg import sql
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from application.config import persistence_env  # noqa: E402
-from application.persistence.keys import new_master_key  # noqa: E402
-from application.planning import ENCRYPTION_KEY, Planning  # noqa: E402
-from domain.plans import Evaluated, Plan  # noqa: E402
-from domain.stages import Stage  # noqa: E402
-from domain.values import Actor, Child, PlanType, Progress, ProvisionKind, Role  # noqa: E402
-from projections.catalogue import MODELS  # noqa: E402
-from projections.rebuild import rebuild  # noqa: E402
-from projections.versions import versions_for  # noqa: E402
+from application.config import persistence_env
+from application.persistence.keys import new_master_key
+from application.planning import ENCRYPTION_KEY, Planning
+from domain.plans import Evaluated, Plan
+from domain.stages import Stage
+from domain.values import Actor, Child, PlanType, Progress, ProvisionKind, Role
+from projections.catalogue import MODELS
+from projections.rebuild import rebuild
+from projections.versions import versions_for
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/pl_h3_bench"
 ORGS = [f"school:bench-{n}" for n in range(40)]
@@ -61,7 +60,8 @@ def fresh_schema(url: str) -> tuple[str, str]:
     admin = urlunparse(parsed._replace(path="/postgres", query=""))
     dbname = parsed.path.lstrip("/")
     with psycopg.connect(admin, autocommit=True) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (dbname,)).fetchone() is None:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (dbname,))
+        if exists.fetchone() is None:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
     schema = f"bench_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(url, autocommit=True) as conn:

@@ -23,6 +23,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
+from domain.reviews import ReviewOutcome, review_outcome
 from domain.statutory import (
     CSP_NEED_DECISION_WEEKS,
     CSP_PREPARATION_CEILING_WEEKS,
@@ -165,7 +166,8 @@ def _source(event: Any) -> Source:
 def _review_anchor(events: list[Any]) -> tuple[int, date] | None:
     """Where the 12-month review clock first starts: the plan's preparation (CspPrepared).
     A CSP recorded as already in force, with no preparation steps at all, starts it on
-    the day the plan was opened. (projections/reports.py applies the same rule.)"""
+    the day the plan was opened. (The reports' fold, projections/reports/fold.py, applies
+    the same rule.)"""
     types = {type(e).__name__ for e in events}
     for event in events:
         if type(event).__name__ == "CspPrepared":
@@ -298,11 +300,26 @@ _HANDLERS = {
 def _judge(clock: Clock, today: date) -> Clock:
     if clock.name == "early_review_answer":
         return _judge_early_review(clock, today)
+    if clock.name == "csp_review":
+        return _judge_review(clock, today)
     if clock.stopped_on is not None:
         met = clock.stopped_on <= clock.due_on
         return replace(clock, status=ClockStatus.MET if met else ClockStatus.MISSED)
     late = today > clock.due_on
     return replace(clock, status=ClockStatus.MISSED if late else ClockStatus.RUNNING)
+
+
+def _judge_review(clock: Clock, today: date) -> Clock:
+    """By the rule every count of reviews on time uses (domain/reviews.py). Closing the
+    plan before the review fell due ends the duty in time."""
+    held_on = clock.stopped_on if clock.outcome == "held" else None
+    ended_on = clock.stopped_on if clock.outcome == "plan_closed" else None
+    outcome = review_outcome(clock.due_on, held_on, today=today, ended_on=ended_on)
+    if outcome is None:
+        status = ClockStatus.RUNNING if clock.stopped_on is None else ClockStatus.MET
+    else:
+        status = ClockStatus.MET if outcome is ReviewOutcome.ON_TIME else ClockStatus.MISSED
+    return replace(clock, status=status)
 
 
 def _judge_early_review(clock: Clock, today: date) -> Clock:

@@ -122,3 +122,25 @@ class DisclosureNotFoundError(PlanningError):
 class DisclosureNotInForceError(PlanningError):
     def __init__(self, disclosure_id: object) -> None:
         super().__init__(f"Disclosure {disclosure_id} is not in force.")
+
+
+class ReasonRequiredError(PlanningError):
+    def __init__(self) -> None:
+        super().__init__("A reason is required for this change: say why it was made.")
+
+
+class AccessError(Exception):
+    """The caller may not do this (answered as forbidden, or as not found)."""
+
+
+class PlanNotVisibleError(AccessError):
+    """The caller may not see the plan at all: answered exactly as a plan that does not
+    exist, so that its existence is not disclosed."""
+
+    def __init__(self) -> None:
+        super().__init__("No such plan.")
+
+
+class ActionForbiddenError(AccessError):
+    def __init__(self, detail: str = "Your role does not allow this on this plan.") -> None:
+        super().__init__(detail)

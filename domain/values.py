@@ -12,6 +12,7 @@ from uuid import UUID
 from pydantic import Field
 
 from domain.base import Immutable
+from domain.calendar import today
 
 T = TypeVar("T")
 
@@ -94,6 +95,20 @@ class Actor(Immutable):
     name: str
     role: Role
     org: str | None = None
+
+
+class Attribution(Immutable):
+    """Who did something, when it happened and why: given once to every command and
+    recorded on every event (9.5 events carry no metadata). When it was recorded is the
+    event's own timestamp."""
+
+    actor: Personal[Actor]
+    occurred_on: date = Field(default_factory=today)
+    reason: Personal[str | None] = None
+
+    @property
+    def gave_reason(self) -> bool:
+        return bool(self.reason and self.reason.strip())
 
 
 class Child(Immutable):

@@ -15,18 +15,10 @@ from typing import TYPE_CHECKING
 
 from application.config import ConfigurationError
 from application.planning import Planning
-from domain.values import Role
 from interfaces.settings import Settings
 
 if TYPE_CHECKING:
-    from interfaces.http.auth import Caller
     from projections.reading import ReadModels
-
-
-def may_read_national_reports(caller: Caller) -> bool:
-    """Reports summed over every authority: aggregates only, for an analyst whose token
-    carries the `national` claim (an authority's own analysts read their own reports)."""
-    return caller.role is Role.ANALYST and caller.national
 
 
 @dataclass

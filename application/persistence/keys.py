@@ -7,13 +7,14 @@ its events, which is how an append-only store meets a statutory duty to destroy.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from threading import Lock
 from uuid import UUID
 
 from eventsourcing.cryptography import AESCipher
 from eventsourcing.utils import Environment
 
-from application.persistence.records import PlanRecords
+from application.persistence.records import PlanRecords, StoredKey
 
 KEY_BYTES = 32
 
@@ -52,11 +53,22 @@ class KeyRing:
         stored = self._records.select_wrapped_key(plan_id)
         if stored is None:
             return False, None
-        data_cipher = None
-        if stored.wrapped is not None:
-            data_cipher = cipher(self._master.decrypt(stored.wrapped).decode())
+        data_cipher = self._unwrap(stored)
         self._remember(plan_id, data_cipher)
         return True, data_cipher
+
+    def preload(self, plan_ids: Iterable[UUID]) -> None:
+        """Fetch many plans' keys in one query and keep them as cipher_for does: a rebuild
+        meets each plan's key once, and a query per plan would dominate it."""
+        wanted = list(plan_ids)
+        if wanted:
+            for plan_id, stored in self._records.select_wrapped_keys(wanted).items():
+                self._remember(plan_id, self._unwrap(stored))
+
+    def _unwrap(self, stored: StoredKey) -> AESCipher | None:
+        if stored.wrapped is None:
+            return None
+        return cipher(self._master.decrypt(stored.wrapped).decode())
 
     def forget(self, plan_id: UUID) -> None:
         with self._lock:

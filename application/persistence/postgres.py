@@ -13,6 +13,7 @@ from uuid import UUID
 import orjson
 from eventsourcing.persistence import DatabaseError, InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import (
+    ConnectionPool,
     PostgresAggregateRecorder,
     PostgresApplicationRecorder,
     PostgresDatastore,
@@ -22,7 +23,7 @@ from eventsourcing.utils import retry
 from psycopg import Connection, Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
-from psycopg_pool import ConnectionPool, PoolTimeout, TooManyRequests
+from psycopg_pool import PoolTimeout, TooManyRequests
 
 from application.persistence.chain import genesis
 from application.persistence.records import (
@@ -66,8 +67,8 @@ def pool_queue_limit(seconds: float) -> Iterator[None]:
         _queue_until.reset(token)
 
 
-class QueueLimitedPool(ConnectionPool):
-    """psycopg's pool, with a checkout's wait cut to the caller's pool_queue_limit."""
+class QueueLimitedPool(ConnectionPool[Connection[DictRow]]):
+    """The library's pool, with a checkout's wait cut to the caller's pool_queue_limit."""
 
     def getconn(self, timeout: float | None = None) -> Any:
         until = _queue_until.get()
@@ -79,7 +80,43 @@ class QueueLimitedPool(ConnectionPool):
 
 
 class PostgresStore(PostgresDatastore):
-    """The library's datastore, except that a pool timeout is StoreBusyError at once."""
+    """The library's datastore, except that its pool is a QueueLimitedPool and a pool
+    timeout is StoreBusyError at once."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # PostgresDatastore makes its pool inline, of a fixed class, and opens it only on
+        # first use: ours, with the same settings, takes its place before that can happen.
+        made = self.pool
+        self.pool = QueueLimitedPool(
+            connection_class=made.connection_class, kwargs=made.kwargs,
+            min_size=made.min_size, max_size=made.max_size, open=False,
+            configure=self.after_connect_func(), timeout=made.timeout,
+            max_waiting=made.max_waiting, max_lifetime=made.max_lifetime,
+            check=ConnectionPool.check_connection if self.pre_ping else None,
+            get_password_func=made.get_password_func,
+        )
+
+    @classmethod
+    def configured_as(cls, datastore: PostgresDatastore) -> PostgresStore:
+        """A PostgresStore with the settings of `datastore`, one the library made and
+        never opened (its pool holds the connection settings)."""
+        pool = datastore.pool
+        connect: dict[str, Any] = dict(pool.kwargs or {})
+        return cls(
+            dbname=connect["dbname"], host=connect["host"], port=connect["port"],
+            user=connect["user"], password=connect["password"],
+            connect_timeout=pool.timeout,
+            idle_in_transaction_session_timeout=datastore.idle_in_transaction_session_timeout,
+            pool_size=pool.min_size, max_overflow=pool.max_size - pool.min_size,
+            max_waiting=pool.max_waiting, conn_max_age=pool.max_lifetime,
+            pre_ping=datastore.pre_ping, lock_timeout=datastore.lock_timeout,
+            schema=datastore.schema, pool_open_timeout=datastore.pool_open_timeout,
+            get_password_func=pool.get_password_func,
+            single_row_tracking=datastore.single_row_tracking,
+            originator_id_type=datastore.originator_id_type,  # type: ignore[arg-type]
+            enable_db_functions=datastore.enable_db_functions,
+        )
 
     @contextmanager
     def get_connection(self) -> Iterator[Connection[DictRow]]:
@@ -97,13 +134,12 @@ class PostgresStoreFactory(PostgresFactory):
     with a PostgresStore."""
 
     def __init__(self, env: Any) -> None:
+        # The library reads its settings from the environment into a PostgresDatastore
+        # it makes here, with no hook for the class. That one is never opened (its pool
+        # opens on first use); the PostgresStore made from its settings serves instead,
+        # so the environment is read once, by the library, and one pool is ever opened.
         super().__init__(env)
-        # The library builds its datastore and pool in here from the environment. Both
-        # subclasses add behaviour only, no state, so the objects are re-classed rather
-        # than built a second time (which would parse the settings again, and open a
-        # second pool).
-        self.datastore.__class__ = PostgresStore
-        self.datastore.pool.__class__ = QueueLimitedPool
+        self.datastore = PostgresStore.configured_as(self.datastore)
 
 
 def ddl_lock_key(schema: str) -> str:
@@ -310,6 +346,15 @@ class PostgresPlanRecorder(SerialisedDDL, PostgresApplicationRecorder, PlanRecor
             return None
         wrapped = rows[0]["wrapped_key"]
         return StoredKey(wrapped=bytes(wrapped) if wrapped is not None else None)
+
+    @_retry
+    def select_wrapped_keys(self, plan_ids: Sequence[UUID]) -> dict[UUID, StoredKey]:
+        rows = self._fetchall(
+            "SELECT plan_id, wrapped_key FROM {schema}.{keys} WHERE plan_id = ANY(%s)",
+            (list(plan_ids),),
+        )
+        return {r["plan_id"]: StoredKey(wrapped=None if r["wrapped_key"] is None
+                                        else bytes(r["wrapped_key"])) for r in rows}
 
     @_retry
     def destroy_key(self, plan_id: UUID) -> bool:

@@ -124,6 +124,10 @@ class PlanRecords(ABC):
         """The plan's wrapped data key; None if the plan never had one."""
 
     @abstractmethod
+    def select_wrapped_keys(self, plan_ids: Sequence[UUID]) -> dict[UUID, StoredKey]:
+        """Many plans' wrapped data keys in one query; a plan that never had one is left out."""
+
+    @abstractmethod
     def destroy_key(self, plan_id: UUID) -> bool:
         """Crypto-shred: erase the plan's data key, keeping a row that says it was
         destroyed. True if there was a key to destroy."""

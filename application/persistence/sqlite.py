@@ -144,6 +144,16 @@ class SQLitePlanRecorder(SQLiteApplicationRecorder, PlanRecords):
         )
         return StoredKey(wrapped=rows[0][0]) if rows else None
 
+    def select_wrapped_keys(self, plan_ids: Sequence[UUID]) -> dict[UUID, StoredKey]:
+        if not plan_ids:
+            return {}
+        rows = self._fetchall(
+            f"SELECT plan_id, wrapped_key FROM {PREFIX}_keys"
+            f" WHERE plan_id IN ({', '.join('?' * len(plan_ids))})",
+            [p.hex for p in plan_ids],
+        )
+        return {UUID(r[0]): StoredKey(wrapped=r[1]) for r in rows}
+
     def destroy_key(self, plan_id: UUID) -> bool:
         with self.datastore.transaction(commit=True) as c:
             c.execute(

@@ -1,13 +1,14 @@
 """The copy of a plan that a family receives: a PDF of the plan as it stood at a version.
 
-`install_renderer(planning)` makes `Planning.share_plan` record the SHA-256 of this PDF in
-the PlanShared event; `shared_copy_pdf` renders the copy again later and proves it is the
-same document, byte for byte.
+A `SharedCopyRenderer` given to Planning (interfaces/bootstrap.py) makes a shared copy
+record the SHA-256 of this PDF in the PlanShared event; `shared_copy_pdf` renders the
+copy again later and proves it is the same document, byte for byte.
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -15,7 +16,6 @@ from application.planning import Planning
 from domain.plans import Plan
 from domain.stages import StageCatalogue
 from domain.values import SharedCopy
-from interfaces.documents import render
 from interfaces.plan_text import plan_as_dict
 
 PLAN_TYPES = {
@@ -107,6 +107,10 @@ def _how_often(provision: dict[str, Any]) -> str:
 
 
 def render_plan_pdf(plan: Plan, stages: StageCatalogue) -> bytes:
+    # Imported here, not above: every command builds a renderer (interfaces/bootstrap.py),
+    # and only those that render should pay for loading WeasyPrint.
+    from interfaces.documents import render
+
     html = render.render_html("shared_copy.html", plan=plan_document(plan, stages))
     with render.render_slot():
         return render.pdf_bytes(render.layout(html))
@@ -116,10 +120,18 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def install_renderer(planning: Planning) -> None:
-    """Make share_plan record the SHA-256 of the PDF the family receives."""
-    stages = planning.stages
-    planning.shared_copy_digest = lambda plan: sha256_hex(render_plan_pdf(plan, stages))
+@dataclass(frozen=True)
+class SharedCopyRenderer:
+    """The copy a family receives of a plan, with the stage names of the plan's store.
+    Called with a plan, it gives the SHA-256 that a shared copy records."""
+
+    stages: StageCatalogue
+
+    def pdf(self, plan: Plan) -> bytes:
+        return render_plan_pdf(plan, self.stages)
+
+    def __call__(self, plan: Plan) -> str:
+        return sha256_hex(self.pdf(plan))
 
 
 def shared_copies(planning: Planning, plan_id: UUID) -> list[SharedCopy]:

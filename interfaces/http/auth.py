@@ -1,4 +1,4 @@
-"""Who is calling: bearer JWTs, HS256 with a shared secret or an OIDC issuer's JWKS.
+"""Who is calling (a domain.access.Caller): bearer JWTs, HS256 with a shared secret or an OIDC issuer's JWKS.
 
 Algorithms are pinned per mode, so a token signed with 'none' or with the other mode's
 algorithm is refused before its claims are read.
@@ -10,9 +10,10 @@ import time
 from typing import Any
 
 import jwt
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
-from domain.values import Actor, Role
+from domain.access import Caller
+from domain.values import Role
 from interfaces.settings import Settings
 
 TOKEN_ROLES = (
@@ -25,27 +26,6 @@ OIDC_ALGORITHMS = ["RS256", "ES256"]
 
 class NotAuthenticatedError(Exception):
     """No token, or a token that cannot be trusted. The message is safe to show."""
-
-
-class Caller(BaseModel):
-    """The authenticated user, from the token's claims."""
-
-    model_config = ConfigDict(frozen=True, extra="ignore")
-
-    sub: str = Field(min_length=1, max_length=200)
-    name: str = Field(min_length=1, max_length=200)
-    role: Role
-    org: str | None = Field(default=None, max_length=200)
-    manager: bool = False
-    """A lead professional who may see their organisation's review lists."""
-    authority: str | None = Field(default=None, max_length=64)
-    """The local authority whose plans the caller works on (the `authority` claim). With
-    PLANLEDGER_TENANTS set it picks the store; without, it is not used."""
-    national: bool = False
-    """An analyst who may read reports summed over every authority (the `national` claim)."""
-
-    def actor(self) -> Actor:
-        return Actor(id=self.sub, name=self.name, role=self.role, org=self.org)
 
 
 def caller_from_claims(claims: dict[str, Any]) -> Caller:

@@ -6,23 +6,28 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Request, Response
 from starlette.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.security.utils import get_authorization_scheme_param
 
-from application.errors import PlanNotFoundError
 from application.persistence.records import IdempotencyClaim
 from application.planning import Conditions, Planning
 from domain.plans import Plan
-from interfaces.http import access
-from interfaces.http.access import Action, Decision
-from interfaces.http.auth import Caller, NotAuthenticatedError
-from interfaces.http.problems import Problem, forbidden, not_authenticated, not_found
-from interfaces.tenancy import Tenant, may_read_national_reports
+from domain import access
+from domain.actions import Action
+from domain.events import Command
+from domain.access import Caller
+from interfaces.http.answers import written
+from interfaces.http.auth import NotAuthenticatedError
+from interfaces.http.problems import Problem, forbidden, not_authenticated
+from interfaces.http.schemas import WriteBody
+from domain.access import may_read_national_reports
+from interfaces.tenancy import Tenant
 
 
 def planning_of(request: Request) -> Planning:
@@ -113,24 +118,13 @@ def _endpoint(request: Request) -> str:
 
 
 def authorise(action: Action):  # noqa: ANN201 - returns a FastAPI dependency
-    """A dependency giving the plan if the caller may do `action` on it; a personal-data
-    read is written to the plan's access log before anything is returned."""
+    """A dependency giving the plan if the caller may read it so (Planning.read: the read
+    is written to the plan's access log before anything is returned)."""
 
     def dependency(
         plan_id: UUID, request: Request, planning: PlanningDep, caller: CallerDep
     ) -> Plan:
-        try:
-            plan = planning.get_plan(plan_id)
-        except PlanNotFoundError:
-            raise not_found() from None
-        decision = access.decide(caller, action, plan)
-        if decision is Decision.NOT_FOUND:
-            raise not_found()
-        if decision is Decision.FORBIDDEN:
-            raise forbidden()
-        if access.is_personal_read(action):
-            planning.record_access(plan_id, caller.actor(), _endpoint(request))
-        return plan
+        return planning.read(plan_id, caller, action, via=_endpoint(request))
 
     return Depends(dependency)
 
@@ -176,3 +170,29 @@ def _fingerprint(method: str, path: str, body: bytes) -> str:
 
 
 ConditionsDep = Annotated[Conditions, Depends(write_conditions)]
+
+
+@dataclass(frozen=True)
+class Writer:
+    """Carries out a command for the caller, with the request's If-Match and
+    Idempotency-Key, and shapes the answer (ETag, version, what it created)."""
+
+    planning: Planning
+    caller: Caller
+    conditions: Conditions
+    response: Response
+
+    def __call__(self, plan_id: UUID, command: Command, body: WriteBody) -> dict[str, Any]:
+        return written(self.response, self.planning.change(
+            plan_id, command, self.caller, occurred_on=body.occurred_on, reason=body.reason,
+            conditions=self.conditions,
+        ))
+
+
+def get_writer(
+    planning: PlanningDep, caller: CallerDep, conditions: ConditionsDep, response: Response
+) -> Writer:
+    return Writer(planning, caller, conditions, response)
+
+
+WriterDep = Annotated[Writer, Depends(get_writer)]

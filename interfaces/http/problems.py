@@ -23,7 +23,7 @@ from application.errors import (
     PreconditionFailedError,
 )
 from application.persistence.postgres import StoreBusyError
-from domain.errors import PlanningError
+from domain.errors import ActionForbiddenError, PlanNotVisibleError, PlanningError
 from interfaces.documents.render import RendererBusyError
 from interfaces.http.logs import BodyTooLargeError
 
@@ -165,6 +165,14 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(PlanNotFoundError)
     def _plan_not_found(request: Request, exc: PlanNotFoundError) -> JSONResponse:
         return problem_response(404, "not-found", "Not found", "No such plan.", request)
+
+    @app.exception_handler(PlanNotVisibleError)
+    def _not_visible(request: Request, exc: PlanNotVisibleError) -> JSONResponse:
+        return problem_response(404, "not-found", "Not found", "No such plan.", request)
+
+    @app.exception_handler(ActionForbiddenError)
+    def _forbidden(request: Request, exc: ActionForbiddenError) -> JSONResponse:
+        return problem_response(403, "forbidden", "Forbidden", str(exc), request)
 
     @app.exception_handler(PlanningError)
     def _refused(request: Request, exc: PlanningError) -> JSONResponse:

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from domain.calendar import today
+from domain.events import Command
 from domain.values import PlanType, Progress, ProvisionKind, Whose
+
+C = TypeVar("C", bound=Command)
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Ref = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -70,6 +73,11 @@ class WriteBody(Body):
         "when it is recorded, never later than today."
     )
     reason: Text | None = None
+
+    def to(self, command: type[C], **more: Any) -> C:
+        """The domain command this body asks for: its fields, less when and why (those
+        are the attribution, given beside it), and any taken from the path."""
+        return command(**self.model_dump(exclude={"occurred_on", "reason"}), **more)
 
 
 class ChildIn(Body):
@@ -135,7 +143,7 @@ class EvaluationIn(Body):
     impact: Text
 
 
-class ReviewCreate(Body):
+class ReviewCreate(WriteBody):
     held_on: Day
     attendees: list[Name] = Field(max_length=100)
     summary: Text

@@ -1,7 +1,7 @@
 """Web pages for lead professionals, practitioners and families, served by the API's app.
 
 Server-rendered Jinja2 pages with plain forms. They call the same Planning use cases and
-ask the same authorisation module (interfaces/http/access.py) as the API; see guard.py.
+ask the same authorisation module (domain/access.py) as the API; see guard.py.
 `install(app, settings)` adds them to the app that create_app builds.
 """
 

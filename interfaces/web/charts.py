@@ -13,6 +13,7 @@ from typing import Any
 
 from domain.calendar import today
 from domain.plans import Plan
+from domain.reviews import ReviewOutcome, review_on_time, review_outcome
 from domain.values import Progress
 
 LEVELS = {Progress.NOT_ACHIEVED: 0, Progress.PARTIALLY_ACHIEVED: 1, Progress.ACHIEVED: 2}
@@ -126,7 +127,7 @@ class MonthBar:
 def review_outcomes(events: list[Any]) -> list[tuple[date, str]]:
     """(month's anchor date, on_time | late | missed) for each review a plan owed.
 
-    A review is on time if held on or before the date set for it when it was held (by
+    Judged by domain.reviews against the date set for the review when it was held (by
     the plan's opening, a scheduling, or the review before). A date that has passed with
     no review held counts as missed, in the month it fell due.
     """
@@ -136,12 +137,12 @@ def review_outcomes(events: list[Any]) -> list[tuple[date, str]]:
         if isinstance(event, Plan.PlanOpened | Plan.ReviewScheduled):
             due = event.next_review_on
         elif isinstance(event, Plan.ReviewHeld):
-            found.append((event.held_on, "on_time" if due is None or event.held_on <= due
-                          else "late"))
+            on_time = review_on_time(due, event.held_on)
+            found.append((event.held_on, "on_time" if on_time else "late"))
             due = event.next_review_on
         elif isinstance(event, Plan.PlanClosed):
-            due = None
-    if due is not None and due < today():
+            due = None  # a closed plan owes no review, even one whose date had passed
+    if due is not None and review_outcome(due, None, today=today()) is ReviewOutcome.NOT_HELD:
         found.append((due, "missed"))
     return found
 

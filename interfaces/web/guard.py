@@ -1,6 +1,6 @@
 """Who is signed in, and which plan they may act on: the pages' only doors.
 
-Every decision is asked of interfaces/http/access.py, the same module the API asks;
+Every decision is asked of domain/access.py, the same module the API asks;
 nothing here decides who may do what.
 """
 
@@ -13,8 +13,8 @@ from starlette.requests import Request
 from application.errors import PlanNotFoundError
 from application.planning import Planning
 from domain.plans import Plan
-from interfaces.http import access
-from interfaces.http.access import Action, Decision
+from domain import access
+from domain.access import Action, Decision
 from interfaces.http.auth import Caller, NotAuthenticatedError
 from interfaces.web.security import session_token
 

@@ -13,8 +13,8 @@ from starlette.responses import Response
 from application.errors import PlanNotFoundError
 from domain.calendar import UK
 from domain.values import PlanType
-from interfaces.http import access
-from interfaces.http.access import Action
+from domain import access
+from domain.actions import Action
 from interfaces.http.deps import planning_of
 from interfaces.web import charts, queries, wording
 from interfaces.web.guard import (

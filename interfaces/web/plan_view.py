@@ -14,8 +14,8 @@ from starlette.responses import Response
 from application.planning import Planning
 from domain.plans import Plan
 from domain.values import FAMILY_ROLES, Progress, ProvisionKind, Whose
-from interfaces.http import access
-from interfaces.http.access import Action, Decision
+from domain import access
+from domain.access import Action, Decision
 from interfaces.http.auth import Caller
 from interfaces.plan_text import plan_as_dict
 from interfaces.web import wording

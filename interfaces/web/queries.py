@@ -21,8 +21,8 @@ from application.statutory import plan_clocks
 from domain.calendar import today
 from domain.clocks import ClockStatus, may_have_clocks
 from domain.plans import Plan
-from interfaces.http import access
-from interfaces.http.access import Action, Decision, visibility
+from domain import access
+from domain.access import Action, Decision, visibility
 from interfaces.http.auth import Caller
 from interfaces.http.deps import planning_of
 from interfaces.http.read_models import get_read_models

@@ -34,7 +34,7 @@ def test_eight_writers_on_two_plans_lose_nothing_and_fail_only_as_concurrent_upd
                 landed[plan_id] += 1
             except ConcurrentUpdateError:
                 pass
-            except Exception as e:  # noqa: BLE001 - any other failure is the bug
+            except Exception as e:  # any other failure is the bug
                 failures[type(e).__name__] += 1
 
     threads = [threading.Thread(target=write, args=(w,)) for w in range(8)]

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from uuid import uuid4
 
-from tests.examples import a_child, a_lead_professional, SCHOOL
 from domain.values import PlanType
+from tests.examples import SCHOOL, a_child, a_lead_professional
 
 
 def test_a_plan_being_read_is_not_changed_by_a_later_write(planning):

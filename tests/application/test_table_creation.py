@@ -12,7 +12,7 @@ def _start_planning(database_url: str) -> str:
 
     try:
         Planning(env=persistence_env(database_url)).close()
-    except Exception as e:  # noqa: BLE001 - reported to the parent as a failure
+    except Exception as e:  # reported to the parent as a failure
         return f"{type(e).__name__}: {e}"
     return "started"
 

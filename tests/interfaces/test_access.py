@@ -1,5 +1,5 @@
 """Who may do what, from the contract's "Who may do what", written out here on its own
-(not imported from interfaces/http/access.py), so loosening any rule there fails a test.
+(not imported from domain/access.py), so loosening any rule there fails a test.
 
 For every kind of caller, every plan endpoint answers exactly: 200/201 when allowed,
 403 on a plan the caller may see but may not change that way, 404 on a plan the caller

@@ -11,7 +11,7 @@ from application.statutory import plan_clocks
 from domain.calendar import today
 from projections.catch_up import catch_up
 from projections.reports import REPORTS, UnknownReportError
-from tests.projections.scenario import CHILD_NAME, BIRTHDAY, OTHER_SCHOOL, SCHOOL, ago, build
+from tests.projections.scenario import BIRTHDAY, CHILD_NAME, OTHER_SCHOOL, SCHOOL, ago, build
 
 
 @pytest.fixture

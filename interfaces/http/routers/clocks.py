@@ -10,7 +10,7 @@ from fastapi import APIRouter
 from application.statutory import plan_clocks
 from domain.calendar import today
 from domain.plans import Plan
-from interfaces.http.access import Action
+from domain.actions import Action
 from interfaces.http.deps import PlanningDep, authorise
 from interfaces.http.routers.read_model_schemas import Clocks
 

@@ -3,43 +3,30 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter
 
 from domain.plans import Plan
-from interfaces.http.access import Action
-from interfaces.http.answers import written
-from interfaces.http.deps import CallerDep, ConditionsDep, PlanningDep, authorise
+from domain.actions import Action
+from domain.events import GrantDisclosure, RevokeDisclosure
+from interfaces.http.deps import PlanningDep, WriterDep, authorise
 from interfaces.http.schemas import AccessLog, DisclosureCreate, RevokeRequest, Written
 
 router = APIRouter(prefix="/api/plans/{plan_id}", tags=["disclosure and access"])
 
 
 @router.post("/disclosures", status_code=201, response_model=Written)
-def grant_disclosure(
-    plan_id: UUID, body: DisclosureCreate, response: Response, planning: PlanningDep,
-    caller: CallerDep, conditions: ConditionsDep,
-    plan: Annotated[Plan, authorise(Action.GRANT_DISCLOSURE)],
-) -> dict:
+def grant_disclosure(plan_id: UUID, body: DisclosureCreate, write: WriterDep) -> dict:
     """Disclose the plan's history to a reviewer (a user or an org) for a stated purpose
     (event DisclosureGranted); answers {disclosure_id, version}."""
-    return written(response, planning.grant_disclosure(
-        plan_id, grantee=body.grantee, purpose=body.purpose, until=body.until,
-        actor=caller.actor(), occurred_on=body.occurred_on, reason=body.reason,
-        conditions=conditions,
-    ))
+    return write(plan_id, body.to(GrantDisclosure), body)
 
 
 @router.post("/disclosures/{disclosure_id}/revoke", status_code=201, response_model=Written)
 def revoke_disclosure(
-    plan_id: UUID, disclosure_id: UUID, body: RevokeRequest, response: Response,
-    planning: PlanningDep, caller: CallerDep, conditions: ConditionsDep,
-    plan: Annotated[Plan, authorise(Action.REVOKE_DISCLOSURE)],
+    plan_id: UUID, disclosure_id: UUID, body: RevokeRequest, write: WriterDep
 ) -> dict:
     """End a disclosure (event DisclosureRevoked)."""
-    return written(response, planning.revoke_disclosure(
-        plan_id, disclosure_id, actor=caller.actor(), occurred_on=body.occurred_on,
-        reason=body.reason, conditions=conditions,
-    ))
+    return write(plan_id, body.to(RevokeDisclosure, disclosure_id=disclosure_id), body)
 
 
 @router.get("/access-log", response_model=AccessLog)

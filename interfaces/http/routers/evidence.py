@@ -15,6 +15,7 @@ from application.evidence.diff import plan_diff
 from application.evidence.export import build_export
 from application.planning import Planning
 from domain.calendar import today
+from domain.events import SharePlan
 from domain.plans import Plan
 from interfaces.documents.bundle import build_bundle
 from interfaces.documents.plan_copy import (
@@ -23,8 +24,8 @@ from interfaces.documents.plan_copy import (
     shared_copy_pdf,
 )
 from interfaces.evidence_settings import install_evidence
-from interfaces.http import access
-from interfaces.http.access import Action
+from domain import access
+from domain.actions import Action
 from interfaces.http.answers import FastJSON, written
 from interfaces.http.deps import CallerDep, ConditionsDep, authorise, planning_of
 from interfaces.http.problems import Problem, not_found
@@ -80,23 +81,14 @@ def share_plan(
     planning: EvidencePlanning,
     caller: CallerDep,
     conditions: ConditionsDep,
-    plan: Annotated[Plan, authorise(Action.SHARE_PLAN)],
 ) -> dict:
     """Record that the plan as it stands was given to the family (event PlanShared), with
     the SHA-256 of the PDF they received; `version` is the plan's version after the write
     (the copy shows the version before it)."""
-    return written(
-        response,
-        planning.share_plan(
-            plan_id,
-            recipients=body.recipients,
-            method=body.method,
-            actor=caller.actor(),
-            occurred_on=body.occurred_on,
-            reason=body.reason,
-            conditions=conditions,
-        ),
-    )
+    return written(response, planning.change(
+        plan_id, body.to(SharePlan), caller, occurred_on=body.occurred_on, reason=body.reason,
+        conditions=conditions,
+    ))
 
 
 @router.get("/shared-copies", response_model=SharedCopies)

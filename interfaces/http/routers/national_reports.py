@@ -13,7 +13,7 @@ from interfaces.http.deps import CallerDep, require
 from interfaces.http.problems import not_found
 from interfaces.http.read_models import answered
 from interfaces.http.routers.read_model_schemas import Report, ReportIndex
-from interfaces.tenancy import may_read_national_reports
+from domain.access import may_read_national_reports
 from projections.national import national
 from projections.reports import REPORTS
 

@@ -9,10 +9,10 @@ from fastapi import APIRouter, Query, Request
 
 from domain.calendar import today
 from domain.values import PlanStatus, PlanType
-from interfaces.http import access
-from interfaces.http.access import Action, Decision
+from domain import access
+from domain.access import Action, Decision
 from interfaces.http.deps import CallerDep, PlanningDep, require
-from interfaces.http.access import visibility
+from domain.access import visibility
 from interfaces.http.read_models import ReadModelsDep, answered
 from interfaces.http.routers.read_model_schemas import PlanList
 from projections.summaries import PlanFilters

@@ -4,14 +4,13 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query
 
 from domain.plans import Plan
-from domain.values import Child
-from interfaces.http import access
-from interfaces.http.access import Action
-from interfaces.http.answers import FastJSON, plan_body, written
-from interfaces.http.deps import CallerDep, ConditionsDep, PlanningDep, authorise, require
+from domain.events import ChangeStage, ClosePlan, OpenPlan
+from domain.actions import Action
+from interfaces.http.answers import FastJSON, plan_body
+from interfaces.http.deps import CallerDep, ConditionsDep, PlanningDep, WriterDep, authorise
 from interfaces.http.schemas import (
     CloseRequest, History, Instant, PlanCreate, PlanOut, StageChange, Written,
 )
@@ -24,12 +23,9 @@ def open_plan(
     body: PlanCreate, planning: PlanningDep, caller: CallerDep, conditions: ConditionsDep
 ) -> FastJSON:
     """Open a plan for a child; the caller becomes its first member."""
-    require(access.may_open_plans(caller), "Only a lead professional may open a plan.")
     result = planning.open_plan(
-        plan_type=body.plan_type, stage=body.stage, org=body.org, actor=caller.actor(),
-        child=Child(name=body.child.name, date_of_birth=body.child.date_of_birth),
-        occurred_on=body.occurred_on, next_review_on=body.next_review_on,
-        reason=body.reason, conditions=conditions,
+        body.to(OpenPlan), caller, occurred_on=body.occurred_on, reason=body.reason,
+        conditions=conditions,
     )
     plan = planning.get_plan(result.plan_id, version=result.version)
     return plan_body(
@@ -65,29 +61,15 @@ def read_history(
 
 
 @router.post("/{plan_id}/stage", status_code=201, response_model=Written)
-def change_stage(
-    plan_id: UUID, body: StageChange, response: Response, planning: PlanningDep,
-    caller: CallerDep, conditions: ConditionsDep,
-    plan: Annotated[Plan, authorise(Action.CHANGE_STAGE)],
-) -> dict:
+def change_stage(plan_id: UUID, body: StageChange, write: WriterDep) -> dict:
     """Step the plan up or down the authority's stages (event StageChanged)."""
-    return written(response, planning.change_stage(
-        plan_id, stage=body.stage, actor=caller.actor(), occurred_on=body.occurred_on,
-        reason=body.reason, conditions=conditions,
-    ))
+    return write(plan_id, body.to(ChangeStage), body)
 
 
 @router.post("/{plan_id}/close", status_code=201, response_model=Written)
-def close_plan(
-    plan_id: UUID, body: CloseRequest, response: Response, planning: PlanningDep,
-    caller: CallerDep, conditions: ConditionsDep,
-    plan: Annotated[Plan, authorise(Action.CLOSE_PLAN)],
-) -> dict:
+def close_plan(plan_id: UUID, body: CloseRequest, write: WriterDep) -> dict:
     """Close (discontinue) the plan; afterwards every write to it is refused."""
-    return written(response, planning.close_plan(
-        plan_id, actor=caller.actor(), occurred_on=body.occurred_on, reason=body.reason,
-        conditions=conditions,
-    ))
+    return write(plan_id, body.to(ClosePlan), body)
 
 
 def _aware(instant: datetime) -> datetime:

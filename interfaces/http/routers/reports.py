@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Response
 
 from domain.calendar import today
-from interfaces.http import access
+from domain import access
 from interfaces.http.deps import CallerDep, require
 from interfaces.http.problems import not_found
 from interfaces.http.read_models import ReadModelsDep, answered

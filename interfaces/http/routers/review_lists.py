@@ -10,9 +10,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from domain.calendar import today
-from interfaces.http import access
+from domain import access
 from interfaces.http.deps import CallerDep, require
-from interfaces.http.access import visibility
+from domain.access import visibility
 from interfaces.http.read_models import ReadModelsDep, answered
 from interfaces.http.routers.read_model_schemas import ReviewList
 from projections.paging import Page

@@ -16,9 +16,9 @@ from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from typing import Any
 
 from application.planning import Planning
-from projections.catalogue import model
-from projections.catch_up import OPENED, projection_mapper
-from projections.log import read_log
+from projections.engine.catalogue import model
+from projections.engine.catch_up import OPENED, projection_mapper
+from projections.engine.log import read_log
 
 
 def fill_in_parallel(
@@ -52,11 +52,11 @@ def _fill_part(env: dict[str, str], name: str, version: int, head: int, part: in
         recorder: Any = app.recorder
         position, done = 0, 0
         while position < head:
-            notifications = read_log(recorder, position, batch_size, head, part=(part, parts))
+            notifications = read_log(recorder, view.store, position, batch_size, head,
+                                     part=(part, parts))
             if not notifications:
                 break
-            mapper.preload_keys(recorder, {n.originator_id for n in notifications
-                                           if n.topic == OPENED})
+            mapper.preload_keys({n.originator_id for n in notifications if n.topic == OPENED})
             handled = view.handled_topics
             view.write_untracked([mapper.to_domain_event(n) if n.topic in handled
                                   else mapper.passed(n) for n in notifications])

@@ -13,8 +13,9 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from projections.reports import REPORTS, UnknownReportError, on_time_share
-from projections.tables import Table
+from projections.reports.csp_reviews import on_time_share
+from projections.reports.table import Table
+from projections.reports.view import REPORTS, UnknownReportError
 
 KEYS: dict[str, tuple[str, ...]] = {
     "plans-by-type-and-stage": ("plan_type", "stage"),

@@ -10,17 +10,11 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.types.json import Jsonb
 
-from projections.reports import (
-    REPORTS,
-    Facts,
-    PlanFacts,
-    ReportsView,
-    UnknownReportError,
-    fold,
-    on_time_share,
-)
-from projections.tables import Table
-from projections.tracking_postgres import PostgresReadModel
+from projections.engine.postgres import PostgresReadModel
+from projections.reports.csp_reviews import csp_reviews
+from projections.reports.fold import Facts, PlanFacts, fold
+from projections.reports.table import Table
+from projections.reports.view import REPORTS, ReportsView, UnknownReportError
 
 PLAN_COLUMNS = (
     "plan_id", "org", "plan_type", "stage", "status", "opened_on", "closed_on",
@@ -108,18 +102,11 @@ class PostgresReportsView(PostgresReadModel, ReportsView):
         return Table("plans-by-type-and-stage", ("plan_type", "stage", "open", "closed"), rows)
 
     def _csp_reviews(self, where: str, params: dict[str, Any]) -> Table:
-        counts = self._rows(
-            "SELECT org, EXTRACT(YEAR FROM due_on)::int,"
-            " count(*) FILTER (WHERE held_on <= due_on),"
-            " count(*) FILTER (WHERE held_on > due_on),"
-            # Not held: due date passed with no review, and the plan was not closed first.
-            " count(*) FILTER (WHERE held_on IS NULL AND due_on < %(today)s"
-            "  AND (closed_on IS NULL OR closed_on > due_on))"
-            " FROM {schema}.{cycles} WHERE plan_type = 'csp' AND due_on IS NOT NULL"
-            f" AND {where} GROUP BY 1, 2 ORDER BY 1, 2", params)
-        rows = [(*r, on_time_share(*r[2:])) for r in counts if sum(r[2:])]
-        return Table("csp-reviews", ("org", "year", "held_on_time", "held_late", "not_held",
-                                     "percent_on_time"), rows)
+        cycles = self._rows(
+            "SELECT org, due_on, held_on, closed_on, count(*) FROM {schema}.{cycles}"
+            f" WHERE plan_type = 'csp' AND due_on IS NOT NULL AND {where}"
+            " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2", params)
+        return csp_reviews(cycles, params["today"])
 
     def _provision_costs(self, where: str, params: dict[str, Any]) -> Table:
         rows = self._rows(

@@ -11,16 +11,11 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.types.json import Jsonb
 
-from projections.paging import Page, check_limit, decode_cursor, encode_cursor
-from projections.summaries import (
-    Grant,
-    PlanFilters,
-    PlanSummary,
-    PlanSummaryView,
-    Visibility,
-    fold,
-)
-from projections.tracking_postgres import PostgresReadModel
+from projections.engine.paging import Page, check_limit, decode_cursor, encode_cursor
+from projections.plan_summaries.fold import fold
+from projections.plan_summaries.rows import Grant, PlanSummary
+from projections.plan_summaries.view import PlanFilters, PlanSummaryView, Visibility
+from projections.engine.postgres import PostgresReadModel
 
 COLUMNS = (
     "plan_id", "plan_type", "stage", "status", "org", "lead_professional", "member_ids",

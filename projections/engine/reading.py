@@ -8,13 +8,14 @@ from threading import Lock
 from typing import Any, cast
 
 from application.planning import Planning
-from projections.catalogue import model
-from projections.consistency import DEFAULT_TIMEOUT_SECONDS, wait_until_current
-from projections.reports import ReportsView
-from projections.summaries import PlanSummaryView
-from projections.tables import Table
-from projections.versions import PostgresVersions, versions_for
-from projections.views import ReadModelView
+from projections.engine.catalogue import model
+from projections.engine.consistency import DEFAULT_TIMEOUT_SECONDS, wait_until_current
+from projections.engine.store import Store
+from projections.engine.versions import versions_for
+from projections.engine.views import ReadModelView
+from projections.plan_summaries.view import PlanSummaryView
+from projections.reports.table import Table
+from projections.reports.view import ReportsView
 
 
 PROJECTOR_GRACE_SECONDS = 0.25
@@ -28,6 +29,7 @@ class ReadModels:
     ) -> None:
         self.planning = planning
         self.datastore = planning.recorder.datastore
+        self.store = Store.of(self.datastore)
         self.timeout = timeout
         # A read brings the view up to date itself if it is behind (see wait_until_current):
         # on SQLite nothing else can, and on PostgreSQL a lagging or absent projector then
@@ -38,7 +40,7 @@ class ReadModels:
         # On PostgreSQL `planledger project` normally runs beside the API (README, compose):
         # give it a moment before doing its work here. The embedded SQLite store has no
         # projector process: its readers catch up at once.
-        postgres = isinstance(self.versions, PostgresVersions)
+        postgres = self.store is Store.POSTGRES
         self.grace = (PROJECTOR_GRACE_SECONDS if postgres else 0.0) if grace is None else grace
         self._views: dict[tuple[str, int], ReadModelView] = {}
         self._lock = Lock()

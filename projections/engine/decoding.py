@@ -10,16 +10,15 @@ application's mapper applies it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
-from eventsourcing.utils import resolve_topic
+from eventsourcing.utils import get_topic, resolve_topic
 
-from application.persistence.keys import cipher
 from application.persistence.mapping import PlanMapper
 from domain.plans import Plan
 
@@ -58,45 +57,17 @@ class ProjectionMapper(PlanMapper):
             return super().to_domain_event(stored_event)
         return self.without_personal_data(stored_event)
 
-    def preload_keys(self, recorder: Any, plan_ids: Iterable[UUID]) -> None:
+    def preload_keys(self, plan_ids: Iterable[UUID]) -> None:
         """Fetch the data keys of many plans in one query (a rebuild meets each plan's
         key once, at its PlanOpened; one query per plan would dominate the rebuild)."""
-        keyring = self.keyring
-        wanted = list(plan_ids)
-        if keyring is None or not wanted:
-            return
-        for plan_id, wrapped in _wrapped_keys(recorder, wanted):
-            data_cipher = cipher(keyring._master.decrypt(wrapped).decode()) if wrapped else None  # noqa: SLF001
-            keyring._remember(plan_id, data_cipher)  # noqa: SLF001 - the KeyRing's own cache
-
-
-def _wrapped_keys(recorder: Any, plan_ids: list[UUID]) -> list[tuple[UUID, bytes | None]]:
-    if hasattr(recorder, "identifiers"):  # PostgreSQL: Planledger's keys table
-        with recorder.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(recorder._sql(  # noqa: SLF001 - the recorder's own table names
-                "SELECT plan_id, wrapped_key FROM {schema}.{keys} WHERE plan_id = ANY(%s)"),
-                (plan_ids,))
-            return [(r["plan_id"], _bytes(r["wrapped_key"])) for r in curs.fetchall()]
-    marks = ", ".join("?" * len(plan_ids))
-    with recorder.datastore.transaction(commit=False) as c:
-        c.execute(f"SELECT plan_id, wrapped_key FROM planledger_keys WHERE plan_id IN ({marks})",
-                  [p.hex for p in plan_ids])
-        return [(UUID(r[0]), _bytes(r[1])) for r in c.fetchall()]
+        if self.keyring is not None:
+            self.keyring.preload(plan_ids)
 
 
 def _uuid(value: Any) -> UUID:
     return value if isinstance(value, UUID) else UUID(str(value))
 
 
-def _bytes(value: Any) -> bytes | None:
-    return bytes(value) if value is not None else None
-
-
 def handled_topics(fold: Any) -> frozenset[str]:
     """The topics of the event classes a singledispatch fold has handlers for."""
-    from eventsourcing.utils import get_topic
-
     return frozenset(get_topic(c) for c in fold.registry if c is not object)
-
-
-Decode = Callable[[StoredEvent], Any]

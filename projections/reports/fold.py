@@ -1,13 +1,8 @@
-"""Reports for analysts: aggregates only, never a name, a date of birth or free text.
-
-The view keeps a small state row per plan (type, org, stage, status, review count) and
-facts that the reports count: review cycles, planned provision, target evaluations made
-at reviews, stage changes. All come from the pure fold below.
-"""
+"""The fold: the per-plan state and the facts the reports count, from each event. Pure;
+the stores apply it in batches (postgres.py, sqlite.py)."""
 
 from __future__ import annotations
 
-from abc import abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,23 +14,6 @@ from uuid import UUID
 from domain.plans import Plan
 from domain.statutory import review_due_on
 from domain.values import PlanStatus, PlanType
-from projections.decoding import handled_topics
-from projections.tables import Table
-from projections.views import ReadModelProjection, ReadModelView
-
-REPORTS = {
-    "plans-by-type-and-stage": "Plans by type and stage: open and closed",
-    "csp-reviews": "CSP reviews held within 12 months of preparation or the last review,"
-                   " by org and the year they fell due",
-    "provision-costs": "Planned provision cost by kind",
-    "target-progress": "Targets achieved, partially achieved and not achieved at each review",
-    "stage-changes": "Stage changes per year",
-}
-
-
-class UnknownReportError(LookupError):
-    def __init__(self, name: str) -> None:
-        super().__init__(f"No report '{name}'.")
 
 
 @dataclass
@@ -81,19 +59,6 @@ class Facts:
     def pending(self, plan: PlanFacts, closed_on: date | None = None) -> None:
         key = (plan.plan_id, plan.reviews_held + 1)
         self.cycles[key] = ReviewCycle(key[1], plan.pending_due_on, None, closed_on)
-
-
-class ReportsView(ReadModelView):
-    @abstractmethod
-    def report(self, name: str, *, today: date, org: str | None = None) -> Table:
-        """The named report (see REPORTS), for one org or all. Raises UnknownReportError."""
-
-
-class ReportsProjection(ReadModelProjection):
-    name = "reports"
-
-
-# -- the fold -----------------------------------------------------------------------------
 
 
 def fold(facts: Facts, events: Iterable[Any]) -> Facts:
@@ -181,12 +146,3 @@ def plan_closed(event: Plan.PlanClosed, plan: PlanFacts, facts: Facts) -> None:
 @count.register
 def plan_destroyed(event: Plan.PlanDestroyed, plan: PlanFacts, facts: Facts) -> None:
     plan.status = PlanStatus.DESTROYED.value
-
-
-def on_time_share(on_time: int, late: int, not_held: int) -> float | None:
-    """Per cent of reviews that fell due which were held by their due date."""
-    fell_due = on_time + late + not_held
-    return round(100 * on_time / fell_due, 1) if fell_due else None
-
-
-ReportsView.handled_topics = handled_topics(count)

@@ -13,7 +13,8 @@ from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Composed, Identifier
 
 from application.persistence.postgres import ddl_lock_key
-from projections.views import Batch, ReadModelView, StaleBatchError, base_name
+from projections.engine.store import Store
+from projections.engine.views import Batch, ReadModelView, StaleBatchError, base_name
 
 _ROWS_PER_STATEMENT = (256, 64, 16, 4, 1)
 """A batch's rows go in statements of these sizes, largest first (100 rows: 64+16+16+4)."""
@@ -27,6 +28,7 @@ class PostgresReadModel(PostgresTrackingRecorder, ReadModelView):
     """Tables are named after the tracking table the library gives the view
     (`<model>_v<N>_tracking` -> `<model>_v<N>`, `<model>_v<N>_<suffix>`)."""
 
+    store = Store.POSTGRES
     table_suffixes: tuple[str, ...] = ()
     """The view's tables beside its main one, e.g. ("access",)."""
 

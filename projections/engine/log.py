@@ -14,9 +14,10 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 from uuid import UUID
 
-from eventsourcing.postgres import PostgresDatastore
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Composed, Identifier
+
+from projections.engine.store import Store
 
 
 class LogRow(NamedTuple):
@@ -28,13 +29,13 @@ class LogRow(NamedTuple):
 
 
 def read_log(
-    recorder: Any, after: int, limit: int, until: int | None = None,
+    recorder: Any, store: Store, after: int, limit: int, until: int | None = None,
     part: tuple[int, int] | None = None,
 ) -> Sequence[Any]:
     """Up to `limit` events with notification ids above `after` (and up to `until`, if
     given), in order. `part=(n, parts)`, on PostgreSQL only, keeps the plans whose id
     hashes to part n of `parts` (see parallel.py)."""
-    if not isinstance(recorder.datastore, PostgresDatastore):
+    if store is Store.SQLITE:
         assert part is None, "parts are for PostgreSQL"
         return recorder.select_notifications(
             start=after, limit=limit, stop=until, inclusive_of_start=False)

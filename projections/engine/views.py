@@ -5,17 +5,20 @@ position of the last one in ONE transaction, so a crash never applies an event t
 skips one. The library's ProjectionRunner hands over one event at a time (a batch of
 one, for low lag); the catch-up loop and rebuilds hand over hundreds at once, which is
 what makes a rebuild fast. Either way the rows come from the same pure fold in the
-model's module, so both paths give the same rows.
+model's package, so both paths give the same rows.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from eventsourcing.persistence import Tracking, TrackingRecorder
 from eventsourcing.projection import Projection
+
+from projections.engine.store import Store
 
 Batch = Sequence[tuple[Any, Tracking]]
 """Domain events with their positions in the application's log, in log order."""
@@ -33,9 +36,11 @@ class StaleBatchError(Exception):
 class ReadModelView(TrackingRecorder, ABC):
     name: str
     """The versioned name of the view, e.g. plan_summaries_v2: it names its tables."""
+    store: ClassVar[Store]
+    """The kind of store this view's class is written for (set by its base class)."""
     handled_topics: frozenset[str] = frozenset()
     """Events the fold does something with; the catch-up loop decodes the rest only as
-    far as projections.decoding.Passed (an empty set: decode everything)."""
+    far as engine.decoding.Passed (an empty set: decode everything)."""
 
     @abstractmethod
     def apply(self, batch: Batch) -> None:
@@ -67,3 +72,26 @@ def versioned(projection_class: type[ReadModelProjection], version: int) -> type
 
 def base_name(tracking_table_name: str) -> str:
     return tracking_table_name.removesuffix("_tracking")
+
+
+@dataclass(frozen=True)
+class ReadModel:
+    """A read model: its projection, and the class of its view on each kind of store."""
+
+    projection: type[ReadModelProjection]
+    views: Mapping[Store, type[ReadModelView]]
+
+    @property
+    def name(self) -> str:
+        return self.projection.name
+
+    def projection_at(self, version: int) -> type[ReadModelProjection]:
+        return versioned(self.projection, version)
+
+    def open_view(self, datastore: Any, version: int) -> ReadModelView:
+        """The view of one version on a datastore (its tables made if missing)."""
+        view_class: Any = self.views[Store.of(datastore)]
+        view: ReadModelView = view_class(
+            datastore, tracking_table_name=f"{self.name}_v{version}_tracking")
+        view.create_table()
+        return view

@@ -21,9 +21,9 @@ from eventsourcing.persistence import Mapper, Tracking
 from eventsourcing.utils import get_topic
 
 from domain.plans import Plan
-from projections.decoding import ProjectionMapper
-from projections.log import read_log
-from projections.views import Batch, ReadModelView, StaleBatchError
+from projections.engine.decoding import ProjectionMapper
+from projections.engine.log import read_log
+from projections.engine.views import Batch, ReadModelView, StaleBatchError
 
 OPENED = get_topic(Plan.PlanOpened)
 BATCH = 1000
@@ -39,7 +39,7 @@ def catch_up(
     `progress(applied, position)` is called after each batch."""
     position = view.max_tracking_id(app.name) or 0
     while True:
-        reader = _Reader(app, position, until, batch_size, stopping, view.handled_topics)
+        reader = _Reader(app, view, position, until, batch_size, stopping)
         try:
             for batch in reader:
                 if deadline is not None and time.monotonic() > deadline:
@@ -58,9 +58,10 @@ def catch_up(
 class _Reader:
     """Batches of decoded events from `start`, read ahead by one batch in a thread."""
 
-    def __init__(self, app: Application[Any], start: int, until: int | None, size: int,
-                 stopping: Event | None, handled: frozenset[str]) -> None:
-        self.app, self.mapper, self.handled = app, projection_mapper(app), handled
+    def __init__(self, app: Application[Any], view: ReadModelView, start: int,
+                 until: int | None, size: int, stopping: Event | None) -> None:
+        self.app, self.mapper, self.handled = app, projection_mapper(app), view.handled_topics
+        self.store = view.store
         self.start, self.until, self.size = start, until, size
         self.stopping = stopping or Event()
         self.closed = Event()
@@ -87,11 +88,12 @@ class _Reader:
             while not (self.closed.is_set() or self.stopping.is_set()):
                 if self.until is not None and position >= self.until:
                     break
-                notifications = read_log(self.app.recorder, position, self.size, self.until)
+                notifications = read_log(self.app.recorder, self.store, position, self.size,
+                                         self.until)
                 if not notifications:
                     break
-                self.mapper.preload_keys(self.app.recorder, {
-                    n.originator_id for n in notifications if n.topic == OPENED})
+                self.mapper.preload_keys(
+                    {n.originator_id for n in notifications if n.topic == OPENED})
                 batch = [(self._decode(n), Tracking(self.app.name, n.id)) for n in notifications]
                 position = notifications[-1].id
                 self._put(batch)

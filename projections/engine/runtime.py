@@ -18,15 +18,16 @@ from pathlib import Path
 from threading import Event, Thread
 from typing import Any
 
-from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.projection import ProjectionRunner
 from eventsourcing.utils import get_topic
 
 from application.planning import Planning
-from projections.catalogue import MODELS, ReadModel, model
-from projections.catch_up import catch_up
-from projections.decoding import ProjectionMapper
-from projections.versions import versions_for
+from projections.engine.catalogue import MODELS, model
+from projections.engine.catch_up import catch_up
+from projections.engine.decoding import ProjectionMapper
+from projections.engine.store import Store
+from projections.engine.versions import versions_for
+from projections.engine.views import ReadModel
 
 log = logging.getLogger("planledger.projections")
 
@@ -38,7 +39,7 @@ def projector_env(env: Mapping[str, str]) -> dict[str, str]:
     """The application's environment with small pools: a projector holds a few
     connections per model (subscription, reads, view writes), not a web server's share."""
     return {**env, "POSTGRES_POOL_SIZE": "1", "POSTGRES_MAX_OVERFLOW": "3",
-            # Decode as the read models need: see projections/decoding.py.
+            # Decode as the read models need: see engine/decoding.py.
             "MAPPER_TOPIC": get_topic(ProjectionMapper)}
 
 
@@ -124,13 +125,14 @@ class Projector:
     def _follow(self, app: Planning, read_model: ReadModel) -> None:
         """Keep the active version up to date until it changes or we are stopped."""
         datastore = app.recorder.datastore
+        store = Store.of(datastore)
         versions = versions_for(datastore)
         while not self.stopping.is_set():
             version = versions.active(read_model.name)
             view = read_model.open_view(datastore, version)
             catch_up(app, view, stopping=self.stopping)
             self._alive[read_model.name] = time.monotonic()
-            if isinstance(datastore, PostgresDatastore):
+            if store is Store.POSTGRES:
                 self._run_postgres(read_model, version, versions)
             else:
                 self._poll_sqlite(app, read_model, version, view, versions)
@@ -139,7 +141,7 @@ class Projector:
         runner_class: Any = ProjectionRunner
         with runner_class(
             application_class=Planning, projection_class=read_model.projection_at(version),
-            view_class=read_model.postgres_view, env=self.env,
+            view_class=read_model.views[Store.POSTGRES], env=self.env,
         ) as runner:
             while not self.stopping.is_set():
                 runner.run_forever(timeout=self.poll_seconds)  # re-raises the runner's error

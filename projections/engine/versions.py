@@ -10,13 +10,15 @@ looked up N just before the switch still finds its tables.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from typing import Any
 
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
 from psycopg.sql import SQL, Identifier
 
-from projections.tracking_postgres import lock_ddl
+from projections.engine.postgres import lock_ddl
+from projections.engine.store import Store
 
 TABLE = "read_model_versions"
 
@@ -33,12 +35,6 @@ class Versions(ABC):
     @abstractmethod
     def switch(self, name: str, *, from_version: int, to_version: int) -> bool:
         """Point readers at `to_version` if they are still on `from_version`."""
-
-
-def versions_for(datastore: PostgresDatastore | SQLiteDatastore) -> Versions:
-    if isinstance(datastore, PostgresDatastore):
-        return PostgresVersions(datastore)
-    return SQLiteVersions(datastore)
 
 
 class PostgresVersions(Versions):
@@ -106,3 +102,12 @@ class SQLiteVersions(Versions):
         rows = self._run(f"UPDATE {TABLE} SET active = ? WHERE name = ? AND active = ?"
                          " RETURNING active", (to_version, name, from_version))
         return bool(rows)
+
+
+
+VERSIONS: dict[Store, Callable[[Any], Versions]] = {
+    Store.POSTGRES: PostgresVersions, Store.SQLITE: SQLiteVersions}
+
+
+def versions_for(datastore: PostgresDatastore | SQLiteDatastore) -> Versions:
+    return VERSIONS[Store.of(datastore)](datastore)

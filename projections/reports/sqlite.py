@@ -11,17 +11,11 @@ from uuid import UUID
 import orjson
 from eventsourcing.sqlite import SQLiteCursor
 
-from projections.reports import (
-    REPORTS,
-    Facts,
-    PlanFacts,
-    ReportsView,
-    UnknownReportError,
-    fold,
-    on_time_share,
-)
-from projections.tables import Table
-from projections.tracking_sqlite import SQLiteReadModel
+from projections.engine.sqlite import SQLiteReadModel
+from projections.reports.csp_reviews import csp_reviews
+from projections.reports.fold import Facts, PlanFacts, fold
+from projections.reports.table import Table
+from projections.reports.view import REPORTS, ReportsView, UnknownReportError
 
 FACTS = "plan_id TEXT, org TEXT, plan_type TEXT,"
 
@@ -86,16 +80,12 @@ class SQLiteReportsView(SQLiteReadModel, ReportsView):
         return Table("plans-by-type-and-stage", ("plan_type", "stage", "open", "closed"), rows)
 
     def _csp_reviews(self, where: str, params: list[Any], today: date) -> Table:
-        counts = self._rows(
-            "SELECT org, CAST(strftime('%Y', due_on) AS INTEGER),"
-            " SUM(held_on <= due_on), SUM(held_on > due_on),"
-            " SUM(held_on IS NULL AND due_on < ? AND (closed_on IS NULL OR closed_on > due_on))"
-            " FROM {cycles} WHERE plan_type = 'csp' AND due_on IS NOT NULL"
-            f" AND {where} GROUP BY 1, 2 ORDER BY 1, 2", [today.isoformat(), *params])
-        numbers = [(r[:2], [int(n or 0) for n in r[2:]]) for r in counts]
-        rows = [(*key, *n, on_time_share(*n)) for key, n in numbers if sum(n)]
-        return Table("csp-reviews", ("org", "year", "held_on_time", "held_late", "not_held",
-                                     "percent_on_time"), rows)
+        cycles = self._rows(
+            "SELECT org, due_on, held_on, closed_on, COUNT(*) FROM {cycles}"
+            f" WHERE plan_type = 'csp' AND due_on IS NOT NULL AND {where}"
+            " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2", params)
+        return csp_reviews([(org, date.fromisoformat(due_on), _day(held_on), _day(closed_on), n)
+                            for org, due_on, held_on, closed_on, n in cycles], today)
 
     def _provision_costs(self, where: str, params: list[Any], today: date) -> Table:
         totals: dict[str, list[Any]] = {}

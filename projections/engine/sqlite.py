@@ -13,10 +13,12 @@ from typing import Any
 
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
 
-from projections.views import Batch, ReadModelView, StaleBatchError, base_name
+from projections.engine.store import Store
+from projections.engine.views import Batch, ReadModelView, StaleBatchError, base_name
 
 
 class SQLiteReadModel(SQLiteTrackingRecorder, ReadModelView):
+    store = Store.SQLITE
     table_suffixes: tuple[str, ...] = ()
 
     def __init__(self, datastore: SQLiteDatastore, *, tracking_table_name: str) -> None:

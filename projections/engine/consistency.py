@@ -14,8 +14,8 @@ from collections.abc import Callable
 
 from eventsourcing.application import Application
 
-from projections.catch_up import catch_up
-from projections.views import ReadModelView
+from projections.engine.catch_up import catch_up
+from projections.engine.views import ReadModelView
 
 DEFAULT_TIMEOUT_SECONDS = 5.0
 

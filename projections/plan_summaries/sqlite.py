@@ -10,16 +10,11 @@ from uuid import UUID
 import orjson
 from eventsourcing.sqlite import SQLiteCursor
 
-from projections.paging import Page, check_limit, decode_cursor, encode_cursor
-from projections.summaries import (
-    Grant,
-    PlanFilters,
-    PlanSummary,
-    PlanSummaryView,
-    Visibility,
-    fold,
-)
-from projections.tracking_sqlite import SQLiteReadModel
+from projections.engine.paging import Page, check_limit, decode_cursor, encode_cursor
+from projections.plan_summaries.fold import fold
+from projections.plan_summaries.rows import Grant, PlanSummary
+from projections.plan_summaries.view import PlanFilters, PlanSummaryView, Visibility
+from projections.engine.sqlite import SQLiteReadModel
 
 COLUMNS = (
     "plan_id", "plan_type", "stage", "status", "org", "lead_professional", "member_ids",

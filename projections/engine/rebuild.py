@@ -13,18 +13,17 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-
 from typing import Any
 
 from eventsourcing.persistence import Tracking
-from eventsourcing.postgres import PostgresDatastore
 
 from application.planning import Planning
-from projections.catalogue import model
-from projections.catch_up import catch_up
-from projections.parallel import fill_in_parallel
-from projections.runtime import projector_env
-from projections.versions import versions_for
+from projections.engine.catalogue import model
+from projections.engine.catch_up import catch_up
+from projections.engine.parallel import fill_in_parallel
+from projections.engine.runtime import projector_env
+from projections.engine.store import Store
+from projections.engine.versions import versions_for
 
 Progress = Callable[[int, int], None]
 """progress(position, head): called as batches are applied."""
@@ -84,7 +83,7 @@ def _fill(
 ) -> tuple[int, float]:
     started, applied = time.monotonic(), 0
     head = app.recorder.max_notification_id() or 0
-    if parts > 1 and isinstance(app.recorder.datastore, PostgresDatastore) and head:
+    if parts > 1 and view.store is Store.POSTGRES and head:
         applied = fill_in_parallel(
             projector_env(env), name, version, head, parts, batch_size,
             progress=(lambda n: progress(n, head)) if progress else None,

@@ -1,145 +1,16 @@
-"""Plan summaries: one row per plan, for lists and for reviews due and overdue.
-
-No personal data: ids, the org, enums, dates and counts. Names are added by the HTTP
-layer from the plan itself. The fold below is pure; the stores apply it in batches.
-"""
+"""The fold: each event's change to its plan's summary row. Pure; the stores apply it in
+batches (postgres.py, sqlite.py)."""
 
 from __future__ import annotations
 
-from abc import abstractmethod
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import date, datetime
 from functools import singledispatch
 from typing import Any
 from uuid import UUID
 
 from domain.plans import Plan
 from domain.values import PlanStatus, Progress, Role
-from projections.decoding import handled_topics
-from projections.paging import Page
-from projections.views import ReadModelProjection, ReadModelView
-
-
-@dataclass
-class Grant:
-    disclosure_id: str
-    grantee: str
-    until: date | None
-
-
-@dataclass
-class PlanSummary:
-    plan_id: UUID
-    plan_type: str
-    stage: str
-    status: str
-    org: str
-    opened_on: date
-    lead_professional: str | None = None
-    member_ids: list[str] = field(default_factory=list)
-    agency_orgs: list[str] = field(default_factory=list)
-    grants: list[Grant] = field(default_factory=list)
-    next_review_on: date | None = None
-    open_targets: int = 0
-    closed_on: date | None = None
-    recorded_at: datetime | None = None
-    version: int = 0
-    access_changed: bool = field(default=False, compare=False, repr=False)
-    """Set by the fold when members, agencies or disclosures changed (not stored)."""
-
-    def disclosed_to(self, today: date) -> list[Grant]:
-        return [g for g in self.grants if g.until is None or g.until >= today]
-
-    def access(self) -> list[tuple[str, str, date | None]]:
-        """(kind, value, until) rows that make the plan visible; one per value, the
-        latest `until` winning (None, no end, beats any date)."""
-        rows: dict[tuple[str, str], date | None] = {}
-        for member_id in self.member_ids:
-            rows[("member", member_id)] = None
-        for org in self.agency_orgs:
-            rows[("agency", org)] = None
-        for grant in self.grants:
-            key = ("grantee", grant.grantee)
-            if key not in rows:
-                rows[key] = grant.until
-            elif (until := rows[key]) is not None:
-                rows[key] = None if grant.until is None else max(until, grant.until)
-        return [(kind, value, until) for (kind, value), until in rows.items()]
-
-    def as_dict(self, today: date) -> dict[str, Any]:
-        return {
-            "plan_id": str(self.plan_id), "plan_type": self.plan_type, "stage": self.stage,
-            "status": self.status, "org": self.org,
-            "lead_professional": self.lead_professional, "member_ids": self.member_ids,
-            "agency_orgs": self.agency_orgs,
-            "disclosed_to": [{"grantee": g.grantee, "until": _iso(g.until)}
-                             for g in self.disclosed_to(today)],
-            "next_review_on": _iso(self.next_review_on), "open_targets": self.open_targets,
-            "opened_on": _iso(self.opened_on), "closed_on": _iso(self.closed_on),
-            "recorded_at": self.recorded_at.isoformat() if self.recorded_at else None,
-            "version": self.version,
-        }
-
-
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None
-
-
-# -- queries ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Visibility:
-    """Whose plans a caller may list: any plan matching one of these (OR-ed). Empty means
-    none, never all; `everyone` is for the system itself (rebuild checks, tests)."""
-
-    member_id: str | None = None
-    agency_orgs: tuple[str, ...] = ()
-    grantees: tuple[str, ...] = ()
-    org: str | None = None
-    everyone: bool = False
-
-    @property
-    def is_empty(self) -> bool:
-        return not (self.member_id or self.agency_orgs or self.grantees or self.org
-                    or self.everyone)
-
-
-@dataclass(frozen=True)
-class PlanFilters:
-    plan_type: str | None = None
-    stage: str | None = None
-    status: str | None = None
-    review_due_before: date | None = None
-    """On or before this date."""
-
-
-class PlanSummaryView(ReadModelView):
-    @abstractmethod
-    def get_summary(self, plan_id: UUID) -> PlanSummary | None: ...
-
-    @abstractmethod
-    def list_plans(
-        self, filters: PlanFilters, visibility: Visibility, *, today: date, limit: int = 50,
-        after: str | None = None,
-    ) -> Page[PlanSummary]:
-        """Newest first (opened_on, then plan_id, descending)."""
-
-    @abstractmethod
-    def reviews_due(
-        self, before: date, visibility: Visibility, *, today: date, overdue_only: bool = False,
-        limit: int = 50, after: str | None = None,
-    ) -> Page[PlanSummary]:
-        """Open plans whose next review is on or before `before` (or, overdue_only,
-        strictly before `today`), soonest first."""
-
-
-class PlanSummaryProjection(ReadModelProjection):
-    name = "plan_summaries"
-
-
-# -- the fold -----------------------------------------------------------------------------
+from projections.plan_summaries.rows import Grant, PlanSummary
 
 
 def fold(rows: dict[UUID, PlanSummary], events: Iterable[Any]) -> set[UUID]:
@@ -281,6 +152,3 @@ def plan_destroyed(event: Plan.PlanDestroyed, row: PlanSummary) -> PlanSummary:
     row.lead_professional = None
     row.access_changed = True
     return row
-
-
-PlanSummaryView.handled_topics = handled_topics(summarise)

@@ -1,0 +1,209 @@
+"""Who may do what: every access decision of the API, the pages and the CLI is made here.
+
+Deny by default. A plan the caller may not see at all is "not found", so its existence is
+not disclosed; a plan the caller may see, but not change in that way, is "forbidden".
+Membership, joined agencies and disclosures come from the plan's own events.
+
+The table, from ../shared/API.md:
+- lead_professional: open plans; everything on plans they are a member of.
+- practitioner: read, and add contributions, targets, provision and evaluations, on plans
+  they are a member of or whose joined agencies include their org.
+- parent_carer, young_person: read the plans they are members of; record their views.
+- reviewer: read a plan's history, as-of views, diff and bundle (the evidence) only while
+  a disclosure to them or their org is in force on that plan.
+- analyst: reports only; aggregates with no personal data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING
+
+from pydantic import ConfigDict, Field
+
+from domain.actions import Action
+from domain.base import Immutable
+from domain.calendar import today
+from domain.errors import ActionForbiddenError, PlanNotVisibleError
+from domain.events import Command, RecordViews
+from domain.values import FAMILY_ROLES, Actor, Role, Whose
+
+if TYPE_CHECKING:
+    from domain.plans import Plan
+
+
+class Caller(Immutable):
+    """The person (or process) asking, as their sign-in says."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    sub: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=200)
+    role: Role
+    org: str | None = Field(default=None, max_length=200)
+    manager: bool = False
+    """A lead professional who may see their organisation's review lists."""
+    authority: str | None = Field(default=None, max_length=64)
+    """The local authority whose plans the caller works on (the `authority` claim). With
+    PLANLEDGER_TENANTS set it picks the store; without, it is not used."""
+    national: bool = False
+    """An analyst who may read reports summed over every authority (the `national` claim)."""
+
+    def actor(self) -> Actor:
+        return Actor(id=self.sub, name=self.name, role=self.role, org=self.org)
+
+    @classmethod
+    def of(cls, actor: Actor) -> Caller:
+        """The caller an actor stands for: a process, a demo user, an example."""
+        return cls(sub=actor.id, name=actor.name, role=actor.role, org=actor.org)
+
+
+READS = frozenset({Action.READ_PLAN, Action.READ_HISTORY, Action.READ_EVIDENCE, Action.READ_CLOCKS})
+
+ALLOWED: dict[Role, frozenset[Action]] = {
+    Role.LEAD_PROFESSIONAL: frozenset(Action) - {Action.DESTROY_PLAN},
+    Role.PRACTITIONER: READS | {
+        Action.APPEND_CONTRIBUTION, Action.SET_TARGET, Action.PLAN_PROVISION,
+        Action.EVALUATE_TARGET,
+    },
+    Role.PARENT_CARER: READS | {Action.RECORD_VIEWS},
+    Role.YOUNG_PERSON: READS | {Action.RECORD_VIEWS},
+    Role.REVIEWER: READS,
+    # Statutory destruction runs under the authority's retention policy, not a person.
+    Role.SYSTEM: frozenset({Action.DESTROY_PLAN}),
+}
+
+# Whose views each family role may record: a parent may give their own views and
+# relay a young child's; a young person gives their own.
+VIEWS_BY_ROLE: dict[Role, frozenset[Whose]] = {
+    Role.PARENT_CARER: frozenset({Whose.PARENT_CARER, Whose.CHILD}),
+    Role.YOUNG_PERSON: frozenset({Whose.CHILD}),
+    Role.LEAD_PROFESSIONAL: frozenset(Whose),
+}
+
+
+class Decision(Enum):
+    ALLOW = "allow"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+
+
+def can_see(caller: Caller, plan: Plan) -> bool:
+    if caller.role in (Role.LEAD_PROFESSIONAL, *FAMILY_ROLES):
+        return plan.member(caller.sub) is not None
+    if caller.role is Role.PRACTITIONER:
+        return plan.member(caller.sub) is not None or (
+            caller.org is not None and caller.org in plan.agencies
+        )
+    if caller.role is Role.REVIEWER:
+        return has_disclosure(caller, plan)
+    return caller.role is Role.SYSTEM
+
+
+def has_disclosure(caller: Caller, plan: Plan) -> bool:
+    grantees = {caller.sub, *([caller.org] if caller.org else [])}
+    return any(d.grantee in grantees for d in plan.disclosures_in_force(today()))
+
+
+def decide(caller: Caller, action: Action, plan: Plan, command: Command | None = None) -> Decision:
+    if not can_see(caller, plan):
+        return Decision.NOT_FOUND
+    if action not in ALLOWED.get(caller.role, frozenset()):
+        return Decision.FORBIDDEN
+    if isinstance(command, RecordViews) and not may_record_views(caller, command.whose):
+        return Decision.FORBIDDEN
+    return Decision.ALLOW
+
+
+def authorise(caller: Caller, action: Action, plan: Plan, command: Command | None = None) -> None:
+    """Refuse unless the caller may do this to the plan: a plan they may not see is not
+    found; one they may see but not change so is forbidden."""
+    decision = decide(caller, action, plan, command)
+    if decision is Decision.NOT_FOUND:
+        raise PlanNotVisibleError
+    if decision is Decision.FORBIDDEN:
+        if isinstance(command, RecordViews) and action in ALLOWED.get(caller.role, ()):
+            raise ActionForbiddenError("You may not record these views.")
+        raise ActionForbiddenError
+
+
+def authorise_opening(caller: Caller) -> None:
+    if not may_open_plans(caller):
+        raise ActionForbiddenError("Only a lead professional may open a plan.")
+
+
+def may_record_views(caller: Caller, whose: Whose) -> bool:
+    return whose in VIEWS_BY_ROLE.get(caller.role, frozenset())
+
+
+def may_open_plans(caller: Caller) -> bool:
+    return caller.role is Role.LEAD_PROFESSIONAL
+
+
+def may_list_plans(caller: Caller) -> bool:
+    return caller.role is not Role.ANALYST
+
+
+def may_read_reports(caller: Caller) -> bool:
+    return caller.role is Role.ANALYST
+
+
+def may_read_national_reports(caller: Caller) -> bool:
+    """Reports summed over every authority: aggregates only, for a national analyst."""
+    return caller.role is Role.ANALYST and caller.national
+
+
+def may_see_who_has_access(caller: Caller) -> bool:
+    """Who is a member, and to whom a plan is disclosed, is for the lead professional:
+    a family need not learn that a tribunal or a social worker has been given access."""
+    return caller.role is Role.LEAD_PROFESSIONAL
+
+
+def may_see_access_summary(caller: Caller) -> bool:
+    """Who read a plan is shown to its lead professional and to a dispute reviewer (DOMAIN.md,
+    "Record-level access log ... shown to DPO and reviewer"), never to a family or a
+    practitioner: a read by social work may itself be something a family must not learn."""
+    return caller.role in (Role.LEAD_PROFESSIONAL, Role.REVIEWER)
+
+
+def may_see_org_reviews(caller: Caller) -> bool:
+    """A manager (a lead professional whose token says so) sees their organisation's
+    review lists and on-time figures, which carry no names."""
+    return caller.role is Role.LEAD_PROFESSIONAL and caller.manager and caller.org is not None
+
+
+def is_personal_read(action: Action) -> bool:
+    """Reads of a plan's personal data are written to its access log."""
+    return action in (Action.READ_PLAN, Action.READ_HISTORY, Action.READ_EVIDENCE,
+                      Action.READ_ACCESS_LOG)
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """Whose plans a caller may list: any plan matching one of these (OR-ed). Empty means
+    none, never all; `everyone` is for the system itself (rebuild checks, tests)."""
+
+    member_id: str | None = None
+    agency_orgs: tuple[str, ...] = ()
+    grantees: tuple[str, ...] = ()
+    org: str | None = None
+    everyone: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.member_id or self.agency_orgs or self.grantees or self.org
+                    or self.everyone)
+
+
+def visibility(caller: Caller, *, org_wide: bool = False) -> Visibility:
+    """The plans a caller may see (can_see, as read model filters). `org_wide` adds the
+    caller's whole org for a manager (review lists only: no names in them)."""
+    org = caller.org if org_wide and may_see_org_reviews(caller) else None
+    if caller.role in (Role.LEAD_PROFESSIONAL, *FAMILY_ROLES):
+        return Visibility(member_id=caller.sub, org=org)
+    if caller.role is Role.PRACTITIONER:
+        return Visibility(member_id=caller.sub, agency_orgs=(caller.org,) if caller.org else ())
+    if caller.role is Role.REVIEWER:
+        return Visibility(grantees=(caller.sub, *([caller.org] if caller.org else [])))
+    return Visibility()

@@ -1,0 +1,77 @@
+"""Provision: the strategies, interventions, equipment and curriculum changes planned,
+delivered and ended."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+from uuid import UUID, uuid4
+
+from pydantic import Field
+
+from domain.actions import Action
+from domain.events.base import Command, PlanEvent
+from domain.values import Delivery, Personal, Provision, ProvisionKind
+
+if TYPE_CHECKING:
+    from domain.plans import Plan
+
+
+class PlanProvision(Command):
+    action = Action.PLAN_PROVISION
+    creates = "provision_id"
+    provision_id: UUID = Field(default_factory=uuid4)
+    kind: ProvisionKind
+    description: Personal[str]
+    target_ids: tuple[UUID, ...] = ()
+    frequency: Personal[str | None] = None
+    sessions_per_week: int | None = None
+    minutes_per_session: int | None = None
+    staff: Personal[str | None] = None
+    cost: Decimal | None = None
+    funding: Personal[str | None] = None
+    recommended_by: Personal[str | None] = None
+
+
+class ProvisionPlanned(PlanEvent, PlanProvision):
+    def apply(self, plan: Plan) -> None:
+        plan.provisions[self.provision_id] = Provision(
+            id=self.provision_id, kind=self.kind, description=self.description,
+            target_ids=self.target_ids, frequency=self.frequency,
+            sessions_per_week=self.sessions_per_week,
+            minutes_per_session=self.minutes_per_session, staff=self.staff, cost=self.cost,
+            funding=self.funding, recommended_by=self.recommended_by,
+            planned_on=self.occurred_on,
+        )
+
+
+class RecordDelivery(Command):
+    action = Action.RECORD_DELIVERY
+    provision_id: UUID
+    sessions: int
+    minutes: int | None = None
+    note: Personal[str | None] = None
+
+
+class ProvisionDelivered(PlanEvent, RecordDelivery):
+    def apply(self, plan: Plan) -> None:
+        provision = plan.provisions[self.provision_id]
+        delivery = Delivery(
+            delivered_on=self.occurred_on, sessions=self.sessions, minutes=self.minutes,
+            note=self.note, by=self.actor.name,
+        )
+        plan.provisions[self.provision_id] = provision.model_copy(
+            update={"deliveries": (*provision.deliveries, delivery)}
+        )
+
+
+class EndProvision(Command):
+    action = Action.END_PROVISION
+    provision_id: UUID
+
+
+class ProvisionEnded(PlanEvent, EndProvision):
+    def apply(self, plan: Plan) -> None:
+        plan.provisions[self.provision_id] = plan.provisions[self.provision_id].model_copy(
+            update={"ended_on": self.occurred_on}
+        )
