@@ -269,12 +269,13 @@ class Planning(Application[UUID]):
             found[event.originator_id].append(event)
         return found
 
-    def history(self, plan_id: UUID) -> list[HistoryEntry]:
-        """Every event of the plan, in order, with who, when and why."""
+    def history(self, plan_id: UUID, reader: Caller | None = None) -> list[HistoryEntry]:
+        """Every event of the plan the reader may see (access.may_see_event), in order,
+        with who, when and why."""
         entries = [history_entry(e) for e in self.events.get(plan_id)]
         if not entries:
             raise PlanNotFoundError(plan_id)
-        return entries
+        return [e for e in entries if access.may_see_event(reader, e.type)]
 
     def chain(self, plan_id: UUID) -> list[Link]:
         return self.records.select_links(plan_id)

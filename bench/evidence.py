@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # shadow the standard library's http package (which psycopg and others import).
 sys.path[0] = str(ROOT)
 
+from application.authority import load_stages  # noqa: E402
 from application.config import persistence_env  # noqa: E402
 from application.evidence.export import EXPORT_FORMAT, exported_event  # noqa: E402
 from application.persistence.chain import CHAIN_VERSION, digest, event_record, genesis, next_link  # noqa: E402
@@ -46,7 +47,7 @@ from domain.calendar import today  # noqa: E402
 from domain.plans import Evaluated  # noqa: E402
 from domain.values import Actor, Child, PlanType, Progress, ProvisionKind, Role, Whose  # noqa: E402
 from interfaces.documents.bundle import build_bundle  # noqa: E402
-from interfaces.documents.plan_copy import install_renderer  # noqa: E402
+from interfaces.documents.plan_copy import SharedCopyRenderer  # noqa: E402
 
 LEAD = Actor(id="u-lead", name="Fiona MacLeod", role=Role.LEAD_PROFESSIONAL, org="school:x")
 SALT = Actor(id="u-salt", name="Priya Shah", role=Role.PRACTITIONER, org="nhs:salt")
@@ -169,9 +170,9 @@ def bench_bundle(database_url: str, events: int, runs: int) -> None:
     with psycopg.connect(base, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
     url = f"{base}?{urlencode({'schema': schema, 'pool_size': 2, 'max_overflow': 2})}"
-    planning = Planning(env={**persistence_env(url), "PLANLEDGER_ENCRYPTION_KEY": new_master_key()})
+    planning = Planning(env={**persistence_env(url), "PLANLEDGER_ENCRYPTION_KEY": new_master_key()},
+                        shared_copy_digest=SharedCopyRenderer(load_stages()))
     try:
-        install_renderer(planning)
         t = time.perf_counter()
         plan_id = a_year_of_planning(planning, events)
         print(

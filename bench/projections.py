@@ -3,7 +3,7 @@
 1. Loads N events (default 1,000,000) into a fresh schema: plans of about 20 events each,
    built with the domain model and stored through the application's own mapper (sealed
    personal data, hash chain) and recorder, thousands of events per transaction.
-2. Rebuilds each read model from the event store (`projections.rebuild`, as
+2. Rebuilds each read model from the event store (`projections.engine.rebuild`, as
    `planledger rebuild` does) and reports events per second. Goal: >= 20,000 events/s.
 3. Lag: with `planledger project` running as a separate process, writers append through
    the application at a steady rate; for each write, the time from its commit until the
@@ -44,9 +44,9 @@ from application.planning import ENCRYPTION_KEY, Planning
 from domain.plans import Evaluated, Plan
 from domain.stages import Stage
 from domain.values import Actor, Child, PlanType, Progress, ProvisionKind, Role
-from projections.catalogue import MODELS
-from projections.rebuild import rebuild
-from projections.versions import versions_for
+from projections.engine.catalogue import MODELS
+from projections.engine.rebuild import rebuild
+from projections.engine.versions import versions_for
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/pl_h3_bench"
 ORGS = [f"school:bench-{n}" for n in range(40)]

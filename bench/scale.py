@@ -16,7 +16,7 @@ At each size it measures:
 - as_of p99: a plan as it stood at an instant between its first and last event;
 - history p99: every event of a plan, decoded (GET /api/plans/{id}/history's work);
 - list p99 (a lead's first page of plans) and a report (all plans' aggregates);
-- projection rebuild time of each read model (projections.rebuild, as `planledger rebuild`);
+- projection rebuild time of each read model (projections.engine.rebuild, as `planledger rebuild`);
 - bytes per event on disk (pg_total_relation_size / count) and every index's size.
 Then it prints one table, fits each figure's growth (log-log slope: 0 flat, 1 linear) and
 checks the goal: no read slower by more than 20% from the first size to the last.
@@ -75,11 +75,12 @@ from scale_plans import LEADS_PER_ORG, ORGS, a_plan
 from application.config import persistence_env
 from application.persistence.keys import new_master_key
 from application.planning import ENCRYPTION_KEY, Planning
+from domain.access import Visibility
 from domain.calendar import today
-from projections.catalogue import MODELS
-from projections.reading import ReadModels
-from projections.rebuild import rebuild
-from projections.summaries import PlanFilters, Visibility
+from projections.engine.catalogue import MODELS
+from projections.engine.reading import ReadModels
+from projections.engine.rebuild import rebuild
+from projections.plan_summaries.view import PlanFilters
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/pl_scale"
 SIZES = [1_000_000, 3_000_000, 10_000_000]

@@ -17,7 +17,7 @@ The mix: reads are GET a plan (35%), its history (25%) and the lead's plan list 
 which waits for the read models to include every earlier write, so its latency carries
 the lag); writes are targets (8%), contributions (8%) and reviews with evaluations (4%),
 each with an Idempotency-Key, retried with it after a 409 concurrent-update or a 5xx.
-List reads may bring the read models up to date themselves (see projections/reading.py),
+List reads may bring the read models up to date themselves (see projections/engine/reading.py),
 so the lag is "until the read model includes the write", by whichever process did it.
 """
 

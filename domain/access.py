@@ -16,35 +16,49 @@ The table, from ../shared/API.md:
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
-from pydantic import ConfigDict, Field
+from pydantic import AfterValidator, ConfigDict, Field
 
 from domain.actions import Action
 from domain.base import Immutable
 from domain.calendar import today
 from domain.errors import ActionForbiddenError, PlanNotVisibleError
-from domain.events import Command, RecordViews
+from domain.events import Command, DisclosureGranted, DisclosureRevoked, RecordViews
 from domain.values import FAMILY_ROLES, Actor, Role, Whose
 
 if TYPE_CHECKING:
     from domain.plans import Plan
 
 
+def _printable(text: str) -> str:
+    # A claim goes into events and read models: a NUL cannot be stored in PostgreSQL
+    # text (the projector would stop at it, and every list with it), and no control
+    # character belongs in an id or a name.
+    if any(unicodedata.category(c) == "Cc" for c in text):
+        raise ValueError("may not contain control characters")
+    return text
+
+
+Claim = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_printable)]
+
+
 class Caller(Immutable):
-    """The person (or process) asking, as their sign-in says."""
+    """The person (or process) asking, as their sign-in says. Its claims are checked like
+    any input before a caller exists."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
-    sub: str = Field(min_length=1, max_length=200)
-    name: str = Field(min_length=1, max_length=200)
+    sub: Claim
+    name: Claim
     role: Role
-    org: str | None = Field(default=None, max_length=200)
+    org: Claim | None = None
     manager: bool = False
     """A lead professional who may see their organisation's review lists."""
-    authority: str | None = Field(default=None, max_length=64)
+    authority: Annotated[str, Field(max_length=64), AfterValidator(_printable)] | None = None
     """The local authority whose plans the caller works on (the `authority` claim). With
     PLANLEDGER_TENANTS set it picks the store; without, it is not used."""
     national: bool = False
@@ -158,6 +172,20 @@ def may_see_who_has_access(caller: Caller) -> bool:
     """Who is a member, and to whom a plan is disclosed, is for the lead professional:
     a family need not learn that a tribunal or a social worker has been given access."""
     return caller.role is Role.LEAD_PROFESSIONAL
+
+
+WHO_HAS_ACCESS: tuple[type[Command], ...] = (DisclosureGranted, DisclosureRevoked)
+"""The events that say to whom a plan has been disclosed."""
+
+
+def may_see_event(caller: Caller | None, event_type: str) -> bool:
+    """Whether a reader's history, diff, export or bundle shows an event of this type.
+    Disclosures say who has been given access, so they follow may_see_who_has_access in
+    every way of reading a plan, as in the plan lists. None: the system itself (the CLI
+    run by the authority, a rebuild), which sees everything."""
+    if caller is None or may_see_who_has_access(caller):
+        return True
+    return event_type not in {c.__name__ for c in WHO_HAS_ACCESS}
 
 
 def may_see_access_summary(caller: Caller) -> bool:

@@ -164,6 +164,7 @@ class Plan(Aggregate):
         """A new plan, opened by a member (its lead professional, usually)."""
         _check_not_future(by.occurred_on, "occurred_on")
         _check_born_by(command.child, today())
+        _check_born_by(command.child, by.occurred_on)
         if by.actor.role not in MEMBER_ROLES:
             raise InvalidMemberRoleError(by.actor.role)
         if command.next_review_on is not None and command.next_review_on <= by.occurred_on:
@@ -172,13 +173,13 @@ class Plan(Aggregate):
 
     def execute(self, command: events.Command, by: Attribution) -> dict[str, Any]:
         """Carry out a command on this plan; returns the ids of what it created."""
-        if command.needs_reason and not by.gave_reason:
-            raise ReasonRequiredError
         getattr(self, command.handler)(command, by)
         return command.created(self)
 
     def _record(self, event_class: type[PlanEvent], by: Attribution, command: Any = None,
                 **fields: Any) -> None:
+        if isinstance(command, events.Command) and command.needs_reason and not by.gave_reason:
+            raise ReasonRequiredError
         self.trigger_event(event_class, **_fields(event_class, command, by), **fields)
 
     # -- people and agencies --------------------------------------------------------
@@ -519,6 +520,9 @@ class Plan(Aggregate):
         if self.status is PlanStatus.CLOSED:
             raise PlanClosedError
         _check_not_future(by.occurred_on, field)
+        born_on = self.child.date_of_birth
+        if born_on is not None and by.occurred_on < born_on:
+            raise DateOrderError(field, "the child's date of birth")
 
     def _check_statutory(self, by: Attribution, *, csp: bool) -> None:
         self._check_writable(by)
@@ -574,9 +578,13 @@ def _check_not_future(day: date, field: str) -> None:
 
 
 def _check_born_by(child: Child, day: date) -> None:
-    """A date of birth is never in the future (it is a typing slip)."""
-    if child.date_of_birth is not None and child.date_of_birth > day:
+    """Nothing about a child happens before they are born: a date of birth in the future,
+    or after the day a plan is opened, is a typing slip."""
+    if child.date_of_birth is None or child.date_of_birth <= day:
+        return
+    if day >= today():
         raise OccurredInFutureError("date_of_birth")
+    raise DateOrderError("occurred_on", "the child's date of birth")
 
 
 def _check_not_before(day: date, earlier: date, what: str) -> None:

@@ -1,5 +1,5 @@
-"""Settings of the evidence work (signing key, retention periods), and `install_evidence`,
-which the HTTP app factory and the CLI call once the application is built.
+"""Settings of the evidence work (signing key, retention periods). The composition root
+(interfaces/bootstrap.py) makes each application's checkpoint signer from them.
 
 These extend interfaces.settings.Settings (same PLANLEDGER_ prefix, same database), so
 there is still one place that reads the environment:
@@ -19,7 +19,6 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from application.evidence.checkpoints import CheckpointSigner, new_signing_key
-from application.planning import Planning
 from application.retention import RetentionPolicy
 from interfaces.settings import Settings, _create_secret_file
 
@@ -28,6 +27,14 @@ class EvidenceSettings(Settings):
     signing_key: SecretStr | None = None
     signing_key_file: Path | None = None
     retention_years: dict[str, int] | None = None
+
+    @classmethod
+    def of(cls, settings: Settings) -> EvidenceSettings:
+        """These settings with the evidence ones read too. Settings given in code (tests,
+        the app factory) win over the environment, as they do for Settings itself."""
+        if isinstance(settings, EvidenceSettings):
+            return settings
+        return cls(**settings.model_dump(exclude_unset=True))
 
     def checkpoint_signer(self) -> CheckpointSigner | None:
         if self.signing_key is not None:
@@ -42,22 +49,3 @@ class EvidenceSettings(Settings):
 
     def retention_policy(self) -> RetentionPolicy:
         return RetentionPolicy.from_settings(self.retention_years)
-
-
-def install_evidence(planning: Planning, settings: Settings | None = None) -> None:
-    """Give the application its evidence hooks: the renderer whose SHA-256 PlanShared
-    records, and the signer of checkpoints."""
-    from interfaces.documents.plan_copy import install_renderer
-
-    install_renderer(planning)
-    if isinstance(settings, EvidenceSettings):
-        evidence = settings
-    else:
-        evidence = EvidenceSettings(**_explicit(settings)) if settings else EvidenceSettings()
-    planning.checkpoint_signer = evidence.checkpoint_signer()
-
-
-def _explicit(settings: Settings) -> dict[str, object]:
-    # Settings given in code (tests, the app factory) win over the environment, as they
-    # do for Settings itself.
-    return settings.model_dump(exclude_unset=True)

@@ -1,5 +1,6 @@
 """Tenants at run time: one Planning application, one set of read models and (in
-`planledger project`) one projector per local authority, each on its own store.
+`planledger project`) one projector per local authority, each on its own store. They are
+built by the composition root (interfaces/bootstrap.py).
 
 The HTTP layer (interfaces/http/deps.py) and the web pages pick a tenant by the caller's
 `authority` claim and never fall back to another one: a caller whose authority is not
@@ -9,8 +10,7 @@ served here gets 403 and no data from any tenant. Configuration: application/ten
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from threading import Lock
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from application.config import ConfigurationError
@@ -18,51 +18,25 @@ from application.planning import Planning
 from interfaces.settings import Settings
 
 if TYPE_CHECKING:
-    from projections.reading import ReadModels
+    from projections.engine.reading import ReadModels
 
 
-@dataclass
+@dataclass(frozen=True)
 class Tenant:
-    authority: str
+    """One store and what runs on it: an authority's (or, authority None, the one store's
+    when no tenants are configured), with its own settings, application and read models."""
+
+    authority: str | None
     settings: Settings
     planning: Planning
-    _read_models: ReadModels | None = field(default=None, repr=False)
-    _lock: Lock = field(default_factory=Lock, repr=False)
-
-    def read_models(self, timeout: float) -> ReadModels:
-        """This authority's read models (in its own store), made on first use."""
-        with self._lock:
-            if self._read_models is None:
-                from projections.reading import ReadModels
-
-                self._read_models = ReadModels(self.planning, timeout=timeout)
-            return self._read_models
+    read_models: ReadModels
 
 
 class Tenants:
     """The tenants of one process, by authority id."""
 
     def __init__(self, tenants: Iterable[Tenant]) -> None:
-        self._by_authority = {t.authority: t for t in tenants}
-
-    @classmethod
-    def open(cls, settings: Settings) -> Tenants:
-        """A Planning application for each configured authority, on its own store (with
-        its own pool, stages and keys). Evidence hooks are installed now, with each
-        authority's own settings, so a copy shared through the API records its SHA-256."""
-        from interfaces.evidence_settings import install_evidence
-
-        opened: list[Tenant] = []
-        try:
-            for authority, tenant_settings in each_store(settings):
-                planning = Planning(env=tenant_settings.planning_env())
-                opened.append(Tenant(authority, tenant_settings, planning))  # type: ignore[arg-type]
-                install_evidence(planning, tenant_settings)
-        except BaseException:
-            for tenant in opened:
-                tenant.planning.close()
-            raise
-        return cls(opened)
+        self._by_authority = {t.authority: t for t in tenants if t.authority is not None}
 
     def get(self, authority: str | None) -> Tenant | None:
         return self._by_authority.get(authority) if authority else None
@@ -76,10 +50,6 @@ class Tenants:
     @property
     def authorities(self) -> list[str]:
         return list(self._by_authority)
-
-    def close(self) -> None:
-        for tenant in self:
-            tenant.planning.close()
 
 
 def each_store(

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import psycopg
 import pytest
 
 from application.config import persistence_env
+from application.evidence.checkpoints import CheckpointSigner
 from application.persistence.keys import new_master_key
 from application.planning import Planning
+from domain.plans import Plan
 
 POSTGRES_URL = os.environ.get(
     "PLANLEDGER_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -55,8 +57,11 @@ def make_planning(database_url) -> Iterator:
     """Builds Planning applications on the test's store (several may share it)."""
     apps: list[Planning] = []
 
-    def make(url: str | None = None, **env: str) -> Planning:
-        app = Planning(env={**persistence_env(url or database_url), **env})
+    def make(url: str | None = None, *, shared_copy_digest: Callable[[Plan], str] | None = None,
+             checkpoint_signer: CheckpointSigner | None = None, **env: str) -> Planning:
+        app = Planning(env={**persistence_env(url or database_url), **env},
+                       shared_copy_digest=shared_copy_digest,
+                       checkpoint_signer=checkpoint_signer)
         apps.append(app)
         return app
 

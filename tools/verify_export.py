@@ -19,8 +19,9 @@ The format, restated so that this file is all an expert needs:
 - planledger-export-v1 (earlier exports, still accepted) carries each event's fields,
   which are re-serialised canonically here, and a "recorded_at" that must be the same
   instant as the state's "timestamp"
-- an event exported with "destroyed": true has no content: its digest is taken as given,
-  and its link must still follow from the previous link
+- an event exported with "destroyed": true (its personal data destroyed) or "withheld":
+  true (not for this reader) has no content: its digest is taken as given, and its link
+  must still follow from the previous link
 - "head" is the last position and link; a "checkpoint" is a signed statement of heads:
   Ed25519 (RFC 8032) over the canonical JSON of its "payload", checked here against the
   public key the authority published (`planledger checkpoint public-key`), never against
@@ -169,7 +170,7 @@ def verify_events_v2(plan_id, events):
                     f"expected position {position}, found {event.get('position')}"
                     " (an event is missing or out of order)",
                 )
-            if event.get("destroyed") is True:
+            if event.get("destroyed") is True or event.get("withheld") is True:
                 digest = bytes.fromhex(event["digest"])
             else:
                 record = event["record"]
@@ -225,7 +226,7 @@ def check_content(plan_id, expected, event):
             f"expected position {expected}, found {event.get('position')}"
             " (an event is missing or out of order)",
         )
-    if event.get("destroyed") is True:
+    if event.get("destroyed") is True or event.get("withheld") is True:
         return bytes.fromhex(event["digest"])
     if event.get("plan_id") != plan_id:
         raise Broken(expected, "the event belongs to another plan")

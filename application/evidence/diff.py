@@ -15,6 +15,8 @@ from typing import Any
 from uuid import UUID
 
 from application.errors import PlanNotFoundError
+from domain import access
+from domain.access import Caller
 from application.history import history_entry
 from domain.plans import Plan
 
@@ -63,7 +65,8 @@ CHANGES: dict[str, tuple[str, str, str, str | None]] = {
 
 
 def plan_diff(
-    planning: Any, plan_id: UUID, from_instant: datetime, to_instant: datetime
+    planning: Any, plan_id: UUID, from_instant: datetime, to_instant: datetime,
+    reader: Caller | None = None,
 ) -> dict[str, Any]:
     """Changes by plan section between two recorded instants: what was added, revised or
     closed, each with actor, occurred_on, recorded_at and reason."""
@@ -79,7 +82,7 @@ def plan_diff(
     sections: dict[str, list[dict[str, Any]]] = {name: [] for name in SECTIONS}
     for event in planning.events.get(plan_id, gt=from_version, lte=to_version):
         change = _change(event, plan)
-        if change is not None:
+        if change is not None and access.may_see_event(reader, type(event).__name__):
             sections[change.pop("section")].append(change)
         plan = event.mutate(plan)
     return {

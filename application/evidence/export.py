@@ -15,7 +15,8 @@ had to agree with ours byte for byte). Read an event with json.loads(event["reco
 v1 exports remain verifiable by both verifiers.
 
 An event whose personal data was destroyed is exported without content: its digest and
-link still prove that it existed, where, and that nothing around it changed.
+link still prove that it existed, where, and that nothing around it changed. So is an
+event this reader may not see ("withheld": true, without even its type: a disclosure).
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from application.errors import PlanNotFoundError
 from application.evidence.checkpoints import CheckpointSigner, Head
 from application.persistence.chain import CHAIN_VERSION, canonical_bytes, event_record
 from application.persistence.mapping import PlanMapper
+from domain import access
+from domain.access import Caller
 
 EXPORT_FORMAT = "planledger-export-v2"
 EXPORT_V1 = "planledger-export-v1"
@@ -50,6 +53,7 @@ def build_export(
     planning: Any,
     plan_id: UUID,
     *,
+    reader: Caller | None = None,
     signer: CheckpointSigner | None = None,
     issued_at: datetime | None = None,
 ) -> dict[str, Any]:
@@ -65,6 +69,12 @@ def build_export(
     for stored_event in stored:
         position = stored_event.originator_version
         link = links[position]
+        if not access.may_see_event(reader, stored_event.topic.rpartition(".")[2]):
+            # Withheld from this reader (domain/access.py): its digest and link still
+            # prove that an event stood there and that nothing around it changed.
+            events.append({"position": position, "digest": link.digest.hex(),
+                           "link": link.link.hex(), "withheld": True})
+            continue
         state, destroyed = mapper.plain_state(stored_event)
         if destroyed:
             events.append(

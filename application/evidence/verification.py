@@ -93,7 +93,7 @@ def _verify_event(plan_id: str, expected: int, event: dict[str, Any], previous: 
     """v2: the record is the text that was hashed; as canonical JSON (sorted keys) it
     begins with its plan and position, which is all that needs reading of it here."""
     _check_position(expected, event)
-    if event.get("destroyed") is True:
+    if event.get("destroyed") is True or event.get("withheld") is True:
         event_digest = bytes.fromhex(event["digest"])
     else:
         record: str = event["record"]
@@ -136,7 +136,7 @@ def _next(expected: int, event: dict[str, Any], previous: bytes, event_digest: b
 def _verify_event_v1(plan_id: str, expected: int, event: dict[str, Any], previous: bytes) -> bytes:
     """v1: the record is rebuilt from the event's fields and re-serialised."""
     _check_position(expected, event)
-    if event.get("destroyed") is True:
+    if event.get("destroyed") is True or event.get("withheld") is True:
         event_digest = bytes.fromhex(event["digest"])
     else:
         if event.get("plan_id") != plan_id:

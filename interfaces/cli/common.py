@@ -1,9 +1,9 @@
-"""What every command shares: the consoles, settings, and turning failures into messages."""
+"""What every command shares: the consoles, and turning failures into messages. What a
+command runs on is built by interfaces/bootstrap.py."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -13,9 +13,7 @@ from rich.console import Console
 
 from application.config import ConfigurationError
 from application.errors import ApplicationError
-from application.planning import Planning
 from domain.errors import PlanningError
-from interfaces.settings import Settings
 
 console = Console()
 err = Console(stderr=True)
@@ -38,13 +36,3 @@ def friendly_errors(func: F) -> F:
             raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]
-
-
-@contextmanager
-def open_planning(settings: Settings | None = None) -> Iterator[Planning]:
-    settings = settings or Settings()
-    planning = Planning(env=settings.planning_env())
-    try:
-        yield planning
-    finally:
-        planning.close()

@@ -15,8 +15,9 @@ import typer
 
 from application.evidence.checkpoints import SigningKeyError, decode_key_bytes
 from application.planning import Planning
-from interfaces.cli.common import console, err, friendly_errors, open_planning
-from interfaces.evidence_settings import EvidenceSettings, install_evidence
+from interfaces.bootstrap import opened
+from interfaces.cli.common import console, err, friendly_errors
+from interfaces.evidence_settings import EvidenceSettings
 
 checkpoint = typer.Typer(no_args_is_help=True, help="Signed checkpoints of the hash chain.")
 
@@ -24,8 +25,7 @@ checkpoint = typer.Typer(no_args_is_help=True, help="Signed checkpoints of the h
 @contextmanager
 def open_evidence() -> Iterator[tuple[Planning, EvidenceSettings]]:
     settings = EvidenceSettings()
-    with open_planning(settings) as planning:
-        install_evidence(planning, settings)
+    with opened(settings) as planning:
         yield planning, settings
 
 

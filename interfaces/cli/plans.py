@@ -8,7 +8,8 @@ from uuid import UUID
 
 import typer
 
-from interfaces.cli.common import console, friendly_errors, open_planning
+from interfaces.bootstrap import opened
+from interfaces.cli.common import console, friendly_errors
 
 
 @friendly_errors
@@ -16,7 +17,7 @@ def demo() -> None:
     """Load the demo plan (the seeds' Year 5 pupil) into the configured store."""
     from interfaces.demo import load_demo
 
-    with open_planning() as planning:
+    with opened() as planning:
         plan_id = load_demo(planning)
     console.print(f"Demo plan loaded: [bold]{plan_id}[/bold]")
     console.print(f"See it with: planledger show {plan_id}")
@@ -36,7 +37,7 @@ def show(
 
     if as_of is not None and as_of.tzinfo is None:
         as_of = as_of.astimezone()
-    with open_planning() as planning:
+    with opened() as planning:
         plan = planning.get_plan(plan_id, as_of=as_of)
         if as_json:
             console.print_json(data=plan_as_dict(plan, planning.stages))

@@ -39,17 +39,13 @@ def project(
     On PostgreSQL each model is fed by eventsourcing's ProjectionRunner (notified of new
     events); on SQLite by a catch-up loop that polls. With PLANLEDGER_TENANTS, one
     projector per authority (all, or those given with --authority), each on its store."""
-    from projections.runtime import Projector, Projectors
+    from interfaces.bootstrap import projector
+    from projections.engine.runtime import Projector
 
-    stores = each_store(Settings(), authority or ())
-    runner: Projector | Projectors
-    if stores[0][0] is None:
-        runner = Projector(stores[0][1].planning_env(), poll_seconds=poll, heartbeat=heartbeat)
-        models = runner.models
-    else:
-        projectors = [Projector(s.planning_env(), poll_seconds=poll) for _, s in stores]
-        runner = Projectors(projectors, poll_seconds=poll, heartbeat=heartbeat)
-        models = projectors[0].models
+    settings = Settings()
+    stores = each_store(settings, authority or ())
+    runner = projector(settings, authority or (), poll_seconds=poll, heartbeat=heartbeat)
+    models = runner.models if isinstance(runner, Projector) else runner.projectors[0].models
 
     def stop(signum: int, frame: FrameType | None) -> None:
         runner.stopping.set()  # only sets an Event: safe in a signal handler
@@ -73,8 +69,8 @@ def rebuild(
     """Rebuild one read model from the event store beside the one in use, then switch
     readers to it once it has caught up (with PLANLEDGER_TENANTS: in each authority's
     store, or those given with --authority, one after another)."""
-    from projections.catalogue import model
-    from projections.rebuild import rebuild as rebuild_model
+    from projections.engine.catalogue import model
+    from projections.engine.rebuild import rebuild as rebuild_model
 
     model(name)  # an unknown name fails before anything is built
     stores = each_store(Settings(), authority or ())
@@ -101,17 +97,16 @@ def rebuild(
 def read_models(authority: Authorities = None) -> None:
     """Where each read model stands: the version in use, its position and its lag (with
     PLANLEDGER_TENANTS: in each authority's store, or those given with --authority)."""
-    from application.planning import Planning
-    from projections.catalogue import MODELS
-    from projections.versions import versions_for
+    from interfaces.bootstrap import opened
+    from projections.engine.catalogue import MODELS
+    from projections.engine.versions import versions_for
 
     stores = each_store(Settings(), authority or ())
     tenanted = stores[0][0] is not None
     table = Table(*(("authority",) if tenanted else ()), "read model", "version", "position",
                   "behind by")
     for tenant, settings in stores:
-        planning = Planning(env=settings.planning_env())
-        try:
+        with opened(settings) as planning:
             head = planning.recorder.max_notification_id() or 0
             versions = versions_for(planning.recorder.datastore)
             for name, read_model in MODELS.items():
@@ -120,6 +115,4 @@ def read_models(authority: Authorities = None) -> None:
                 position = view.max_tracking_id(planning.name) or 0
                 table.add_row(*((str(tenant),) if tenanted else ()), name, str(version),
                               str(position), str(max(head - position, 0)))
-        finally:
-            planning.close()
     console.print(table)

@@ -43,10 +43,10 @@ def serve(
     if workers > 1:
         # Make the tables once, here: workers creating them at the same moment race on
         # PostgreSQL's catalogue, and the loser would stop the whole server.
-        from application.planning import Planning
+        from interfaces.bootstrap import application
 
         for _, store_settings in stores:
-            Planning(env=store_settings.planning_env()).close()
+            application(store_settings).close()
         uvicorn.run("interfaces.http.main:app", host=host, port=port, workers=workers,
                     log_level="warning", factory=False)
         return

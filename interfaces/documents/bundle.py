@@ -33,6 +33,7 @@ from application.errors import PlanNotFoundError
 from application.evidence.checkpoints import Head
 from application.evidence.diff import CHANGES
 from application.history import HistoryEntry
+from domain.access import Caller
 from application.persistence.chain import CHAIN_VERSION
 from application.planning import Planning
 from domain.calendar import UK
@@ -67,6 +68,7 @@ def build_bundle(
     *,
     cutoff: datetime | None = None,
     with_access_log: bool = True,
+    reader: Caller | None = None,
 ) -> Bundle:
     """The bundle of records up to the end of `to` (or up to `cutoff`, an exact instant
     within that day, to reissue what was known at that moment). Without `with_access_log`
@@ -75,7 +77,7 @@ def build_bundle(
     version = planning.records.version_at(plan_id, cutoff)
     if version is None:
         raise PlanNotFoundError(plan_id)
-    entries = planning.history(plan_id)[:version]
+    entries = [e for e in planning.history(plan_id, reader) if e.position <= version]
     plan = planning.get_plan(plan_id, version=version)
     documents = _documents(planning, plan_id, entries)
     link = planning.chain(plan_id)[version - 1]

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from application.planning import Planning
+from interfaces.bootstrap import Services, bootstrap
 from interfaces.http import problems
 from interfaces.http.auth import TokenVerifier
 from interfaces.http.logs import BodyTooLargeError, RequestContext, configure_logging
@@ -16,7 +17,6 @@ from interfaces.http.routers import (
     provisions, read_models, reviews, stages, targets,
 )
 from interfaces.settings import Settings
-from interfaces.tenancy import Tenants
 from interfaces.web import install as install_web_pages
 
 ROUTERS = (
@@ -26,34 +26,33 @@ ROUTERS = (
 
 
 def create_app(
-    settings: Settings | None = None, *, planning: Planning | None = None,
-    load_demo_if_empty: bool = False,
+    settings: Settings | None = None, *, services: Services | None = None,
+    planning: Planning | None = None, load_demo_if_empty: bool = False,
 ) -> FastAPI:
-    """The API. Pass `planning` to share an application (tests); otherwise one is built
-    from the settings when the app starts and closed when it stops. With tenants in the
-    settings, one is built per authority instead (interfaces/tenancy.py)."""
+    """The API and the pages on `services`, which stay the caller's to close. Without
+    them, on services that interfaces/bootstrap.py builds from `settings` when the app
+    starts (around `planning`, an application a test made, if given) and closes when it
+    stops: one store, or with tenants in the settings, one per authority."""
+    if services is not None:
+        settings = services.settings
     settings = settings or Settings()
-    verifier = TokenVerifier(settings)
+    # Made now, so that settings it refuses stop the app before it serves anything.
+    verifier = services.verifier if services is not None else TokenVerifier(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if settings.tenant_specs is not None:
-            async with _tenants(app, settings, verifier):
-                yield
-            return
-        owned = planning is None
-        app.state.planning = planning or Planning(env=settings.planning_env())
-        app.state.verifier = verifier
-        app.state.settings = settings
-        if load_demo_if_empty and app.state.planning.recorder.max_notification_id() is None:
-            from interfaces.demo import load_demo
-
-            load_demo(app.state.planning)
+        running = services or bootstrap(settings, planning=planning, verifier=verifier)
         try:
+            _serve(app, running)
+            if (load_demo_if_empty and running.planning is not None
+                    and running.planning.recorder.max_notification_id() is None):
+                from interfaces.demo import load_demo
+
+                load_demo(running.planning)
             yield
         finally:
-            if owned:
-                app.state.planning.close()
+            if services is None:
+                running.close()
 
     configure_logging()
     app = FastAPI(
@@ -63,7 +62,6 @@ def create_app(
         "kept as attributed, append-only events.",
         lifespan=lifespan,
     )
-    app.state.tenants = None  # single store unless PLANLEDGER_TENANTS is set
     problems.install(app)
 
     @app.exception_handler(BodyTooLargeError)
@@ -84,17 +82,11 @@ def create_app(
     return app
 
 
-@asynccontextmanager
-async def _tenants(
-    app: FastAPI, settings: Settings, verifier: TokenVerifier
-) -> AsyncIterator[None]:
-    """Tenant mode: an application per authority, and none for all (app.state.planning
-    is None, so nothing can read a store without choosing a tenant)."""
-    app.state.tenants = Tenants.open(settings)
-    app.state.planning = None
-    app.state.verifier = verifier
-    app.state.settings = settings
-    try:
-        yield
-    finally:
-        app.state.tenants.close()
+def _serve(app: FastAPI, services: Services) -> None:
+    """What the routes and pages read, from the services the app runs on. With tenants
+    app.state.planning is None, so nothing can read a store without choosing a tenant."""
+    app.state.services = services
+    app.state.settings = services.settings
+    app.state.verifier = services.verifier
+    app.state.planning = services.planning
+    app.state.tenants = services.tenants

@@ -104,8 +104,13 @@ class TokenVerifier:
 
     def _verify_oidc(self, token: str) -> dict[str, Any]:
         signing_key = self._jwks_client().get_signing_key_from_jwt(token)
+        # The algorithm follows the key, never the token's header: a header naming ES256
+        # over an RSA key's id would otherwise reach the EC verifier with an RSA key.
+        algorithm = signing_key.algorithm_name
+        if algorithm not in OIDC_ALGORITHMS:
+            raise jwt.InvalidAlgorithmError("The identity provider's key is not accepted.")
         return jwt.decode(
-            token, signing_key.key, algorithms=OIDC_ALGORITHMS, issuer=self.issuer,
+            token, signing_key.key, algorithms=[algorithm], issuer=self.issuer,
             audience=self.audience, options={"require": ["exp", "sub", "iss"]},
         )
 

@@ -134,7 +134,9 @@ def require(allowed: bool, detail: str = "Your role does not allow this.") -> No
         raise forbidden(detail)
 
 
-_ETAG = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
+# A version is a plan's event count: 18 digits are far beyond any plan, and a longer
+# number would only be refused later by Python's integer-digit limit.
+_ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,18})"?\s*$')
 
 
 async def write_conditions(

@@ -98,7 +98,12 @@ class RequestContext:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                extra = [(b"x-request-id", request_id.encode())]
+                # nosniff: a browser never guesses a type other than the one we declare
+                # (a PDF or CSV taken for HTML); HSTS only where the site is on https.
+                extra = [(b"x-request-id", request_id.encode()),
+                         (b"x-content-type-options", b"nosniff")]
+                if scope.get("scheme") == "https":
+                    extra.append((b"strict-transport-security", b"max-age=31536000"))
                 names = {k.lower() for k, _ in message.get("headers", [])}
                 if api and b"cache-control" not in names:
                     # Plans, histories and PDFs hold children's personal data: no shared
@@ -108,21 +113,30 @@ class RequestContext:
             await send(message)
 
         length = headers.get(b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.max_body_bytes):
-            await _too_large(send_with_id, request_id)
-        else:
-            with pool_queue_limit(self.pool_queue_seconds):
-                await self.app(scope, _capped(receive, self.max_body_bytes), send_with_id)
-        route = scope.get("route")
-        access_log.info(
-            "request",
-            extra={
-                "request_id": request_id, "method": scope["method"],
-                "route": getattr(route, "path", "unmatched"), "status": status,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                "role": scope.get("state", {}).get("role"),
-            },
-        )
+        try:
+            if length is not None and (
+                    not length.isdigit() or len(length) > 18
+                    or int(length) > self.max_body_bytes):
+                await _too_large(send_with_id, request_id)
+            else:
+                with pool_queue_limit(self.pool_queue_seconds):
+                    await self.app(scope, _capped(receive, self.max_body_bytes), send_with_id)
+        finally:
+            # Also after an unhandled error, which Starlette re-raises once answered.
+            _log_request(scope, request_id, status, started)
+
+
+def _log_request(scope: Scope, request_id: str, status: int, started: float) -> None:
+    route = scope.get("route")
+    access_log.info(
+        "request",
+        extra={
+            "request_id": request_id, "method": scope["method"],
+            "route": getattr(route, "path", "unmatched"), "status": status,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+            "role": scope.get("state", {}).get("role"),
+        },
+    )
 
 
 class BodyTooLargeError(Exception):

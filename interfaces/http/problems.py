@@ -229,7 +229,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         # The type only: an exception's message may hold personal data.
-        log.error("unhandled error", extra={"error_type": type(exc).__name__})
+        log.error("unhandled error", extra={
+            "error_type": type(exc).__name__,
+            "request_id": getattr(request.state, "request_id", None),
+        })
         return problem_response(
             500, "internal-error", "Internal error",
             "Something went wrong on our side; the request id identifies it in our logs.",

@@ -5,40 +5,26 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from threading import Lock
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 
-from interfaces.http.deps import planning_of, tenant_of
+from interfaces.http.deps import tenant_of
 from interfaces.http.problems import Problem, unavailable
-from projections.consistency import ReadModelBehindError
-from projections.paging import InvalidCursorError
-from projections.reading import ReadModels
+from projections.engine.consistency import ReadModelBehindError
+from projections.engine.paging import InvalidCursorError
+from projections.engine.reading import ReadModels
 
 T = TypeVar("T")
 
-_lock = Lock()
-
 
 def get_read_models(request: Request) -> ReadModels:
-    """One ReadModels per application, made on first use (the app factory knows nothing
-    of read models). Each read waits, up to PLANLEDGER_READ_WAIT_SECONDS, for the read
-    model to include every write made before it."""
-    state = request.app.state
-    if state.tenants is not None:  # each authority's own, in its own store
-        return tenant_of(request).read_models(state.settings.read_wait_seconds)
-    planning = planning_of(request)
-    with _lock:
-        read_models = getattr(state, "read_models", None)
-        if read_models is None or read_models.planning is not planning:
-            settings = getattr(state, "settings", None)
-            timeout = settings.read_wait_seconds if settings is not None else 5.0
-            projector = getattr(state, "projector", None)
-            read_models = ReadModels(planning, timeout=timeout,
-                                     nudge=projector.nudge if projector else None)
-            state.read_models = read_models
-    return read_models
+    """The read models of the store the request works on (the one, or the caller's
+    authority's), built with the application (interfaces/bootstrap.py)."""
+    services = request.app.state.services
+    if services.tenants is not None:  # each authority's own, in its own store
+        return tenant_of(request).read_models
+    return services.store.read_models
 
 
 ReadModelsDep = Annotated[ReadModels, Depends(get_read_models)]

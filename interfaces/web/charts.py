@@ -141,8 +141,8 @@ def review_outcomes(events: list[Any]) -> list[tuple[date, str]]:
             found.append((event.held_on, "on_time" if on_time else "late"))
             due = event.next_review_on
         elif isinstance(event, Plan.PlanClosed):
-            due = None  # a closed plan owes no review, even one whose date had passed
-    if due is not None and review_outcome(due, None, today=today()) is ReviewOutcome.NOT_HELD:
+            due = None
+    if review_outcome(due, None, today=today()) is ReviewOutcome.NOT_HELD:
         found.append((due, "missed"))
     return found
 

@@ -93,7 +93,7 @@ def timeline(request: Request, plan_id: str) -> Response:
     planning = planning_of(request)
     pid = parse_plan_id(plan_id)
     plan = load_plan(planning, caller, pid, Action.READ_HISTORY)
-    entries = list(reversed(planning.history(pid)))
+    entries = list(reversed(planning.history(pid, reader=caller)))
     record_read(request, planning, caller, pid, Action.READ_HISTORY)
     return render(request, "timeline.html", {
         "caller": caller, "plan": plan, "plan_id": str(pid), "child_name": plan.child.name,

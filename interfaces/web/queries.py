@@ -27,9 +27,9 @@ from interfaces.http.auth import Caller
 from interfaces.http.deps import planning_of
 from interfaces.http.read_models import get_read_models
 from interfaces.web.guard import PageError
-from projections.consistency import ReadModelBehindError
-from projections.summaries import PlanFilters
-from projections.summaries import PlanSummary as Row
+from projections.engine.consistency import ReadModelBehindError
+from projections.plan_summaries.rows import PlanSummary as Row
+from projections.plan_summaries.view import PlanFilters
 
 LISTED = 500  # one page of each list; "My plans" says so when there are more
 DUE_WITHIN_DAYS = 28

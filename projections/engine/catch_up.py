@@ -97,7 +97,7 @@ class _Reader:
                 batch = [(self._decode(n), Tracking(self.app.name, n.id)) for n in notifications]
                 position = notifications[-1].id
                 self._put(batch)
-        except BaseException as e:  # noqa: BLE001 - handed to the consumer, which raises it
+        except BaseException as e:  # handed to the consumer, which raises it
             self._put(e)
         self._put(None)
 
@@ -124,5 +124,5 @@ def projection_mapper(app: Application[Any]) -> ProjectionMapper:
     if cached is None:
         cached = ProjectionMapper(mapper.transcoder, mapper.compressor, mapper.cipher)
         cached.keyring = getattr(mapper, "keyring", None)
-        app._projection_mapper = cached  # type: ignore[attr-defined]  # noqa: SLF001
+        app._projection_mapper = cached  # type: ignore[attr-defined]
     return cached

@@ -17,7 +17,6 @@ from projections.plan_summaries.view import PlanSummaryView
 from projections.reports.table import Table
 from projections.reports.view import ReportsView
 
-
 PROJECTOR_GRACE_SECONDS = 0.25
 """Beyond the projector's p99 lag under load (bench/soak.py: 67-199 ms)."""
 

@@ -74,7 +74,7 @@ class Projector:
         # NOT EXISTS is not safe against itself run concurrently on an empty schema.
         try:
             Planning(env=self.env).close()
-        except Exception as e:  # noqa: BLE001 - the workers retry until the store answers
+        except Exception as e:  # the workers retry until the store answers
             log.warning("store not ready", extra={"error_type": type(e).__name__})
 
     def stop(self, timeout: float = 10.0) -> None:
@@ -117,7 +117,7 @@ class Projector:
                     self._follow(app, read_model)
                 finally:
                     app.close()
-            except Exception as e:  # noqa: BLE001 - keep projecting; the type says what
+            except Exception as e:  # keep projecting; the type says what
                 log.warning("projection worker restarting",
                             extra={"read_model": read_model.name, "error_type": type(e).__name__})
                 self.stopping.wait(RESTART_PAUSE_SECONDS)

@@ -44,7 +44,8 @@ class PostgresVersions(Versions):
         with self.datastore.transaction(commit=True) as curs:
             lock_ddl(curs, datastore.schema)
             curs.execute(SQL("CREATE TABLE IF NOT EXISTS {0} (name text PRIMARY KEY,"
-                             " active integer NOT NULL, latest integer NOT NULL)").format(self.table))
+                             " active integer NOT NULL, latest integer NOT NULL)"
+                             ).format(self.table))
 
     def _run(self, statement: Any, params: tuple[Any, ...] = ()) -> list[Any]:
         with self.datastore.transaction(commit=True) as curs:

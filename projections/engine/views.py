@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -56,13 +57,14 @@ class ReadModelProjection(Projection[ReadModelView]):
     """The library's Projection, for a view that folds batches: one event is a batch of one."""
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
-        try:
+        # Stale: another process (or a catch-up in this one) got there first.
+        with suppress(StaleBatchError):
             self.view.apply([(domain_event, tracking)])
-        except StaleBatchError:
-            pass  # another process (or a catch-up in this one) got there first
 
 
-def versioned(projection_class: type[ReadModelProjection], version: int) -> type[ReadModelProjection]:
+def versioned(
+    projection_class: type[ReadModelProjection], version: int
+) -> type[ReadModelProjection]:
     """The projection under the name of one version of its model. The library names the
     view's tracking table after the projection (`<name>_tracking`), and the view names its
     own tables after that, so each version has tables of its own."""

@@ -74,7 +74,9 @@ def agency_left(event: Plan.AgencyLeft, row: PlanSummary) -> PlanSummary:
 
 
 @summarise.register
-def lead_professional_assigned(event: Plan.LeadProfessionalAssigned, row: PlanSummary) -> PlanSummary:
+def lead_professional_assigned(
+    event: Plan.LeadProfessionalAssigned, row: PlanSummary
+) -> PlanSummary:
     row.lead_professional = event.user_id
     return row
 

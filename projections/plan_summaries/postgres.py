@@ -11,11 +11,12 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.types.json import Jsonb
 
+from domain.access import Visibility
 from projections.engine.paging import Page, check_limit, decode_cursor, encode_cursor
+from projections.engine.postgres import PostgresReadModel
 from projections.plan_summaries.fold import fold
 from projections.plan_summaries.rows import Grant, PlanSummary
-from projections.plan_summaries.view import PlanFilters, PlanSummaryView, Visibility
-from projections.engine.postgres import PostgresReadModel
+from projections.plan_summaries.view import PlanFilters, PlanSummaryView
 
 COLUMNS = (
     "plan_id", "plan_type", "stage", "status", "org", "lead_professional", "member_ids",

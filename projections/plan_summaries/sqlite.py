@@ -10,11 +10,12 @@ from uuid import UUID
 import orjson
 from eventsourcing.sqlite import SQLiteCursor
 
+from domain.access import Visibility
 from projections.engine.paging import Page, check_limit, decode_cursor, encode_cursor
+from projections.engine.sqlite import SQLiteReadModel
 from projections.plan_summaries.fold import fold
 from projections.plan_summaries.rows import Grant, PlanSummary
-from projections.plan_summaries.view import PlanFilters, PlanSummaryView, Visibility
-from projections.engine.sqlite import SQLiteReadModel
+from projections.plan_summaries.view import PlanFilters, PlanSummaryView
 
 COLUMNS = (
     "plan_id", "plan_type", "stage", "status", "org", "lead_professional", "member_ids",

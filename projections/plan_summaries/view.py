@@ -1,5 +1,5 @@
 """What plan summaries answer: lists of plans and of reviews due, filtered by who may see
-them. postgres.py and sqlite.py implement it."""
+them (domain.access.Visibility). postgres.py and sqlite.py implement it."""
 
 from __future__ import annotations
 
@@ -8,28 +8,12 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
+from domain.access import Visibility
 from projections.engine import decoding
 from projections.engine.paging import Page
 from projections.engine.views import ReadModelProjection, ReadModelView
 from projections.plan_summaries.fold import summarise
 from projections.plan_summaries.rows import PlanSummary
-
-
-@dataclass(frozen=True)
-class Visibility:
-    """Whose plans a caller may list: any plan matching one of these (OR-ed). Empty means
-    none, never all; `everyone` is for the system itself (rebuild checks, tests)."""
-
-    member_id: str | None = None
-    agency_orgs: tuple[str, ...] = ()
-    grantees: tuple[str, ...] = ()
-    org: str | None = None
-    everyone: bool = False
-
-    @property
-    def is_empty(self) -> bool:
-        return not (self.member_id or self.agency_orgs or self.grantees or self.org
-                    or self.everyone)
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,8 @@ class SQLiteReportsView(SQLiteReadModel, ReportsView):
             "CREATE TABLE IF NOT EXISTS {provisions} (" + FACTS + " provision_id TEXT,"
             " kind TEXT, cost TEXT, planned_on TEXT, PRIMARY KEY (plan_id, provision_id))",
             "CREATE TABLE IF NOT EXISTS {evaluations} (" + FACTS + " position INTEGER,"
-            " review_seq INTEGER, progress TEXT, occurred_on TEXT, PRIMARY KEY (plan_id, position))",
+            " review_seq INTEGER, progress TEXT, occurred_on TEXT,"
+            " PRIMARY KEY (plan_id, position))",
             "CREATE TABLE IF NOT EXISTS {stage_changes} (" + FACTS + " position INTEGER,"
             " from_stage TEXT, to_stage TEXT, occurred_on TEXT, PRIMARY KEY (plan_id, position))",
         )

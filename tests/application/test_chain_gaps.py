@@ -9,7 +9,8 @@ import psycopg
 import pytest
 
 from application.errors import ConcurrentUpdateError
-from tests.examples import a_lead_professional, a_plan_of
+from domain.events import AppendContribution
+from tests.examples import a_plan_of, as_caller
 
 
 def test_a_write_after_a_missing_link_is_refused_and_writes_nothing(make_planning, database_url):
@@ -18,8 +19,8 @@ def test_a_write_after_a_missing_link_is_refused_and_writes_nothing(make_plannin
     last = len(planning.history(plan_id))
     delete_link(database_url, plan_id, last)
     with pytest.raises(ConcurrentUpdateError):
-        planning.append_contribution(plan_id, kind="note", text="After the gap",
-                                     actor=a_lead_professional())
+        planning.change(plan_id, AppendContribution(kind="note", text="After the gap"),
+                        as_caller())
     assert len(planning.history(plan_id)) == last
 
 

@@ -9,9 +9,11 @@ import pytest
 
 from application.errors import ConcurrentUpdateError, PreconditionFailedError
 from application.planning import Conditions
-from tests.examples import a_lead_professional, a_plan_in, a_practitioner
+from domain.events import AppendContribution, SharePlan
+from tests.examples import a_plan_in, as_caller
 
-LEAD = a_lead_professional()
+LEAD = as_caller()
+SHARE = SharePlan(recipients=("Morag",), method="email")
 
 
 def contributions(planning, plan_id):
@@ -25,8 +27,8 @@ def race(apps, plan_id, conditions):
     def write(n):
         barrier.wait()
         try:
-            return apps[n].append_contribution(plan_id, kind="note", text=f"Writer {n}",
-                                               actor=LEAD, conditions=conditions)
+            return apps[n].change(plan_id, AppendContribution(kind="note", text=f"Writer {n}"),
+                                  LEAD, conditions=conditions)
         except (PreconditionFailedError, ConcurrentUpdateError) as error:
             return error
 
@@ -34,19 +36,21 @@ def race(apps, plan_id, conditions):
         return list(pool.map(write, range(len(apps))))
 
 
-def colleague_writes_meanwhile(planning, colleague, plan_id, times=1):
-    """A slow renderer for shared copies, during which a colleague changes the plan."""
+def colleague_writes_meanwhile(make_planning, colleague, plan_id, times=1):
+    """A writer whose renderer for shared copies is slow, during which a colleague changes
+    the plan; and the versions it rendered."""
     calls = []
 
     def render(plan):
         calls.append(plan.version)
         if len(calls) <= times:
-            colleague.append_contribution(plan_id, kind="note", text=f"Colleague {len(calls)}",
-                                          actor=a_practitioner())
+            # The colleague writes as the plan's lead professional: the one member of a
+            # plan just opened, who may write without adding anyone first.
+            colleague.change(plan_id, AppendContribution(
+                kind="note", text=f"Colleague {len(calls)}"), LEAD)
         return "ab" * 32
 
-    planning.shared_copy_digest = render
-    return calls
+    return make_planning(shared_copy_digest=render), calls
 
 
 class TestWritersWhoReadTheSameVersion:
@@ -63,10 +67,9 @@ class TestWritersWhoReadTheSameVersion:
     def test_a_write_decided_while_a_colleague_wrote_is_refused(self, make_planning):
         planning, colleague = make_planning(), make_planning()
         plan_id = a_plan_in(planning)
-        colleague_writes_meanwhile(planning, colleague, plan_id)
+        planning, _ = colleague_writes_meanwhile(make_planning, colleague, plan_id)
         with pytest.raises(PreconditionFailedError) as raised:
-            planning.share_plan(plan_id, recipients=["Morag"], method="email", actor=LEAD,
-                                conditions=Conditions(expected_version=1))
+            planning.change(plan_id, SHARE, LEAD, conditions=Conditions(expected_version=1))
         assert raised.value.current_version == 2
         assert [e.type for e in colleague.history(plan_id)] == [
             "PlanOpened", "ContributionAppended"]
@@ -83,9 +86,8 @@ class TestWritersWhoDidNotSayWhatTheyRead:
     def test_a_write_decided_while_a_colleague_wrote_is_decided_again(self, make_planning):
         planning, colleague = make_planning(), make_planning()
         plan_id = a_plan_in(planning)
-        decided_on = colleague_writes_meanwhile(planning, colleague, plan_id)
-        written = planning.share_plan(plan_id, recipients=["Morag"], method="email",
-                                      actor=LEAD)
+        planning, decided_on = colleague_writes_meanwhile(make_planning, colleague, plan_id)
+        written = planning.change(plan_id, SHARE, LEAD)
         assert decided_on == [1, 2]
         assert [e.type for e in planning.history(plan_id)] == [
             "PlanOpened", "ContributionAppended", "PlanShared"]
@@ -96,9 +98,10 @@ class TestWritersWhoDidNotSayWhatTheyRead:
     ):
         planning, colleague = make_planning(), make_planning()
         plan_id = a_plan_in(planning)
-        colleague_writes_meanwhile(planning, colleague, plan_id, times=planning.max_attempts)
+        planning, _ = colleague_writes_meanwhile(make_planning, colleague, plan_id,
+                                                 times=planning.max_attempts)
         with pytest.raises(ConcurrentUpdateError):
-            planning.share_plan(plan_id, recipients=["Morag"], method="email", actor=LEAD)
+            planning.change(plan_id, SHARE, LEAD)
         assert contributions(planning, plan_id) == [
             f"Colleague {n}" for n in range(1, planning.max_attempts + 1)]
         assert planning.get_plan(plan_id).shared_copies == []

@@ -7,10 +7,13 @@ import pytest
 from application.errors import IdempotencyKeyReusedError
 from application.persistence.records import IdempotencyClaim
 from application.planning import Conditions
-from domain.values import PlanType
-from tests.examples import SCHOOL, a_child, a_lead_professional, a_plan_in
+from domain.events import AppendContribution, SharePlan
+from tests.examples import a_plan_in, an_opening, as_caller
 
-LEAD = a_lead_professional()
+LEAD = as_caller()
+
+
+SHARE = SharePlan(recipients=("Morag",), method="email")
 
 
 def claim(key="key-1", fingerprint="sha256:aaaa", scope="u-lead-1"):
@@ -18,8 +21,8 @@ def claim(key="key-1", fingerprint="sha256:aaaa", scope="u-lead-1"):
 
 
 def contribute(planning, plan_id, conditions, text="Calm week"):
-    return planning.append_contribution(plan_id, kind="note", text=text, actor=LEAD,
-                                        conditions=conditions)
+    return planning.change(plan_id, AppendContribution(kind="note", text=text), LEAD,
+                           conditions=conditions)
 
 
 def test_a_retried_write_lands_once_and_gets_the_same_answer(make_planning):
@@ -32,8 +35,7 @@ def test_a_retried_write_lands_once_and_gets_the_same_answer(make_planning):
 
 def test_a_retried_opening_opens_one_plan(planning):
     def open_plan():
-        return planning.open_plan(plan_type=PlanType.IEP, stage="additional", child=a_child(),
-                                  org=SCHOOL, actor=LEAD, conditions=claim())
+        return planning.open_plan(an_opening(), LEAD, conditions=claim())
 
     first = open_plan()
     last_position = planning.recorder.max_notification_id()
@@ -57,20 +59,16 @@ def test_the_same_key_from_another_caller_is_another_request(planning):
 
 
 def test_a_retry_that_races_its_first_attempt_gets_the_first_answer(make_planning):
-    planning, first_attempt = make_planning(), make_planning()
-    plan_id = a_plan_in(planning)
+    first_attempt = make_planning(shared_copy_digest=lambda plan: "ab" * 32)
+    plan_id = a_plan_in(first_attempt)
     answers = []
 
     def render(plan):
         if not answers:  # the first attempt commits while the retry is deciding
-            answers.append(first_attempt.share_plan(plan_id, recipients=["Morag"],
-                                                    method="email", actor=LEAD,
-                                                    conditions=claim()))
+            answers.append(first_attempt.change(plan_id, SHARE, LEAD, conditions=claim()))
         return "ab" * 32
 
-    planning.shared_copy_digest = render
-    first_attempt.shared_copy_digest = lambda plan: "ab" * 32
-    retry = planning.share_plan(plan_id, recipients=["Morag"], method="email", actor=LEAD,
-                                conditions=claim())
+    planning = make_planning(shared_copy_digest=render)
+    retry = planning.change(plan_id, SHARE, LEAD, conditions=claim())
     assert retry == answers[0]
     assert [e.type for e in planning.history(plan_id)] == ["PlanOpened", "PlanShared"]

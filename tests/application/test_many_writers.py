@@ -8,21 +8,16 @@ import threading
 from collections import Counter
 
 from application.errors import ConcurrentUpdateError
-from domain.values import PlanType
-from tests.examples import SCHOOL, a_child, a_lead_professional
+from domain.events import AppendContribution
+from tests.examples import a_plan_in, as_caller
 
 
 def test_eight_writers_on_two_plans_lose_nothing_and_fail_only_as_concurrent_updates(
     make_planning, postgres_url
 ):
     planning = make_planning(postgres_url)
-    lead = a_lead_professional()
-    plan_ids = [
-        planning.open_plan(
-            plan_type=PlanType.IEP, stage="additional", child=a_child(), org=SCHOOL, actor=lead
-        ).plan_id
-        for _ in range(2)
-    ]
+    lead = as_caller()
+    plan_ids = [a_plan_in(planning) for _ in range(2)]
     landed: Counter = Counter()
     failures: Counter = Counter()
 
@@ -30,7 +25,8 @@ def test_eight_writers_on_two_plans_lose_nothing_and_fail_only_as_concurrent_upd
         for n in range(20):
             plan_id = plan_ids[(worker + n) % 2]
             try:
-                planning.append_contribution(plan_id, kind="note", text=f"{worker}/{n}", actor=lead)
+                planning.change(plan_id, AppendContribution(kind="note", text=f"{worker}/{n}"),
+                                lead)
                 landed[plan_id] += 1
             except ConcurrentUpdateError:
                 pass

@@ -8,9 +8,10 @@ from eventsourcing.persistence import ProgrammingError
 from application.persistence import chain
 from application.retention import destroy_personal_data
 from domain.errors import PlanNotClosedError
+from domain.events import AgreeOutcome, ClosePlan, PlanProvision, SharePlan
 from domain.values import DESTROYED, PlanStatus
 from tests.application.stored import stored_states
-from tests.examples import SCHOOL, a_child, a_lead_professional, a_plan_in, a_plan_of
+from tests.examples import SCHOOL, a_child, a_plan_in, a_plan_of, as_caller
 
 CHILD = a_child().name.encode()
 LEAD = b"Fiona MacLeod"
@@ -34,16 +35,16 @@ class TestEncryptionOn:
     def test_free_text_beside_the_plan_is_sealed_too(self, sealed, database_url):
         # Where people can type anything, they type names: areas, who delivers
         # provision and how a copy was sent are sealed like the plan's own text.
-        lead = a_lead_professional()
+        lead = as_caller()
         plan_id = a_plan_in(sealed)
-        sealed.agree_outcome(plan_id, text="I will read", area="Anxiety since Gran died",
-                             actor=lead)
-        sealed.plan_provision(plan_id, kind="intervention", description="Reading group",
-                              staff="Mrs Quintrell (HLTA)", funding="Quintrell Trust",
-                              frequency="Tuesdays with Quintrell", recommended_by="Dr Quintrell",
-                              actor=lead)
-        sealed.share_plan(plan_id, recipients=["Morag"], method="emailed to quintrell@example.org",
-                          actor=lead)
+        sealed.change(plan_id, AgreeOutcome(text="I will read", area="Anxiety since Gran died"),
+                      lead)
+        sealed.change(plan_id, PlanProvision(
+            kind="intervention", description="Reading group", staff="Mrs Quintrell (HLTA)",
+            funding="Quintrell Trust", frequency="Tuesdays with Quintrell",
+            recommended_by="Dr Quintrell"), lead)
+        sealed.change(plan_id, SharePlan(recipients=("Morag",),
+                                         method="emailed to quintrell@example.org"), lead)
         for secret in (b"Gran died", b"Quintrell"):
             assert not [s for s in everything_stored(database_url) if secret in s]
 
@@ -114,7 +115,7 @@ class TestDestroyingAPlansPersonalData:
 
     def test_the_same_process_reads_placeholders_at_once(self, sealed):
         plan_id = a_plan_of(sealed, events=53)
-        sealed.close_plan(plan_id, actor=a_lead_professional())
+        sealed.change(plan_id, ClosePlan(), as_caller(), reason="Moved school")
         sealed.get_plan(plan_id)  # read, so cached
         destroy_personal_data(sealed, plan_id, reason="Retention ended")
         plan = sealed.get_plan(plan_id)
@@ -125,7 +126,7 @@ class TestDestroyingAPlansPersonalData:
     ):
         api = make_planning(PLANLEDGER_ENCRYPTION_KEY=master_key)
         plan_id = a_plan_in(sealed)
-        sealed.close_plan(plan_id, actor=a_lead_professional())
+        sealed.change(plan_id, ClosePlan(), as_caller(), reason="Moved school")
         assert api.get_plan(plan_id).child == a_child()
         destroy_personal_data(sealed, plan_id, reason="Retention ended")
         assert api.get_plan(plan_id).child.name == DESTROYED
@@ -134,7 +135,7 @@ class TestDestroyingAPlansPersonalData:
         self, sealed, database_url
     ):
         plan_id = a_plan_of(sealed, events=53)
-        sealed.close_plan(plan_id, actor=a_lead_professional())
+        sealed.change(plan_id, ClosePlan(), as_caller(), reason="Moved school")
         destroy_personal_data(sealed, plan_id, reason="Retention ended")
         tombstone = sealed.history(plan_id)[-1]
         assert (tombstone.type, tombstone.reason) == ("PlanDestroyed", "Retention ended")

@@ -9,7 +9,7 @@ import pytest
 
 from application.errors import PlanNotFoundError
 from application.history import HistoryEntry
-from domain.plans import Evaluated
+from domain.events import AddMember, AppendContribution, Evaluated, HoldReview
 from domain.values import Progress, Role
 from tests.application.stored import replay
 from tests.examples import (
@@ -17,6 +17,7 @@ from tests.examples import (
     a_lead_professional,
     a_parent,
     a_plan_in,
+    as_caller,
     days_ago,
 )
 
@@ -57,17 +58,16 @@ class TestAPlanThatDoesNotExist:
 
     def test_it_takes_no_writes(self, planning):
         with pytest.raises(PlanNotFoundError):
-            planning.append_contribution(uuid4(), kind="note", text="Hello",
-                                         actor=a_lead_professional())
+            planning.change(uuid4(), AppendContribution(kind="note", text="Hello"), as_caller())
 
 
 class TestHistory:
     def test_the_history_lists_every_event_in_order_with_who_when_and_why(self, planning):
         lead = a_lead_professional()
         plan_id = a_plan_in(planning)
-        planning.add_member(plan_id, user_id="u-parent-1", role=Role.PARENT_CARER,
-                            name="Morag Campbell", actor=lead, occurred_on=days_ago(0),
-                            reason="Mum asked to join")
+        planning.change(plan_id, AddMember(user_id="u-parent-1", role=Role.PARENT_CARER,
+                                           name="Morag Campbell"),
+                        as_caller(lead), occurred_on=days_ago(0), reason="Mum asked to join")
         history = planning.history(plan_id)
         assert [(e.position, e.type, e.actor, e.occurred_on, e.reason, e.backdated)
                 for e in history] == [
@@ -80,12 +80,11 @@ class TestHistory:
     def test_a_review_is_one_entry_followed_by_its_evaluations(self, planning):
         full = a_full_plan()
         planning.save(full.plan)
-        written = planning.hold_review(
-            full.plan.id, held_on=days_ago(0), attendees=["Fiona"], summary="Steady",
-            actor=a_lead_professional(),
-            evaluations=[Evaluated(target_id=full.target_id, progress=Progress.ACHIEVED,
-                                   impact="Plays a full game")],
-        )
+        written = planning.change(full.plan.id, HoldReview(
+            held_on=days_ago(0), attendees=("Fiona",), summary="Steady",
+            evaluations=(Evaluated(target_id=full.target_id, progress=Progress.ACHIEVED,
+                                   impact="Plays a full game"),),
+        ), as_caller())
         last_two = planning.history(full.plan.id)[-2:]
         assert [(e.position, e.type) for e in last_two] == [
             (written.version - 1, "ReviewHeld"), (written.version, "TargetEvaluated")]
@@ -104,9 +103,7 @@ class TestHistory:
 
 def test_each_write_answers_with_the_position_of_its_last_event(planning):
     plan_id = a_plan_in(planning)
-    first = planning.append_contribution(plan_id, kind="note", text="One",
-                                         actor=a_lead_professional())
-    second = planning.append_contribution(plan_id, kind="note", text="Two",
-                                          actor=a_lead_professional())
+    first = planning.change(plan_id, AppendContribution(kind="note", text="One"), as_caller())
+    second = planning.change(plan_id, AppendContribution(kind="note", text="Two"), as_caller())
     assert (first.version, second.version) == (2, 3)
     assert first.position < second.position == planning.recorder.max_notification_id()

@@ -5,18 +5,16 @@ from __future__ import annotations
 
 from uuid import uuid4
 
-from domain.values import PlanType
-from tests.examples import SCHOOL, a_child, a_lead_professional
+from domain.events import AppendContribution, RecordViews
+from tests.examples import a_plan_in, as_caller
 
 
 def test_a_plan_being_read_is_not_changed_by_a_later_write(planning):
-    lead = a_lead_professional()
-    plan_id = planning.open_plan(
-        plan_type=PlanType.IEP, stage="additional", child=a_child(), org=SCHOOL, actor=lead
-    ).plan_id
+    lead = as_caller()
+    plan_id = a_plan_in(planning)
     being_read = planning.get_plan(plan_id)
 
-    planning.append_contribution(plan_id, kind="observation", text="Calmer today", actor=lead)
+    planning.change(plan_id, AppendContribution(kind="observation", text="Calmer today"), lead)
     caught_up = planning.get_plan(plan_id)
 
     assert (being_read.version, len(being_read.contributions)) == (1, 0)
@@ -24,13 +22,11 @@ def test_a_plan_being_read_is_not_changed_by_a_later_write(planning):
 
 
 def test_a_plan_being_read_is_not_changed_by_a_command_on_it(planning):
-    lead = a_lead_professional()
-    plan_id = planning.open_plan(
-        plan_type=PlanType.IEP, stage="additional", child=a_child(), org=SCHOOL, actor=lead
-    ).plan_id
+    lead = as_caller()
+    plan_id = a_plan_in(planning)
     being_read = planning.get_plan(plan_id)
 
-    planning.record_views(plan_id, whose="child", text="I like Lego", actor=lead)
+    planning.change(plan_id, RecordViews(whose="child", text="I like Lego"), lead)
 
     assert being_read.views == []
     assert len(planning.get_plan(plan_id).views) == 1
@@ -39,12 +35,11 @@ def test_a_plan_being_read_is_not_changed_by_a_command_on_it(planning):
 def test_a_list_of_plans_reads_each_as_it_is_now_even_when_another_process_wrote(
     make_planning,
 ):
-    lead = a_lead_professional()
+    lead = as_caller()
     here, elsewhere = make_planning(), make_planning()
-    plan_ids = [here.open_plan(plan_type=PlanType.IEP, stage="additional", child=a_child(),
-                               org=SCHOOL, actor=lead).plan_id for _ in range(3)]
+    plan_ids = [a_plan_in(here) for _ in range(3)]
     here.get_plans(plan_ids)  # all three cached here
-    elsewhere.append_contribution(plan_ids[1], kind="observation", text="Calmer", actor=lead)
+    elsewhere.change(plan_ids[1], AppendContribution(kind="observation", text="Calmer"), lead)
 
     plans = here.get_plans([*plan_ids, uuid4()])
 

@@ -15,8 +15,8 @@ from application.evidence.export import build_export
 from application.evidence.verification import verify_export
 from application.planning import ENCRYPTION_KEY, Planning
 from interfaces.plan_text import plan_as_dict
-from projections.catalogue import MODELS
-from projections.catch_up import catch_up
+from projections.engine.catalogue import MODELS
+from projections.engine.catch_up import catch_up
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "store_36abb12"
 EXPECTED = json.loads((FIXTURE / "expected.json").read_text())

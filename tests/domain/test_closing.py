@@ -9,16 +9,19 @@ from domain.errors import (
     PlanClosedError,
     PlanDestroyedError,
     PlanNotClosedError,
+    ReasonRequiredError,
 )
+from domain.events import ClosePlan, DestroyPlan
 from domain.plans import Plan
 from domain.values import Actor, PlanStatus, Role
 from tests.domain.refusals import event_types, refused
-from tests.domain.writes import STATUTORY_WRITES, WRITES
+from tests.domain.writes import COMMANDS, LEAD, NEEDS_REASON, STATUTORY_WRITES, WRITES
 from tests.examples import (
     a_closed_full_plan,
     a_destroyed_full_plan,
     a_full_plan,
     a_lead_professional,
+    by,
     days_ago,
     tomorrow,
 )
@@ -32,7 +35,7 @@ EVERY_STATUTORY_WRITE = pytest.mark.parametrize(
 def test_closing_a_plan_notes_the_day_it_closed():
     plan = a_full_plan().plan
     plan.collect_events()
-    plan.close(actor=a_lead_professional(), occurred_on=days_ago(1), reason="Moved school")
+    plan.close_plan(ClosePlan(), by(a_lead_professional(), days_ago(1), "Moved school"))
     assert event_types(plan) == ["PlanClosed"]
     assert (plan.status, plan.closed_on, plan.is_open) == (PlanStatus.CLOSED, days_ago(1), False)
 
@@ -41,7 +44,31 @@ def test_the_writes_checked_here_are_every_write_a_plan_takes():
     queries = {"check_can_be_destroyed", "disclosures_in_force", "member", "open_targets",
                "targets_of", "is_open", "statutory"}
     public = {n for n in vars(Plan) if not n.startswith("_") and not n[0].isupper()}
-    assert public - queries == {"open", "destroy"} | set(WRITES) | set(STATUTORY_WRITES)
+    assert public - queries == (
+        {"open", "execute", "destroy_plan"} | set(WRITES) | set(STATUTORY_WRITES))
+
+
+def test_each_write_is_carried_out_by_the_method_its_command_names():
+    full = a_full_plan()
+    assert {name: command_of(full, days_ago(0)).handler
+            for name, command_of in COMMANDS.items()} == {name: name for name in COMMANDS}
+
+
+@pytest.mark.parametrize("reason", [None, "", "   "], ids=["none", "empty", "blank"])
+@pytest.mark.parametrize("name", sorted(NEEDS_REASON))
+def test_a_write_that_needs_a_reason_is_refused_without_one(name, reason):
+    full = a_full_plan()
+    command = COMMANDS[name](full, days_ago(0))
+    with refused(full.plan, ReasonRequiredError):
+        full.plan.execute(command, by(LEAD, days_ago(0), reason))
+
+
+def test_the_writes_that_need_a_reason_are_the_six_a_family_or_tribunal_asks_why_about():
+    full = a_full_plan()
+    needing = {name for name, command_of in COMMANDS.items()
+               if command_of(full, days_ago(0)).needs_reason}
+    assert needing == NEEDS_REASON == {"remove_member", "leave_agency", "revise_target",
+                                       "change_stage", "revoke_disclosure", "close_plan"}
 
 
 @EVERY_WRITE
@@ -98,7 +125,7 @@ class TestDestroyingAPlan:
     def test_destroying_a_closed_plan_leaves_a_tombstone_with_the_policy_applied(self):
         full = a_closed_full_plan()
         full.plan.collect_events()
-        full.plan.destroy(actor=SYSTEM, occurred_on=days_ago(0), reason="CSP: 5 years")
+        full.plan.destroy_plan(DestroyPlan(), by(SYSTEM, days_ago(0), "CSP: 5 years"))
         [tombstone] = full.plan.collect_events()
         assert (type(tombstone).__name__, tombstone.reason) == ("PlanDestroyed", "CSP: 5 years")
         assert full.plan.status is PlanStatus.DESTROYED
@@ -106,14 +133,14 @@ class TestDestroyingAPlan:
     def test_an_open_plan_cannot_be_destroyed(self):
         plan = a_full_plan().plan
         with refused(plan, PlanNotClosedError):
-            plan.destroy(actor=SYSTEM, occurred_on=days_ago(0))
+            plan.destroy_plan(DestroyPlan(), by(SYSTEM, days_ago(0)))
 
     def test_a_destroyed_plan_cannot_be_destroyed_again(self):
         plan = a_destroyed_full_plan().plan
         with refused(plan, PlanDestroyedError):
-            plan.destroy(actor=SYSTEM, occurred_on=days_ago(0))
+            plan.destroy_plan(DestroyPlan(), by(SYSTEM, days_ago(0)))
 
     def test_destruction_cannot_be_dated_tomorrow(self):
         plan = a_closed_full_plan().plan
         with refused(plan, OccurredInFutureError):
-            plan.destroy(actor=SYSTEM, occurred_on=tomorrow())
+            plan.destroy_plan(DestroyPlan(), by(SYSTEM, tomorrow()))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from domain.errors import DateOrderError, InvalidMemberRoleError, OccurredInFutureError
 from domain.plans import Plan
-from domain.values import Actor, PlanStatus, PlanType, Role
+from domain.values import Actor, Child, PlanStatus, Role
 from tests.domain.refusals import event_types
 from tests.examples import (
     SCHOOL,
@@ -14,18 +16,19 @@ from tests.examples import (
     a_lead_professional,
     a_practitioner,
     a_reviewer,
-    a_stage,
     an_analyst,
     an_open_plan,
+    an_opening,
+    by,
     days_ago,
     tomorrow,
 )
 
 
-def open_plan(**overrides):
-    kwargs = dict(plan_type=PlanType.IEP, stage=a_stage(), child=a_child(), org=SCHOOL,
-                  actor=a_lead_professional(), occurred_on=days_ago(30))
-    return Plan.open(**{**kwargs, **overrides})
+def open_plan(actor=None, occurred_on=None, **overrides):
+    """The example opening, with any of its fields overridden, by `actor` on the day."""
+    command = an_opening().model_copy(update=overrides)
+    return Plan.open(command, by(actor or a_lead_professional(), occurred_on or days_ago(30)))
 
 
 def test_opening_a_plan_records_the_child_stage_and_who_opened_it():
@@ -74,3 +77,18 @@ def test_only_someone_who_can_be_a_member_can_open_a_plan(actor):
 def test_the_first_review_must_fall_after_the_day_the_plan_is_opened(days_after):
     with pytest.raises(DateOrderError):
         open_plan(occurred_on=days_ago(30), next_review_on=days_ago(30 - days_after))
+
+
+@pytest.mark.parametrize("born_on", [tomorrow(), date(tomorrow().year + 1, 1, 1)],
+                         ids=["tomorrow", "next year"])
+def test_a_plan_cannot_be_opened_for_a_child_born_in_the_future(born_on):
+    with pytest.raises(OccurredInFutureError) as raised:
+        open_plan(child=Child(name="Isla Campbell", date_of_birth=born_on))
+    assert "date_of_birth" in str(raised.value)
+
+
+@pytest.mark.parametrize("born_on", [days_ago(0), date(2016, 3, 14)], ids=["today", "2016"])
+def test_a_plan_can_be_opened_today_for_a_child_born_today_or_before(born_on):
+    plan = open_plan(child=Child(name="Isla Campbell", date_of_birth=born_on),
+                     occurred_on=days_ago(0))
+    assert plan.child.date_of_birth == born_on

@@ -8,29 +8,30 @@ from uuid import uuid4
 import pytest
 
 from domain.errors import ProvisionEndedError, ProvisionNotFoundError, TargetNotFoundError
+from domain.events import EndProvision, PlanProvision, RecordDelivery
 from domain.values import ProvisionKind
 from tests.domain.refusals import refused
-from tests.examples import a_lead_professional, a_plan_with_target, a_practitioner, days_ago
+from tests.examples import a_lead_professional, a_plan_with_target, a_practitioner, by, days_ago
 
 LEAD = a_lead_professional()
 
 
 def plan_provision(plan, target_ids):
     provision_id = uuid4()
-    plan.plan_provision(provision_id=provision_id, kind=ProvisionKind.INTERVENTION,
-                        description="Social skills group", target_ids=target_ids,
-                        sessions_per_week=2, minutes_per_session=30, cost=Decimal("640.00"),
-                        actor=LEAD, occurred_on=days_ago(10))
+    plan.plan_provision(PlanProvision(
+        provision_id=provision_id, kind=ProvisionKind.INTERVENTION,
+        description="Social skills group", target_ids=tuple(target_ids), sessions_per_week=2,
+        minutes_per_session=30, cost=Decimal("640.00")), by(LEAD, days_ago(10)))
     return provision_id
 
 
 def deliver(plan, provision_id):
-    plan.record_delivery(provision_id=provision_id, sessions=2, minutes=60, note="Settled",
-                         actor=a_practitioner(), occurred_on=days_ago(3))
+    plan.record_delivery(RecordDelivery(provision_id=provision_id, sessions=2, minutes=60,
+                                        note="Settled"), by(a_practitioner(), days_ago(3)))
 
 
 def end(plan, provision_id):
-    plan.end_provision(provision_id=provision_id, actor=LEAD, occurred_on=days_ago(2))
+    plan.end_provision(EndProvision(provision_id=provision_id), by(LEAD, days_ago(2)))
 
 
 def test_provision_is_planned_against_the_targets_it_serves():

@@ -13,10 +13,11 @@ from hypothesis import strategies as st
 from pydantic import TypeAdapter
 
 from domain.errors import PlanningError
+from domain.events import AgreeOutcome
 from domain.plans import Plan
 from domain.values import PERSONAL, PlanType, destroyed_value
 from tests.domain.writes import STATUTORY_WRITES, WRITES
-from tests.examples import a_full_plan, a_lead_professional, an_open_plan, days_ago
+from tests.examples import a_full_plan, a_lead_professional, an_open_plan, by, days_ago
 
 PLAN_EVENTS = [
     cls for cls in vars(Plan).values()
@@ -46,9 +47,8 @@ def test_recorded_times_rise_even_after_the_clock_steps_back():
     ahead = opened.model_copy(update={"timestamp": opened.timestamp + timedelta(hours=1)})
     plan = ahead.mutate(None)
     for _ in range(3):
-        plan.agree_outcome(outcome_id=uuid4(), text="Read aloud", area="Literacy",
-                           aspiration=None, actor=a_lead_professional(),
-                           occurred_on=days_ago(1))
+        plan.agree_outcome(AgreeOutcome(outcome_id=uuid4(), text="Read aloud", area="Literacy",
+                                        aspiration=None), by(a_lead_professional(), days_ago(1)))
     stamps = [ahead.timestamp] + [e.timestamp for e in plan.collect_events()]
     assert all(a < b for a, b in pairwise(stamps))
 

@@ -13,10 +13,10 @@ from domain.errors import (
     TargetClosedError,
     TargetNotFoundError,
 )
-from domain.plans import Evaluated
+from domain.events import CloseTarget, Evaluated, HoldReview, ScheduleReview, SetTarget
 from domain.values import Progress, TargetStatus
 from tests.domain.refusals import event_types, refused
-from tests.examples import a_full_plan, a_lead_professional, days_ago, tomorrow
+from tests.examples import a_full_plan, a_lead_professional, by, days_ago, tomorrow
 
 LEAD = a_lead_professional()
 
@@ -27,9 +27,10 @@ def evaluated(target_id, progress=Progress.PARTIALLY_ACHIEVED):
 
 def hold_review(plan, evaluations=(), held_on=None, next_review_on=None):
     review_id = uuid4()
-    plan.hold_review(review_id=review_id, held_on=held_on or days_ago(1),
-                     attendees=["Fiona MacLeod", "Morag Campbell"], summary="Good progress",
-                     next_review_on=next_review_on, evaluations=evaluations, actor=LEAD)
+    plan.hold_review(HoldReview(
+        review_id=review_id, held_on=held_on or days_ago(1),
+        attendees=("Fiona MacLeod", "Morag Campbell"), summary="Good progress",
+        next_review_on=next_review_on, evaluations=tuple(evaluations)), by(LEAD))
     return review_id
 
 
@@ -38,9 +39,9 @@ class TestHoldingAReview:
         full = a_full_plan()
         plan = full.plan
         second = uuid4()
-        plan.set_target(target_id=second, outcome_id=full.outcome_id, text="Queue calmly",
-                        due_on=days_ago(-10), success_criteria=None, actor=LEAD,
-                        occurred_on=days_ago(2))
+        plan.set_target(SetTarget(target_id=second, outcome_id=full.outcome_id,
+                                  text="Queue calmly", due_on=days_ago(-10)),
+                        by(LEAD, days_ago(2)))
         plan.collect_events()
         review_id = hold_review(plan, [evaluated(full.target_id),
                                        evaluated(second, Progress.ACHIEVED)])
@@ -89,7 +90,7 @@ class TestHoldingAReview:
 
     def test_a_review_cannot_evaluate_a_closed_target(self):
         full = a_full_plan()
-        full.plan.close_target(target_id=full.target_id, actor=LEAD, occurred_on=days_ago(2))
+        full.plan.close_target(CloseTarget(target_id=full.target_id), by(LEAD, days_ago(2)))
         with refused(full.plan, TargetClosedError):
             hold_review(full.plan, [evaluated(full.target_id)])
 
@@ -98,7 +99,7 @@ class TestSchedulingAReview:
     def test_scheduling_a_review_sets_the_next_review_date(self):
         plan = a_full_plan().plan
         plan.collect_events()
-        plan.schedule_review(next_review_on=days_ago(-7), actor=LEAD, occurred_on=days_ago(0))
+        plan.schedule_review(ScheduleReview(next_review_on=days_ago(-7)), by(LEAD, days_ago(0)))
         assert event_types(plan) == ["ReviewScheduled"]
         assert plan.next_review_on == days_ago(-7)
 
@@ -106,5 +107,5 @@ class TestSchedulingAReview:
     def test_a_review_must_be_scheduled_after_the_day_it_is_scheduled(self, days_after):
         plan = a_full_plan().plan
         with refused(plan, DateOrderError):
-            plan.schedule_review(next_review_on=days_ago(3 - days_after), actor=LEAD,
-                                 occurred_on=days_ago(3))
+            plan.schedule_review(ScheduleReview(next_review_on=days_ago(3 - days_after)),
+                                 by(LEAD, days_ago(3)))

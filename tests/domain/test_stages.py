@@ -6,9 +6,10 @@ import pytest
 from pydantic import ValidationError
 
 from domain.errors import StageUnchangedError, UnknownStageError
+from domain.events import ChangeStage
 from domain.stages import StageCatalogue
 from tests.domain.refusals import refused
-from tests.examples import a_catalogue, a_lead_professional, a_stage, an_open_plan, days_ago
+from tests.examples import a_catalogue, a_lead_professional, a_stage, an_open_plan, by, days_ago
 
 LEAD = a_lead_professional()
 
@@ -17,8 +18,8 @@ class TestChangingStage:
     def test_stepping_up_records_the_stage_it_came_from(self):
         plan = an_open_plan()
         plan.collect_events()
-        plan.change_stage(stage=a_catalogue().get("targeted"), actor=LEAD,
-                          occurred_on=days_ago(1), reason="SALT now involved")
+        plan.change_stage(ChangeStage(stage=a_catalogue().get("targeted").id),
+                          by(LEAD, days_ago(1), "SALT now involved"))
         [changed] = plan.collect_events()
         assert (type(changed).__name__, changed.stage, changed.previous_stage) == (
             "StageChanged", "targeted", "additional")
@@ -27,8 +28,8 @@ class TestChangingStage:
     def test_a_plan_cannot_change_to_the_stage_it_is_at(self):
         plan = an_open_plan()
         with refused(plan, StageUnchangedError):
-            plan.change_stage(stage=a_catalogue().get("additional"), actor=LEAD,
-                              occurred_on=days_ago(1))
+            plan.change_stage(ChangeStage(stage=a_catalogue().get("additional").id),
+                              by(LEAD, days_ago(1), "Reviewed the level"))
 
 
 class TestTheStageCatalogue:

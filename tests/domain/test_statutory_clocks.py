@@ -12,6 +12,22 @@ from uuid import uuid4
 import pytest
 
 from domain.clocks import ClockStatus, clocks, may_have_clocks
+from domain.events import (
+    ClosePlan,
+    DecideCspNeed,
+    DecideEarlyReview,
+    DecideEhcpAssessment,
+    DecideEhcpIssue,
+    DelayCspPreparation,
+    ExtendEarlyReviewAnswer,
+    HoldReview,
+    IssueEhcp,
+    PrepareCsp,
+    ReceiveCspRequest,
+    ReceiveEhcpRequest,
+    RequestEarlyReview,
+    StartReview,
+)
 from domain.plans import Plan
 from domain.statutory import (
     CspNeed,
@@ -23,34 +39,34 @@ from domain.statutory import (
     Requester,
 )
 from domain.values import PlanType
-from tests.examples import SCHOOL, a_child, a_lead_professional, a_stage
+from tests.examples import a_lead_professional, an_opening, by
 
 LEAD = a_lead_professional()
 DAY = timedelta(days=1)
 
 
 def a_plan(plan_type: PlanType = PlanType.CSP, opened_on: date = date(2024, 1, 8)) -> Plan:
-    return Plan.open(plan_type=plan_type, stage=a_stage(), child=a_child(), org=SCHOOL,
-                     actor=LEAD, occurred_on=opened_on)
+    return Plan.open(an_opening(plan_type), by(LEAD, opened_on))
 
 
 def a_csp_in_preparation(decided_on: date) -> Plan:
     plan = a_plan()
-    plan.receive_csp_request(requested_by=Requester.PARENT_CARER, actor=LEAD,
-                             occurred_on=decided_on - 10 * DAY)
-    plan.decide_csp_need(decision=CspNeed.NEEDED, actor=LEAD, occurred_on=decided_on)
+    plan.receive_csp_request(ReceiveCspRequest(requested_by=Requester.PARENT_CARER),
+                             by(LEAD, decided_on - 10 * DAY))
+    plan.decide_csp_need(DecideCspNeed(decision=CspNeed.NEEDED), by(LEAD, decided_on))
     return plan
 
 
 def a_prepared_csp(prepared_on: date) -> Plan:
     plan = a_csp_in_preparation(prepared_on - 30 * DAY)
-    plan.prepare_csp(actor=LEAD, occurred_on=prepared_on)
+    plan.prepare_csp(PrepareCsp(), by(LEAD, prepared_on))
     return plan
 
 
 def hold_review(plan: Plan, held_on: date) -> None:
-    plan.hold_review(review_id=uuid4(), held_on=held_on, attendees=["Fiona MacLeod"],
-                     summary="Reviewed", next_review_on=None, evaluations=[], actor=LEAD)
+    plan.hold_review(HoldReview(review_id=uuid4(), held_on=held_on, attendees=("Fiona MacLeod",),
+                                summary="Reviewed", next_review_on=None, evaluations=()),
+                     by(LEAD))
 
 
 def the_clock(plan: Plan, name: str, today: date, index: int = 0):
@@ -63,13 +79,13 @@ class TestCspNeedDecision:
 
     def request_on_1_march(self) -> Plan:
         plan = a_plan()
-        plan.receive_csp_request(requested_by=Requester.PARENT_CARER, actor=LEAD,
-                                 occurred_on=date(2024, 3, 1))
+        plan.receive_csp_request(ReceiveCspRequest(requested_by=Requester.PARENT_CARER),
+                                 by(LEAD, date(2024, 3, 1)))
         return plan
 
     def test_a_decision_on_the_last_day_is_in_time(self):
         plan = self.request_on_1_march()
-        plan.decide_csp_need(decision=CspNeed.NEEDED, actor=LEAD, occurred_on=date(2024, 4, 26))
+        plan.decide_csp_need(DecideCspNeed(decision=CspNeed.NEEDED), by(LEAD, date(2024, 4, 26)))
         clock = the_clock(plan, "csp_need_decision", date(2024, 12, 1))
         assert (clock.due_on, clock.stopped_on, clock.status) == (
             date(2024, 4, 26), date(2024, 4, 26), ClockStatus.MET)
@@ -77,8 +93,8 @@ class TestCspNeedDecision:
 
     def test_a_decision_a_day_later_is_missed(self):
         plan = self.request_on_1_march()
-        plan.decide_csp_need(decision=CspNeed.NOT_NEEDED, actor=LEAD,
-                             occurred_on=date(2024, 4, 27))
+        plan.decide_csp_need(DecideCspNeed(decision=CspNeed.NOT_NEEDED),
+                             by(LEAD, date(2024, 4, 27)))
         clock = the_clock(plan, "csp_need_decision", date(2024, 12, 1))
         assert clock.status is ClockStatus.MISSED
         assert clock.reference_by == date(2024, 6, 27)  # 'not needed' may be referred
@@ -95,22 +111,22 @@ class TestCspPreparation:
 
     def test_prepared_on_the_last_of_16_weeks_is_in_time(self):
         plan = a_csp_in_preparation(date(2024, 3, 1))
-        plan.prepare_csp(actor=LEAD, occurred_on=date(2024, 6, 21))
+        plan.prepare_csp(PrepareCsp(), by(LEAD, date(2024, 6, 21)))
         clock = the_clock(plan, "csp_preparation", date(2024, 12, 1))
         assert (clock.due_on, clock.ceiling_on, clock.status) == (
             date(2024, 6, 21), date(2024, 8, 16), ClockStatus.MET)
 
     def test_prepared_a_day_after_16_weeks_is_missed(self):
         plan = a_csp_in_preparation(date(2024, 3, 1))
-        plan.prepare_csp(actor=LEAD, occurred_on=date(2024, 6, 22))
+        plan.prepare_csp(PrepareCsp(), by(LEAD, date(2024, 6, 22)))
         assert the_clock(plan, "csp_preparation", date(2024, 12, 1)).status is ClockStatus.MISSED
 
     def test_a_recorded_delay_moves_the_due_date_up_to_the_24_week_ceiling(self):
         plan = a_csp_in_preparation(date(2024, 3, 1))
-        plan.delay_csp_preparation(new_due_on=date(2024, 8, 16), cause=DelayCause.SCHOOL_CLOSED,
-                                   actor=LEAD, occurred_on=date(2024, 6, 20),
-                                   reason="Summer closure")
-        plan.prepare_csp(actor=LEAD, occurred_on=date(2024, 8, 16))
+        plan.delay_csp_preparation(DelayCspPreparation(
+            new_due_on=date(2024, 8, 16), cause=DelayCause.SCHOOL_CLOSED),
+            by(LEAD, date(2024, 6, 20), "Summer closure"))
+        plan.prepare_csp(PrepareCsp(), by(LEAD, date(2024, 8, 16)))
         clock = the_clock(plan, "csp_preparation", date(2024, 12, 1))
         assert (clock.due_on, clock.status) == (date(2024, 8, 16), ClockStatus.MET)
         assert [s.type for s in clock.sources] == [
@@ -119,16 +135,16 @@ class TestCspPreparation:
     def test_no_delay_may_pass_the_24_week_ceiling(self):
         plan = a_csp_in_preparation(date(2024, 3, 1))
         with pytest.raises(PreparationCeilingError):
-            plan.delay_csp_preparation(new_due_on=date(2024, 8, 17), cause=DelayCause.OTHER,
-                                       actor=LEAD, occurred_on=date(2024, 6, 20),
-                                       reason="Agency advice outstanding")
+            plan.delay_csp_preparation(DelayCspPreparation(
+                new_due_on=date(2024, 8, 17), cause=DelayCause.OTHER),
+                by(LEAD, date(2024, 6, 20), "Agency advice outstanding"))
 
     def test_prepared_a_day_after_a_delayed_date_is_missed(self):
         plan = a_csp_in_preparation(date(2024, 3, 1))
-        plan.delay_csp_preparation(new_due_on=date(2024, 7, 31),
-                                   cause=DelayCause.AGENCY_ADVICE_LATE, actor=LEAD,
-                                   occurred_on=date(2024, 6, 20), reason="Health advice late")
-        plan.prepare_csp(actor=LEAD, occurred_on=date(2024, 8, 1))
+        plan.delay_csp_preparation(DelayCspPreparation(
+            new_due_on=date(2024, 7, 31), cause=DelayCause.AGENCY_ADVICE_LATE),
+            by(LEAD, date(2024, 6, 20), "Health advice late"))
+        plan.prepare_csp(PrepareCsp(), by(LEAD, date(2024, 8, 1)))
         assert the_clock(plan, "csp_preparation", date(2024, 12, 1)).status is ClockStatus.MISSED
 
 
@@ -167,7 +183,7 @@ class TestCspReview:
 
     def test_closing_the_plan_stops_a_clock_that_was_still_in_time(self):
         plan = a_prepared_csp(date(2024, 3, 1))
-        plan.close(actor=LEAD, occurred_on=date(2024, 9, 1))
+        plan.close_plan(ClosePlan(), by(LEAD, date(2024, 9, 1), "Moved to England"))
         clock = the_clock(plan, "csp_review", date(2026, 1, 1))
         assert (clock.stopped_on, clock.outcome, clock.status) == (
             date(2024, 9, 1), "plan_closed", ClockStatus.MET)
@@ -178,7 +194,7 @@ class TestReviewCompletion:
 
     def started_on_3_june(self) -> Plan:
         plan = a_prepared_csp(date(2024, 3, 1))
-        plan.start_review(actor=LEAD, occurred_on=date(2024, 6, 3))
+        plan.start_review(StartReview(), by(LEAD, date(2024, 6, 3)))
         return plan
 
     def test_held_on_the_last_day_of_12_weeks_is_in_time(self):
@@ -200,14 +216,14 @@ class TestEarlyReview:
 
     def requested_on_1_may(self) -> Plan:
         plan = a_prepared_csp(date(2024, 3, 1))
-        plan.request_early_review(requested_by=Requester.PARENT_CARER, actor=LEAD,
-                                  occurred_on=date(2024, 5, 1))
+        plan.request_early_review(RequestEarlyReview(requested_by=Requester.PARENT_CARER),
+                                  by(LEAD, date(2024, 5, 1)))
         return plan
 
     def test_an_answer_on_the_last_day_of_4_weeks_is_in_time(self):
         plan = self.requested_on_1_may()
-        plan.decide_early_review(decision=EarlyReviewAnswer.GRANTED, actor=LEAD,
-                                 occurred_on=date(2024, 5, 29))
+        plan.decide_early_review(DecideEarlyReview(decision=EarlyReviewAnswer.GRANTED),
+                                 by(LEAD, date(2024, 5, 29)))
         clock = the_clock(plan, "early_review_answer", date(2024, 12, 1))
         assert (clock.due_on, clock.status, clock.outcome) == (
             date(2024, 5, 29), ClockStatus.MET, "granted")
@@ -224,15 +240,16 @@ class TestEarlyReview:
 
     def test_an_answer_after_the_deadline_is_missed_and_keeps_the_deemed_refusal(self):
         plan = self.requested_on_1_may()
-        plan.decide_early_review(decision=EarlyReviewAnswer.GRANTED, actor=LEAD,
-                                 occurred_on=date(2024, 5, 30))
+        plan.decide_early_review(DecideEarlyReview(decision=EarlyReviewAnswer.GRANTED),
+                                 by(LEAD, date(2024, 5, 30)))
         clock = the_clock(plan, "early_review_answer", date(2024, 12, 1))
         assert (clock.status, clock.deemed_refusal_on) == (ClockStatus.MISSED, date(2024, 5, 30))
 
     def test_an_extension_recorded_in_time_gives_12_weeks(self):
         plan = self.requested_on_1_may()
-        plan.extend_early_review_answer(actor=LEAD, occurred_on=date(2024, 5, 29),
-                                        reason="Educational psychologist on leave")
+        plan.extend_early_review_answer(
+            ExtendEarlyReviewAnswer(),
+            by(LEAD, date(2024, 5, 29), "Educational psychologist on leave"))
         events = plan.collect_events()
         assert _status(events, "early_review_answer", date(2024, 7, 24)) is ClockStatus.RUNNING
         assert _status(events, "early_review_answer", date(2024, 7, 25)) is (
@@ -240,8 +257,8 @@ class TestEarlyReview:
 
     def test_a_refusal_may_be_referred_within_2_months(self):
         plan = self.requested_on_1_may()
-        plan.decide_early_review(decision=EarlyReviewAnswer.REFUSED, actor=LEAD,
-                                 occurred_on=date(2024, 5, 10))
+        plan.decide_early_review(DecideEarlyReview(decision=EarlyReviewAnswer.REFUSED),
+                                 by(LEAD, date(2024, 5, 10)))
         clock = the_clock(plan, "early_review_answer", date(2024, 12, 1))
         assert (clock.status, clock.reference_by) == (ClockStatus.MET, date(2024, 7, 10))
 
@@ -252,16 +269,17 @@ class TestEhcp:
 
     def requested_on_1_march(self) -> Plan:
         plan = a_plan(PlanType.EHCP)
-        plan.receive_ehcp_request(requested_by=Requester.PARENT_CARER, actor=LEAD,
-                                  occurred_on=date(2024, 3, 1))
+        plan.receive_ehcp_request(ReceiveEhcpRequest(requested_by=Requester.PARENT_CARER),
+                                  by(LEAD, date(2024, 3, 1)))
         return plan
 
     def test_every_step_on_its_last_day_is_in_time(self):
         plan = self.requested_on_1_march()
-        plan.decide_ehcp_assessment(decision=EhcpAssessment.ASSESS, actor=LEAD,
-                                    occurred_on=date(2024, 4, 12))
-        plan.decide_ehcp_issue(decision=EhcpIssue.ISSUE, actor=LEAD, occurred_on=date(2024, 6, 21))
-        plan.issue_ehcp(actor=LEAD, occurred_on=date(2024, 7, 19))
+        plan.decide_ehcp_assessment(DecideEhcpAssessment(decision=EhcpAssessment.ASSESS),
+                                    by(LEAD, date(2024, 4, 12)))
+        plan.decide_ehcp_issue(DecideEhcpIssue(decision=EhcpIssue.ISSUE),
+                               by(LEAD, date(2024, 6, 21)))
+        plan.issue_ehcp(IssueEhcp(), by(LEAD, date(2024, 7, 19)))
         found = {c.name: c for c in clocks(plan.collect_events(), date(2024, 12, 1))}
         assert {n: (c.due_on, c.status) for n, c in found.items()} == {
             "ehcp_assessment_decision": (date(2024, 4, 12), ClockStatus.MET),
@@ -271,17 +289,18 @@ class TestEhcp:
 
     def test_a_final_plan_a_day_after_20_weeks_is_missed(self):
         plan = self.requested_on_1_march()
-        plan.decide_ehcp_assessment(decision=EhcpAssessment.ASSESS, actor=LEAD,
-                                    occurred_on=date(2024, 4, 13))
-        plan.decide_ehcp_issue(decision=EhcpIssue.ISSUE, actor=LEAD, occurred_on=date(2024, 6, 22))
-        plan.issue_ehcp(actor=LEAD, occurred_on=date(2024, 7, 20))
+        plan.decide_ehcp_assessment(DecideEhcpAssessment(decision=EhcpAssessment.ASSESS),
+                                    by(LEAD, date(2024, 4, 13)))
+        plan.decide_ehcp_issue(DecideEhcpIssue(decision=EhcpIssue.ISSUE),
+                               by(LEAD, date(2024, 6, 22)))
+        plan.issue_ehcp(IssueEhcp(), by(LEAD, date(2024, 7, 20)))
         statuses = {c.name: c.status for c in clocks(plan.collect_events(), date(2024, 12, 1))}
         assert set(statuses.values()) == {ClockStatus.MISSED}
 
     def test_declining_to_assess_ends_the_later_duties(self):
         plan = self.requested_on_1_march()
-        plan.decide_ehcp_assessment(decision=EhcpAssessment.DECLINE, actor=LEAD,
-                                    occurred_on=date(2024, 4, 1))
+        plan.decide_ehcp_assessment(DecideEhcpAssessment(decision=EhcpAssessment.DECLINE),
+                                    by(LEAD, date(2024, 4, 1)))
         names = [c.name for c in clocks(plan.collect_events(), date(2024, 12, 1))]
         assert names == ["ehcp_assessment_decision"]
 
@@ -294,11 +313,11 @@ def a_plan_with_steps(plan_type: PlanType, *steps: str) -> tuple[Plan, list]:
     plan, day = a_plan(plan_type), date(2024, 3, 1)
     for step in steps:
         if step == "csp request":
-            plan.receive_csp_request(requested_by=Requester.PARENT_CARER, actor=LEAD,
-                                     occurred_on=day)
+            plan.receive_csp_request(ReceiveCspRequest(requested_by=Requester.PARENT_CARER),
+                                     by(LEAD, day))
         elif step == "ehcp request":
-            plan.receive_ehcp_request(requested_by=Requester.PARENT_CARER, actor=LEAD,
-                                      occurred_on=day)
+            plan.receive_ehcp_request(ReceiveEhcpRequest(requested_by=Requester.PARENT_CARER),
+                                      by(LEAD, day))
         elif step == "review":
             hold_review(plan, day)
     return plan, plan.collect_events()

@@ -8,6 +8,16 @@ from __future__ import annotations
 
 import pytest
 
+from domain.events import (
+    DecideEhcpAssessment,
+    DecideEhcpIssue,
+    ExtendEarlyReviewAnswer,
+    IssueEhcp,
+    PrepareCsp,
+    ReceiveCspRequest,
+    ReceiveEhcpRequest,
+    RequestEarlyReview,
+)
 from domain.statutory import (
     CspAlreadyPreparedError,
     CspRequestAlreadyReceivedError,
@@ -23,7 +33,7 @@ from domain.statutory import (
 )
 from domain.values import PlanType
 from tests.domain.refusals import refused
-from tests.examples import a_full_plan, a_lead_professional, days_ago
+from tests.examples import a_full_plan, a_lead_professional, by, days_ago
 
 LEAD = a_lead_professional()
 
@@ -34,29 +44,29 @@ def a_csp():
 
 def an_ehcp(*steps):
     plan = a_full_plan(PlanType.EHCP).plan
-    plan.receive_ehcp_request(requested_by=Requester.PARENT_CARER, actor=LEAD,
-                              occurred_on=days_ago(20))
+    plan.receive_ehcp_request(ReceiveEhcpRequest(requested_by=Requester.PARENT_CARER),
+                              by(LEAD, days_ago(20)))
     for step in steps:
         step(plan)
     return plan
 
 
 def assess(plan):
-    plan.decide_ehcp_assessment(decision=EhcpAssessment.ASSESS, actor=LEAD,
-                                occurred_on=days_ago(15))
+    plan.decide_ehcp_assessment(DecideEhcpAssessment(decision=EhcpAssessment.ASSESS),
+                                by(LEAD, days_ago(15)))
 
 
 def decide_to_issue(plan):
-    plan.decide_ehcp_issue(decision=EhcpIssue.ISSUE, actor=LEAD, occurred_on=days_ago(10))
+    plan.decide_ehcp_issue(DecideEhcpIssue(decision=EhcpIssue.ISSUE), by(LEAD, days_ago(10)))
 
 
 def issue(plan):
-    plan.issue_ehcp(actor=LEAD, occurred_on=days_ago(5))
+    plan.issue_ehcp(IssueEhcp(), by(LEAD, days_ago(5)))
 
 
 def request_csp(plan):
-    plan.receive_csp_request(requested_by=Requester.PARENT_CARER, actor=LEAD,
-                             occurred_on=days_ago(2))
+    plan.receive_csp_request(ReceiveCspRequest(requested_by=Requester.PARENT_CARER),
+                             by(LEAD, days_ago(2)))
 
 
 class TestCspRequests:
@@ -68,7 +78,7 @@ class TestCspRequests:
 
     def test_no_request_is_received_for_a_csp_already_prepared(self):
         plan = a_csp()
-        plan.prepare_csp(actor=LEAD, occurred_on=days_ago(10))
+        plan.prepare_csp(PrepareCsp(), by(LEAD, days_ago(10)))
         with refused(plan, CspAlreadyPreparedError):
             request_csp(plan)
 
@@ -77,31 +87,31 @@ class TestExtendingTheTimeToAnswerAnEarlyReview:
     @pytest.fixture
     def requested(self):
         plan = a_csp()
-        plan.prepare_csp(actor=LEAD, occurred_on=days_ago(20))
-        plan.request_early_review(requested_by=Requester.PARENT_CARER, actor=LEAD,
-                                  occurred_on=days_ago(5))
+        plan.prepare_csp(PrepareCsp(), by(LEAD, days_ago(20)))
+        plan.request_early_review(RequestEarlyReview(requested_by=Requester.PARENT_CARER),
+                                  by(LEAD, days_ago(5)))
         return plan
 
     def test_the_time_is_extended_once(self, requested):
-        requested.extend_early_review_answer(actor=LEAD, occurred_on=days_ago(1),
-                                             reason="Psychologist on leave")
+        requested.extend_early_review_answer(ExtendEarlyReviewAnswer(),
+                                             by(LEAD, days_ago(1), "Psychologist on leave"))
         with refused(requested, EarlyReviewAlreadyExtendedError):
-            requested.extend_early_review_answer(actor=LEAD, occurred_on=days_ago(0),
-                                                 reason="Still on leave")
+            requested.extend_early_review_answer(ExtendEarlyReviewAnswer(),
+                                                 by(LEAD, days_ago(0), "Still on leave"))
 
     @pytest.mark.parametrize("reason", ["", "   "], ids=["empty", "blank"])
     def test_an_extension_must_say_why(self, requested, reason):
         with refused(requested, DelayReasonMissingError):
-            requested.extend_early_review_answer(actor=LEAD, occurred_on=days_ago(1),
-                                                 reason=reason)
+            requested.extend_early_review_answer(ExtendEarlyReviewAnswer(),
+                                                 by(LEAD, days_ago(1), reason))
 
 
 class TestEhcpSteps:
     def test_a_request_for_assessment_is_received_once(self):
         plan = an_ehcp()
         with refused(plan, EhcpRequestAlreadyReceivedError):
-            plan.receive_ehcp_request(requested_by=Requester.SCHOOL, actor=LEAD,
-                                      occurred_on=days_ago(1))
+            plan.receive_ehcp_request(ReceiveEhcpRequest(requested_by=Requester.SCHOOL),
+                                      by(LEAD, days_ago(1)))
 
     def test_a_decision_to_assess_needs_a_request(self):
         plan = a_full_plan(PlanType.EHCP).plan

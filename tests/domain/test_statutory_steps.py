@@ -10,6 +10,19 @@ from datetime import date
 import pytest
 
 from domain.errors import DateOrderError
+from domain.events import (
+    DecideCspNeed,
+    DecideEarlyReview,
+    DecideEhcpAssessment,
+    DelayCspPreparation,
+    ExtendEarlyReviewAnswer,
+    IssueEhcp,
+    PrepareCsp,
+    ReceiveCspRequest,
+    ReceiveEhcpRequest,
+    RequestEarlyReview,
+    StartReview,
+)
 from domain.plans import Plan
 from domain.statutory import (
     CspAlreadyPreparedError,
@@ -38,6 +51,7 @@ from domain.statutory import (
 )
 from domain.values import PlanType
 from tests.domain.test_statutory_clocks import LEAD, a_csp_in_preparation, a_plan, a_prepared_csp
+from tests.examples import by
 
 
 @contextmanager
@@ -56,7 +70,7 @@ def event_types(plan: Plan) -> list[str]:
 
 
 def requested(plan: Plan, on: date = date(2024, 3, 1)) -> Plan:
-    plan.receive_csp_request(requested_by=Requester.PARENT_CARER, actor=LEAD, occurred_on=on)
+    plan.receive_csp_request(ReceiveCspRequest(requested_by=Requester.PARENT_CARER), by(LEAD, on))
     return plan
 
 
@@ -83,116 +97,118 @@ class TestCspSteps:
     def test_a_decision_needs_a_request(self):
         plan = a_plan()
         with refused(plan, NoCspRequestError):
-            plan.decide_csp_need(decision=CspNeed.NEEDED, actor=LEAD, occurred_on=date(2024, 3, 1))
+            plan.decide_csp_need(DecideCspNeed(decision=CspNeed.NEEDED), by(LEAD, date(2024, 3, 1)))
 
     def test_need_is_decided_once(self):
         plan = a_csp_in_preparation(date(2024, 3, 20))
         with refused(plan, CspNeedAlreadyDecidedError):
-            plan.decide_csp_need(decision=CspNeed.NOT_NEEDED, actor=LEAD,
-                                 occurred_on=date(2024, 3, 21))
+            plan.decide_csp_need(DecideCspNeed(decision=CspNeed.NOT_NEEDED),
+                                 by(LEAD, date(2024, 3, 21)))
 
     def test_a_decision_cannot_precede_the_request(self):
         plan = requested(a_plan(), date(2024, 3, 1))
         with refused(plan, DateOrderError):
-            plan.decide_csp_need(decision=CspNeed.NEEDED, actor=LEAD,
-                                 occurred_on=date(2024, 2, 29))
+            plan.decide_csp_need(DecideCspNeed(decision=CspNeed.NEEDED),
+                                 by(LEAD, date(2024, 2, 29)))
 
     def test_a_plan_cannot_be_prepared_before_need_is_decided(self):
         plan = requested(a_plan())
         with refused(plan, CspNeedNotDecidedError):
-            plan.prepare_csp(actor=LEAD, occurred_on=date(2024, 4, 1))
+            plan.prepare_csp(PrepareCsp(), by(LEAD, date(2024, 4, 1)))
 
     def test_a_plan_found_not_needed_cannot_be_prepared(self):
         plan = requested(a_plan())
-        plan.decide_csp_need(decision=CspNeed.NOT_NEEDED, actor=LEAD,
-                             occurred_on=date(2024, 3, 5))
+        plan.decide_csp_need(DecideCspNeed(decision=CspNeed.NOT_NEEDED), by(LEAD, date(2024, 3, 5)))
         with refused(plan, CspNotNeededError):
-            plan.prepare_csp(actor=LEAD, occurred_on=date(2024, 4, 1))
+            plan.prepare_csp(PrepareCsp(), by(LEAD, date(2024, 4, 1)))
 
     def test_a_plan_is_prepared_once(self):
         plan = a_prepared_csp(date(2024, 5, 1))
         with refused(plan, CspAlreadyPreparedError):
-            plan.prepare_csp(actor=LEAD, occurred_on=date(2024, 5, 2))
+            plan.prepare_csp(PrepareCsp(), by(LEAD, date(2024, 5, 2)))
 
     def test_a_delay_needs_a_preparation_under_way(self):
         plan = a_prepared_csp(date(2024, 5, 1))
         with refused(plan, CspNotInPreparationError):
-            plan.delay_csp_preparation(new_due_on=date(2024, 6, 1), cause=DelayCause.OTHER,
-                                       actor=LEAD, occurred_on=date(2024, 5, 2), reason="Late")
+            plan.delay_csp_preparation(DelayCspPreparation(
+                new_due_on=date(2024, 6, 1), cause=DelayCause.OTHER),
+                by(LEAD, date(2024, 5, 2), "Late"))
 
     def test_a_delay_must_give_its_reason(self):
         plan = a_csp_in_preparation(date(2024, 3, 1))
         with refused(plan, DelayReasonMissingError):
-            plan.delay_csp_preparation(new_due_on=date(2024, 7, 1), cause=DelayCause.OTHER,
-                                       actor=LEAD, occurred_on=date(2024, 5, 2), reason=" ")
+            plan.delay_csp_preparation(DelayCspPreparation(
+                new_due_on=date(2024, 7, 1), cause=DelayCause.OTHER),
+                by(LEAD, date(2024, 5, 2), " "))
 
     def test_a_delay_must_move_the_date_later(self):
         plan = a_csp_in_preparation(date(2024, 3, 1))
         with refused(plan, PreparationDelayNotLaterError):
-            plan.delay_csp_preparation(new_due_on=date(2024, 6, 21), cause=DelayCause.OTHER,
-                                       actor=LEAD, occurred_on=date(2024, 5, 2), reason="Late")
+            plan.delay_csp_preparation(DelayCspPreparation(
+                new_due_on=date(2024, 6, 21), cause=DelayCause.OTHER),
+                by(LEAD, date(2024, 5, 2), "Late"))
 
     def test_a_review_cannot_start_before_the_plan_is_prepared(self):
         plan = a_csp_in_preparation(date(2024, 3, 1))
         with refused(plan, CspNotPreparedError):
-            plan.start_review(actor=LEAD, occurred_on=date(2024, 4, 1))
+            plan.start_review(StartReview(), by(LEAD, date(2024, 4, 1)))
 
     def test_one_review_at_a_time(self):
         plan = a_prepared_csp(date(2024, 3, 1))
-        plan.start_review(actor=LEAD, occurred_on=date(2024, 9, 1))
+        plan.start_review(StartReview(), by(LEAD, date(2024, 9, 1)))
         with refused(plan, ReviewAlreadyStartedError):
-            plan.start_review(actor=LEAD, occurred_on=date(2024, 9, 2))
+            plan.start_review(StartReview(), by(LEAD, date(2024, 9, 2)))
 
 
 class TestEarlyReviewSteps:
     def requested(self) -> Plan:
         plan = a_prepared_csp(date(2024, 3, 1))
-        plan.request_early_review(requested_by=Requester.YOUNG_PERSON, actor=LEAD,
-                                  occurred_on=date(2024, 5, 1))
+        plan.request_early_review(RequestEarlyReview(requested_by=Requester.YOUNG_PERSON),
+                                  by(LEAD, date(2024, 5, 1)))
         return plan
 
     def test_an_answer_needs_a_request(self):
         plan = a_prepared_csp(date(2024, 3, 1))
         with refused(plan, NoEarlyReviewRequestError):
-            plan.decide_early_review(decision=EarlyReviewAnswer.GRANTED, actor=LEAD,
-                                     occurred_on=date(2024, 5, 2))
+            plan.decide_early_review(DecideEarlyReview(decision=EarlyReviewAnswer.GRANTED),
+                                     by(LEAD, date(2024, 5, 2)))
 
     def test_a_request_is_answered_once(self):
         plan = self.requested()
-        plan.decide_early_review(decision=EarlyReviewAnswer.REFUSED, actor=LEAD,
-                                 occurred_on=date(2024, 5, 2))
+        plan.decide_early_review(DecideEarlyReview(decision=EarlyReviewAnswer.REFUSED),
+                                 by(LEAD, date(2024, 5, 2)))
         with refused(plan, EarlyReviewAlreadyDecidedError):
-            plan.decide_early_review(decision=EarlyReviewAnswer.GRANTED, actor=LEAD,
-                                     occurred_on=date(2024, 5, 3))
+            plan.decide_early_review(DecideEarlyReview(decision=EarlyReviewAnswer.GRANTED),
+                                     by(LEAD, date(2024, 5, 3)))
 
     def test_a_new_request_waits_for_the_answer_to_the_last(self):
         plan = self.requested()
         with refused(plan, EarlyReviewRequestPendingError):
-            plan.request_early_review(requested_by=Requester.PARENT_CARER, actor=LEAD,
-                                      occurred_on=date(2024, 5, 2))
+            plan.request_early_review(RequestEarlyReview(requested_by=Requester.PARENT_CARER),
+                                      by(LEAD, date(2024, 5, 2)))
 
     def test_the_time_cannot_be_extended_once_the_4_weeks_have_passed(self):
         plan = self.requested()
         with refused(plan, EarlyReviewDeadlinePassedError):
-            plan.extend_early_review_answer(actor=LEAD, occurred_on=date(2024, 5, 30),
-                                            reason="Staff absence")
+            plan.extend_early_review_answer(ExtendEarlyReviewAnswer(),
+                                            by(LEAD, date(2024, 5, 30), "Staff absence"))
 
 
 class TestEhcpSteps:
     def test_only_an_ehcp_records_assessment_steps(self):
         plan = a_plan(PlanType.CSP)
         with refused(plan, NotAnEhcpPlanError):
-            plan.receive_ehcp_request(requested_by=Requester.SCHOOL, actor=LEAD,
-                                      occurred_on=date(2024, 3, 1))
+            plan.receive_ehcp_request(ReceiveEhcpRequest(requested_by=Requester.SCHOOL),
+                                      by(LEAD, date(2024, 3, 1)))
 
     def test_no_decision_to_issue_without_a_decision_to_assess(self):
         plan = a_plan(PlanType.EHCP)
-        plan.receive_ehcp_request(requested_by=Requester.SCHOOL, actor=LEAD,
-                                  occurred_on=date(2024, 3, 1))
-        plan.decide_ehcp_assessment(decision=EhcpAssessment.DECLINE, actor=LEAD,
-                                    occurred_on=date(2024, 3, 9))
+        plan.receive_ehcp_request(ReceiveEhcpRequest(requested_by=Requester.SCHOOL),
+                                  by(LEAD, date(2024, 3, 1)))
+        plan.decide_ehcp_assessment(DecideEhcpAssessment(decision=EhcpAssessment.DECLINE),
+                                    by(LEAD, date(2024, 3, 9)))
         with refused(plan, EhcpStepOutOfOrderError):
-            plan.issue_ehcp(actor=LEAD, occurred_on=date(2024, 4, 1))
+            plan.issue_ehcp(IssueEhcp(), by(LEAD, date(2024, 4, 1)))
 
 
 class TestSnapshots:

@@ -12,33 +12,34 @@ from domain.errors import (
     TargetClosedError,
     TargetNotFoundError,
 )
+from domain.events import CloseTarget, EvaluateTarget, ReviseTarget, SetTarget
 from domain.values import Progress, TargetStatus
 from tests.domain.refusals import event_types, refused
-from tests.examples import a_lead_professional, a_plan_with_target, days_ago
+from tests.examples import a_lead_professional, a_plan_with_target, by, days_ago
 
 LEAD = a_lead_professional()
 
 
 def set_target(plan, outcome_id, due_on=None, occurred_on=None):
     target_id = uuid4()
-    plan.set_target(target_id=target_id, outcome_id=outcome_id, text="Line up calmly",
-                    due_on=due_on or days_ago(-30), success_criteria="4 days in 5",
-                    actor=LEAD, occurred_on=occurred_on or days_ago(2))
+    plan.set_target(SetTarget(target_id=target_id, outcome_id=outcome_id, text="Line up calmly",
+                              due_on=due_on or days_ago(-30), success_criteria="4 days in 5"),
+                    by(LEAD, occurred_on or days_ago(2)))
     return target_id
 
 
 def evaluate(plan, target_id, progress=Progress.PARTIALLY_ACHIEVED):
-    plan.evaluate_target(target_id=target_id, progress=progress, impact="Better mornings",
-                         actor=LEAD, occurred_on=days_ago(1))
+    plan.evaluate_target(EvaluateTarget(target_id=target_id, progress=progress,
+                                        impact="Better mornings"), by(LEAD, days_ago(1)))
 
 
 def close(plan, target_id):
-    plan.close_target(target_id=target_id, actor=LEAD, occurred_on=days_ago(1))
+    plan.close_target(CloseTarget(target_id=target_id), by(LEAD, days_ago(1)))
 
 
 def revise(plan, target_id, due_on=None):
-    plan.revise_target(target_id=target_id, text="Line up calmly with a friend",
-                       due_on=due_on, actor=LEAD, occurred_on=days_ago(1), reason="Too hard")
+    plan.revise_target(ReviseTarget(target_id=target_id, text="Line up calmly with a friend",
+                                    due_on=due_on), by(LEAD, days_ago(1), "Too hard"))
 
 
 class TestSettingATarget:
@@ -86,8 +87,8 @@ class TestRevisingATarget:
     def test_each_revision_is_kept_in_order(self):
         plan, _, target_id = a_plan_with_target()
         revise(plan, target_id)
-        plan.revise_target(target_id=target_id, text="Third wording", actor=LEAD,
-                           occurred_on=days_ago(0))
+        plan.revise_target(ReviseTarget(target_id=target_id, text="Third wording"),
+                           by(LEAD, days_ago(0), "Clearer wording"))
         assert [r.previous_text for r in plan.targets[target_id].revisions] == [
             "Take turns in a board game with two peers", "Line up calmly with a friend"]
 

@@ -1,14 +1,52 @@
 """Every kind of write to a plan: WRITES are each valid on an open `FullPlan` on the
-given day; STATUTORY_WRITES need a plan of their type."""
+given day; STATUTORY_WRITES need a plan of their type. Each is named by the Plan method
+that carries it out, and gives a reason wherever the command needs one."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from uuid import uuid4
 
-from domain.plans import Evaluated
+from domain.events import (
+    AddMember,
+    AgreeOutcome,
+    AppendContribution,
+    AssignLeadProfessional,
+    ChangeStage,
+    ClosePlan,
+    CloseTarget,
+    Command,
+    CorrectChildDetails,
+    DecideCspNeed,
+    DecideEarlyReview,
+    DecideEhcpAssessment,
+    DecideEhcpIssue,
+    DelayCspPreparation,
+    EndProvision,
+    Evaluated,
+    EvaluateTarget,
+    ExtendEarlyReviewAnswer,
+    GrantDisclosure,
+    HoldReview,
+    IssueEhcp,
+    JoinAgency,
+    LeaveAgency,
+    PlanProvision,
+    PrepareCsp,
+    ReceiveCspRequest,
+    ReceiveEhcpRequest,
+    RecordDelivery,
+    RecordViews,
+    RemoveMember,
+    RequestEarlyReview,
+    ReviseTarget,
+    RevokeDisclosure,
+    ScheduleReview,
+    SetTarget,
+    SharePlan,
+    StartReview,
+)
 from domain.statutory import (
     CspNeed,
     DelayCause,
@@ -18,66 +56,68 @@ from domain.statutory import (
     Requester,
 )
 from domain.values import Child, PlanType, Progress, ProvisionKind, Role, Whose
-from tests.examples import SALT, FullPlan, a_catalogue, a_lead_professional
+from tests.examples import SALT, FullPlan, a_lead_professional, by
 
 LEAD = a_lead_professional()
 
 Write = Callable[[FullPlan, date], object]
+CommandOf = Callable[[FullPlan, date], Command]
+
+NEEDS_REASON = frozenset({"remove_member", "leave_agency", "revise_target", "change_stage",
+                          "revoke_disclosure", "close_plan"})
+"""The writes refused without a reason (ReasonRequiredError); WRITES give them one."""
+
+A_REASON = "Agreed at the team meeting"
+
+COMMANDS: dict[str, CommandOf] = {
+    "add_member": lambda f, on: AddMember(user_id="u-new", role=Role.PRACTITIONER,
+                                          name="Jo Reid"),
+    "assign_lead_professional": lambda f, on: AssignLeadProfessional(user_id=f.colleague_id),
+    "remove_member": lambda f, on: RemoveMember(user_id=f.colleague_id),
+    "leave_agency": lambda f, on: LeaveAgency(org=SALT),
+    "join_agency": lambda f, on: JoinAgency(org="ep:lothian", name="Educational Psychology",
+                                            kind="ep"),
+    "correct_child_details": lambda f, on: CorrectChildDetails(
+        child=Child(name="Isla Cameron", date_of_birth=None)),
+    "agree_outcome": lambda f, on: AgreeOutcome(text="I will read to my sister",
+                                                area="Literacy", aspiration=None),
+    "set_target": lambda f, on: SetTarget(outcome_id=f.outcome_id, text="Read a page aloud",
+                                          due_on=on),
+    "revise_target": lambda f, on: ReviseTarget(target_id=f.target_id,
+                                                text="Take turns with one peer"),
+    "close_target": lambda f, on: CloseTarget(target_id=f.target_id),
+    "evaluate_target": lambda f, on: EvaluateTarget(
+        target_id=f.target_id, progress=Progress.NOT_ACHIEVED, impact="Not yet"),
+    "plan_provision": lambda f, on: PlanProvision(
+        kind=ProvisionKind.EQUIPMENT, description="Ear defenders", target_ids=(f.target_id,),
+        cost=Decimal("24.99")),
+    "record_delivery": lambda f, on: RecordDelivery(provision_id=f.provision_id, sessions=1),
+    "end_provision": lambda f, on: EndProvision(provision_id=f.provision_id),
+    "hold_review": lambda f, on: HoldReview(
+        held_on=on, attendees=("Fiona",), summary="Steady", next_review_on=None,
+        evaluations=(Evaluated(target_id=f.target_id, progress=Progress.ACHIEVED,
+                               impact="Done"),)),
+    "schedule_review": lambda f, on: ScheduleReview(next_review_on=date(on.year + 1, 1, 1)),
+    "change_stage": lambda f, on: ChangeStage(stage="targeted"),
+    "append_contribution": lambda f, on: AppendContribution(kind="note", text="Calm week"),
+    "record_views": lambda f, on: RecordViews(whose=Whose.CHILD, text="I like Lego"),
+    "share_plan": lambda f, on: SharePlan(recipients=(SALT,), method="post", sha256=None),
+    "grant_disclosure": lambda f, on: GrantDisclosure(
+        grantee="police:scotland", purpose="Child protection", until=None),
+    "revoke_disclosure": lambda f, on: RevokeDisclosure(disclosure_id=f.disclosure_id),
+    "close_plan": lambda f, on: ClosePlan(),
+}
+"""The command of each write, by the Plan method that carries it out."""
+
+
+def write(name: str, command_of: CommandOf, reason: str | None = None) -> Write:
+    """The write: the named Plan method given the command, by the lead on the day."""
+    return lambda f, on: getattr(f.plan, name)(command_of(f, on), by(LEAD, on, reason))
+
 
 WRITES: dict[str, Write] = {
-    "add_member": lambda f, on: f.plan.add_member(
-        user_id="u-new", role=Role.PRACTITIONER, name="Jo Reid", actor=LEAD, occurred_on=on),
-    "assign_lead_professional": lambda f, on: f.plan.assign_lead_professional(
-        user_id=f.colleague_id, actor=LEAD, occurred_on=on),
-    "remove_member": lambda f, on: f.plan.remove_member(
-        user_id=f.colleague_id, actor=LEAD, occurred_on=on),
-    "leave_agency": lambda f, on: f.plan.leave_agency(org=SALT, actor=LEAD, occurred_on=on),
-    "join_agency": lambda f, on: f.plan.join_agency(
-        org="ep:lothian", name="Educational Psychology", kind="ep", actor=LEAD,
-        occurred_on=on),
-    "correct_child_details": lambda f, on: f.plan.correct_child_details(
-        child=Child(name="Isla Cameron", date_of_birth=None), actor=LEAD, occurred_on=on),
-    "agree_outcome": lambda f, on: f.plan.agree_outcome(
-        outcome_id=uuid4(), text="I will read to my sister", area="Literacy",
-        aspiration=None, actor=LEAD, occurred_on=on),
-    "set_target": lambda f, on: f.plan.set_target(
-        target_id=uuid4(), outcome_id=f.outcome_id, text="Read a page aloud",
-        due_on=on, success_criteria=None, actor=LEAD, occurred_on=on),
-    "revise_target": lambda f, on: f.plan.revise_target(
-        target_id=f.target_id, text="Take turns with one peer", actor=LEAD, occurred_on=on),
-    "close_target": lambda f, on: f.plan.close_target(
-        target_id=f.target_id, actor=LEAD, occurred_on=on),
-    "evaluate_target": lambda f, on: f.plan.evaluate_target(
-        target_id=f.target_id, progress=Progress.NOT_ACHIEVED, impact="Not yet",
-        actor=LEAD, occurred_on=on),
-    "plan_provision": lambda f, on: f.plan.plan_provision(
-        provision_id=uuid4(), kind=ProvisionKind.EQUIPMENT, description="Ear defenders",
-        target_ids=[f.target_id], cost=Decimal("24.99"), actor=LEAD, occurred_on=on),
-    "record_delivery": lambda f, on: f.plan.record_delivery(
-        provision_id=f.provision_id, sessions=1, actor=LEAD, occurred_on=on),
-    "end_provision": lambda f, on: f.plan.end_provision(
-        provision_id=f.provision_id, actor=LEAD, occurred_on=on),
-    "hold_review": lambda f, on: f.plan.hold_review(
-        review_id=uuid4(), held_on=on, attendees=["Fiona"], summary="Steady",
-        next_review_on=None, actor=LEAD,
-        evaluations=[Evaluated(target_id=f.target_id, progress=Progress.ACHIEVED,
-                               impact="Done")]),
-    "schedule_review": lambda f, on: f.plan.schedule_review(
-        next_review_on=date(on.year + 1, 1, 1), actor=LEAD, occurred_on=on),
-    "change_stage": lambda f, on: f.plan.change_stage(
-        stage=a_catalogue().get("targeted"), actor=LEAD, occurred_on=on),
-    "append_contribution": lambda f, on: f.plan.append_contribution(
-        contribution_id=uuid4(), kind="note", text="Calm week", actor=LEAD, occurred_on=on),
-    "record_views": lambda f, on: f.plan.record_views(
-        views_id=uuid4(), whose=Whose.CHILD, text="I like Lego", actor=LEAD, occurred_on=on),
-    "share": lambda f, on: f.plan.share(
-        recipients=[SALT], method="post", sha256=None, actor=LEAD, occurred_on=on),
-    "grant_disclosure": lambda f, on: f.plan.grant_disclosure(
-        disclosure_id=uuid4(), grantee="police:scotland", purpose="Child protection",
-        until=None, actor=LEAD, occurred_on=on),
-    "revoke_disclosure": lambda f, on: f.plan.revoke_disclosure(
-        disclosure_id=f.disclosure_id, actor=LEAD, occurred_on=on),
-    "close": lambda f, on: f.plan.close(actor=LEAD, occurred_on=on),
+    name: write(name, command_of, A_REASON if name in NEEDS_REASON else None)
+    for name, command_of in COMMANDS.items()
 }
 
 
@@ -86,27 +126,27 @@ WRITES: dict[str, Write] = {
 # which come first, so any arguments of the right shape serve.
 STATUTORY_WRITES: dict[str, tuple[PlanType, Write]] = {
     "receive_csp_request": (PlanType.CSP, lambda f, on: f.plan.receive_csp_request(
-        requested_by=Requester.PARENT_CARER, actor=LEAD, occurred_on=on)),
+        ReceiveCspRequest(requested_by=Requester.PARENT_CARER), by(LEAD, on))),
     "decide_csp_need": (PlanType.CSP, lambda f, on: f.plan.decide_csp_need(
-        decision=CspNeed.NEEDED, actor=LEAD, occurred_on=on)),
+        DecideCspNeed(decision=CspNeed.NEEDED), by(LEAD, on))),
     "delay_csp_preparation": (PlanType.CSP, lambda f, on: f.plan.delay_csp_preparation(
-        new_due_on=on, cause=DelayCause.OTHER, actor=LEAD, occurred_on=on, reason="Late")),
+        DelayCspPreparation(new_due_on=on, cause=DelayCause.OTHER), by(LEAD, on, "Late"))),
     "prepare_csp": (PlanType.CSP, lambda f, on: f.plan.prepare_csp(
-        actor=LEAD, occurred_on=on)),
+        PrepareCsp(), by(LEAD, on))),
     "start_review": (PlanType.CSP, lambda f, on: f.plan.start_review(
-        actor=LEAD, occurred_on=on)),
+        StartReview(), by(LEAD, on))),
     "request_early_review": (PlanType.CSP, lambda f, on: f.plan.request_early_review(
-        requested_by=Requester.PARENT_CARER, actor=LEAD, occurred_on=on)),
+        RequestEarlyReview(requested_by=Requester.PARENT_CARER), by(LEAD, on))),
     "extend_early_review_answer": (PlanType.CSP, lambda f, on: (
-        f.plan.extend_early_review_answer(actor=LEAD, occurred_on=on, reason="Busy"))),
+        f.plan.extend_early_review_answer(ExtendEarlyReviewAnswer(), by(LEAD, on, "Busy")))),
     "decide_early_review": (PlanType.CSP, lambda f, on: f.plan.decide_early_review(
-        decision=EarlyReviewAnswer.GRANTED, actor=LEAD, occurred_on=on)),
+        DecideEarlyReview(decision=EarlyReviewAnswer.GRANTED), by(LEAD, on))),
     "receive_ehcp_request": (PlanType.EHCP, lambda f, on: f.plan.receive_ehcp_request(
-        requested_by=Requester.PARENT_CARER, actor=LEAD, occurred_on=on)),
+        ReceiveEhcpRequest(requested_by=Requester.PARENT_CARER), by(LEAD, on))),
     "decide_ehcp_assessment": (PlanType.EHCP, lambda f, on: f.plan.decide_ehcp_assessment(
-        decision=EhcpAssessment.ASSESS, actor=LEAD, occurred_on=on)),
+        DecideEhcpAssessment(decision=EhcpAssessment.ASSESS), by(LEAD, on))),
     "decide_ehcp_issue": (PlanType.EHCP, lambda f, on: f.plan.decide_ehcp_issue(
-        decision=EhcpIssue.ISSUE, actor=LEAD, occurred_on=on)),
+        DecideEhcpIssue(decision=EhcpIssue.ISSUE), by(LEAD, on))),
     "issue_ehcp": (PlanType.EHCP, lambda f, on: f.plan.issue_ehcp(
-        actor=LEAD, occurred_on=on)),
+        IssueEhcp(), by(LEAD, on))),
 }

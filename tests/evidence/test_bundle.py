@@ -9,22 +9,25 @@ import re
 import pytest
 from pypdf import PdfReader
 
+from application.authority import load_stages
 from application.errors import PlanNotFoundError
 from domain.calendar import local_date, today
 from interfaces.documents.bundle import build_bundle
-from interfaces.documents.plan_copy import install_renderer
+from interfaces.documents.plan_copy import SharedCopyRenderer
 from tests.evidence.pdf_text import pages_text
 from tests.evidence.plans import a_reviewed_plan
-from tests.examples import a_lead_professional, days_ago
+from domain.events import RecordViews, SharePlan
+from tests.examples import a_lead_professional, as_caller, days_ago
 
 
 @pytest.fixture
 def story_planning(make_planning, master_key):
-    planning = make_planning(PLANLEDGER_ENCRYPTION_KEY=master_key)
-    install_renderer(planning)
+    planning = make_planning(PLANLEDGER_ENCRYPTION_KEY=master_key,
+                             shared_copy_digest=SharedCopyRenderer(load_stages()))
     story = a_reviewed_plan(planning)
     lead = a_lead_professional()
-    planning.share_plan(story.plan_id, recipients=["Morag Campbell"], method="post", actor=lead)
+    planning.change(story.plan_id, SharePlan(recipients=("Morag Campbell",), method="post"),
+                    as_caller(lead))
     planning.record_access(story.plan_id, lead, "GET /api/plans/{plan_id}")
     return planning, story
 
@@ -78,9 +81,7 @@ def test_reissuing_for_the_same_records_gives_the_same_bytes(story_planning):
     cutoff = planning.history(story.plan_id)[-1].recorded_at
     first = build_bundle(planning, story.plan_id, local_date(cutoff), cutoff=cutoff)
     # Later events and reads fall after the cut-off, so they change nothing.
-    planning.record_views(
-        story.plan_id, whose="child", text="I like Lego", actor=a_lead_professional()
-    )
+    planning.change(story.plan_id, RecordViews(whose="child", text="I like Lego"), as_caller())
     planning.record_access(
         story.plan_id, a_lead_professional(), "GET /api/plans/{plan_id}/bundle.pdf"
     )

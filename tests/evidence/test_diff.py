@@ -8,9 +8,10 @@ import pytest
 
 from application.errors import PlanNotFoundError
 from application.evidence.diff import SECTIONS, plan_diff
+from domain.events import ChangeStage, ClosePlan, CloseTarget, RecordViews
 from domain.values import Whose
 from tests.evidence.plans import REVISED, TARGET, a_reviewed_plan
-from tests.examples import a_lead_professional, a_parent
+from tests.examples import a_lead_professional, a_parent, as_caller
 
 
 def instant_after(planning, plan_id, position):
@@ -51,11 +52,12 @@ def test_a_revision_shows_what_it_replaced_and_why(planning):
 def test_sections_collect_additions_revisions_and_closures(planning):
     story = a_reviewed_plan(planning)
     start = planning.history(story.plan_id)[-1].recorded_at
-    lead, parent = a_lead_professional(), a_parent()
-    planning.record_views(story.plan_id, whose=Whose.CHILD, text="I like Lego", actor=parent)
-    planning.close_target(story.plan_id, story.target_id, actor=lead, reason="Replaced")
-    planning.change_stage(story.plan_id, stage="targeted", actor=lead, reason="More support needed")
-    planning.close_plan(story.plan_id, actor=lead, reason="Moved school")
+    lead, parent = as_caller(), as_caller(a_parent())
+    planning.change(story.plan_id, RecordViews(whose=Whose.CHILD, text="I like Lego"), parent)
+    planning.change(story.plan_id, CloseTarget(target_id=story.target_id), lead, reason="Replaced")
+    planning.change(story.plan_id, ChangeStage(stage="targeted"), lead,
+                    reason="More support needed")
+    planning.change(story.plan_id, ClosePlan(), lead, reason="Moved school")
     end = planning.history(story.plan_id)[-1].recorded_at
     sections = plan_diff(planning, story.plan_id, start, end)["sections"]
     assert [(c["change"], c["type"]) for c in sections["views"]] == [("added", "ViewsRecorded")]

@@ -25,8 +25,7 @@ def signer():
 
 @pytest.fixture
 def exported(make_planning, master_key, signer):
-    planning = make_planning(PLANLEDGER_ENCRYPTION_KEY=master_key)
-    planning.checkpoint_signer = signer
+    planning = make_planning(PLANLEDGER_ENCRYPTION_KEY=master_key, checkpoint_signer=signer)
     story = a_reviewed_plan(planning)
     return build_export(planning, story.plan_id)
 

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from application.evidence.checkpoints import new_signing_key
 from domain.calendar import today
+from domain.events import GrantDisclosure
 from domain.values import Actor, Role
 from interfaces.documents import render
 from interfaces.evidence_settings import EvidenceSettings
@@ -22,7 +23,7 @@ from interfaces.http.auth import issue_token
 from tests.evidence.pdf_text import pages_text
 from tests.evidence.plans import a_reviewed_plan
 from tests.evidence.verifiers import stdlib_verify
-from tests.examples import SCHOOL, a_lead_professional, a_parent
+from tests.examples import SCHOOL, a_lead_professional, a_parent, as_caller
 
 SECRET = "evidence-http-tests-0123456789-abcdefghijklmnopqrstuvwxyz"
 
@@ -149,9 +150,9 @@ def test_the_bundle_names_who_read_the_plan_only_for_the_lead_and_a_reviewer(cli
     social_worker = Actor(id="u-sw-reader-77", name="Iona Reid", role=Role.PRACTITIONER,
                           org="social-work:edinburgh")
     planning.record_access(UUID(plan_id), social_worker, "GET /api/plans/{plan_id}")
-    planning.grant_disclosure(
-        UUID(plan_id), grantee="u-rev-1", purpose="Tribunal reference",
-        actor=a_lead_professional(),
+    planning.change(
+        UUID(plan_id), GrantDisclosure(grantee="u-rev-1", purpose="Tribunal reference"),
+        as_caller(),
     )
     url = f"/api/plans/{plan_id}/bundle.pdf?to={today().isoformat()}"
 

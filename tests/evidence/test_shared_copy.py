@@ -11,30 +11,31 @@ from pathlib import Path
 
 import pytest
 
+from application.authority import load_stages
 from interfaces.documents import render
 from interfaces.documents.plan_copy import (
     SharedCopyNotFoundError,
-    install_renderer,
+    SharedCopyRenderer,
     render_plan_pdf,
     shared_copy_pdf,
 )
 from tests.evidence.pdf_text import pages_text
 from tests.evidence.plans import OUTCOME, PARENT_VIEWS, PROVISION, REVISED, a_reviewed_plan
-from tests.examples import a_lead_professional
+from domain.events import RecordViews, SharePlan
+from tests.examples import as_caller
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
 def sharing(make_planning, master_key):
-    planning = make_planning(PLANLEDGER_ENCRYPTION_KEY=master_key)
-    install_renderer(planning)
-    return planning
+    return make_planning(PLANLEDGER_ENCRYPTION_KEY=master_key,
+                         shared_copy_digest=SharedCopyRenderer(load_stages()))
 
 
 def share(planning, plan_id):
-    return planning.share_plan(
-        plan_id, recipients=["Morag Campbell"], method="email", actor=a_lead_professional()
+    return planning.change(
+        plan_id, SharePlan(recipients=("Morag Campbell",), method="email"), as_caller()
     )
 
 
@@ -55,9 +56,7 @@ def test_sharing_records_the_sha256_of_the_copy_as_it_stood(sharing):
 def test_the_copy_rendered_again_later_is_the_same_document(sharing, make_planning, master_key):
     story = a_reviewed_plan(sharing)
     share(sharing, story.plan_id)
-    sharing.record_views(
-        story.plan_id, whose="child", text="I like Lego", actor=a_lead_professional()
-    )
+    sharing.change(story.plan_id, RecordViews(whose="child", text="I like Lego"), as_caller())
     later = make_planning(PLANLEDGER_ENCRYPTION_KEY=master_key)
     pdf, copy = shared_copy_pdf(later, story.plan_id, 1)
     assert hashlib.sha256(pdf).hexdigest() == copy.sha256

@@ -32,7 +32,8 @@ from application.evidence.export import build_export
 from application.evidence.verification import verify_export
 from application.planning import Planning
 from interfaces.settings import Settings
-from projections.catalogue import MODELS
+from projections.engine.catalogue import MODELS
+from projections.engine.store import Store
 from tests.faults.cluster import Cluster
 from tests.faults.services import planledger_command
 from tests.faults.workload import Ledger, WriteRecord
@@ -345,7 +346,8 @@ def compare_with_rebuild(findings: Findings, cluster: Cluster, env: Mapping[str,
         with cluster.connect() as conn:
             rebuilt = active_version(conn, name)
             rows = differing = 0
-            for suffix in ("", *(f"_{s}" for s in read_model.postgres_view.table_suffixes)):
+            suffixes = read_model.views[Store.POSTGRES].table_suffixes
+            for suffix in ("", *(f"_{s}" for s in suffixes)):
                 old = table_rows(conn, f"{name}_v{live}{suffix}")
                 new = table_rows(conn, f"{name}_v{rebuilt}{suffix}")
                 rows += new.total()

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from application.planning import Planning
 from interfaces.http.app import create_app
 from interfaces.settings import Settings
-from projections.runtime import Projector
+from projections.engine.runtime import Projector
 from tests.interfaces.api import PlanRefs, a_plan_with_target, a_working_plan
 from tests.interfaces.people import SECRET
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from application.planning import ENCRYPTION_KEY, Planning
-from projections.catalogue import MODELS
+from projections.engine.catalogue import MODELS
 
 
 @pytest.fixture

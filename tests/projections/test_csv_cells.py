@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from projections.tables import Table
+from projections.reports.table import Table
 
 
 def test_text_that_looks_like_a_formula_is_written_as_text():

@@ -15,7 +15,7 @@ from domain.values import PlanType, Role
 from interfaces.http.app import create_app
 from interfaces.http.auth import issue_token
 from interfaces.settings import Settings
-from projections.runtime import Projector
+from projections.engine.runtime import Projector
 from tests.projections.scenario import BIRTHDAY, CHILD_NAME, SCHOOL, ago
 
 SECRET = "planledger-projection-tests-0123456789-abcdefghijklmnop"

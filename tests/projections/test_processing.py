@@ -15,16 +15,17 @@ from eventsourcing.persistence import Tracking
 
 from application.config import persistence_env
 from application.planning import ENCRYPTION_KEY, Planning
+from domain.access import Visibility
 from domain.calendar import today
-from projections.catalogue import MODELS
-from projections.catch_up import catch_up
-from projections.consistency import ReadModelBehindError, wait_until_current
-from projections.reading import ReadModels
-from projections.rebuild import rebuild
-from projections.runtime import Projector
-from projections.summaries import PlanFilters, Visibility
-from projections.versions import versions_for
-from projections.views import StaleBatchError
+from projections.engine.catalogue import MODELS
+from projections.engine.catch_up import catch_up
+from projections.engine.consistency import ReadModelBehindError, wait_until_current
+from projections.engine.reading import ReadModels
+from projections.engine.rebuild import rebuild
+from projections.engine.runtime import Projector
+from projections.engine.versions import versions_for
+from projections.engine.views import StaleBatchError
+from projections.plan_summaries.view import PlanFilters
 from tests.projections.conftest import dump
 from tests.projections.scenario import LEAD, SCHOOL, build, child
 

@@ -9,8 +9,8 @@ import pytest
 
 from application.statutory import plan_clocks
 from domain.calendar import today
-from projections.catch_up import catch_up
-from projections.reports import REPORTS, UnknownReportError
+from projections.engine.catch_up import catch_up
+from projections.reports.view import REPORTS, UnknownReportError
 from tests.projections.scenario import BIRTHDAY, CHILD_NAME, OTHER_SCHOOL, SCHOOL, ago, build
 
 

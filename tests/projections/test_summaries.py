@@ -6,10 +6,11 @@ from datetime import timedelta
 
 import pytest
 
+from domain.access import Visibility
 from domain.calendar import today
-from projections.catch_up import catch_up
-from projections.paging import InvalidCursorError
-from projections.summaries import PlanFilters, Visibility
+from projections.engine.catch_up import catch_up
+from projections.engine.paging import InvalidCursorError
+from projections.plan_summaries.view import PlanFilters
 from tests.projections.scenario import (
     LEAD,
     OTHER_SCHOOL,

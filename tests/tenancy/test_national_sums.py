@@ -1,4 +1,4 @@
-"""Summing report tables (projections/national.py), without a database: every report is
+"""Summing report tables (projections/reports/national.py), without a database: every report is
 covered, counts and money add up exactly, shares are worked out again, not averaged."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from projections.national import KEYS, national
-from projections.reports import REPORTS, UnknownReportError
-from projections.tables import Table
+from projections.reports.national import KEYS, national
+from projections.reports.table import Table
+from projections.reports.view import REPORTS, UnknownReportError
 
 CSP = ("org", "year", "held_on_time", "held_late", "not_held", "percent_on_time")
 

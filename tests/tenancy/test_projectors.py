@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 from interfaces.cli import app as cli
 from interfaces.settings import Settings
 from interfaces.tenancy import each_store
-from projections.catalogue import MODELS
-from projections.runtime import Projector, Projectors
-from projections.versions import versions_for
+from projections.engine.catalogue import MODELS
+from projections.engine.runtime import Projector, Projectors
+from projections.engine.versions import versions_for
 from tests.interfaces.people import LEAD
 from tests.tenancy.callers import open_plan
 from tests.tenancy.conftest import NORTH, SOUTH

@@ -8,12 +8,11 @@ from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
 from application.evidence.diff import plan_diff
 from application.evidence.export import build_export
-from application.planning import Planning
 from domain.calendar import today
 from domain.events import SharePlan
 from domain.plans import Plan
@@ -23,11 +22,10 @@ from interfaces.documents.plan_copy import (
     SharedCopyNotFoundError,
     shared_copy_pdf,
 )
-from interfaces.evidence_settings import install_evidence
 from domain import access
 from domain.actions import Action
 from interfaces.http.answers import FastJSON, written
-from interfaces.http.deps import CallerDep, ConditionsDep, authorise, planning_of
+from interfaces.http.deps import CallerDep, ConditionsDep, PlanningDep, authorise
 from interfaces.http.problems import Problem, not_found
 from interfaces.http.schemas import Name, Short, WriteBody
 
@@ -36,16 +34,9 @@ router = APIRouter(prefix="/api/plans/{plan_id}", tags=["evidence"])
 PDF = {200: {"content": {"application/pdf": {}}, "description": "A PDF"}}
 
 
-def evidence_planning(request: Request) -> Planning:
-    """The application with its evidence hooks installed (once per application), so a
-    copy shared through the API always has its SHA-256 recorded."""
-    planning = planning_of(request)
-    if planning.shared_copy_digest is None:
-        install_evidence(planning, getattr(request.app.state, "settings", None))
-    return planning
-
-
-EvidencePlanning = Annotated[Planning, Depends(evidence_planning)]
+# Each application is built with its renderer and signer (interfaces/bootstrap.py), so a
+# copy shared through the API always has its SHA-256 recorded.
+EvidencePlanning = PlanningDep
 
 
 class SharedCopyCreate(WriteBody):
@@ -126,6 +117,7 @@ def diff(
     plan_id: UUID,
     planning: EvidencePlanning,
     plan: Annotated[Plan, authorise(Action.READ_EVIDENCE)],
+    caller: CallerDep,
     from_: Annotated[datetime, Query(alias="from", description="Instant, ISO 8601 with offset")],
     to: Annotated[datetime | None, Query(description="Instant (default now)")] = None,
 ) -> FastJSON:
@@ -141,7 +133,7 @@ def diff(
                 "Invalid input",
                 f"'{name}' must be an instant with an offset, e.g. 2026-03-01T09:00:00Z",
             )
-    return FastJSON(plan_diff(planning, plan_id, from_, to))
+    return FastJSON(plan_diff(planning, plan_id, from_, to, reader=caller))
 
 
 @router.get("/export")
@@ -149,10 +141,11 @@ def export(
     plan_id: UUID,
     planning: EvidencePlanning,
     plan: Annotated[Plan, authorise(Action.READ_EVIDENCE)],
+    caller: CallerDep,
 ) -> FastJSON:
     """The plan's events and the hash chain over them, with a signed checkpoint of the
     head; verify offline with `python3 tools/verify_export.py FILE --public-key KEY`."""
-    document: dict[str, Any] = build_export(planning, plan_id)
+    document: dict[str, Any] = build_export(planning, plan_id, reader=caller)
     return FastJSON(
         document,
         headers={
@@ -175,7 +168,8 @@ def bundle(
     if to > today():
         raise Problem(422, "invalid-input", "Invalid input", "'to' may not be in the future.")
     result = build_bundle(
-        planning, plan_id, to, with_access_log=access.may_see_access_summary(caller)
+        planning, plan_id, to, with_access_log=access.may_see_access_summary(caller),
+        reader=caller,
     )
     return Response(
         result.pdf,

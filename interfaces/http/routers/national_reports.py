@@ -14,8 +14,8 @@ from interfaces.http.problems import not_found
 from interfaces.http.read_models import answered
 from interfaces.http.routers.read_model_schemas import Report, ReportIndex
 from domain.access import may_read_national_reports
-from projections.national import national
-from projections.reports import REPORTS
+from projections.reports.national import national
+from projections.reports.view import REPORTS
 
 router = APIRouter(prefix="/api/reports/national", tags=["reports"])
 
@@ -43,10 +43,10 @@ def read_national_report(
     require(may_read_national_reports(caller), REFUSED)
     if name not in REPORTS:
         raise not_found("report")
-    day, wait = today(), request.app.state.settings.read_wait_seconds
+    day = today()
     tables = {
         tenant.authority: answered(
-            lambda tenant=tenant: tenant.read_models(wait).report(name, today=day))
+            lambda tenant=tenant: tenant.read_models.report(name, today=day))
         for tenant in request.app.state.tenants
     }
     table = national(name, tables, by_authority=by_authority)

@@ -15,7 +15,7 @@ from interfaces.http.deps import CallerDep, PlanningDep, require
 from domain.access import visibility
 from interfaces.http.read_models import ReadModelsDep, answered
 from interfaces.http.routers.read_model_schemas import PlanList
-from projections.summaries import PlanFilters
+from projections.plan_summaries.view import PlanFilters
 
 router = APIRouter(prefix="/api/plans", tags=["lists"])
 

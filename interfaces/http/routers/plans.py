@@ -46,7 +46,8 @@ def read_plan(
 
 @router.get("/{plan_id}/history", response_model=History)
 def read_history(
-    plan_id: UUID, planning: PlanningDep, plan: Annotated[Plan, authorise(Action.READ_HISTORY)]
+    plan_id: UUID, planning: PlanningDep, caller: CallerDep,
+    plan: Annotated[Plan, authorise(Action.READ_HISTORY)],
 ) -> FastJSON:
     """Every event of the plan in order: who, in what role, when it happened, when it was
     recorded, and why."""
@@ -56,7 +57,7 @@ def read_history(
             "occurred_on": e.occurred_on.isoformat(), "backdated": e.backdated,
             "actor": e.actor.model_dump(mode="json"), "reason": e.reason, "data": e.data,
         }
-        for e in planning.history(plan_id)
+        for e in planning.history(plan_id, reader=caller)
     ]})
 
 

@@ -12,7 +12,7 @@ from interfaces.http.deps import CallerDep, require
 from interfaces.http.problems import not_found
 from interfaces.http.read_models import ReadModelsDep, answered
 from interfaces.http.routers.read_model_schemas import Report, ReportIndex
-from projections.reports import REPORTS
+from projections.reports.view import REPORTS
 
 router = APIRouter(prefix="/api/reports", tags=["reports"])
 

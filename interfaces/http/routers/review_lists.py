@@ -15,8 +15,8 @@ from interfaces.http.deps import CallerDep, require
 from domain.access import visibility
 from interfaces.http.read_models import ReadModelsDep, answered
 from interfaces.http.routers.read_model_schemas import ReviewList
-from projections.paging import Page
-from projections.summaries import PlanSummary
+from projections.engine.paging import Page
+from projections.plan_summaries.rows import PlanSummary
 
 router = APIRouter(prefix="/api/reviews", tags=["lists"])
 
