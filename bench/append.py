@@ -1,6 +1,6 @@
 """Append and load benchmark on PostgreSQL (a benchmark, not a test).
 
-1. Appends: commands per second of Planning.set_target (one TargetSet event) on plans
+1. Appends: commands per second of Planning.change(SetTarget) (one TargetSet event) on plans
    that already exist, one client, sequential, against a raw psycopg INSERT of rows of the
    same bytes into a table like the events table, one transaction each. The two are run
    in alternating rounds in the same run, so that drift on a shared machine hits both.
@@ -38,12 +38,24 @@ from application.config import persistence_env
 from application.persistence.keys import new_master_key
 from application.persistence.records import IdempotencyClaim
 from application.planning import ENCRYPTION_KEY, Conditions, Planning
+from domain.access import Caller
 from domain.calendar import today
+from domain.events import (
+    AgreeOutcome,
+    AppendContribution,
+    EvaluateTarget,
+    OpenPlan,
+    PlanProvision,
+    RecordDelivery,
+    ReviseTarget,
+    SetTarget,
+)
 from domain.plans import Plan
-from domain.values import Actor, Child, PlanType, Progress, ProvisionKind, Role
+from domain.values import Actor, Attribution, Child, PlanType, Progress, ProvisionKind, Role
 
 SCHOOL = "school:st-ninians-primary"
 LEAD = Actor(id="u-fiona", name="Fiona MacLeod", role=Role.LEAD_PROFESSIONAL, org=SCHOOL)
+AS_LEAD = Caller.of(LEAD)
 TARGET_TEXT = "Take turns in a board game with two peers for 10 minutes, with adult prompting"
 CRITERIA = "Observed by class teacher on 3 occasions"
 
@@ -68,13 +80,14 @@ def open_plans(planning: Planning, count: int) -> list[tuple[UUID, UUID]]:
     opened = []
     for i in range(count):
         plan_id = planning.open_plan(
-            plan_type=PlanType.IEP, stage="additional", org=SCHOOL, actor=LEAD,
-            child=Child(name=f"Pupil {i:04d} Campbell", date_of_birth=date(2016, 3, 14)),
-            occurred_on=today() - timedelta(days=30),
+            OpenPlan(plan_type=PlanType.IEP, stage="additional", org=SCHOOL,
+                     child=Child(name=f"Pupil {i:04d} Campbell", date_of_birth=date(2016, 3, 14))),
+            AS_LEAD, occurred_on=today() - timedelta(days=30),
         ).plan_id
-        written = planning.agree_outcome(
-            plan_id, text="I will play with my friends at break", area="Social and emotional",
-            aspiration="To have good friends", actor=LEAD, occurred_on=today() - timedelta(days=29),
+        written = planning.change(
+            plan_id, AgreeOutcome(text="I will play with my friends at break",
+                                  area="Social and emotional", aspiration="To have good friends"),
+            AS_LEAD, occurred_on=today() - timedelta(days=29),
         )
         opened.append((plan_id, UUID(written.created["outcome_id"])))
     return opened
@@ -84,7 +97,7 @@ def open_plans(planning: Planning, count: int) -> list[tuple[UUID, UUID]]:
 
 
 class Appender:
-    """One Planning.set_target per call, round robin over the plans."""
+    """One Planning.change(SetTarget) per call, round robin over the plans."""
 
     def __init__(self, planning: Planning, plans: list[tuple[UUID, UUID]], idempotency: bool):
         self.planning, self.plans, self.idempotency, self.i = planning, plans, idempotency, 0
@@ -96,9 +109,10 @@ class Appender:
         if self.idempotency:
             claim = IdempotencyClaim(scope="u-fiona", key=uuid4().hex, fingerprint="f" * 64)
             conditions = Conditions(idempotency=claim)
-        self.planning.set_target(
-            plan_id, outcome_id=outcome_id, text=TARGET_TEXT, success_criteria=CRITERIA,
-            due_on=today() + timedelta(days=60), actor=LEAD, conditions=conditions,
+        self.planning.change(
+            plan_id, SetTarget(outcome_id=outcome_id, text=TARGET_TEXT, success_criteria=CRITERIA,
+                               due_on=today() + timedelta(days=60)),
+            AS_LEAD, conditions=conditions,
         )
 
 
@@ -273,22 +287,20 @@ def build_long_plan(planning: Planning, events: int) -> UUID:
     revisions, evaluations, deliveries of provision and contributions. Saved in batches of
     the snapshot interval, so snapshots are taken where single commands would take them."""
     on = today()
+    by = Attribution(actor=LEAD, occurred_on=on)
     plan = Plan.open(
-        plan_type=PlanType.IEP, stage=planning.stages.get("additional"), org=SCHOOL,
-        child=Child(name="Isla Campbell", date_of_birth=date(2016, 3, 14)), actor=LEAD,
-        occurred_on=on - timedelta(days=300),
+        OpenPlan(plan_type=PlanType.IEP, stage=planning.stages.get("additional").id, org=SCHOOL,
+                 child=Child(name="Isla Campbell", date_of_birth=date(2016, 3, 14))),
+        Attribution(actor=LEAD, occurred_on=on - timedelta(days=300)),
     )
     outcome_id, provision_id = uuid4(), uuid4()
-    plan.agree_outcome(
+    plan.execute(AgreeOutcome(
         outcome_id=outcome_id, text="I will play with my friends at break",
-        area="Social and emotional", aspiration="To have good friends", actor=LEAD,
-        occurred_on=on,
-    )
-    plan.plan_provision(
+        area="Social and emotional", aspiration="To have good friends"), by)
+    plan.execute(PlanProvision(
         provision_id=provision_id, kind=ProvisionKind.INTERVENTION,
         description="Lego-based social skills group", sessions_per_week=2,
-        minutes_per_session=30, actor=LEAD, occurred_on=on,
-    )
+        minutes_per_session=30), by)
     targets: list[UUID] = []
     step = 0
     interval = planning.snapshotting_intervals[Plan]
@@ -296,32 +308,24 @@ def build_long_plan(planning: Planning, events: int) -> UUID:
         kind = step % 5
         if kind == 0 or not targets:
             targets.append(uuid4())
-            plan.set_target(
+            plan.execute(SetTarget(
                 target_id=targets[-1], outcome_id=outcome_id, text=TARGET_TEXT,
-                due_on=on + timedelta(days=60), success_criteria=CRITERIA, actor=LEAD,
-                occurred_on=on,
-            )
+                due_on=on + timedelta(days=60), success_criteria=CRITERIA), by)
         elif kind == 1:
-            plan.revise_target(
-                target_id=targets[-1], text=TARGET_TEXT + " (revised)", actor=LEAD,
-                occurred_on=on, reason="Agreed at the review",
-            )
+            plan.execute(ReviseTarget(target_id=targets[-1], text=TARGET_TEXT + " (revised)"),
+                         Attribution(actor=LEAD, occurred_on=on, reason="Agreed at the review"))
         elif kind == 2:
-            plan.evaluate_target(
+            plan.execute(EvaluateTarget(
                 target_id=targets[-1], progress=Progress.PARTIALLY_ACHIEVED,
-                impact="Took turns twice with one prompt", actor=LEAD, occurred_on=on,
-            )
+                impact="Took turns twice with one prompt"), by)
         elif kind == 3:
-            plan.record_delivery(
+            plan.execute(RecordDelivery(
                 provision_id=provision_id, sessions=1, minutes=30,
-                note="Session delivered as planned", actor=LEAD, occurred_on=on,
-            )
+                note="Session delivered as planned"), by)
         else:
-            plan.append_contribution(
+            plan.execute(AppendContribution(
                 contribution_id=uuid4(), kind="observation",
-                text="Played alongside two peers in the Lego corner", actor=LEAD,
-                occurred_on=on,
-            )
+                text="Played alongside two peers in the Lego corner"), by)
         step += 1
         if plan.version % interval == 0:
             planning.save(plan)
@@ -423,7 +427,7 @@ def run_appends(args: argparse.Namespace, planning: Planning, base_url: str, sch
                 f" client CPU {cpu[name] / summary.n * 1e3:.2f} ms each")
 
     print(f"\nAppends ({app_s.n} each, {args.rounds} alternating rounds, one client, sequential):")
-    print(line("Planning.set_target", "app", app_s, "commands/s"))
+    print(line("change(SetTarget)", "app", app_s, "commands/s"))
     print(line("raw INSERT", "raw", raw_s, "rows/s"))
     print(line("same SQL by hand", "shaped", shaped_s, "commands/s"))
     print(f"  ratio raw INSERT / command: {raw_s.rate / app_s.rate:.2f} by rate (goal <= 1.3),"

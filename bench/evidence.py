@@ -43,65 +43,80 @@ from application.evidence.export import EXPORT_FORMAT, exported_event  # noqa: E
 from application.persistence.chain import CHAIN_VERSION, digest, event_record, genesis, next_link  # noqa: E402
 from application.persistence.keys import new_master_key  # noqa: E402
 from application.planning import Planning  # noqa: E402
+from domain.access import Caller  # noqa: E402
 from domain.calendar import today  # noqa: E402
-from domain.plans import Evaluated  # noqa: E402
+from domain.events import (  # noqa: E402
+    AddMember,
+    AgreeOutcome,
+    Evaluated,
+    HoldReview,
+    JoinAgency,
+    OpenPlan,
+    PlanProvision,
+    RecordDelivery,
+    RecordViews,
+    SetTarget,
+    SharePlan,
+)
 from domain.values import Actor, Child, PlanType, Progress, ProvisionKind, Role, Whose  # noqa: E402
 from interfaces.documents.bundle import build_bundle  # noqa: E402
 from interfaces.documents.plan_copy import SharedCopyRenderer  # noqa: E402
 
 LEAD = Actor(id="u-lead", name="Fiona MacLeod", role=Role.LEAD_PROFESSIONAL, org="school:x")
-SALT = Actor(id="u-salt", name="Priya Shah", role=Role.PRACTITIONER, org="nhs:salt")
 PARENT = Actor(id="u-parent", name="Morag Campbell", role=Role.PARENT_CARER)
 
 
 def a_year_of_planning(planning: Planning, events: int) -> uuid.UUID:
     start = today() - timedelta(days=360)
     day = lambda n: start + timedelta(days=min(n, 360))  # noqa: E731
+    lead, parent = Caller.of(LEAD), Caller.of(PARENT)
     plan_id = planning.open_plan(
-        plan_type=PlanType.CSP,
-        stage="additional",
-        org="school:x",
-        actor=LEAD,
-        child=Child(name="Isla Campbell", date_of_birth=datetime(2016, 3, 14).date()),
+        OpenPlan(
+            plan_type=PlanType.CSP,
+            stage="additional",
+            org="school:x",
+            child=Child(name="Isla Campbell", date_of_birth=datetime(2016, 3, 14).date()),
+        ),
+        lead,
         occurred_on=start,
         reason="Concerns raised at parents' evening",
     ).plan_id
-    planning.add_member(
+    planning.change(
         plan_id,
-        user_id=PARENT.id,
-        role=Role.PARENT_CARER,
-        name=PARENT.name,
-        actor=LEAD,
+        AddMember(user_id=PARENT.id, role=Role.PARENT_CARER, name=PARENT.name),
+        lead,
         occurred_on=start,
     )
-    planning.join_agency(
+    planning.change(
         plan_id,
-        org="nhs:salt",
-        name="Speech and Language Therapy",
-        kind="health",
-        actor=LEAD,
+        JoinAgency(org="nhs:salt", name="Speech and Language Therapy", kind="health"),
+        lead,
         occurred_on=start,
     )
     targets, provisions = [], []
     for o in range(4):
         outcome_id = uuid.UUID(
-            planning.agree_outcome(
+            planning.change(
                 plan_id,
-                text=f"Outcome {o}: I will play with my friends and enjoy my playtimes",
-                area="Social and emotional",
-                actor=LEAD,
+                AgreeOutcome(
+                    text=f"Outcome {o}: I will play with my friends and enjoy my playtimes",
+                    area="Social and emotional",
+                ),
+                lead,
                 occurred_on=day(2),
             ).created["outcome_id"]
         )
         for t in range(3):
             targets.append(
                 uuid.UUID(
-                    planning.set_target(
+                    planning.change(
                         plan_id,
-                        outcome_id=outcome_id,
-                        text=f"Target {o}.{t}: take turns with two peers",
-                        due_on=day(300),
-                        actor=LEAD,
+                        SetTarget(
+                            outcome_id=outcome_id,
+                            text=f"Target {o}.{t}: take turns with two peers",
+                            due_on=day(300),
+                        ),
+                        lead,
                         occurred_on=day(3),
                     ).created["target_id"]
                 )
@@ -109,14 +124,16 @@ def a_year_of_planning(planning: Planning, events: int) -> uuid.UUID:
     for p in range(6):
         provisions.append(
             uuid.UUID(
-                planning.plan_provision(
+                planning.change(
                     plan_id,
-                    kind=ProvisionKind.INTERVENTION,
-                    description=f"Provision {p}: social group",
-                    sessions_per_week=2,
-                    minutes_per_session=30,
-                    staff="Support assistant",
-                    actor=LEAD,
+                    PlanProvision(
+                        kind=ProvisionKind.INTERVENTION,
+                        description=f"Provision {p}: social group",
+                        sessions_per_week=2,
+                        minutes_per_session=30,
+                        staff="Support assistant",
+                    ),
+                    lead,
                     occurred_on=day(4),
                 ).created["provision_id"]
             )
@@ -125,39 +142,47 @@ def a_year_of_planning(planning: Planning, events: int) -> uuid.UUID:
     while n < events:
         d = 5 + n * 350 // events
         if n - last_review >= 90 and n + 13 < events:
-            planning.hold_review(
+            planning.change(
                 plan_id,
-                held_on=day(d),
-                attendees=["Fiona MacLeod", "Morag Campbell"],
-                summary=f"Review at event {n}: steady progress.",
-                next_review_on=day(d + 90),
-                evaluations=[
-                    Evaluated(
-                        target_id=t, progress=Progress.PARTIALLY_ACHIEVED, impact="Some progress"
-                    )
-                    for t in targets
-                ],
-                actor=LEAD,
+                HoldReview(
+                    held_on=day(d),
+                    attendees=("Fiona MacLeod", "Morag Campbell"),
+                    summary=f"Review at event {n}: steady progress.",
+                    next_review_on=day(d + 90),
+                    evaluations=tuple(
+                        Evaluated(
+                            target_id=t,
+                            progress=Progress.PARTIALLY_ACHIEVED,
+                            impact="Some progress",
+                        )
+                        for t in targets
+                    ),
+                ),
+                lead,
             )
             last_review = n
         elif shares < 3 and n > (shares + 1) * events // 4:
-            planning.share_plan(plan_id, recipients=["Morag Campbell"], method="email", actor=LEAD)
+            planning.change(
+                plan_id, SharePlan(recipients=("Morag Campbell",), method="email"), lead
+            )
             shares += 1
         elif n % 10 == 0:
-            planning.record_views(
+            planning.change(
                 plan_id,
-                whose=Whose.PARENT_CARER,
-                actor=PARENT,
+                RecordViews(
+                    whose=Whose.PARENT_CARER, text=f"Views at event {n}: mornings are calmer."
+                ),
+                parent,
                 occurred_on=day(d),
-                text=f"Views at event {n}: mornings are calmer.",
             )
         else:
-            planning.record_delivery(
+            # Deliveries are the lead professional's to record (domain/access.py).
+            planning.change(
                 plan_id,
-                provisions[n % len(provisions)],
-                sessions=1,
-                minutes=30,
-                actor=SALT,
+                RecordDelivery(
+                    provision_id=provisions[n % len(provisions)], sessions=1, minutes=30
+                ),
+                lead,
                 occurred_on=day(d),
             )
         n = planning.get_plan(plan_id).version

@@ -40,9 +40,17 @@ from application.config import persistence_env
 from application.persistence.keys import new_master_key
 from application.planning import ENCRYPTION_KEY, Planning
 from domain.calendar import today
-from domain.plans import Evaluated
+from domain.events import (
+    AgreeOutcome,
+    AppendContribution,
+    Evaluated,
+    HoldReview,
+    JoinAgency,
+    OpenPlan,
+    SetTarget,
+)
 from domain.values import Child, PlanType, Progress
-from tests.examples import SCHOOL, a_lead_professional, a_practitioner, days_ago
+from tests.examples import SCHOOL, a_practitioner, as_caller, days_ago
 
 WRITES = (("target", 0.4), ("contribution", 0.4), ("review", 0.2))  # soak.py's shares
 
@@ -58,22 +66,24 @@ def traced_mb() -> float:
 
 
 def seed(planning: Planning, n: int) -> list[tuple[UUID, UUID, list[UUID]]]:
-    lead = a_lead_professional()
+    lead = as_caller()
     plans = []
     for i in range(n):
         plan_id = planning.open_plan(
-            plan_type=PlanType.IEP, stage="additional",
-            child=Child(name=f"Soak Child {i}", date_of_birth=date(2016, 5, 1)), org=SCHOOL,
-            actor=lead, occurred_on=days_ago(30)).plan_id
-        outcome = UUID(planning.agree_outcome(
-            plan_id, text="I will settle to work in class", area="Learning",
-            actor=lead).created["outcome_id"])
-        targets = [UUID(planning.set_target(
-            plan_id, outcome_id=outcome, text=f"Seeded target {t}",
-            due_on=today() + timedelta(days=60), actor=lead).created["target_id"])
+            OpenPlan(plan_type=PlanType.IEP, stage="additional",
+                     child=Child(name=f"Soak Child {i}", date_of_birth=date(2016, 5, 1)),
+                     org=SCHOOL),
+            lead, occurred_on=days_ago(30)).plan_id
+        outcome = UUID(planning.change(
+            plan_id, AgreeOutcome(text="I will settle to work in class", area="Learning"),
+            lead).created["outcome_id"])
+        targets = [UUID(planning.change(
+            plan_id, SetTarget(outcome_id=outcome, text=f"Seeded target {t}",
+                               due_on=today() + timedelta(days=60)),
+            lead).created["target_id"])
             for t in range(2)]
-        planning.join_agency(plan_id, org=a_practitioner().org or "", name="Speech and language",
-                             kind="health", actor=lead)
+        planning.change(plan_id, JoinAgency(org=a_practitioner().org or "",
+                                            name="Speech and language", kind="health"), lead)
         plans.append((plan_id, outcome, targets))
     return plans
 
@@ -81,24 +91,24 @@ def seed(planning: Planning, n: int) -> list[tuple[UUID, UUID, list[UUID]]]:
 def write(planning: Planning, plan: tuple[UUID, UUID, list[UUID]], kind: str, n: int,
           rng: random.Random) -> None:
     plan_id, outcome, targets = plan
-    lead, day = a_lead_professional(), today()
+    lead, day = as_caller(), today()
     if kind == "target":
-        planning.set_target(plan_id, outcome_id=outcome, due_on=day + timedelta(days=60),
-                            text=f"Use a visual timetable each morning [MEM-{n}]",
-                            success_criteria="Four mornings out of five", actor=lead)
+        planning.change(plan_id, SetTarget(outcome_id=outcome, due_on=day + timedelta(days=60),
+                                           text=f"Use a visual timetable each morning [MEM-{n}]",
+                                           success_criteria="Four mornings out of five"), lead)
     elif kind == "contribution":
-        planning.append_contribution(plan_id, kind="observation",
-                                     text=f"Settled quickly after break [MEM-{n}]",
-                                     actor=a_practitioner())
+        planning.change(plan_id, AppendContribution(
+            kind="observation", text=f"Settled quickly after break [MEM-{n}]"),
+            as_caller(a_practitioner()))
     else:
         evaluated = rng.sample(targets, rng.randint(1, len(targets)))
-        planning.hold_review(
-            plan_id, held_on=day, attendees=["Lead professional", "Parent"],
+        planning.change(plan_id, HoldReview(
+            held_on=day, attendees=("Lead professional", "Parent"),
             summary=f"Termly review [MEM-{n}]", next_review_on=day + timedelta(days=90),
-            evaluations=[Evaluated(target_id=t, progress=Progress.PARTIALLY_ACHIEVED,
-                                   impact=f"Needs fewer prompts [MEM-{n}/{i}]")
-                         for i, t in enumerate(evaluated)],
-            actor=lead)
+            evaluations=tuple(Evaluated(target_id=t, progress=Progress.PARTIALLY_ACHIEVED,
+                                        impact=f"Needs fewer prompts [MEM-{n}/{i}]")
+                              for i, t in enumerate(evaluated))),
+            lead)
 
 
 def main() -> None:

@@ -41,9 +41,24 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from application.config import persistence_env
 from application.persistence.keys import new_master_key
 from application.planning import ENCRYPTION_KEY, Planning
-from domain.plans import Evaluated, Plan
+from domain.access import Caller
+from domain.events import (
+    AddMember,
+    AgreeOutcome,
+    ChangeStage,
+    ClosePlan,
+    Evaluated,
+    GrantDisclosure,
+    HoldReview,
+    JoinAgency,
+    OpenPlan,
+    PlanProvision,
+    ScheduleReview,
+    SetTarget,
+)
+from domain.plans import Plan
 from domain.stages import Stage
-from domain.values import Actor, Child, PlanType, Progress, ProvisionKind, Role
+from domain.values import Actor, Attribution, Child, PlanType, Progress, ProvisionKind, Role
 from projections.engine.catalogue import MODELS
 from projections.engine.rebuild import rebuild
 from projections.engine.versions import versions_for
@@ -80,36 +95,42 @@ def a_plan(n: int) -> Plan:
     org = ORGS[n % len(ORGS)]
     lead = Actor(id=f"u-lead-{n % 500}", name="Bench Lead", role=Role.LEAD_PROFESSIONAL, org=org)
     opened = date(2022, 1, 1) + timedelta(days=n % 900)
-    plan = Plan.open(plan_type=TYPES[n % len(TYPES)], stage=STAGES[n % 3], org=org, actor=lead,
-                     child=Child(name=f"Child {n}", date_of_birth=date(2014, 1, 1)),
-                     occurred_on=opened, next_review_on=opened + timedelta(days=120))
+    plan = Plan.open(
+        OpenPlan(plan_type=TYPES[n % len(TYPES)], stage=STAGES[n % 3].id, org=org,
+                 child=Child(name=f"Child {n}", date_of_birth=date(2014, 1, 1)),
+                 next_review_on=opened + timedelta(days=120)),
+        Attribution(actor=lead, occurred_on=opened),
+    )
     day = opened + timedelta(days=1)
-    plan.add_member(user_id=f"u-parent-{n}", role=Role.PARENT_CARER, name="Parent",
-                    actor=lead, occurred_on=day)
-    plan.join_agency(org="nhs:salt", name="SALT", kind="health", actor=lead, occurred_on=day)
+    on_day = Attribution(actor=lead, occurred_on=day)
+    plan.execute(AddMember(user_id=f"u-parent-{n}", role=Role.PARENT_CARER, name="Parent"),
+                 on_day)
+    plan.execute(JoinAgency(org="nhs:salt", name="SALT", kind="health"), on_day)
     outcome = uuid.uuid4()
-    plan.agree_outcome(outcome_id=outcome, text="Play with friends", area="Social",
-                       aspiration=None, actor=lead, occurred_on=day)
+    plan.execute(AgreeOutcome(outcome_id=outcome, text="Play with friends", area="Social"),
+                 on_day)
     targets = [uuid.uuid4() for _ in range(3)]
     for target in targets:
-        plan.set_target(target_id=target, outcome_id=outcome, text="A small step",
-                        due_on=day + timedelta(days=90), success_criteria=None, actor=lead,
-                        occurred_on=day)
+        plan.execute(SetTarget(target_id=target, outcome_id=outcome, text="A small step",
+                               due_on=day + timedelta(days=90)), on_day)
     for kind, cost in ((ProvisionKind.INTERVENTION, "120.00"), (ProvisionKind.EQUIPMENT, "25.50"),
                        (ProvisionKind.STRATEGY, None)):
-        plan.plan_provision(provision_id=uuid.uuid4(), kind=kind, description="Support",
-                            cost=Decimal(cost) if cost else None, actor=lead, occurred_on=day)
+        plan.execute(PlanProvision(kind=kind, description="Support",
+                                   cost=Decimal(cost) if cost else None), on_day)
     held = opened + timedelta(days=100 + n % 60)
-    plan.hold_review(review_id=uuid.uuid4(), held_on=held, attendees=["Lead"], summary="Review",
-                     next_review_on=held + timedelta(days=180), actor=lead,
-                     evaluations=[Evaluated(target_id=t, progress=p, impact="Some")
-                                  for t, p in zip(targets, Progress, strict=True)])
-    plan.change_stage(stage=STAGES[3], actor=lead, occurred_on=held)
-    plan.grant_disclosure(disclosure_id=uuid.uuid4(), grantee="tribunal:hec", purpose="Audit",
-                          until=held + timedelta(days=60), actor=lead, occurred_on=held)
-    plan.schedule_review(next_review_on=held + timedelta(days=200), actor=lead, occurred_on=held)
+    on_held = Attribution(actor=lead, occurred_on=held)
+    plan.execute(HoldReview(held_on=held, attendees=("Lead",), summary="Review",
+                            next_review_on=held + timedelta(days=180),
+                            evaluations=tuple(Evaluated(target_id=t, progress=p, impact="Some")
+                                              for t, p in zip(targets, Progress, strict=True))),
+                 on_held)
+    plan.execute(ChangeStage(stage=STAGES[3].id),
+                 Attribution(actor=lead, occurred_on=held, reason="More support needed"))
+    plan.execute(GrantDisclosure(grantee="tribunal:hec", purpose="Audit",
+                                 until=held + timedelta(days=60)), on_held)
+    plan.execute(ScheduleReview(next_review_on=held + timedelta(days=200)), on_held)
     if n % 10 == 0:
-        plan.close(actor=lead, occurred_on=held)
+        plan.execute(ClosePlan(), Attribution(actor=lead, occurred_on=held, reason="Needs met"))
     return plan
 
 
@@ -184,9 +205,10 @@ def measure_lag(url: str, env: dict[str, str], seconds: float, rate: float) -> l
         versions = versions_for(datastore)
         view = MODELS["plan_summaries"].open_view(datastore, versions.active("plan_summaries"))
         time.sleep(3)  # the projector starts, catches up and subscribes
-        plan_ids = [planning.open_plan(plan_type=PlanType.IEP, stage="universal", org=ORGS[0],
-                                       child=Child(name="Lag", date_of_birth=date(2015, 1, 1)),
-                                       actor=_lead()).plan_id for _ in range(20)]
+        plan_ids = [planning.open_plan(
+            OpenPlan(plan_type=PlanType.IEP, stage="universal", org=ORGS[0],
+                     child=Child(name="Lag", date_of_birth=date(2015, 1, 1))),
+            _lead()).plan_id for _ in range(20)]
         lags: list[float] = []
         for written_at, position in _writes(planning, plan_ids, seconds, rate):
             while (view.max_tracking_id(planning.name) or 0) < position:
@@ -204,15 +226,16 @@ def _writes(planning: Planning, plan_ids: list[uuid.UUID], seconds: float,
     end, n = time.monotonic() + seconds, 0
     while time.monotonic() < end:
         tick = time.monotonic()
-        written = planning.schedule_review(plan_ids[n % len(plan_ids)], actor=_lead(),
-                                           next_review_on=date.today() + timedelta(days=30 + n))
+        written = planning.change(
+            plan_ids[n % len(plan_ids)],
+            ScheduleReview(next_review_on=date.today() + timedelta(days=30 + n)), _lead())
         yield time.monotonic(), written.position or 0
         n += 1
         time.sleep(max(0.0, 1 / rate - (time.monotonic() - tick)))
 
 
-def _lead() -> Actor:
-    return Actor(id="u-lead-0", name="Bench Lead", role=Role.LEAD_PROFESSIONAL, org=ORGS[0])
+def _lead() -> Caller:
+    return Caller(sub="u-lead-0", name="Bench Lead", role=Role.LEAD_PROFESSIONAL, org=ORGS[0])
 
 
 def percentile(values: list[float], p: float) -> float:

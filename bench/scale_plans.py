@@ -49,11 +49,22 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from domain import events as e
 from domain.calendar import today
-from domain.plans import Evaluated, Plan
+from domain.events import Evaluated
+from domain.plans import Plan
 from domain.stages import Stage
 from domain.statutory import CspNeed, DelayCause, Requester
-from domain.values import Actor, Child, PlanType, Progress, ProvisionKind, Role, Whose
+from domain.values import (
+    Actor,
+    Attribution,
+    Child,
+    PlanType,
+    Progress,
+    ProvisionKind,
+    Role,
+    Whose,
+)
 
 SNAPSHOT_INTERVAL = 50  # Planning.snapshotting_intervals[Plan]
 STAGES = {s.id: s for s in (
@@ -148,9 +159,13 @@ class Writer:
             out.append(self.rng.choice(PHRASES + IMPACT))
         return (" ".join(out)[:target].rstrip() + ".").capitalize()
 
-    def do(self, command: str, **kwargs: Any) -> None:
+    def do(self, command: e.Command, actor: Actor | None = None, reason: str | None = None
+           ) -> None:
+        """Carry out a command on the plan, by the lead professional (unless said), dated
+        by the simulated day."""
         assert self.plan is not None
-        getattr(self.plan, command)(**kwargs)
+        self.plan.execute(command, Attribution(actor=actor or self.lead, occurred_on=self.day,
+                                               reason=reason))
         self._maybe_snapshot()
 
     def _maybe_snapshot(self) -> None:
@@ -176,8 +191,9 @@ def a_plan(rng: random.Random, plan_no: int) -> tuple[list[Any], list[Any]]:
     stage = rng.choices(list(profile.stages), list(profile.stages.values()))[0]
     every = timedelta(days=365 // profile.reviews_per_year)
     w.day = opened
-    w.plan = Plan.open(plan_type=kind, stage=STAGES[stage], child=child, org=w.org,
-                       actor=w.lead, occurred_on=opened, next_review_on=opened + every)
+    w.plan = Plan.open(e.OpenPlan(plan_type=kind, stage=STAGES[stage].id, child=child,
+                                  org=w.org, next_review_on=opened + every),
+                       Attribution(actor=w.lead, occurred_on=opened))
     _people_and_agencies(w, profile, age)
     if kind is PlanType.CSP:
         _csp_steps(w)
@@ -188,7 +204,7 @@ def a_plan(rng: random.Random, plan_no: int) -> tuple[list[Any], list[Any]]:
         _disclosure(w, last_day)
     if closes_on is not None:
         w.day = max(w.day, closes_on)
-        w.do("close", actor=w.lead, occurred_on=w.day, reason="Needs met; support ends")
+        w.do(e.ClosePlan(), reason="Needs met; support ends")
     return w.plan.collect_events(), w.snapshots
 
 
@@ -199,59 +215,55 @@ def _people_and_agencies(w: Writer, profile: Profile, age: int) -> None:
         parent = Actor(id=f"u-parent-{uuid.uuid4().hex[:12]}", name=f"Parent {n + 1}",
                        role=Role.PARENT_CARER)
         w.parents.append(parent)
-        w.do("add_member", user_id=parent.id, role=parent.role, name=parent.name,
-             actor=w.lead, occurred_on=w.day)
+        w.do(e.AddMember(user_id=parent.id, role=parent.role, name=parent.name))
     if age >= 12 and rng.random() < 0.5:
-        w.do("add_member", user_id=f"u-young-{uuid.uuid4().hex[:12]}", role=Role.YOUNG_PERSON,
-             name="Young person", actor=w.lead, occurred_on=w.day)
+        w.do(e.AddMember(user_id=f"u-young-{uuid.uuid4().hex[:12]}", role=Role.YOUNG_PERSON,
+                         name="Young person"))
     for org, name, kind in rng.sample(AGENCIES, rng.randint(*profile.agencies)):
-        w.do("join_agency", org=org, name=name, kind=kind, actor=w.lead, occurred_on=w.day)
+        w.do(e.JoinAgency(org=org, name=name, kind=kind))
         practitioner = Actor(id=f"u-{org.split(':')[1]}-{rng.randrange(40)}",
                              name=f"Practitioner, {name}", role=Role.PRACTITIONER, org=org)
         w.practitioners.append(practitioner)
-        w.do("add_member", user_id=practitioner.id, role=Role.PRACTITIONER,
-             name=practitioner.name, actor=w.lead, occurred_on=w.day)
+        w.do(e.AddMember(user_id=practitioner.id, role=Role.PRACTITIONER,
+                         name=practitioner.name))
     if rng.random() < 0.1:
         second = w._lead(w.org, (int(w.lead.id.rsplit("-", 1)[1]) + 1) % LEADS_PER_ORG)
-        w.do("add_member", user_id=second.id, role=Role.LEAD_PROFESSIONAL, name=second.name,
-             actor=w.lead, occurred_on=w.day)
-        w.do("assign_lead_professional", user_id=second.id, actor=w.lead, occurred_on=w.day)
+        w.do(e.AddMember(user_id=second.id, role=Role.LEAD_PROFESSIONAL, name=second.name))
+        w.do(e.AssignLeadProfessional(user_id=second.id))
 
 
 def _csp_steps(w: Writer) -> None:
     rng, now = w.rng, today()
-    w.do("receive_csp_request", requested_by=rng.choice(list(Requester)), actor=w.lead,
-         occurred_on=w.day)
+    w.do(e.ReceiveCspRequest(requested_by=rng.choice(list(Requester))))
     w.day += timedelta(days=rng.randint(20, 56) if rng.random() < 0.9 else rng.randint(57, 80))
     w.day = min(w.day, now)  # a plan opened lately has its steps close together
-    w.do("decide_csp_need", decision=CspNeed.NEEDED, actor=w.lead, occurred_on=w.day)
+    w.do(e.DecideCspNeed(decision=CspNeed.NEEDED))
     if rng.random() < 0.1:
         assert w.plan is not None
         due = w.plan.statutory.csp_preparation_due_on
         assert due is not None
-        w.do("delay_csp_preparation", new_due_on=due + timedelta(days=rng.randint(7, 50)),
-             cause=rng.choice(list(DelayCause)), actor=w.lead, occurred_on=w.day,
+        w.do(e.DelayCspPreparation(new_due_on=due + timedelta(days=rng.randint(7, 50)),
+                                   cause=rng.choice(list(DelayCause))),
              reason="Health advice not yet received")
     w.day = min(w.day + timedelta(days=rng.randint(40, 110)), now)
-    w.do("prepare_csp", actor=w.lead, occurred_on=w.day)
+    w.do(e.PrepareCsp())
 
 
 def _outcomes(w: Writer, profile: Profile) -> dict[uuid.UUID, list[uuid.UUID]]:
     rng, outcomes = w.rng, {}
     for _ in range(rng.randint(*profile.outcomes)):
         outcome = uuid.uuid4()
-        w.do("agree_outcome", outcome_id=outcome, text=w.text(60, 120),
-             area=rng.choice(AREAS), aspiration=w.text(30, 80) if rng.random() < 0.5 else None,
-             actor=w.lead, occurred_on=w.day)
+        w.do(e.AgreeOutcome(outcome_id=outcome, text=w.text(60, 120), area=rng.choice(AREAS),
+                            aspiration=w.text(30, 80) if rng.random() < 0.5 else None))
         outcomes[outcome] = [_target(w, outcome) for _ in range(rng.randint(*profile.targets))]
     return outcomes
 
 
 def _target(w: Writer, outcome: uuid.UUID) -> uuid.UUID:
     target = uuid.uuid4()
-    w.do("set_target", target_id=target, outcome_id=outcome, text=w.text(80, 160),
-         due_on=w.day + timedelta(days=w.rng.randint(60, 150)),
-         success_criteria=w.text(40, 80), actor=w.lead, occurred_on=w.day)
+    w.do(e.SetTarget(target_id=target, outcome_id=outcome, text=w.text(80, 160),
+                     due_on=w.day + timedelta(days=w.rng.randint(60, 150)),
+                     success_criteria=w.text(40, 80)))
     return target
 
 
@@ -262,13 +274,13 @@ def _provisions(w: Writer, profile: Profile) -> list[uuid.UUID]:
     for _ in range(rng.randint(*profile.provisions)):
         provision, costed = uuid.uuid4(), rng.random() < 0.4
         kind = rng.choices(list(ProvisionKind), [0.35, 0.4, 0.15, 0.1])[0]
-        w.do("plan_provision", provision_id=provision, kind=kind, description=w.text(40, 100),
-             target_ids=rng.sample(targets, min(len(targets), rng.randint(0, 2))),
-             frequency="2 x 30 minutes a week", sessions_per_week=2, minutes_per_session=30,
-             staff=rng.choice(["PSA", "Class teacher", "SfL teacher", "SALT"]),
-             cost=Decimal(rng.randint(2, 400) * 10) / 4 if costed else None,
-             funding="ASN budget" if costed else None, recommended_by="EP",
-             actor=w.lead, occurred_on=w.day)
+        w.do(e.PlanProvision(
+            provision_id=provision, kind=kind, description=w.text(40, 100),
+            target_ids=tuple(rng.sample(targets, min(len(targets), rng.randint(0, 2)))),
+            frequency="2 x 30 minutes a week", sessions_per_week=2, minutes_per_session=30,
+            staff=rng.choice(["PSA", "Class teacher", "SfL teacher", "SALT"]),
+            cost=Decimal(rng.randint(2, 400) * 10) / 4 if costed else None,
+            funding="ASN budget" if costed else None, recommended_by="EP"))
         if kind is ProvisionKind.INTERVENTION:
             made.append(provision)
     return made
@@ -290,15 +302,15 @@ def _cycles(w: Writer, profile: Profile, outcomes: dict[uuid.UUID, list[uuid.UUI
         _between(w, provisions, held, every)
         if plan.plan_type is PlanType.CSP:
             w.day = max(w.day, held - timedelta(days=rng.randint(14, 40)))
-            w.do("start_review", actor=w.lead, occurred_on=w.day)
+            w.do(e.StartReview())
         w.day = max(w.day, held)
-        evaluations = [Evaluated(target_id=t, impact=rng.choice(IMPACT),
-                                 progress=rng.choices(list(Progress), [0.35, 0.45, 0.2])[0])
-                       for t in (t.id for t in plan.open_targets())]
+        evaluations = tuple(Evaluated(target_id=t, impact=rng.choice(IMPACT),
+                                      progress=rng.choices(list(Progress), [0.35, 0.45, 0.2])[0])
+                            for t in (t.id for t in plan.open_targets()))
         due = w.day + every
-        w.do("hold_review", review_id=uuid.uuid4(), held_on=w.day, summary=w.text(200, 700),
-             attendees=[w.lead.name, *(p.name for p in w.parents)], next_review_on=due,
-             evaluations=evaluations, actor=w.lead)
+        w.do(e.HoldReview(review_id=uuid.uuid4(), held_on=w.day, summary=w.text(200, 700),
+                          attendees=(w.lead.name, *(p.name for p in w.parents)),
+                          next_review_on=due, evaluations=evaluations))
         for outcome, targets in outcomes.items():
             for target in list(targets):
                 if plan.targets[target].status.value == "achieved":
@@ -306,19 +318,16 @@ def _cycles(w: Writer, profile: Profile, outcomes: dict[uuid.UUID, list[uuid.UUI
                     targets.append(_target(w, outcome))
         if rng.random() < 0.7:
             whose = Whose.PARENT_CARER if w.parents and rng.random() < 0.6 else Whose.CHILD
-            w.do("record_views", views_id=uuid.uuid4(), whose=whose, text=w.text(100, 400),
-                 actor=w.parents[0] if whose is Whose.PARENT_CARER else w.lead,
-                 occurred_on=w.day)
+            w.do(e.RecordViews(views_id=uuid.uuid4(), whose=whose, text=w.text(100, 400)),
+                 actor=w.parents[0] if whose is Whose.PARENT_CARER else w.lead)
         if rng.random() < 0.5:
             sha = hashlib.sha256(uuid.uuid4().bytes).hexdigest()
-            w.do("share", recipients=[p.name for p in w.parents] or ["Young person"],
-                 method=rng.choice(["email", "post", "by hand"]), sha256=sha, actor=w.lead,
-                 occurred_on=w.day)
+            w.do(e.SharePlan(recipients=tuple(p.name for p in w.parents) or ("Young person",),
+                             method=rng.choice(["email", "post", "by hand"]), sha256=sha))
         if rng.random() < 0.1:
             level = LEVELS.index(plan.stage) + (1 if rng.random() < 2 / 3 else -1)
             if 0 <= level < len(LEVELS):
-                w.do("change_stage", stage=STAGES[LEVELS[level]], actor=w.lead,
-                     occurred_on=w.day, reason="Agreed at the review")
+                w.do(e.ChangeStage(stage=LEVELS[level]), reason="Agreed at the review")
 
 
 def _between(w: Writer, provisions: list[uuid.UUID], until: date, every: timedelta) -> None:
@@ -344,19 +353,16 @@ def _between(w: Writer, provisions: list[uuid.UUID], until: date, every: timedel
     for offset, what, subject in sorted(happenings, key=lambda h: (h[0], h[1])):
         w.day = max(w.day, start + timedelta(days=offset))
         if what == "delivery" and plan.provisions[subject].ended_on is None:
-            w.do("record_delivery", provision_id=subject, sessions=rng.randint(1, 8),
-                 minutes=30 * rng.randint(1, 8), note=rng.choice(IMPACT),
-                 actor=w.lead, occurred_on=w.day)
+            w.do(e.RecordDelivery(provision_id=subject, sessions=rng.randint(1, 8),
+                                  minutes=30 * rng.randint(1, 8), note=rng.choice(IMPACT)))
         elif what == "contribution":
-            w.do("append_contribution", contribution_id=uuid.uuid4(),
-                 kind=rng.choice(KINDS), text=w.text(200, 900), actor=subject,
-                 occurred_on=w.day)
+            w.do(e.AppendContribution(contribution_id=uuid.uuid4(), kind=rng.choice(KINDS),
+                                      text=w.text(200, 900)), actor=subject)
         elif what == "revision" and plan.targets[subject].status.value == "open":
-            w.do("revise_target", target_id=subject, text=w.text(80, 160),
-                 actor=w.lead, occurred_on=w.day, reason="Adjusted after observation")
+            w.do(e.ReviseTarget(target_id=subject, text=w.text(80, 160)),
+                 reason="Adjusted after observation")
         elif what == "end" and plan.provisions[subject].ended_on is None:
-            w.do("end_provision", provision_id=subject, actor=w.lead, occurred_on=w.day,
-                 reason="No longer needed")
+            w.do(e.EndProvision(provision_id=subject), reason="No longer needed")
             provisions.remove(subject)
 
 
@@ -370,11 +376,10 @@ def _count(rng: random.Random, mean: float) -> int:
 def _disclosure(w: Writer, last_day: date) -> None:
     rng = w.rng
     disclosure = uuid.uuid4()
-    w.do("grant_disclosure", disclosure_id=disclosure, grantee="tribunal:hec-scotland",
-         purpose="Reference to the tribunal", until=w.day + timedelta(days=180), actor=w.lead,
-         occurred_on=w.day)
+    w.do(e.GrantDisclosure(disclosure_id=disclosure, grantee="tribunal:hec-scotland",
+                           purpose="Reference to the tribunal",
+                           until=w.day + timedelta(days=180)))
     revoked_on = w.day + timedelta(days=rng.randint(60, 120))
     if rng.random() < 0.5 and revoked_on < last_day:
         w.day = revoked_on
-        w.do("revoke_disclosure", disclosure_id=disclosure, actor=w.lead, occurred_on=w.day,
-             reason="Reference withdrawn")
+        w.do(e.RevokeDisclosure(disclosure_id=disclosure), reason="Reference withdrawn")

@@ -142,9 +142,14 @@ def authorise(caller: Caller, action: Action, plan: Plan, command: Command | Non
         raise ActionForbiddenError
 
 
-def authorise_opening(caller: Caller) -> None:
+def authorise_opening(caller: Caller, org: str) -> None:
+    """A lead professional opens plans under their own organisation only: its managers'
+    lists and reports count them, so a plan under another school would be theirs."""
     if not may_open_plans(caller):
         raise ActionForbiddenError("Only a lead professional may open a plan.")
+    if org != caller.org:
+        raise ActionForbiddenError(
+            "A plan is opened under your own organisation (your sign-in's org).")
 
 
 def may_record_views(caller: Caller, whose: Whose) -> bool:

@@ -120,7 +120,9 @@ class PlanState(SnapshotState):
 class Plan(Aggregate):
     """A support plan for one child or young person."""
 
-    Event = PlanEvent
+    # The base of every event of a plan, declared in domain/events so that each event
+    # (a subclass) is the same class as Plan's: the library then redefines none of them.
+    Event = PlanEvent  # type: ignore[assignment]
 
     class Snapshot(AggregateSnapshot):
         state: PlanState

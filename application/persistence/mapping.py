@@ -85,7 +85,7 @@ class PlanMapper(Mapper[UUID]):
     stored in plain form."""
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
-        cls = type(domain_event)
+        cls: type[BaseModel] = type(domain_event)
         topic = get_topic(cls)
         plan_id: UUID = domain_event.originator_id
         position: int = domain_event.originator_version

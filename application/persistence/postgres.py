@@ -102,7 +102,8 @@ class PostgresStore(PostgresDatastore):
         """A PostgresStore with the settings of `datastore`, one the library made and
         never opened (its pool holds the connection settings)."""
         pool = datastore.pool
-        connect: dict[str, Any] = dict(pool.kwargs or {})
+        connect = pool.kwargs  # the library passes a dict, never a callable
+        assert isinstance(connect, dict)
         return cls(
             dbname=connect["dbname"], host=connect["host"], port=connect["port"],
             user=connect["user"], password=connect["password"],
@@ -114,7 +115,7 @@ class PostgresStore(PostgresDatastore):
             schema=datastore.schema, pool_open_timeout=datastore.pool_open_timeout,
             get_password_func=pool.get_password_func,
             single_row_tracking=datastore.single_row_tracking,
-            originator_id_type=datastore.originator_id_type,  # type: ignore[arg-type]
+            originator_id_type=datastore.originator_id_type,
             enable_db_functions=datastore.enable_db_functions,
         )
 

@@ -72,16 +72,19 @@ def chain_links(previous: bytes | None, events: Sequence[SealedStoredEvent]) -> 
     links = []
     if previous is None:
         if events[0].originator_version != 1:
-            raise IntegrityError(f"The link before position {events[0].originator_version} is missing")
+            msg = f"The link before position {events[0].originator_version} is missing"
+            raise IntegrityError(msg)
         previous = genesis(events[0].originator_id)
     for event in events:
+        if event.digest is None:  # only snapshots have none, and they are not chained
+            raise IntegrityError("An event to chain has no digest")
         previous = next_link(previous, event.digest)
         links.append(
             Link(
                 plan_id=UUID(str(event.originator_id)),
                 position=event.originator_version,
                 recorded_at=event.recorded_at,  # type: ignore[arg-type]
-                digest=event.digest,  # type: ignore[arg-type]
+                digest=event.digest,
                 link=previous,
             )
         )

@@ -62,7 +62,8 @@ class SQLitePlanRecorder(SQLiteApplicationRecorder, PlanRecords):
             wrapped = getattr(event, "new_wrapped_key", None)
             if wrapped is not None:
                 c.execute(
-                    f"INSERT INTO {PREFIX}_keys (plan_id, wrapped_key) VALUES (?, ?)", (event.originator_id.hex, wrapped)
+                    f"INSERT INTO {PREFIX}_keys (plan_id, wrapped_key) VALUES (?, ?)",
+                    (UUID(str(event.originator_id)).hex, wrapped),
                 )
         claim: IdempotencyClaim | None = kwargs.get("idempotency")
         if claim is not None:

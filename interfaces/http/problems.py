@@ -190,7 +190,13 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ConcurrentUpdateError)
     def _conflict(request: Request, exc: ConcurrentUpdateError) -> JSONResponse:
-        return problem_response(409, "concurrent-update", "Concurrent update", str(exc), request)
+        # Nothing was written and no rule refused it: other writers kept winning the
+        # plan's next version. 409 is for refusals by the domain; this is "busy".
+        return problem_response(
+            503, "concurrent-update", "Too many writers at once",
+            "Other changes to this plan kept arriving first; nothing was saved. Send it "
+            "again.", request, headers={"Retry-After": "1"},
+        )
 
     @app.exception_handler(IdempotencyKeyReusedError)
     def _key_reused(request: Request, exc: IdempotencyKeyReusedError) -> JSONResponse:

@@ -134,13 +134,13 @@ def review_outcomes(events: list[Any]) -> list[tuple[date, str]]:
     due: date | None = None
     found: list[tuple[date, str]] = []
     for event in events:  # Planning.review_dates: these four kinds only
-        if isinstance(event, Plan.PlanOpened | Plan.ReviewScheduled):
+        if isinstance(event, events.PlanOpened | events.ReviewScheduled):
             due = event.next_review_on
-        elif isinstance(event, Plan.ReviewHeld):
+        elif isinstance(event, events.ReviewHeld):
             on_time = review_on_time(due, event.held_on)
             found.append((event.held_on, "on_time" if on_time else "late"))
             due = event.next_review_on
-        elif isinstance(event, Plan.PlanClosed):
+        elif isinstance(event, events.PlanClosed):
             due = None
     if review_outcome(due, None, today=today()) is ReviewOutcome.NOT_HELD:
         found.append((due, "missed"))

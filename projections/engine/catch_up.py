@@ -20,12 +20,12 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import Mapper, Tracking
 from eventsourcing.utils import get_topic
 
-from domain.plans import Plan
+from domain import events
 from projections.engine.decoding import ProjectionMapper
 from projections.engine.log import read_log
 from projections.engine.views import Batch, ReadModelView, StaleBatchError
 
-OPENED = get_topic(Plan.PlanOpened)
+OPENED = get_topic(events.PlanOpened)
 BATCH = 1000
 
 

@@ -20,7 +20,7 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic, resolve_topic
 
 from application.persistence.mapping import PlanMapper
-from domain.plans import Plan
+from domain import events
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ class ProjectionMapper(PlanMapper):
         return self.transcoder.decode(state)["timestamp"]
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
-        if resolve_topic(stored_event.topic) is Plan.PlanOpened:
+        if resolve_topic(stored_event.topic) is events.PlanOpened:
             return super().to_domain_event(stored_event)
         return self.without_personal_data(stored_event)
 

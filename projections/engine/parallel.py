@@ -19,6 +19,7 @@ from application.planning import Planning
 from projections.engine.catalogue import model
 from projections.engine.catch_up import OPENED, projection_mapper
 from projections.engine.log import read_log
+from projections.engine.store import datastore_of
 
 
 def fill_in_parallel(
@@ -47,7 +48,7 @@ def _fill_part(env: dict[str, str], name: str, version: int, head: int, part: in
                parts: int, batch_size: int, counts: Any) -> None:
     app = Planning(env=env)
     try:
-        view: Any = model(name).open_view(app.recorder.datastore, version)
+        view: Any = model(name).open_view(datastore_of(app), version)
         mapper = projection_mapper(app)
         recorder: Any = app.recorder
         position, done = 0, 0

@@ -10,7 +10,7 @@ from typing import Any, cast
 from application.planning import Planning
 from projections.engine.catalogue import model
 from projections.engine.consistency import DEFAULT_TIMEOUT_SECONDS, wait_until_current
-from projections.engine.store import Store
+from projections.engine.store import Store, datastore_of
 from projections.engine.versions import versions_for
 from projections.engine.views import ReadModelView
 from projections.plan_summaries.view import PlanSummaryView
@@ -27,7 +27,7 @@ class ReadModels:
         inline: bool | None = None, nudge: Any = None, grace: float | None = None,
     ) -> None:
         self.planning = planning
-        self.datastore = planning.recorder.datastore
+        self.datastore = datastore_of(planning)
         self.store = Store.of(self.datastore)
         self.timeout = timeout
         # A read brings the view up to date itself if it is behind (see wait_until_current):

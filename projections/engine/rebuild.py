@@ -22,7 +22,7 @@ from projections.engine.catalogue import model
 from projections.engine.catch_up import catch_up
 from projections.engine.parallel import fill_in_parallel
 from projections.engine.runtime import projector_env
-from projections.engine.store import Store
+from projections.engine.store import Store, datastore_of
 from projections.engine.versions import versions_for
 
 Progress = Callable[[int, int], None]
@@ -58,7 +58,7 @@ def rebuild(
     read_model = model(name)
     app = Planning(env=projector_env(env))
     try:
-        datastore = app.recorder.datastore
+        datastore = datastore_of(app)
         versions = versions_for(datastore)
         old, new = versions.active(name), versions.allocate(name)
         view = read_model.open_view(datastore, new)

@@ -25,7 +25,7 @@ from application.planning import Planning
 from projections.engine.catalogue import MODELS, model
 from projections.engine.catch_up import catch_up
 from projections.engine.decoding import ProjectionMapper
-from projections.engine.store import Store
+from projections.engine.store import Store, datastore_of
 from projections.engine.versions import versions_for
 from projections.engine.views import ReadModel
 
@@ -124,7 +124,7 @@ class Projector:
 
     def _follow(self, app: Planning, read_model: ReadModel) -> None:
         """Keep the active version up to date until it changes or we are stopped."""
-        datastore = app.recorder.datastore
+        datastore = datastore_of(app)
         store = Store.of(datastore)
         versions = versions_for(datastore)
         while not self.stopping.is_set():

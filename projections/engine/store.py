@@ -9,6 +9,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
+from eventsourcing.application import Application
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
 
@@ -25,3 +26,10 @@ class Store(Enum):
             return cls.SQLITE
         msg = f"Read models are kept on PostgreSQL or SQLite, not on {type(datastore).__name__}"
         raise TypeError(msg)
+
+
+def datastore_of(app: Application[Any]) -> PostgresDatastore | SQLiteDatastore:
+    """The datastore under the application's recorder (both stores' recorders have one)."""
+    recorder: Any = app.recorder
+    datastore: PostgresDatastore | SQLiteDatastore = recorder.datastore
+    return datastore

@@ -49,6 +49,10 @@ class ReadModelView(TrackingRecorder, ABC):
         Raises StaleBatchError, writing nothing, if the batch was already applied."""
 
     @abstractmethod
+    def create_table(self) -> None:
+        """Make the view's tables, its tracking table included, if they are missing."""
+
+    @abstractmethod
     def drop(self) -> None:
         """Drop the view's tables, its tracking table included (rebuild clean-up)."""
 

@@ -11,7 +11,7 @@ from functools import singledispatch
 from typing import Any
 from uuid import UUID
 
-from domain.plans import Plan
+from domain import events
 from domain.statutory import review_due_on
 from domain.values import PlanStatus, PlanType
 
@@ -61,10 +61,10 @@ class Facts:
         self.cycles[key] = ReviewCycle(key[1], plan.pending_due_on, None, closed_on)
 
 
-def fold(facts: Facts, events: Iterable[Any]) -> Facts:
-    for event in events:
+def fold(facts: Facts, batch: Iterable[Any]) -> Facts:
+    for event in batch:
         plan = facts.plans.get(event.originator_id)
-        if plan is None and not isinstance(event, Plan.PlanOpened):
+        if plan is None and not isinstance(event, events.PlanOpened):
             continue
         count(event, plan, facts)
         facts.changed.add(event.originator_id)
@@ -72,39 +72,39 @@ def fold(facts: Facts, events: Iterable[Any]) -> Facts:
 
 
 @singledispatch
-def count(event: Any, plan: PlanFacts, facts: Facts) -> None:
+def count(event: Any, plan: PlanFacts | None, facts: Facts) -> None:
     """Most events change nothing that is counted."""
 
 
 @count.register
-def plan_opened(event: Plan.PlanOpened, plan: None, facts: Facts) -> None:
-    plan = PlanFacts(
+def plan_opened(event: events.PlanOpened, plan: None, facts: Facts) -> None:
+    opened = PlanFacts(
         plan_id=event.originator_id, org=event.org, plan_type=event.plan_type.value,
         stage=event.stage, status=PlanStatus.OPEN.value, opened_on=event.occurred_on,
     )
-    facts.plans[plan.plan_id] = plan
+    facts.plans[opened.plan_id] = opened
     if event.plan_type is PlanType.CSP:
         # A CSP recorded as already in force: its review clock runs from the opening,
         # unless its preparation is recorded (the same rule as domain/clocks.py).
-        plan.review_clock, plan.pending_due_on = True, review_due_on(event.occurred_on)
-        facts.pending(plan)
+        opened.review_clock, opened.pending_due_on = True, review_due_on(event.occurred_on)
+        facts.pending(opened)
 
 
 @count.register
-def csp_request_received(event: Plan.CspRequestReceived, plan: PlanFacts, facts: Facts) -> None:
+def csp_request_received(event: events.CspRequestReceived, plan: PlanFacts, facts: Facts) -> None:
     if plan.review_clock and plan.reviews_held == 0:
         facts.cycles[(plan.plan_id, 1)] = None  # not in force yet: nothing falls due
         plan.review_clock, plan.pending_due_on = False, None
 
 
 @count.register
-def csp_prepared(event: Plan.CspPrepared, plan: PlanFacts, facts: Facts) -> None:
+def csp_prepared(event: events.CspPrepared, plan: PlanFacts, facts: Facts) -> None:
     plan.review_clock, plan.pending_due_on = True, review_due_on(event.occurred_on)
     facts.pending(plan)
 
 
 @count.register
-def review_held(event: Plan.ReviewHeld, plan: PlanFacts, facts: Facts) -> None:
+def review_held(event: events.ReviewHeld, plan: PlanFacts, facts: Facts) -> None:
     seq = plan.reviews_held + 1
     due_on = plan.pending_due_on if plan.review_clock else None
     facts.cycles[(plan.plan_id, seq)] = ReviewCycle(seq, due_on, event.held_on, None)
@@ -115,7 +115,7 @@ def review_held(event: Plan.ReviewHeld, plan: PlanFacts, facts: Facts) -> None:
 
 
 @count.register
-def target_evaluated(event: Plan.TargetEvaluated, plan: PlanFacts, facts: Facts) -> None:
+def target_evaluated(event: events.TargetEvaluated, plan: PlanFacts, facts: Facts) -> None:
     seq = plan.review_seqs.get(str(event.review_id)) if event.review_id else None
     if seq is not None:
         facts.evaluations[(plan.plan_id, event.originator_version)] = (
@@ -123,20 +123,20 @@ def target_evaluated(event: Plan.TargetEvaluated, plan: PlanFacts, facts: Facts)
 
 
 @count.register
-def provision_planned(event: Plan.ProvisionPlanned, plan: PlanFacts, facts: Facts) -> None:
+def provision_planned(event: events.ProvisionPlanned, plan: PlanFacts, facts: Facts) -> None:
     facts.provisions[(plan.plan_id, event.provision_id)] = (
         event.kind.value, event.cost, event.occurred_on)
 
 
 @count.register
-def stage_changed(event: Plan.StageChanged, plan: PlanFacts, facts: Facts) -> None:
+def stage_changed(event: events.StageChanged, plan: PlanFacts, facts: Facts) -> None:
     facts.stage_changes[(plan.plan_id, event.originator_version)] = (
         event.previous_stage, event.stage, event.occurred_on)
     plan.stage = event.stage
 
 
 @count.register
-def plan_closed(event: Plan.PlanClosed, plan: PlanFacts, facts: Facts) -> None:
+def plan_closed(event: events.PlanClosed, plan: PlanFacts, facts: Facts) -> None:
     plan.status, plan.closed_on = PlanStatus.CLOSED.value, event.occurred_on
     if plan.review_clock:
         facts.pending(plan, closed_on=event.occurred_on)
@@ -144,5 +144,5 @@ def plan_closed(event: Plan.PlanClosed, plan: PlanFacts, facts: Facts) -> None:
 
 
 @count.register
-def plan_destroyed(event: Plan.PlanDestroyed, plan: PlanFacts, facts: Facts) -> None:
+def plan_destroyed(event: events.PlanDestroyed, plan: PlanFacts, facts: Facts) -> None:
     plan.status = PlanStatus.DESTROYED.value

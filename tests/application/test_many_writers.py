@@ -25,8 +25,9 @@ def test_eight_writers_on_two_plans_lose_nothing_and_fail_only_as_concurrent_upd
         for n in range(20):
             plan_id = plan_ids[(worker + n) % 2]
             try:
-                planning.change(plan_id, AppendContribution(kind="note", text=f"{worker}/{n}"),
-                                lead)
+                planning.change(
+                    plan_id, AppendContribution(kind="note", text=f"{worker}/{n}"), lead
+                )
                 landed[plan_id] += 1
             except ConcurrentUpdateError:
                 pass

@@ -12,11 +12,11 @@ from pypdf import PdfReader
 from application.authority import load_stages
 from application.errors import PlanNotFoundError
 from domain.calendar import local_date, today
+from domain.events import RecordViews, SharePlan
 from interfaces.documents.bundle import build_bundle
 from interfaces.documents.plan_copy import SharedCopyRenderer
 from tests.evidence.pdf_text import pages_text
 from tests.evidence.plans import a_reviewed_plan
-from domain.events import RecordViews, SharePlan
 from tests.examples import a_lead_professional, as_caller, days_ago
 
 
@@ -26,8 +26,9 @@ def story_planning(make_planning, master_key):
                              shared_copy_digest=SharedCopyRenderer(load_stages()))
     story = a_reviewed_plan(planning)
     lead = a_lead_professional()
-    planning.change(story.plan_id, SharePlan(recipients=("Morag Campbell",), method="post"),
-                    as_caller(lead))
+    planning.change(
+        story.plan_id, SharePlan(recipients=("Morag Campbell",), method="post"), as_caller(lead)
+    )
     planning.record_access(story.plan_id, lead, "GET /api/plans/{plan_id}")
     return planning, story
 

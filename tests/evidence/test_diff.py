@@ -55,8 +55,9 @@ def test_sections_collect_additions_revisions_and_closures(planning):
     lead, parent = as_caller(), as_caller(a_parent())
     planning.change(story.plan_id, RecordViews(whose=Whose.CHILD, text="I like Lego"), parent)
     planning.change(story.plan_id, CloseTarget(target_id=story.target_id), lead, reason="Replaced")
-    planning.change(story.plan_id, ChangeStage(stage="targeted"), lead,
-                    reason="More support needed")
+    planning.change(
+        story.plan_id, ChangeStage(stage="targeted"), lead, reason="More support needed"
+    )
     planning.change(story.plan_id, ClosePlan(), lead, reason="Moved school")
     end = planning.history(story.plan_id)[-1].recorded_at
     sections = plan_diff(planning, story.plan_id, start, end)["sections"]

@@ -172,8 +172,9 @@ def test_plans_still_within_retention_are_kept(store, postgres_url):
     planning = store()
     recent = a_discontinued_csp(planning, closed_days_ago=5 * 365 - 30, contributions=0)
     iep = a_reviewed_plan(planning, opened_days_ago=SIX_YEARS).plan_id
-    planning.change(iep, ClosePlan(), as_caller(), occurred_on=days_ago(5 * 365 + 30),
-                    reason="Moved school")
+    planning.change(
+        iep, ClosePlan(), as_caller(), occurred_on=days_ago(5 * 365 + 30), reason="Moved school"
+    )
     assert run_retention(planning, POLICY) == []
     assert planning.get_plan(recent).child == a_child()
     assert planning.get_plan(iep).status is PlanStatus.CLOSED
@@ -182,8 +183,7 @@ def test_plans_still_within_retention_are_kept(store, postgres_url):
 def test_the_period_is_set_per_plan_type(store):
     planning = store()
     iep = a_reviewed_plan(planning, opened_days_ago=400).plan_id
-    planning.change(iep, ClosePlan(), as_caller(), occurred_on=days_ago(370),
-                    reason="Moved school")
+    planning.change(iep, ClosePlan(), as_caller(), occurred_on=days_ago(370), reason="Moved school")
     decisions = run_retention(planning, RetentionPolicy.from_settings({"iep": 1}))
     assert [(d.plan_id, d.outcome) for d in decisions] == [(iep, Outcome.DESTROYED)]
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from application.authority import load_stages
+from domain.events import RecordViews, SharePlan
 from interfaces.documents import render
 from interfaces.documents.plan_copy import (
     SharedCopyNotFoundError,
@@ -21,7 +22,6 @@ from interfaces.documents.plan_copy import (
 )
 from tests.evidence.pdf_text import pages_text
 from tests.evidence.plans import OUTCOME, PARENT_VIEWS, PROVISION, REVISED, a_reviewed_plan
-from domain.events import RecordViews, SharePlan
 from tests.examples import as_caller
 
 ROOT = Path(__file__).resolve().parents[2]

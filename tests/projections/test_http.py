@@ -9,7 +9,8 @@ from uuid import UUID
 import pytest
 from fastapi.testclient import TestClient
 
-from application.statutory import StatutorySteps
+from domain.access import Caller
+from domain.events import RequestEarlyReview
 from domain.statutory import Requester
 from domain.values import PlanType, Role
 from interfaces.http.app import create_app
@@ -122,9 +123,9 @@ class TestClocks:
         plan_id = open_plan(client, plan_type="csp", occurred_on="2024-01-08")
         client.post(f"/api/plans/{plan_id}/members", headers=LEAD,
                     json={"user_id": "u-parent", "role": "parent_carer", "name": "Parent"})
-        steps = StatutorySteps(client.app.state.planning)
-        steps.request_early_review(UUID(plan_id), requested_by=Requester.PARENT_CARER,
-                                   actor=_actor(), occurred_on=date(2024, 5, 1))
+        client.app.state.planning.change(
+            UUID(plan_id), RequestEarlyReview(requested_by=Requester.PARENT_CARER),
+            _lead(), occurred_on=date(2024, 5, 1))
         answer = client.get(f"/api/plans/{plan_id}/clocks", headers=PARENT)
         assert answer.status_code == 200, answer.text
         clocks = {c["name"]: c for c in answer.json()["items"]}
@@ -183,10 +184,8 @@ def test_a_read_model_that_cannot_catch_up_in_time_answers_503_with_retry_after(
     assert answer.json()["status"] == 503
 
 
-def _actor():
-    from domain.values import Actor
-
-    return Actor(id="u-lead", name="Lead", role=Role.LEAD_PROFESSIONAL, org=SCHOOL)
+def _lead() -> Caller:
+    return Caller(sub="u-lead", name="Lead", role=Role.LEAD_PROFESSIONAL, org=SCHOOL)
 
 
 assert PlanType.CSP.value == "csp"

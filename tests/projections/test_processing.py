@@ -27,7 +27,7 @@ from projections.engine.versions import versions_for
 from projections.engine.views import StaleBatchError
 from projections.plan_summaries.view import PlanFilters
 from tests.projections.conftest import dump
-from tests.projections.scenario import LEAD, SCHOOL, build, child
+from tests.projections.scenario import AS_LEAD, LEAD, build, opening
 
 NAMES = sorted(MODELS)
 
@@ -138,8 +138,7 @@ class TestReadYourWrites:
         projector = Projector(env, poll_seconds=0.1).start()
         try:
             readers = ReadModels(planning, inline=False, nudge=projector.nudge)
-            plan_id = planning.open_plan(plan_type="iep", stage="universal", child=child(),
-                                         org=SCHOOL, actor=LEAD).plan_id
+            plan_id = planning.open_plan(opening("iep", "universal"), AS_LEAD).plan_id
             summaries = readers.summaries()
             assert summaries.get_summary(plan_id) is not None
             page = summaries.list_plans(PlanFilters(), Visibility(member_id=LEAD.id),
@@ -149,8 +148,7 @@ class TestReadYourWrites:
             projector.stop()
 
     def test_with_no_projector_a_read_times_out_with_a_named_error(self, planning, open_view):
-        planning.open_plan(plan_type="iep", stage="universal", child=child(), org=SCHOOL,
-                           actor=LEAD)
+        planning.open_plan(opening("iep", "universal"), AS_LEAD)
         started = time.monotonic()
         with pytest.raises(ReadModelBehindError) as raised:
             wait_until_current(planning, open_view("plan_summaries"), timeout=0.3)
@@ -158,8 +156,7 @@ class TestReadYourWrites:
         assert (raised.value.reached, raised.value.retry_after_seconds) == (0, 1)
 
     def test_inline_catch_up_needs_no_projector(self, planning, open_view):
-        plan_id = planning.open_plan(plan_type="iep", stage="universal", child=child(),
-                                     org=SCHOOL, actor=LEAD).plan_id
+        plan_id = planning.open_plan(opening("iep", "universal"), AS_LEAD).plan_id
         view = open_view("plan_summaries")
         wait_until_current(planning, view, timeout=2, inline=True)
         assert view.get_summary(plan_id) is not None
@@ -167,15 +164,13 @@ class TestReadYourWrites:
     def test_after_its_grace_for_a_projector_a_reader_catches_up_itself(
         self, planning, open_view
     ):
-        plan_id = planning.open_plan(plan_type="iep", stage="universal", child=child(),
-                                     org=SCHOOL, actor=LEAD).plan_id
+        plan_id = planning.open_plan(opening("iep", "universal"), AS_LEAD).plan_id
         view = open_view("plan_summaries")
         wait_until_current(planning, view, timeout=2, inline=True, grace=0.2)
         assert view.get_summary(plan_id) is not None
 
     def test_a_grace_longer_than_the_timeout_still_answers_in_time(self, planning, open_view):
-        planning.open_plan(plan_type="iep", stage="universal", child=child(), org=SCHOOL,
-                           actor=LEAD)
+        planning.open_plan(opening("iep", "universal"), AS_LEAD)
         view = open_view("plan_summaries")
         assert wait_until_current(planning, view, timeout=1, inline=True, grace=5) >= 1
 
@@ -185,8 +180,7 @@ class TestReadYourWrites:
             build(planning)
             rebuild(env, "plan_summaries")
             time.sleep(0.5)  # a poll or two for the projector to move across
-            plan_id = planning.open_plan(plan_type="iep", stage="universal", child=child(),
-                                         org=SCHOOL, actor=LEAD).plan_id
+            plan_id = planning.open_plan(opening("iep", "universal"), AS_LEAD).plan_id
             readers = ReadModels(planning, inline=False, nudge=projector.nudge)
             assert readers.summaries().name == "plan_summaries_v2"
             assert readers.summaries().get_summary(plan_id) is not None
@@ -265,8 +259,8 @@ def test_a_rebuild_folded_by_two_processes_equals_one_built_in_order(
     try:
         build(planning)
         for n in range(30):  # enough plans that both parts have some
-            planning.open_plan(plan_type="csp", stage="universal", child=child(), org=SCHOOL,
-                               actor=LEAD, occurred_on=today() - timedelta(days=n))
+            planning.open_plan(opening("csp", "universal"), AS_LEAD,
+                               occurred_on=today() - timedelta(days=n))
         in_order = MODELS[name].open_view(planning.recorder.datastore, 1)
         catch_up(planning, in_order)
         done = rebuild(env, name, parts=2)

@@ -12,12 +12,13 @@ from projections.engine.catch_up import catch_up
 from projections.engine.paging import InvalidCursorError
 from projections.plan_summaries.view import PlanFilters
 from tests.projections.scenario import (
+    AS_LEAD,
     LEAD,
     OTHER_SCHOOL,
     SALT,
-    SCHOOL,
     build,
     child,
+    opening,
 )
 
 EVERYONE = Visibility(everyone=True)
@@ -133,8 +134,8 @@ class TestReviews:
 class TestPaging:
     def test_pages_cover_every_plan_once(self, planning, open_view):
         for n in range(7):
-            planning.open_plan(plan_type="iep", stage="universal", child=child(), org=SCHOOL,
-                               actor=LEAD, occurred_on=today() - timedelta(days=n % 3))
+            planning.open_plan(opening("iep", "universal"), AS_LEAD,
+                               occurred_on=today() - timedelta(days=n % 3))
         view = open_view("plan_summaries")
         catch_up(planning, view)
         seen, after, pages = [], None, 0

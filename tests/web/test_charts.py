@@ -5,14 +5,16 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from domain.access import Caller
 from domain.calendar import today
-from domain.plans import Evaluated
+from domain.events import AppendContribution, Evaluated, HoldReview, OpenPlan
 from domain.values import Actor, Child, PlanType, Progress, Role
 from interfaces.demo import DEMO_USERS
 from interfaces.web import charts
 from tests.web.pages import sign_in
 
 LEAD = DEMO_USERS["lead"]
+AS_LEAD = Caller.of(LEAD)
 
 
 def ago(days: int):
@@ -32,15 +34,14 @@ def test_each_outcome_charts_its_targets_evaluations_by_date(site):
 
 
 def test_reviews_count_as_on_time_late_or_missed_in_their_month(planning):
-    plan_id = planning.open_plan(
-        plan_type=PlanType.IEP, stage="additional", org="school:x", actor=LEAD,
-        child=Child(name="A Child", date_of_birth=ago(3000)), occurred_on=ago(300),
-        next_review_on=ago(200),
-    ).plan_id
-    planning.hold_review(plan_id, held_on=ago(202), attendees=[], summary="On time",
-                         next_review_on=ago(100), actor=LEAD)
-    planning.hold_review(plan_id, held_on=ago(95), attendees=[], summary="Five days late",
-                         next_review_on=ago(10), actor=LEAD)
+    plan_id = planning.open_plan(OpenPlan(
+        plan_type=PlanType.IEP, stage="additional", org="school:x",
+        child=Child(name="A Child", date_of_birth=ago(3000)), next_review_on=ago(200),
+    ), AS_LEAD, occurred_on=ago(300)).plan_id
+    planning.change(plan_id, HoldReview(held_on=ago(202), attendees=(), summary="On time",
+                                        next_review_on=ago(100)), AS_LEAD)
+    planning.change(plan_id, HoldReview(held_on=ago(95), attendees=(), summary="Five days late",
+                                        next_review_on=ago(10)), AS_LEAD)
     dates = planning.review_dates([plan_id])[plan_id]
     found = charts.review_outcomes(dates)
     assert found == [(ago(202), "on_time"), (ago(95), "late"), (ago(10), "missed")]
@@ -55,10 +56,10 @@ def test_reviews_count_as_on_time_late_or_missed_in_their_month(planning):
 def test_a_review_evaluating_a_target_shows_in_the_progress_picture(site):
     plan = site.planning.get_plan(site.plan_id)
     target = plan.open_targets()[0]
-    site.planning.hold_review(
-        site.plan_id, held_on=today(), attendees=[], summary="Today", actor=LEAD,
-        evaluations=[Evaluated(target_id=target.id, progress=Progress.NOT_ACHIEVED,
-                               impact="Hard week")])
+    site.planning.change(site.plan_id, HoldReview(
+        held_on=today(), attendees=(), summary="Today",
+        evaluations=(Evaluated(target_id=target.id, progress=Progress.NOT_ACHIEVED,
+                               impact="Hard week"),)), AS_LEAD)
     with site.client() as client:
         sign_in(client, "practitioner")
         page = client.get(f"/plans/{site.plan_id}/progress").text
@@ -78,14 +79,14 @@ def _month_rows(html: str) -> list[tuple[int, int, int]]:
 
 def test_the_reviews_chart_counts_a_managers_whole_org_and_otherwise_only_ones_own(site):
     # Another lead's plan at the same school, whose review was held late.
-    other = Actor(id="u-ewan", name="Ewan Ross", role=Role.LEAD_PROFESSIONAL, org=LEAD.org)
-    plan_id = site.planning.open_plan(
-        plan_type=PlanType.IEP, stage="additional", org=LEAD.org, actor=other,
-        child=Child(name="B Child", date_of_birth=ago(3000)), occurred_on=ago(100),
-        next_review_on=ago(50),
-    ).plan_id
-    site.planning.hold_review(plan_id, held_on=ago(40), attendees=[], summary="Late",
-                              actor=other, next_review_on=ago(-60))
+    other = Caller.of(Actor(id="u-ewan", name="Ewan Ross", role=Role.LEAD_PROFESSIONAL,
+                            org=LEAD.org))
+    plan_id = site.planning.open_plan(OpenPlan(
+        plan_type=PlanType.IEP, stage="additional", org=LEAD.org,
+        child=Child(name="B Child", date_of_birth=ago(3000)), next_review_on=ago(50),
+    ), other, occurred_on=ago(100)).plan_id
+    site.planning.change(plan_id, HoldReview(held_on=ago(40), attendees=(), summary="Late",
+                                             next_review_on=ago(-60)), other)
     with site.client() as client:
         sign_in(client, "lead")
         own = client.get("/reviews/on-time")
@@ -106,13 +107,13 @@ def test_the_reviews_chart_counts_a_managers_whole_org_and_otherwise_only_ones_o
 
 def test_the_chart_reads_dates_only_never_the_sealed_personal_data(make_planning, master_key):
     planning = make_planning(PLANLEDGER_ENCRYPTION_KEY=master_key)
-    plans = [planning.open_plan(
-        plan_type=PlanType.IEP, stage="additional", org="school:x", actor=LEAD,
-        child=Child(name=f"Child {n}", date_of_birth=ago(3000)), occurred_on=ago(300),
-        next_review_on=ago(200)).plan_id for n in range(2)]
-    planning.hold_review(plans[1], held_on=ago(190), attendees=["Morag"], summary="Secret",
-                         next_review_on=ago(100), actor=LEAD)
-    planning.append_contribution(plans[1], kind="note", text="Not a date", actor=LEAD)
+    plans = [planning.open_plan(OpenPlan(
+        plan_type=PlanType.IEP, stage="additional", org="school:x",
+        child=Child(name=f"Child {n}", date_of_birth=ago(3000)), next_review_on=ago(200),
+    ), AS_LEAD, occurred_on=ago(300)).plan_id for n in range(2)]
+    planning.change(plans[1], HoldReview(held_on=ago(190), attendees=("Morag",),
+                                         summary="Secret", next_review_on=ago(100)), AS_LEAD)
+    planning.change(plans[1], AppendContribution(kind="note", text="Not a date"), AS_LEAD)
 
     dates = planning.review_dates(plans)
 

@@ -7,7 +7,9 @@ from datetime import UTC, datetime, timedelta
 from html import unescape
 from uuid import UUID
 
+from domain.access import Caller
 from domain.calendar import today
+from domain.events import ClosePlan, GrantDisclosure, SetTarget
 from interfaces.demo import DEMO_USERS
 from tests.web.pages import csrf_token, event_count, forms_on, sign_in
 
@@ -274,8 +276,9 @@ def test_the_plan_as_it_stood_at_an_instant_leaves_out_later_entries(site):
     between = datetime.now(UTC)
     new_text = "Ask to join a game at break twice a week"
     outcome_id = next(iter(site.planning.get_plan(site.plan_id).outcomes))
-    site.planning.set_target(site.plan_id, outcome_id=outcome_id, text=new_text,
-                             due_on=today() + timedelta(days=60), actor=DEMO_USERS["lead"])
+    site.planning.change(site.plan_id, SetTarget(
+        outcome_id=outcome_id, text=new_text, due_on=today() + timedelta(days=60),
+    ), Caller.of(DEMO_USERS["lead"]))
     with site.client() as client:
         sign_in(client, "lead")
         now = client.get(f"/plans/{site.plan_id}").text
@@ -337,8 +340,8 @@ def test_a_reviewer_sees_a_plan_only_while_it_is_disclosed_to_them_and_may_not_c
     with site.client() as client:
         sign_in(client, "reviewer")
         assert client.get(f"/plans/{site.plan_id}").status_code == 404
-        site.planning.grant_disclosure(site.plan_id, grantee="u-alasdair",
-                                       purpose="Tribunal reference", actor=DEMO_USERS["lead"])
+        site.planning.change(site.plan_id, GrantDisclosure(
+            grantee="u-alasdair", purpose="Tribunal reference"), Caller.of(DEMO_USERS["lead"]))
         page = client.get(f"/plans/{site.plan_id}")
         assert page.status_code == 200
         assert forms_on(page.text).panels == set()
@@ -347,7 +350,8 @@ def test_a_reviewer_sees_a_plan_only_while_it_is_disclosed_to_them_and_may_not_c
 
 
 def test_a_closed_plan_is_shown_without_forms(site):
-    site.planning.close_plan(site.plan_id, actor=DEMO_USERS["lead"], reason="Moved away")
+    site.planning.change(site.plan_id, ClosePlan(), Caller.of(DEMO_USERS["lead"]),
+                         reason="Moved away")
     with site.client() as client:
         sign_in(client, "lead")
         page = client.get(f"/plans/{site.plan_id}")

@@ -28,6 +28,9 @@ def open_plan(
         conditions=conditions,
     )
     plan = planning.get_plan(result.plan_id, version=result.version)
+    # The answer holds the child's name and date of birth: a read like any other, also
+    # when it replays an earlier opening.
+    planning.record_access(result.plan_id, caller.actor(), "POST /api/plans")
     return plan_body(
         plan, planning, status_code=201, headers={"Location": f"/api/plans/{result.plan_id}"}
     )
