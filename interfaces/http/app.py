@@ -13,8 +13,19 @@ from interfaces.http import problems
 from interfaces.http.auth import TokenVerifier
 from interfaces.http.logs import BodyTooLargeError, RequestContext, configure_logging
 from interfaces.http.routers import (
-    contributions, disclosures, evidence, health, members, national_reports, outcomes, plans,
-    provisions, read_models, reviews, stages, targets,
+    contributions,
+    disclosures,
+    evidence,
+    health,
+    members,
+    national_reports,
+    outcomes,
+    plans,
+    provisions,
+    read_models,
+    reviews,
+    stages,
+    targets,
 )
 from interfaces.settings import Settings
 from interfaces.web import install as install_web_pages
@@ -65,7 +76,7 @@ def create_app(
     problems.install(app)
 
     @app.exception_handler(BodyTooLargeError)
-    def _too_large(request, exc):  # noqa: ANN001, ANN202 - Starlette handler signature
+    def _too_large(request, exc):
         return problems.problem_response(
             413, "too-large", "Request too large",
             "The request body is larger than this service accepts.", request,

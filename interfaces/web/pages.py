@@ -140,13 +140,20 @@ def _date_or_none(raw: str | None) -> tuple[date | None, bool]:
 
 
 def _instant(raw: str) -> datetime:
-    """A date means the end of that day in the UK; an ISO instant means itself."""
+    """A date means the end of that day in the UK; an ISO instant means itself. Years
+    outside 1900-2199 are typing slips, as the API says (and the edges of the calendar
+    overflow any arithmetic on them)."""
     try:
         if len(raw) == 10:
             day = date.fromisoformat(raw)
             midnight = datetime.combine(day + timedelta(days=1), time.min, UK)
-            return midnight - timedelta(microseconds=1)
-        moment = datetime.fromisoformat(raw.replace(" ", "+"))
-    except ValueError:
+            moment = midnight - timedelta(microseconds=1)
+        else:
+            moment = datetime.fromisoformat(raw.replace(" ", "+"))
+            moment = moment if moment.tzinfo else moment.replace(tzinfo=UK)
+        if not 1900 <= moment.year <= 2199:
+            raise ValueError(raw)
+        moment.astimezone(UK)
+    except (ValueError, OverflowError):
         raise PageError(400, "Not a date", "Give the date as shown in the date box.") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UK)
+    return moment

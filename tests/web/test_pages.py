@@ -322,7 +322,7 @@ def test_opening_a_plan_is_for_lead_professionals_and_refusals_keep_the_form(sit
         token = csrf_token(client.get("/plans").text)
         answer = client.post("/plans", data={
             "csrf_token": token, "child_name": "Calum Reid", "date_of_birth": "2015-06-02",
-            "plan_type": "iep", "stage": "no-such-stage", "org": "school:x"})
+            "plan_type": "iep", "stage": "no-such-stage", "org": DEMO_USERS["lead"].org})
         assert answer.status_code == 409
         assert "Stage 'no-such-stage' is not one the authority defines." in unescape(answer.text)
         assert forms_on(answer.text).fields["open-child_name"] == "Calum Reid"
@@ -361,3 +361,12 @@ def test_a_closed_plan_is_shown_without_forms(site):
     assert forms_on(page.text).panels == set()
     assert 'id="overdue"' not in mine and 'id="due"' not in mine  # no review is owed
     assert "Isla Campbell" in mine
+
+
+def test_a_date_at_the_edge_of_the_calendar_is_not_a_date(site):
+    with site.client() as client:
+        sign_in(client, "lead")
+        for as_of in ("9999-12-31", "0001-01-01T00:00:00+01:00", "2026-02-30"):
+            answer = client.get(f"/plans/{site.plan_id}", params={"as_of": as_of})
+            assert answer.status_code == 400, as_of
+            assert "Not a date" in answer.text
