@@ -14,12 +14,14 @@ nothing is made on first use:
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from application.authority import load_stages
+from application.config import ConfigurationError
 from application.planning import Planning
 from interfaces.documents.plan_copy import SharedCopyRenderer
 from interfaces.evidence_settings import EvidenceSettings
@@ -29,17 +31,35 @@ from interfaces.tenancy import Tenant, Tenants, each_store
 from projections.engine.reading import ReadModels
 from projections.engine.runtime import POLL_SECONDS, Projector, Projectors
 
+log = logging.getLogger("planledger.bootstrap")
+
 
 def application(settings: Settings) -> Planning:
     """Planning on the store `settings` names, with the renderer of the copies it shares
     and the signer of its checkpoints, both from the same settings (for an authority:
     its own stages and keys)."""
+    check_sealed(settings)
     signer = EvidenceSettings.of(settings).checkpoint_signer()
     stages = load_stages(settings.stages_file)
     return Planning(
         env=settings.planning_env(), stages=stages,
         shared_copy_digest=SharedCopyRenderer(stages), checkpoint_signer=signer,
     )
+
+
+def check_sealed(settings: Settings) -> None:
+    """A store beyond the embedded default holds real children's data: it starts only
+    with a master key (personal data sealed at rest, and destroyable), or with an explicit
+    opt-out that is logged at every start."""
+    if settings.is_embedded or settings.master_key() is not None:
+        return
+    if not settings.allow_plaintext_store:
+        msg = ("PLANLEDGER_ENCRYPTION_KEY is not set: personal data would be stored in "
+               "clear. Set it (`planledger keygen`), or PLANLEDGER_ALLOW_PLAINTEXT_STORE=true "
+               "for development only.")
+        raise ConfigurationError(msg)
+    log.warning("personal data is stored unsealed (PLANLEDGER_ALLOW_PLAINTEXT_STORE): "
+                "development only")
 
 
 @contextmanager

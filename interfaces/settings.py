@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     oidc_issuer: str | None = None
     oidc_audience: str | None = None
     oidc_jwks_url: str | None = None
+    allow_plaintext_store: bool = False
+    """Keep personal data unsealed on a store other than the embedded default (development
+    only: without a master key, names and dates of birth are stored in clear and
+    crypto-shredding cannot destroy them)."""
     allow_development_tokens: bool = False
     """With an OIDC issuer, also accept HS256 tokens signed with the shared secret (for a
     staging set-up only: whoever holds the secret can mint any user)."""

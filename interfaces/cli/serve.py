@@ -29,6 +29,12 @@ def serve(
     if workers > 1 and any(s.is_embedded for _, s in stores):
         err.print("error: several workers need PostgreSQL (PLANLEDGER_DATABASE_URL)")
         raise typer.Exit(2)
+    from interfaces.bootstrap import check_sealed
+    from interfaces.http.auth import TokenVerifier
+
+    for _, store_settings in stores:
+        check_sealed(store_settings)
+    TokenVerifier(settings)  # a secret too short, or an issuer without an audience
     secret = settings.jwt_signing_secret()
     console.print(f"Planledger is answering on [bold]http://{host}:{port}[/bold]")
     hint = "  (pick a demo user to sign in)" if settings.demo_signin_enabled() else ""

@@ -12,6 +12,7 @@ from typing import Any
 import jwt
 from pydantic import ValidationError
 
+from application.config import ConfigurationError
 from domain.access import Caller
 from domain.values import Role
 from interfaces.settings import Settings
@@ -21,6 +22,8 @@ TOKEN_ROLES = (
     Role.REVIEWER, Role.ANALYST,
 )
 HS_ALGORITHMS = ["HS256"]
+MIN_SECRET_BYTES = 32
+"""An HS256 key shorter than the hash it keys weakens it (RFC 7518 section 3.2)."""
 OIDC_ALGORITHMS = ["RS256", "ES256"]
 
 
@@ -53,12 +56,16 @@ class TokenVerifier:
             not self.issuer or settings.allow_development_tokens) else None
         self._jwks: jwt.PyJWKClient | None = None
         self._jwks_url = settings.oidc_jwks_url
+        if self.secret and len(self.secret.encode()) < MIN_SECRET_BYTES:
+            msg = (f"PLANLEDGER_JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes "
+                   "(`openssl rand -base64 48` makes one)")
+            raise ConfigurationError(msg)
         if not self.secret and not self.issuer:
             msg = "Set PLANLEDGER_JWT_SECRET (development) or PLANLEDGER_OIDC_ISSUER (production)"
-            raise ValueError(msg)
+            raise ConfigurationError(msg)
         if self.issuer and not self.audience:
             msg = "PLANLEDGER_OIDC_AUDIENCE is required with PLANLEDGER_OIDC_ISSUER"
-            raise ValueError(msg)
+            raise ConfigurationError(msg)
 
     def remembered(self, token: str) -> Caller | None:
         """The caller for a token already verified and not yet expired (no I/O)."""

@@ -6,6 +6,9 @@ sealed fields read as the placeholders a destroyed plan's do. Unsealing is what 
 rebuild slow (a key per plan, a decryption per event), not pydantic's validation, which
 stays: events come back fully typed. Upcasting (class_version) is applied exactly as the
 application's mapper applies it.
+
+An event that does not decode becomes an Unreadable, for the view to set aside, rather
+than an error that would stop every event after it (engine/set_aside.py).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from eventsourcing.utils import get_topic, resolve_topic
 
 from application.persistence.mapping import PlanMapper
 from domain import events
+from projections.engine.set_aside import Unreadable, is_event_fault
 
 
 @dataclass(frozen=True)
@@ -31,15 +35,25 @@ class Passed:
     originator_id: UUID
     originator_version: int
     timestamp: datetime
+    topic: str = ""
 
 
 _TIMESTAMP = b'{"timestamp":"'
 
 
 class ProjectionMapper(PlanMapper):
-    def passed(self, stored_event: StoredEvent) -> Passed:
-        return Passed(_uuid(stored_event.originator_id), stored_event.originator_version,
-                      datetime.fromisoformat(self._timestamp(stored_event.state)))
+    """For read models only: it reads personal data as destroyed, and a stored event it
+    cannot decode as an Unreadable."""
+
+    def passed(self, stored_event: StoredEvent) -> Passed | Unreadable:
+        try:
+            return Passed(_uuid(stored_event.originator_id), stored_event.originator_version,
+                          datetime.fromisoformat(self._timestamp(stored_event.state)),
+                          stored_event.topic)
+        except Exception as error:
+            if not is_event_fault(error):
+                raise
+            return _unreadable(stored_event, error)
 
     def _timestamp(self, state: bytes) -> str:
         # An event's JSON starts with its timestamp (the first field of every event), so
@@ -53,15 +67,35 @@ class ProjectionMapper(PlanMapper):
         return self.transcoder.decode(state)["timestamp"]
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
-        if resolve_topic(stored_event.topic) is events.PlanOpened:
+        try:
+            opened = resolve_topic(stored_event.topic) is events.PlanOpened
+            if not opened:
+                return self.without_personal_data(stored_event)
+        except Exception as error:
+            if not is_event_fault(error):
+                raise
+            return _unreadable(stored_event, error)
+        if self.keyring is not None:
+            # Unguarded: a data key that the master key does not unwrap is a projector
+            # configured with the wrong key, which no event should be set aside for.
+            self.keyring.cipher_for(_uuid(stored_event.originator_id))
+        try:
             return super().to_domain_event(stored_event)
-        return self.without_personal_data(stored_event)
+        except Exception as error:
+            if not is_event_fault(error):
+                raise
+            return _unreadable(stored_event, error)
 
     def preload_keys(self, plan_ids: Iterable[UUID]) -> None:
         """Fetch the data keys of many plans in one query (a rebuild meets each plan's
         key once, at its PlanOpened; one query per plan would dominate the rebuild)."""
         if self.keyring is not None:
             self.keyring.preload(plan_ids)
+
+
+def _unreadable(stored_event: StoredEvent, error: Exception) -> Unreadable:
+    return Unreadable(_uuid(stored_event.originator_id), stored_event.originator_version,
+                      stored_event.topic, type(error).__name__)
 
 
 def _uuid(value: Any) -> UUID:

@@ -15,6 +15,8 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from typing import Any
 
+from eventsourcing.persistence import Tracking
+
 from application.planning import Planning
 from projections.engine.catalogue import model
 from projections.engine.catch_up import OPENED, projection_mapper
@@ -59,8 +61,9 @@ def _fill_part(env: dict[str, str], name: str, version: int, head: int, part: in
                 break
             mapper.preload_keys({n.originator_id for n in notifications if n.topic == OPENED})
             handled = view.handled_topics
-            view.write_untracked([mapper.to_domain_event(n) if n.topic in handled
-                                  else mapper.passed(n) for n in notifications])
+            view.write_untracked([(mapper.to_domain_event(n) if n.topic in handled
+                                   else mapper.passed(n), Tracking(app.name, n.id))
+                                  for n in notifications])
             position, done = notifications[-1].id, done + len(notifications)
             counts[part] = done
     finally:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from eventsourcing.persistence import Tracking
@@ -13,11 +13,20 @@ from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Composed, Identifier
 
 from application.persistence.postgres import ddl_lock_key
+from projections.engine.set_aside import SetAside
 from projections.engine.store import Store
-from projections.engine.views import Batch, ReadModelView, StaleBatchError, base_name
+from projections.engine.views import Batch, ReadModelView, StaleBatchError, base_name, sort_out
 
 _ROWS_PER_STATEMENT = (256, 64, 16, 4, 1)
 """A batch's rows go in statements of these sizes, largest first (100 rows: 64+16+16+4)."""
+
+
+SET_ASIDE_TABLE = (
+    "CREATE TABLE IF NOT EXISTS {schema}.{set_aside} (notification_id bigint PRIMARY KEY,"
+    " plan_id uuid NOT NULL, topic text NOT NULL, error_type text NOT NULL,"
+    " set_aside_at timestamptz NOT NULL)"
+)
+"""Events this version did not take (engine/set_aside.py)."""
 
 
 def lock_ddl(curs: Cursor[DictRow], schema: str) -> None:
@@ -41,7 +50,8 @@ class PostgresReadModel(PostgresTrackingRecorder, ReadModelView):
         self.identifiers = {"schema": Identifier(datastore.schema), "main": Identifier(self.name)}
         for suffix in self.table_suffixes:
             self.identifiers[suffix] = Identifier(f"{self.name}_{suffix}")
-        for statement in self.create_statements():
+        self.identifiers["set_aside"] = Identifier(f"{self.name}_set_aside")
+        for statement in (*self.create_statements(), SET_ASIDE_TABLE):
             self.sql_create_statements.append(self.sql(statement))
 
     def sql(self, statement: str, **more: str) -> Composed:
@@ -72,20 +82,36 @@ class PostgresReadModel(PostgresTrackingRecorder, ReadModelView):
     def write(self, curs: Cursor[DictRow], events: Sequence[Any]) -> None:
         """Fold the events into the view's rows, within the caller's transaction."""
 
-    def apply(self, batch: Batch) -> None:
-        if not batch:
-            return
+    def _write_batch(self, batch: Batch, faults: Mapping[int, str], *,
+                     tracked: bool) -> list[SetAside]:
+        events, aside = sort_out(batch, faults)
         first, last = batch[0][1], batch[-1][1]
         with self.datastore.transaction(commit=True) as curs:
-            # One writer per view at a time: a second projector (or a rebuild racing the
-            # projector) waits here, then sees the position the first one recorded.
-            curs.execute("SELECT pg_advisory_xact_lock(hashtext(%s))",
-                         (f"{self.datastore.schema}.{self.name}",))
-            recorded = self._max_tracking_id(last.application_name, curs)
-            if recorded is not None and recorded >= first.notification_id:
-                raise StaleBatchError(self.name, recorded, first.notification_id)
-            self.write(curs, [event for event, _ in batch])
-            self._insert_tracking(curs, last)
+            if tracked:
+                # One writer per view at a time: a second projector (or a rebuild racing
+                # the projector) waits here, then sees the position the first one recorded.
+                curs.execute("SELECT pg_advisory_xact_lock(hashtext(%s))",
+                             (f"{self.datastore.schema}.{self.name}",))
+                recorded = self._max_tracking_id(last.application_name, curs)
+                if recorded is not None and recorded >= first.notification_id:
+                    raise StaleBatchError(self.name, recorded, first.notification_id)
+            if events:
+                self.write(curs, events)
+            if aside:
+                curs.executemany(self.sql(
+                    "INSERT INTO {schema}.{set_aside} VALUES (%s, %s, %s, %s, %s)"
+                    " ON CONFLICT (notification_id) DO NOTHING"),
+                    [(a.notification_id, a.plan_id, a.topic, a.error_type, a.at) for a in aside])
+            if tracked:
+                self._insert_tracking(curs, last)
+        return aside
+
+    def set_aside(self) -> list[SetAside]:
+        rows = self.fetch(self.sql(
+            "SELECT notification_id, plan_id, topic, error_type, set_aside_at"
+            " FROM {schema}.{set_aside} ORDER BY notification_id"), ())
+        return [SetAside(r["notification_id"], r["plan_id"], r["topic"], r["error_type"],
+                         r["set_aside_at"]) for r in rows]
 
     def upsert(self, curs: Cursor[DictRow], table: str, columns: Sequence[str],
                key: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
@@ -126,12 +152,12 @@ class PostgresReadModel(PostgresTrackingRecorder, ReadModelView):
                 + suffix.replace("{", "{{").replace("}", "}}"))
         return statement
 
-    def write_untracked(self, events: Sequence[Any]) -> None:
+    def write_untracked(self, batch: Batch) -> None:
         """Fold events into rows without recording a position: only for a parallel rebuild
         of a version no reader uses yet, whose position is recorded once every part of the
-        log is in (see rebuild.py). Parts must be disjoint by plan."""
-        with self.datastore.transaction(commit=True) as curs:
-            self.write(curs, events)
+        log is in (see rebuild.py). Parts must be disjoint by plan. An event the view
+        cannot take is set aside, as apply() does."""
+        self._settle(batch, tracked=False)
 
     def record_position(self, tracking: Tracking) -> None:
         with self.datastore.transaction(commit=True) as curs:
@@ -139,7 +165,7 @@ class PostgresReadModel(PostgresTrackingRecorder, ReadModelView):
 
     def drop(self) -> None:
         tables = [self.name, *(f"{self.name}_{s}" for s in self.table_suffixes),
-                  self.tracking_table_name]
+                  f"{self.name}_set_aside", self.tracking_table_name]
         with self.datastore.transaction(commit=True) as curs:
             for table in tables:
                 curs.execute(SQL("DROP TABLE IF EXISTS {0}.{1}").format(

@@ -7,14 +7,24 @@ two views in one database would share; here each view has `<model>_v<N>_tracking
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
 
+from projections.engine.set_aside import SetAside
 from projections.engine.store import Store
-from projections.engine.views import Batch, ReadModelView, StaleBatchError, base_name
+from projections.engine.views import Batch, ReadModelView, StaleBatchError, base_name, sort_out
+
+SET_ASIDE_TABLE = (
+    "CREATE TABLE IF NOT EXISTS {set_aside} (notification_id INTEGER PRIMARY KEY,"
+    " plan_id TEXT NOT NULL, topic TEXT NOT NULL, error_type TEXT NOT NULL,"
+    " set_aside_at TEXT NOT NULL)"
+)
+"""Events this version did not take (engine/set_aside.py)."""
 
 
 class SQLiteReadModel(SQLiteTrackingRecorder, ReadModelView):
@@ -26,6 +36,7 @@ class SQLiteReadModel(SQLiteTrackingRecorder, ReadModelView):
         self.tracking_table_name = tracking_table_name
         self.tables = {"main": self.name, "tracking": tracking_table_name}
         self.tables.update({s: f"{self.name}_{s}" for s in self.table_suffixes})
+        self.tables["set_aside"] = f"{self.name}_set_aside"
         super().__init__(datastore)
         t = tracking_table_name
         self.insert_tracking_statement = (
@@ -42,7 +53,8 @@ class SQLiteReadModel(SQLiteTrackingRecorder, ReadModelView):
             f"CREATE TABLE IF NOT EXISTS {self.tracking_table_name} (application_name TEXT,"
             " notification_id INTEGER, PRIMARY KEY (application_name)) WITHOUT ROWID"
         )
-        return [tracking, *(s.format(**self.tables) for s in self.create_statements())]
+        statements = (*self.create_statements(), SET_ASIDE_TABLE)
+        return [tracking, *(s.format(**self.tables) for s in statements)]
 
     def create_table(self) -> None:
         # Under the write lock, so that of two processes making the tables on a new
@@ -77,16 +89,31 @@ class SQLiteReadModel(SQLiteTrackingRecorder, ReadModelView):
                 raise
             conn.commit()
 
-    def apply(self, batch: Batch) -> None:
-        if not batch:
-            return
+    def _write_batch(self, batch: Batch, faults: Mapping[int, str], *,
+                     tracked: bool) -> list[SetAside]:
+        events, aside = sort_out(batch, faults)
         first, last = batch[0][1], batch[-1][1]
         with self.writing() as c:
-            recorded = self._max_tracking_id(last.application_name, c)
-            if recorded is not None and recorded >= first.notification_id:
-                raise StaleBatchError(self.name, recorded, first.notification_id)
-            self.write(c, [event for event, _ in batch])
-            self._insert_tracking(c, last)
+            if tracked:
+                recorded = self._max_tracking_id(last.application_name, c)
+                if recorded is not None and recorded >= first.notification_id:
+                    raise StaleBatchError(self.name, recorded, first.notification_id)
+            if events:
+                self.write(c, events)
+            if aside:
+                c.executemany(
+                    f"INSERT OR IGNORE INTO {self.tables['set_aside']} VALUES (?, ?, ?, ?, ?)",
+                    [(a.notification_id, str(a.plan_id), a.topic, a.error_type, a.at.isoformat())
+                     for a in aside])
+            if tracked:
+                self._insert_tracking(c, last)
+        return aside
+
+    def set_aside(self) -> list[SetAside]:
+        rows = self.fetch("SELECT notification_id, plan_id, topic, error_type, set_aside_at"
+                          " FROM {set_aside} ORDER BY notification_id", ())
+        return [SetAside(r[0], UUID(r[1]), r[2], r[3], datetime.fromisoformat(r[4]))
+                for r in rows]
 
     def drop(self) -> None:
         with self.writing() as c:

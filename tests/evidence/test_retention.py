@@ -216,6 +216,8 @@ def test_without_a_master_key_there_is_nothing_to_shred(store):
 def test_the_command_refuses_clearly_without_a_master_key(postgres_url, monkeypatch):
     monkeypatch.setenv("PLANLEDGER_DATABASE_URL", postgres_url)
     monkeypatch.delenv("PLANLEDGER_ENCRYPTION_KEY", raising=False)
+    # A store in clear opens only by opt-out; retention must still refuse on it.
+    monkeypatch.setenv("PLANLEDGER_ALLOW_PLAINTEXT_STORE", "true")
     result = CliRunner().invoke(cli, ["retention", "run"])
     assert result.exit_code == 1
     assert "No master key is configured" in result.output

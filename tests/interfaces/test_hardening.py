@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import logging
 from uuid import UUID
 
+import pytest
 from fastapi.testclient import TestClient
 
+from application.config import ConfigurationError
 from application.evidence.verification import verify_export
+from interfaces.bootstrap import application
 from interfaces.http.app import create_app
-from interfaces.http.auth import issue_token
+from interfaces.http.auth import TokenVerifier, issue_token
+from interfaces.settings import Settings
 from tests.interfaces.api import a_plan_request, a_working_plan, open_plan, problem_of
 from tests.interfaces.people import (
     AGENCY_PRACTITIONER,
@@ -150,3 +155,19 @@ def test_an_unhandled_error_is_logged_with_its_request_id_and_a_request_line(set
     assert ("unhandled error", request_id) in events
     assert ("request", request_id) in events
     assert CHILD_NAME not in logged
+
+
+def test_a_short_development_secret_is_refused_at_start(tmp_path):
+    with pytest.raises(ConfigurationError, match="at least 32 bytes"):
+        TokenVerifier(Settings(database_url=f"sqlite:///{tmp_path / 'x.db'}", jwt_secret="secret"))
+
+
+def test_a_postgresql_store_without_a_master_key_is_refused_unless_opted_out(
+        postgres_url, caplog):
+    plain = Settings(database_url=postgres_url, jwt_secret=SECRET)
+    with pytest.raises(ConfigurationError, match="PLANLEDGER_ENCRYPTION_KEY"):
+        application(plain)
+    opted_out = plain.model_copy(update={"allow_plaintext_store": True})
+    with caplog.at_level(logging.WARNING, "planledger"):
+        application(opted_out).close()
+    assert "unsealed" in caplog.text

@@ -63,8 +63,9 @@ def jwks_url() -> Iterator[str]:
 
 
 @pytest.fixture
-def client(postgres_url, jwks_url) -> Iterator[TestClient]:
-    settings = Settings(database_url=postgres_url, jwt_secret=None, jwt_secret_file=None,
+def client(postgres_url, master_key, jwks_url) -> Iterator[TestClient]:
+    settings = Settings(database_url=postgres_url, encryption_key=master_key,
+                        jwt_secret=None, jwt_secret_file=None,
                         oidc_issuer=ISSUER, oidc_audience=AUDIENCE, oidc_jwks_url=jwks_url)
     with TestClient(create_app(settings)) as client:
         yield client

@@ -47,17 +47,23 @@ def chromium() -> str:
 
 def axe_script() -> Path:
     """axe-core from the npm registry, installed once into tests/web/axe (git-ignored)."""
-    if AXE_SCRIPT.exists():
-        return AXE_SCRIPT
+    return npm_installed(AXE_DIR, AXE_SCRIPT, "axe-core for the accessibility checks")
+
+
+def npm_installed(directory: Path, marker: Path, what: str) -> Path:
+    """`marker`, after `npm ci` in `directory` (its package-lock.json) if it is missing."""
+    if marker.exists():
+        return marker
     npm = shutil.which("npm")
     if npm is None:
-        pytest.fail("npm is needed to install axe-core for the accessibility checks: "
+        pytest.fail(f"npm is needed to install {what}: "
                     "`apt-get install -y npm` (or Node.js with npm).", pytrace=False)
     done = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"],
-                          cwd=AXE_DIR, capture_output=True, text=True, timeout=300)
-    if done.returncode != 0 or not AXE_SCRIPT.exists():
-        pytest.fail(f"npm ci in {AXE_DIR} failed:\n{done.stdout}\n{done.stderr}", pytrace=False)
-    return AXE_SCRIPT
+                          cwd=directory, capture_output=True, text=True, timeout=300)
+    if done.returncode != 0 or not marker.exists():
+        pytest.fail(f"npm ci in {directory} failed:\n{done.stdout}\n{done.stderr}",
+                    pytrace=False)
+    return marker
 
 
 def planledger_command() -> list[str]:

@@ -35,7 +35,7 @@ def test_each_outcome_charts_its_targets_evaluations_by_date(site):
 
 def test_reviews_count_as_on_time_late_or_missed_in_their_month(planning):
     plan_id = planning.open_plan(OpenPlan(
-        plan_type=PlanType.IEP, stage="additional", org="school:x",
+        plan_type=PlanType.IEP, stage="additional", org=LEAD.org,
         child=Child(name="A Child", date_of_birth=ago(3000)), next_review_on=ago(200),
     ), AS_LEAD, occurred_on=ago(300)).plan_id
     planning.change(plan_id, HoldReview(held_on=ago(202), attendees=(), summary="On time",
@@ -108,7 +108,7 @@ def test_the_reviews_chart_counts_a_managers_whole_org_and_otherwise_only_ones_o
 def test_the_chart_reads_dates_only_never_the_sealed_personal_data(make_planning, master_key):
     planning = make_planning(PLANLEDGER_ENCRYPTION_KEY=master_key)
     plans = [planning.open_plan(OpenPlan(
-        plan_type=PlanType.IEP, stage="additional", org="school:x",
+        plan_type=PlanType.IEP, stage="additional", org=LEAD.org,
         child=Child(name=f"Child {n}", date_of_birth=ago(3000)), next_review_on=ago(200),
     ), AS_LEAD, occurred_on=ago(300)).plan_id for n in range(2)]
     planning.change(plans[1], HoldReview(held_on=ago(190), attendees=("Morag",),
