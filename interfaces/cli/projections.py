@@ -17,6 +17,9 @@ from interfaces.cli.common import console, friendly_errors
 from interfaces.settings import Settings
 from interfaces.tenancy import each_store
 
+SHOWN_SET_ASIDE = 20
+"""Positions listed per read model by `read-models`; beyond that, a count."""
+
 Authorities = Annotated[
     list[str] | None,
     typer.Option("--authority", help="With PLANLEDGER_TENANTS: only this authority "
@@ -95,8 +98,9 @@ def rebuild(
 
 @friendly_errors
 def read_models(authority: Authorities = None) -> None:
-    """Where each read model stands: the version in use, its position and its lag (with
-    PLANLEDGER_TENANTS: in each authority's store, or those given with --authority)."""
+    """Where each read model stands: the version in use, its position, its lag and the
+    events it set aside, not taking them (a rebuild tries them again); with
+    PLANLEDGER_TENANTS: in each authority's store, or those given with --authority."""
     from interfaces.bootstrap import opened
     from projections.engine.catalogue import MODELS
     from projections.engine.versions import versions_for
@@ -104,7 +108,8 @@ def read_models(authority: Authorities = None) -> None:
     stores = each_store(Settings(), authority or ())
     tenanted = stores[0][0] is not None
     table = Table(*(("authority",) if tenanted else ()), "read model", "version", "position",
-                  "behind by")
+                  "behind by", "set aside")
+    notes: list[str] = []
     for tenant, settings in stores:
         with opened(settings) as planning:
             head = planning.recorder.max_notification_id() or 0
@@ -113,6 +118,16 @@ def read_models(authority: Authorities = None) -> None:
                 version = versions.active(name)
                 view = read_model.open_view(planning.recorder.datastore, version)
                 position = view.max_tracking_id(planning.name) or 0
+                aside = view.set_aside()
                 table.add_row(*((str(tenant),) if tenanted else ()), name, str(version),
-                              str(position), str(max(head - position, 0)))
+                              str(position), str(max(head - position, 0)), str(len(aside)))
+                if aside:
+                    shown = ", ".join(str(a.notification_id) for a in aside[:SHOWN_SET_ASIDE])
+                    more = len(aside) - SHOWN_SET_ASIDE
+                    notes.append(f"{f'{tenant}: ' if tenant else ''}{name} v{version} set "
+                                 f"aside the events at positions {shown}"
+                                 + (f" and {more} more" if more > 0 else "")
+                                 + f" (rebuild {name} to try them again)")
     console.print(table)
+    for note in notes:
+        console.print(note, soft_wrap=True)
