@@ -12,7 +12,9 @@ class ConfigurationError(ValueError):
     pass
 
 
-def persistence_env(database_url: str, *, pool_size: int = 10, max_overflow: int = 10) -> dict[str, str]:
+def persistence_env(
+    database_url: str, *, pool_size: int = 10, max_overflow: int = 10
+) -> dict[str, str]:
     """The library's environment for a database URL: sqlite:///path or postgresql://..."""
     url = urlparse(database_url)
     # Readers keep recently used plans in memory; each read still fetches any newer

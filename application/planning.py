@@ -97,7 +97,10 @@ class Planning(Application[UUID]):
     at once (tests/application/test_many_writers.py), 5 attempts left some refused."""
 
     def __init__(
-        self, env: dict[str, str] | None = None, *, stages: StageCatalogue | None = None,
+        self,
+        env: dict[str, str] | None = None,
+        *,
+        stages: StageCatalogue | None = None,
         shared_copy_digest: Callable[[Plan], str] | None = None,
         checkpoint_signer: CheckpointSigner | None = None,
     ):
@@ -160,8 +163,13 @@ class Planning(Application[UUID]):
     # -- commands -------------------------------------------------------------------
 
     def open_plan(
-        self, command: OpenPlan, caller: Caller, *, occurred_on: date | None = None,
-        reason: str | None = None, conditions: Conditions = ANY,
+        self,
+        command: OpenPlan,
+        caller: Caller,
+        *,
+        occurred_on: date | None = None,
+        reason: str | None = None,
+        conditions: Conditions = ANY,
     ) -> Written:
         """Open a plan (event PlanOpened); the caller becomes its first member."""
         if (replayed := self._replayed(conditions)) is not None:
@@ -180,8 +188,13 @@ class Planning(Application[UUID]):
             raise
 
     def change(
-        self, plan_id: UUID, command: Command, caller: Caller, *,
-        occurred_on: date | None = None, reason: str | None = None,
+        self,
+        plan_id: UUID,
+        command: Command,
+        caller: Caller,
+        *,
+        occurred_on: date | None = None,
+        reason: str | None = None,
         conditions: Conditions = ANY,
     ) -> Written:
         """Carry out one command on a plan, if the caller may: authorised against the plan
@@ -252,8 +265,11 @@ class Planning(Application[UUID]):
             if cache is not None:
                 with contextlib.suppress(KeyError):
                     cached = cast(Plan, cache.get(plan_id))
-            if (cached is not None and cached.version == latest[plan_id]
-                    and not _destroyed_in_another_process(cached)):
+            if (
+                cached is not None
+                and cached.version == latest[plan_id]
+                and not _destroyed_in_another_process(cached)
+            ):
                 found[plan_id] = cached
             else:
                 with contextlib.suppress(PlanNotFoundError):
@@ -288,8 +304,10 @@ class Planning(Application[UUID]):
     def record_reads(self, plan_ids: Iterable[UUID], actor: Actor, action: str) -> None:
         """One read of each plan (a list of plans), written to their access logs at once."""
         at = datetime.now().astimezone()
-        entries = [AccessEntry(plan_id=p, user_id=actor.id, role=actor.role, action=action,
-                               at=at) for p in plan_ids]
+        entries = [
+            AccessEntry(plan_id=p, user_id=actor.id, role=actor.role, action=action, at=at)
+            for p in plan_ids
+        ]
         if entries:
             self.records.insert_access(entries)
 
@@ -299,7 +317,10 @@ class Planning(Application[UUID]):
     # -- the write path ---------------------------------------------------------------
 
     def _decide(
-        self, plan_id: UUID, conditions: Conditions, decide: Callable[[Plan], Any],
+        self,
+        plan_id: UUID,
+        conditions: Conditions,
+        decide: Callable[[Plan], Any],
         created: dict[str, Any] | None = None,
     ) -> Written:
         """Load, decide, save; on a concurrent write, decide again on the new state,
@@ -351,7 +372,9 @@ class Planning(Application[UUID]):
         changed in place: fast-forwarding makes a new copy and puts it in the cache."""
         try:
             plan = self.repository.get(
-                plan_id, version=version, projector_func=_forward_a_copy,
+                plan_id,
+                version=version,
+                projector_func=_forward_a_copy,
                 deepcopy_from_cache=False,
             )
         except AggregateNotFoundError:

@@ -25,9 +25,9 @@ from eventsourcing.utils import get_topic
 
 from application.persistence.snapshots import delete_snapshots
 from application.planning import Planning
-from domain.calendar import today
 from domain import events
 from domain.access import Caller
+from domain.calendar import today
 from domain.events import DestroyPlan
 from domain.plans import Plan
 from domain.values import Actor, PlanStatus, PlanType, Role

@@ -51,15 +51,19 @@ def parse_tenants(raw: Mapping[str, Any]) -> dict[str, TenantSpec]:
     stores: dict[tuple[str, ...], str] = {}
     for authority, value in raw.items():
         if not isinstance(authority, str) or not AUTHORITY_ID.match(authority):
-            msg = (f"PLANLEDGER_TENANTS: authority id {authority!r} must be 1-64 of a-z, 0-9,"
-                   " '-' and '_', starting with a letter or digit")
+            msg = (
+                f"PLANLEDGER_TENANTS: authority id {authority!r} must be 1-64 of a-z, 0-9,"
+                " '-' and '_', starting with a letter or digit"
+            )
             raise ConfigurationError(msg)
         spec = _spec(authority, value)
         persistence_env(spec.database_url)  # an unsupported scheme fails here, by name
         store = store_identity(spec.database_url)
         if store in stores:
-            msg = (f"PLANLEDGER_TENANTS: '{authority}' and '{stores[store]}' name the same store;"
-                   " each authority's plans must be kept apart")
+            msg = (
+                f"PLANLEDGER_TENANTS: '{authority}' and '{stores[store]}' name the same store;"
+                " each authority's plans must be kept apart"
+            )
             raise ConfigurationError(msg)
         stores[store] = authority
         tenants[authority] = spec
@@ -73,8 +77,10 @@ def _spec(authority: str, value: Any) -> TenantSpec:
         return TenantSpec.model_validate(value)
     except ValidationError as e:
         fields = ", ".join(".".join(map(str, err["loc"])) or "value" for err in e.errors())
-        msg = (f"PLANLEDGER_TENANTS: '{authority}' needs a database URL, or an object with"
-               f" database_url (and optionally stages_file, encryption_key_file); bad: {fields}")
+        msg = (
+            f"PLANLEDGER_TENANTS: '{authority}' needs a database URL, or an object with"
+            f" database_url (and optionally stages_file, encryption_key_file); bad: {fields}"
+        )
         raise ConfigurationError(msg) from None
 
 
@@ -86,7 +92,9 @@ def store_identity(database_url: str) -> tuple[str, ...]:
         return ("sqlite", unquote(url.path))
     query = {k: v[-1] for k, v in parse_qs(url.query).items()}
     return (
-        "postgresql", (url.hostname or "127.0.0.1").lower(), str(url.port or 5432),
+        "postgresql",
+        (url.hostname or "127.0.0.1").lower(),
+        str(url.port or 5432),
         unquote(url.path.removeprefix("/")) or "postgres",
         query.get("schema", "").strip() or "public",  # the library's default schema
     )

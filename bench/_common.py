@@ -79,6 +79,10 @@ def summarise(samples: Sequence[float]) -> Summary:
         return ordered[min(n - 1, round(p / 100 * (n - 1)))]
 
     return Summary(
-        n=n, total=sum(ordered), median=statistics.median(ordered),
-        p90=pct(90), p99=pct(99), minimum=ordered[0],
+        n=n,
+        total=sum(ordered),
+        median=statistics.median(ordered),
+        p90=pct(90),
+        p99=pct(99),
+        minimum=ordered[0],
     )

@@ -80,14 +80,24 @@ def open_plans(planning: Planning, count: int) -> list[tuple[UUID, UUID]]:
     opened = []
     for i in range(count):
         plan_id = planning.open_plan(
-            OpenPlan(plan_type=PlanType.IEP, stage="additional", org=SCHOOL,
-                     child=Child(name=f"Pupil {i:04d} Campbell", date_of_birth=date(2016, 3, 14))),
-            AS_LEAD, occurred_on=today() - timedelta(days=30),
+            OpenPlan(
+                plan_type=PlanType.IEP,
+                stage="additional",
+                org=SCHOOL,
+                child=Child(name=f"Pupil {i:04d} Campbell", date_of_birth=date(2016, 3, 14)),
+            ),
+            AS_LEAD,
+            occurred_on=today() - timedelta(days=30),
         ).plan_id
         written = planning.change(
-            plan_id, AgreeOutcome(text="I will play with my friends at break",
-                                  area="Social and emotional", aspiration="To have good friends"),
-            AS_LEAD, occurred_on=today() - timedelta(days=29),
+            plan_id,
+            AgreeOutcome(
+                text="I will play with my friends at break",
+                area="Social and emotional",
+                aspiration="To have good friends",
+            ),
+            AS_LEAD,
+            occurred_on=today() - timedelta(days=29),
         )
         opened.append((plan_id, UUID(written.created["outcome_id"])))
     return opened
@@ -110,9 +120,15 @@ class Appender:
             claim = IdempotencyClaim(scope="u-fiona", key=uuid4().hex, fingerprint="f" * 64)
             conditions = Conditions(idempotency=claim)
         self.planning.change(
-            plan_id, SetTarget(outcome_id=outcome_id, text=TARGET_TEXT, success_criteria=CRITERIA,
-                               due_on=today() + timedelta(days=60)),
-            AS_LEAD, conditions=conditions,
+            plan_id,
+            SetTarget(
+                outcome_id=outcome_id,
+                text=TARGET_TEXT,
+                success_criteria=CRITERIA,
+                due_on=today() + timedelta(days=60),
+            ),
+            AS_LEAD,
+            conditions=conditions,
         )
 
 
@@ -122,16 +138,23 @@ class RawInserter:
     events table's columns, keys and indexes."""
 
     def __init__(
-        self, base_url: str, schema: str, topic: str, state: bytes, plans: list[UUID],
+        self,
+        base_url: str,
+        schema: str,
+        topic: str,
+        state: bytes,
+        plans: list[UUID],
         name: str = "raw_events",
     ):
         self.conn = psycopg.connect(base_url, autocommit=True)
         table = sql.Identifier(schema, name)
-        self.conn.execute(sql.SQL(
-            "CREATE TABLE {t} (originator_id uuid NOT NULL, originator_version bigint NOT NULL,"
-            " topic text, state bytea, notification_id bigserial,"
-            " PRIMARY KEY (originator_id, originator_version))"
-        ).format(t=table))
+        self.conn.execute(
+            sql.SQL(
+                "CREATE TABLE {t} (originator_id uuid NOT NULL, originator_version bigint NOT NULL,"
+                " topic text, state bytea, notification_id bigserial,"
+                " PRIMARY KEY (originator_id, originator_version))"
+            ).format(t=table)
+        )
         self.conn.execute(sql.SQL("CREATE UNIQUE INDEX ON {t} (notification_id)").format(t=table))
         self.statement = sql.SQL(
             "INSERT INTO {t} (originator_id, originator_version, topic, state)"
@@ -162,11 +185,13 @@ class SameSql(RawInserter):
         super().__init__(base_url, schema, topic, state, plans, name="shaped_events")
         table = sql.Identifier(schema, "shaped_events")
         links = sql.Identifier(schema, "shaped_links")
-        self.conn.execute(sql.SQL(
-            "CREATE TABLE {l} (plan_id uuid NOT NULL, position bigint NOT NULL,"
-            " recorded_at timestamptz NOT NULL, digest bytea NOT NULL, link bytea NOT NULL,"
-            " PRIMARY KEY (plan_id, position))"
-        ).format(l=links))
+        self.conn.execute(
+            sql.SQL(
+                "CREATE TABLE {l} (plan_id uuid NOT NULL, position bigint NOT NULL,"
+                " recorded_at timestamptz NOT NULL, digest bytea NOT NULL, link bytea NOT NULL,"
+                " PRIMARY KEY (plan_id, position))"
+            ).format(l=links)
+        )
         self.conn.execute(sql.SQL("CREATE INDEX ON {l} (plan_id, recorded_at)").format(l=links))
         self.newer = sql.SQL(
             "SELECT * FROM {t} WHERE originator_id = %s AND originator_version > %s"
@@ -177,9 +202,11 @@ class SameSql(RawInserter):
             " SELECT %(p)s, %(v)s, now(), %(d)s, sha256(coalesce((SELECT x.link FROM {l} x"
             " WHERE x.plan_id = %(p)s AND x.position = %(v)s - 1), %(d)s) || %(d)s)"
         ).format(l=links)
-        self.lock = [sql.SQL("SET LOCAL lock_timeout = '0s'"),
-                     sql.SQL("LOCK TABLE {t} IN EXCLUSIVE MODE").format(t=table),
-                     sql.SQL("NOTIFY {c}").format(c=sql.Identifier(f"{schema}_shaped"))]
+        self.lock = [
+            sql.SQL("SET LOCAL lock_timeout = '0s'"),
+            sql.SQL("LOCK TABLE {t} IN EXCLUSIVE MODE").format(t=table),
+            sql.SQL("NOTIFY {c}").format(c=sql.Identifier(f"{schema}_shaped")),
+        ]
         self.digest = bytes(32)
 
     def __call__(self) -> None:
@@ -188,8 +215,9 @@ class SameSql(RawInserter):
         self.i += 1
         self.conn.execute(self.newer, (plan_id, version - 1), prepare=True).fetchall()
         with self.conn.pipeline(), self.conn.transaction():
-            self.conn.execute(self.link, {"p": plan_id, "v": version, "d": self.digest},
-                              prepare=True)
+            self.conn.execute(
+                self.link, {"p": plan_id, "v": version, "d": self.digest}, prepare=True
+            )
             for statement in self.lock:
                 self.conn.execute(statement, prepare=True)
             cur = self.conn.execute(
@@ -260,16 +288,17 @@ def instrument(planning: Planning) -> tuple[dict[str, list[float]], Callable[[],
 
 
 def print_breakdown(spent: dict[str, list[float]], commands: int, total: float) -> None:
-    print(f"\nWhere a command's time goes ({commands} commands, {total / commands * 1e3:.2f} ms"
-          " each on average; times are per command, nested steps indented):")
+    print(
+        f"\nWhere a command's time goes ({commands} commands, {total / commands * 1e3:.2f} ms"
+        " each on average; times are per command, nested steps indented):"
+    )
     print(f"  {'step':<40} {'per command':>12} {'calls':>6} {'median call':>12}")
     for label, samples in spent.items():  # in the order wrapped: the order of a command
         if not samples:
             continue
         per_command = sum(samples) / commands
         median = statistics.median(samples)
-        print(f"  {label:<40} {per_command * 1e3:9.3f} ms {len(samples):6d}"
-              f" {median * 1e3:9.3f} ms")
+        print(f"  {label:<40} {per_command * 1e3:9.3f} ms {len(samples):6d} {median * 1e3:9.3f} ms")
 
 
 def print_profile(profile: cProfile.Profile, top: int = 30) -> None:
@@ -289,18 +318,34 @@ def build_long_plan(planning: Planning, events: int) -> UUID:
     on = today()
     by = Attribution(actor=LEAD, occurred_on=on)
     plan = Plan.open(
-        OpenPlan(plan_type=PlanType.IEP, stage=planning.stages.get("additional").id, org=SCHOOL,
-                 child=Child(name="Isla Campbell", date_of_birth=date(2016, 3, 14))),
+        OpenPlan(
+            plan_type=PlanType.IEP,
+            stage=planning.stages.get("additional").id,
+            org=SCHOOL,
+            child=Child(name="Isla Campbell", date_of_birth=date(2016, 3, 14)),
+        ),
         Attribution(actor=LEAD, occurred_on=on - timedelta(days=300)),
     )
     outcome_id, provision_id = uuid4(), uuid4()
-    plan.execute(AgreeOutcome(
-        outcome_id=outcome_id, text="I will play with my friends at break",
-        area="Social and emotional", aspiration="To have good friends"), by)
-    plan.execute(PlanProvision(
-        provision_id=provision_id, kind=ProvisionKind.INTERVENTION,
-        description="Lego-based social skills group", sessions_per_week=2,
-        minutes_per_session=30), by)
+    plan.execute(
+        AgreeOutcome(
+            outcome_id=outcome_id,
+            text="I will play with my friends at break",
+            area="Social and emotional",
+            aspiration="To have good friends",
+        ),
+        by,
+    )
+    plan.execute(
+        PlanProvision(
+            provision_id=provision_id,
+            kind=ProvisionKind.INTERVENTION,
+            description="Lego-based social skills group",
+            sessions_per_week=2,
+            minutes_per_session=30,
+        ),
+        by,
+    )
     targets: list[UUID] = []
     step = 0
     interval = planning.snapshotting_intervals[Plan]
@@ -308,24 +353,49 @@ def build_long_plan(planning: Planning, events: int) -> UUID:
         kind = step % 5
         if kind == 0 or not targets:
             targets.append(uuid4())
-            plan.execute(SetTarget(
-                target_id=targets[-1], outcome_id=outcome_id, text=TARGET_TEXT,
-                due_on=on + timedelta(days=60), success_criteria=CRITERIA), by)
+            plan.execute(
+                SetTarget(
+                    target_id=targets[-1],
+                    outcome_id=outcome_id,
+                    text=TARGET_TEXT,
+                    due_on=on + timedelta(days=60),
+                    success_criteria=CRITERIA,
+                ),
+                by,
+            )
         elif kind == 1:
-            plan.execute(ReviseTarget(target_id=targets[-1], text=TARGET_TEXT + " (revised)"),
-                         Attribution(actor=LEAD, occurred_on=on, reason="Agreed at the review"))
+            plan.execute(
+                ReviseTarget(target_id=targets[-1], text=TARGET_TEXT + " (revised)"),
+                Attribution(actor=LEAD, occurred_on=on, reason="Agreed at the review"),
+            )
         elif kind == 2:
-            plan.execute(EvaluateTarget(
-                target_id=targets[-1], progress=Progress.PARTIALLY_ACHIEVED,
-                impact="Took turns twice with one prompt"), by)
+            plan.execute(
+                EvaluateTarget(
+                    target_id=targets[-1],
+                    progress=Progress.PARTIALLY_ACHIEVED,
+                    impact="Took turns twice with one prompt",
+                ),
+                by,
+            )
         elif kind == 3:
-            plan.execute(RecordDelivery(
-                provision_id=provision_id, sessions=1, minutes=30,
-                note="Session delivered as planned"), by)
+            plan.execute(
+                RecordDelivery(
+                    provision_id=provision_id,
+                    sessions=1,
+                    minutes=30,
+                    note="Session delivered as planned",
+                ),
+                by,
+            )
         else:
-            plan.execute(AppendContribution(
-                contribution_id=uuid4(), kind="observation",
-                text="Played alongside two peers in the Lego corner"), by)
+            plan.execute(
+                AppendContribution(
+                    contribution_id=uuid4(),
+                    kind="observation",
+                    text="Played alongside two peers in the Lego corner",
+                ),
+                by,
+            )
         step += 1
         if plan.version % interval == 0:
             planning.save(plan)
@@ -353,24 +423,42 @@ def main() -> None:
         description=__doc__.split("\n\n")[0],
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL,
-                        help="PostgreSQL database (created if missing; a fresh schema per run)")
+    parser.add_argument(
+        "--database-url",
+        default=DEFAULT_DATABASE_URL,
+        help="PostgreSQL database (created if missing; a fresh schema per run)",
+    )
     parser.add_argument("--plans", type=int, default=200, help="plans the appends spread over")
     parser.add_argument("--appends", type=int, default=2000, help="measured appends (each side)")
     parser.add_argument("--warmup", type=int, default=200, help="unmeasured appends first")
-    parser.add_argument("--rounds", type=int, default=4,
-                        help="alternating rounds of app appends and raw inserts")
-    parser.add_argument("--no-seal", action="store_true",
-                        help="no master key: personal fields stored in plain form")
-    parser.add_argument("--idempotency", action="store_true",
-                        help="every command carries an Idempotency-Key")
-    parser.add_argument("--load-events", type=int, default=5000,
-                        help="events in the plan for the load benchmark (0: skip)")
+    parser.add_argument(
+        "--rounds", type=int, default=4, help="alternating rounds of app appends and raw inserts"
+    )
+    parser.add_argument(
+        "--no-seal", action="store_true", help="no master key: personal fields stored in plain form"
+    )
+    parser.add_argument(
+        "--idempotency", action="store_true", help="every command carries an Idempotency-Key"
+    )
+    parser.add_argument(
+        "--load-events",
+        type=int,
+        default=5000,
+        help="events in the plan for the load benchmark (0: skip)",
+    )
     parser.add_argument("--load-repeats", type=int, default=15, help="measured loads each way")
-    parser.add_argument("--breakdown", action="store_true",
-                        help="also time the steps of a command (an extra, instrumented block)")
-    parser.add_argument("--profile", type=int, default=0, metavar="N",
-                        help="also run cProfile over N commands and print the top functions")
+    parser.add_argument(
+        "--breakdown",
+        action="store_true",
+        help="also time the steps of a command (an extra, instrumented block)",
+    )
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also run cProfile over N commands and print the top functions",
+    )
     parser.add_argument("--keep-schema", action="store_true", help="do not drop the schema")
     args = parser.parse_args()
 
@@ -380,10 +468,14 @@ def main() -> None:
         with psycopg.connect(base_url) as conn:
             server = conn.execute("SHOW server_version").fetchone()[0]
             fsync = conn.execute("SHOW synchronous_commit").fetchone()[0]
-        print(f"PostgreSQL {server} (synchronous_commit={fsync}), schema {schema};"
-              f" load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-        print(f"Personal data sealed: {'no' if args.no_seal else 'yes'};"
-              f" Idempotency-Key on each command: {'yes' if args.idempotency else 'no'}")
+        print(
+            f"PostgreSQL {server} (synchronous_commit={fsync}), schema {schema};"
+            f" load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+        )
+        print(
+            f"Personal data sealed: {'no' if args.no_seal else 'yes'};"
+            f" Idempotency-Key on each command: {'yes' if args.idempotency else 'no'}"
+        )
         planning = make_planning(url, master_key=master_key)
         try:
             run_appends(args, planning, base_url, schema)
@@ -396,8 +488,10 @@ def main() -> None:
 def run_appends(args: argparse.Namespace, planning: Planning, base_url: str, schema: str) -> None:
     started = time.perf_counter()
     plans = open_plans(planning, args.plans)
-    print(f"\nOpened {args.plans} plans with one outcome each in"
-          f" {time.perf_counter() - started:.1f} s")
+    print(
+        f"\nOpened {args.plans} plans with one outcome each in"
+        f" {time.perf_counter() - started:.1f} s"
+    )
     append = Appender(planning, plans, args.idempotency)
     timed(append, args.warmup)
     topic, state = stored_target_set(base_url, schema)
@@ -423,17 +517,23 @@ def run_appends(args: argparse.Namespace, planning: Planning, base_url: str, sch
     app_s, raw_s, shaped_s = (summarise(samples[name]) for name in sides)
 
     def line(label: str, name: str, summary: Summary, unit: str) -> str:
-        return (f"  {label:<21}{summary.rate:8.1f} {unit:<13}{summary.ms()};"
-                f" client CPU {cpu[name] / summary.n * 1e3:.2f} ms each")
+        return (
+            f"  {label:<21}{summary.rate:8.1f} {unit:<13}{summary.ms()};"
+            f" client CPU {cpu[name] / summary.n * 1e3:.2f} ms each"
+        )
 
     print(f"\nAppends ({app_s.n} each, {args.rounds} alternating rounds, one client, sequential):")
     print(line("change(SetTarget)", "app", app_s, "commands/s"))
     print(line("raw INSERT", "raw", raw_s, "rows/s"))
     print(line("same SQL by hand", "shaped", shaped_s, "commands/s"))
-    print(f"  ratio raw INSERT / command: {raw_s.rate / app_s.rate:.2f} by rate (goal <= 1.3),"
-          f" {app_s.median / raw_s.median:.2f} by medians")
-    print(f"  ratio same SQL / command:   {shaped_s.rate / app_s.rate:.2f} by rate,"
-          f" {app_s.median / shaped_s.median:.2f} by medians")
+    print(
+        f"  ratio raw INSERT / command: {raw_s.rate / app_s.rate:.2f} by rate (goal <= 1.3),"
+        f" {app_s.median / raw_s.median:.2f} by medians"
+    )
+    print(
+        f"  ratio same SQL / command:   {shaped_s.rate / app_s.rate:.2f} by rate,"
+        f" {app_s.median / shaped_s.median:.2f} by medians"
+    )
     versions = append.i // len(plans) + 2
     print(f"  (each plan ends at about version {versions}; a snapshot is taken every 50)")
 
@@ -469,7 +569,8 @@ def run_loads(
         )
         worst_version = args.load_events - 1
         worst, _ = time_loads(
-            lambda: snapshotting.repository.get(plan_id, version=worst_version), 2,
+            lambda: snapshotting.repository.get(plan_id, version=worst_version),
+            2,
             args.load_repeats,
         )
         full, replayed = time_loads(
@@ -485,15 +586,21 @@ def run_loads(
     assert with_snapshot.targets == replayed.targets
     assert with_snapshot.provisions == replayed.provisions
     interval = planning.snapshotting_intervals[Plan]
-    print(f"Loading it with get_plan (latest snapshot: version {latest.originator_version},"
-          f" {len(latest.state)} bytes):")
+    print(
+        f"Loading it with get_plan (latest snapshot: version {latest.originator_version},"
+        f" {len(latest.state)} bytes):"
+    )
     print(f"  cold, with snapshots      {snap.ms()}  (snapshot + 0 events)")
-    print(f"  cold, snapshot + 49       {worst.ms()}  (version {worst_version}:"
-          f" snapshot {worst_version // interval * interval} + {worst_version % interval} events)")
+    print(
+        f"  cold, snapshot + 49       {worst.ms()}  (version {worst_version}:"
+        f" snapshot {worst_version // interval * interval} + {worst_version % interval} events)"
+    )
     print(f"  cold, snapshots off       {full.ms()}  (all {args.load_events} events replayed)")
     print(f"  warm, aggregate cache     {cached.ms()}  (cached plan + a query for newer events)")
-    print(f"  replay / snapshot (medians): {full.median / snap.median:.1f}x;"
-          f" replay / snapshot + 49: {full.median / worst.median:.1f}x")
+    print(
+        f"  replay / snapshot (medians): {full.median / snap.median:.1f}x;"
+        f" replay / snapshot + 49: {full.median / worst.median:.1f}x"
+    )
 
 
 if __name__ == "__main__":

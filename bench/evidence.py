@@ -195,8 +195,10 @@ def bench_bundle(database_url: str, events: int, runs: int) -> None:
     with psycopg.connect(base, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
     url = f"{base}?{urlencode({'schema': schema, 'pool_size': 2, 'max_overflow': 2})}"
-    planning = Planning(env={**persistence_env(url), "PLANLEDGER_ENCRYPTION_KEY": new_master_key()},
-                        shared_copy_digest=SharedCopyRenderer(load_stages()))
+    planning = Planning(
+        env={**persistence_env(url), "PLANLEDGER_ENCRYPTION_KEY": new_master_key()},
+        shared_copy_digest=SharedCopyRenderer(load_stages()),
+    )
     try:
         t = time.perf_counter()
         plan_id = a_year_of_planning(planning, events)

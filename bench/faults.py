@@ -35,36 +35,52 @@ from tests.faults.workload import RetryPolicy  # noqa: E402
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--plans", type=int, default=32)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--settle", type=float, default=8.0,
-                        help="seconds of undisturbed writing between faults")
-    parser.add_argument("--lock-seconds", type=float, default=12.0,
-                        help="how long the events table is write-locked under the tiny pool "
-                        "(more than --request-timeout: see tests/faults/scenario.py)")
+    parser.add_argument(
+        "--settle", type=float, default=8.0, help="seconds of undisturbed writing between faults"
+    )
+    parser.add_argument(
+        "--lock-seconds",
+        type=float,
+        default=12.0,
+        help="how long the events table is write-locked under the tiny pool "
+        "(more than --request-timeout: see tests/faults/scenario.py)",
+    )
     parser.add_argument("--request-timeout", type=float, default=10.0)
     parser.add_argument("--max-attempts", type=int, default=40, help="per write")
-    parser.add_argument("--drop-key-on-retry", action="store_true",
-                        help="negative control: retries without the Idempotency-Key")
+    parser.add_argument(
+        "--drop-key-on-retry",
+        action="store_true",
+        help="negative control: retries without the Idempotency-Key",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the logs' folder")
     parser.add_argument("--out", type=Path, default=None, help="also write the report here")
     args = parser.parse_args()
 
     config = FaultConfig(
-        clients=args.clients, plans=args.plans, rounds=args.rounds,
-        settle_seconds=args.settle, pg_modes=("immediate", "fast"),
-        lock_seconds=args.lock_seconds, request_timeout=args.request_timeout,
-        policy=RetryPolicy(max_attempts=args.max_attempts,
-                           key_on_retries=not args.drop_key_on_retry),
+        clients=args.clients,
+        plans=args.plans,
+        rounds=args.rounds,
+        settle_seconds=args.settle,
+        pg_modes=("immediate", "fast"),
+        lock_seconds=args.lock_seconds,
+        request_timeout=args.request_timeout,
+        policy=RetryPolicy(
+            max_attempts=args.max_attempts, key_on_retries=not args.drop_key_on_retry
+        ),
         deadline_seconds=300.0 + args.rounds * (4 * args.settle + 60.0),
         keep_folder=args.keep,
     )
     run = run_faults(config, say=lambda line: print(line, flush=True))
-    lines = [f"bench/faults.py {' '.join(sys.argv[1:])} at {time.strftime('%Y-%m-%d %H:%M')}",
-             *run.lines()]
+    lines = [
+        f"bench/faults.py {' '.join(sys.argv[1:])} at {time.strftime('%Y-%m-%d %H:%M')}",
+        *run.lines(),
+    ]
     if args.keep:
         lines.append(f"logs kept in {run.folder}")
     print("\n" + "\n".join(lines))

@@ -74,8 +74,11 @@ DEFAULT_DATABASE_URL, fresh_schema = _common.DEFAULT_DATABASE_URL, _common.fresh
 SECRET = "planledger-http-bench-" + "0123456789abcdef" * 3
 READ_GOAL_MS, WRITE_GOAL_MS = 10.0, 25.0
 MIX = (  # (kind, share of requests)
-    ("read plan", 0.40), ("read history", 0.40),
-    ("set target", 0.0667), ("append contribution", 0.0667), ("evaluate target", 0.0666),
+    ("read plan", 0.40),
+    ("read history", 0.40),
+    ("set target", 0.0667),
+    ("append contribution", 0.0667),
+    ("evaluate target", 0.0666),
 )
 WRITES = frozenset({"set target", "append contribution", "evaluate target"})
 
@@ -96,8 +99,10 @@ class Connection:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         payload = json.dumps(body).encode() if body is not None else b""
-        head = (f"{method} {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
-                f"Content-Length: {len(payload)}\r\n").encode()
+        head = (
+            f"{method} {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+            f"Content-Length: {len(payload)}\r\n"
+        ).encode()
         if body is not None:
             head += b"Content-Type: application/json\r\n"
         self.writer.write(head + self.auth + b"\r\n" + payload)
@@ -139,22 +144,32 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(database_url: str, workers: int, port: int, log: Path,
-            sealed: bool) -> Iterator[subprocess.Popen]:
+def serving(
+    database_url: str, workers: int, port: int, log: Path, sealed: bool
+) -> Iterator[subprocess.Popen]:
     """`planledger serve` as a subprocess; yields it once /readyz answers 200."""
-    planledger = shutil.which("planledger", path=str(Path(sys.executable).parent)) \
-        or shutil.which("planledger")
+    planledger = shutil.which("planledger", path=str(Path(sys.executable).parent)) or shutil.which(
+        "planledger"
+    )
     if planledger is None:
         sys.exit("planledger is not installed in this environment (pip install -e .)")
-    env = {**os.environ, "PLANLEDGER_DATABASE_URL": database_url,
-           "PLANLEDGER_JWT_SECRET": SECRET}
+    env = {**os.environ, "PLANLEDGER_DATABASE_URL": database_url, "PLANLEDGER_JWT_SECRET": SECRET}
     if sealed:
         env["PLANLEDGER_ENCRYPTION_KEY"] = new_master_key()
-    command = [planledger, "serve", "--host", "127.0.0.1", "--port", str(port),
-               "--workers", str(workers)]
+    command = [
+        planledger,
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
     with log.open("wb") as out:
-        server = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                  start_new_session=True)
+        server = subprocess.Popen(
+            command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
     try:
         wait_ready(port, server)
         yield server
@@ -213,17 +228,30 @@ async def seed(host: str, port: int, token: str, plans: int) -> list[SeededPlan]
     """Opens the plans through the API, eight connections at a time."""
 
     async def one(conn: Connection, n: int) -> SeededPlan:
-        status, body = await conn.request("POST", "/api/plans", {
-            "plan_type": "iep", "stage": "additional", "org": "school:st-ninians-primary",
-            "child": {"name": f"Bench Child {n}", "date_of_birth": "2016-03-14"}})
+        status, body = await conn.request(
+            "POST",
+            "/api/plans",
+            {
+                "plan_type": "iep",
+                "stage": "additional",
+                "org": "school:st-ninians-primary",
+                "child": {"name": f"Bench Child {n}", "date_of_birth": "2016-03-14"},
+            },
+        )
         assert status == 201, body
         plan_id = json.loads(body)["id"]
-        status, body = await conn.request("POST", f"/api/plans/{plan_id}/outcomes", {
-            "text": "I will play with my friends at break", "area": "Social"})
+        status, body = await conn.request(
+            "POST",
+            f"/api/plans/{plan_id}/outcomes",
+            {"text": "I will play with my friends at break", "area": "Social"},
+        )
         assert status == 201, body
         outcome_id = json.loads(body)["outcome_id"]
-        status, body = await conn.request("POST", f"/api/plans/{plan_id}/targets", {
-            "outcome_id": outcome_id, "text": "Take turns with two peers", "due_on": due_on()})
+        status, body = await conn.request(
+            "POST",
+            f"/api/plans/{plan_id}/targets",
+            {"outcome_id": outcome_id, "text": "Take turns with two peers", "due_on": due_on()},
+        )
         assert status == 201, body
         return SeededPlan(plan_id, outcome_id, json.loads(body)["target_id"])
 
@@ -245,19 +273,43 @@ def next_request(rng: random.Random, plan: SeededPlan) -> tuple[str, str, str, d
     if kind == "read history":
         return kind, "GET", f"{base}/history", None
     if kind == "set target":
-        return kind, "POST", f"{base}/targets", {
-            "outcome_id": plan.outcome_id, "text": "Ask for help with a visual card",
-            "due_on": due_on()}
+        return (
+            kind,
+            "POST",
+            f"{base}/targets",
+            {
+                "outcome_id": plan.outcome_id,
+                "text": "Ask for help with a visual card",
+                "due_on": due_on(),
+            },
+        )
     if kind == "append contribution":
-        return kind, "POST", f"{base}/contributions", {
-            "kind": "observation", "text": "Joined the group game for ten minutes"}
-    return kind, "POST", f"{base}/targets/{plan.target_id}/evaluations", {
-        "progress": "partially_achieved", "impact": "Waits for a turn with an adult nearby"}
+        return (
+            kind,
+            "POST",
+            f"{base}/contributions",
+            {"kind": "observation", "text": "Joined the group game for ten minutes"},
+        )
+    return (
+        kind,
+        "POST",
+        f"{base}/targets/{plan.target_id}/evaluations",
+        {"progress": "partially_achieved", "impact": "Waits for a turn with an adult nearby"},
+    )
 
 
-async def drive(host: str, port: int, token: str, plans: list[SeededPlan], clients: int,
-                requests: int, seconds: float, warmup: int, seed_value: int,
-                rate: float | None = None) -> Results:
+async def drive(
+    host: str,
+    port: int,
+    token: str,
+    plans: list[SeededPlan],
+    clients: int,
+    requests: int,
+    seconds: float,
+    warmup: int,
+    seed_value: int,
+    rate: float | None = None,
+) -> Results:
     """Closed loop (each client sends its next request when the last is answered), or,
     with `rate`, open loop: requests are due at a fixed total rate and each latency is
     counted from when its request was due, so time queued for a free client counts too."""
@@ -310,8 +362,7 @@ async def drive(host: str, port: int, token: str, plans: list[SeededPlan], clien
         finally:
             await conn.close()
 
-    await asyncio.gather(*(client(n) for n in range(clients)),
-                         *([ticker()] if rate else []))
+    await asyncio.gather(*(client(n) for n in range(clients)), *([ticker()] if rate else []))
     return results
 
 
@@ -327,9 +378,11 @@ def line(label: str, samples: list[float], elapsed: float) -> str:
         return f"  {label:<22} (none)"
     ordered = sorted(samples)
     ms = [percentile(ordered, p) * 1e3 for p in (50, 90, 99)]
-    return (f"  {label:<22} {len(ordered):>7} req {len(ordered) / elapsed:>8.1f}/s   "
-            f"p50 {ms[0]:6.2f}  p90 {ms[1]:6.2f}  p99 {ms[2]:7.2f}  "
-            f"max {ordered[-1] * 1e3:7.2f} ms")
+    return (
+        f"  {label:<22} {len(ordered):>7} req {len(ordered) / elapsed:>8.1f}/s   "
+        f"p50 {ms[0]:6.2f}  p90 {ms[1]:6.2f}  p99 {ms[2]:7.2f}  "
+        f"max {ordered[-1] * 1e3:7.2f} ms"
+    )
 
 
 def report(results: Results, args: argparse.Namespace) -> None:
@@ -337,8 +390,10 @@ def report(results: Results, args: argparse.Namespace) -> None:
     reads = [t for k, v in results.latencies.items() if k not in WRITES for t in v]
     writes = [t for k, v in results.latencies.items() if k in WRITES for t in v]
     mode = f"open loop at {args.rate:g} req/s" if args.rate else "closed loop"
-    print(f"\n{results.count} requests in {elapsed:.1f} s: {results.count / elapsed:.1f} req/s "
-          f"({args.clients} clients, {mode}, {args.workers} workers, {args.plans} plans)")
+    print(
+        f"\n{results.count} requests in {elapsed:.1f} s: {results.count / elapsed:.1f} req/s "
+        f"({args.clients} clients, {mode}, {args.workers} workers, {args.plans} plans)"
+    )
     print(line("reads", reads, elapsed))
     print(line("writes", writes, elapsed))
     for kind, _ in MIX:
@@ -379,8 +434,9 @@ def _children(pid: int) -> list[int]:
 
 
 @contextmanager
-def profiling(server: subprocess.Popen, out: Path, enabled: bool,
-              gil_only: bool = False) -> Iterator[None]:
+def profiling(
+    server: subprocess.Popen, out: Path, enabled: bool, gil_only: bool = False
+) -> Iterator[None]:
     if not enabled:
         yield
         return
@@ -388,9 +444,23 @@ def profiling(server: subprocess.Popen, out: Path, enabled: bool,
     if py_spy is None:
         sys.exit("--profile needs py-spy (pip install py-spy)")
     recorder = subprocess.Popen(
-        [py_spy, "record", "--pid", str(server.pid), "--subprocesses", "--format", "raw",
-         "--rate", "200", "--output", str(out), *(["--gil"] if gil_only else [])],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            py_spy,
+            "record",
+            "--pid",
+            str(server.pid),
+            "--subprocesses",
+            "--format",
+            "raw",
+            "--rate",
+            "200",
+            "--output",
+            str(out),
+            *(["--gil"] if gil_only else []),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     time.sleep(1.0)  # py-spy attaches
     try:
         yield
@@ -408,8 +478,14 @@ def _package(frame: str) -> str:
     return first if first.isidentifier() and "/" in path else f"python: {first}"
 
 
-_WAITS = ("Condition.wait", "Event.wait", "Connection._recv", "select (", "Runner.run",
-          "BaseEventLoop._run_once")
+_WAITS = (
+    "Condition.wait",
+    "Event.wait",
+    "Connection._recv",
+    "select (",
+    "Runner.run",
+    "BaseEventLoop._run_once",
+)
 _SERVING = ("_run_sync_endpoint", "run_endpoint_function", "getconn")
 
 
@@ -465,8 +541,10 @@ def print_profile(raw: Path, top: int = 25) -> None:
     if not total:
         print("\nprofile: no samples")
         return
-    print(f"\nprofile: {total} busy samples of the server's processes (py-spy, 200 Hz; "
-          f"{idle} idle ones left out: threads waiting for work, the event loop's select)")
+    print(
+        f"\nprofile: {total} busy samples of the server's processes (py-spy, 200 Hz; "
+        f"{idle} idle ones left out: threads waiting for work, the event loop's select)"
+    )
     for label, n in under.most_common():
         print(f"  {100 * n / total:5.1f}%  under {label}")
     print("  samples of their own, by package:")
@@ -481,32 +559,48 @@ def print_profile(raw: Path, top: int = 25) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database-url", default=os.environ.get(
-        "PLANLEDGER_BENCH_DATABASE_URL", DEFAULT_DATABASE_URL))
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("PLANLEDGER_BENCH_DATABASE_URL", DEFAULT_DATABASE_URL),
+    )
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     parser.add_argument("--plans", type=int, default=64)
     parser.add_argument("--requests", type=int, default=20_000, help="measured requests")
     parser.add_argument("--seconds", type=float, default=60.0, help="measured time at most")
     parser.add_argument("--warmup", type=int, default=1_000, help="unmeasured requests first")
-    parser.add_argument("--pool-size", type=int, default=None,
-                        help="connections per worker (default: Planledger's)")
+    parser.add_argument(
+        "--pool-size", type=int, default=None, help="connections per worker (default: Planledger's)"
+    )
     parser.add_argument("--no-seal", action="store_true", help="no master key")
-    parser.add_argument("--rate", type=float, default=None,
-                        help="open loop: total requests per second (default: closed loop)")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=None,
+        help="open loop: total requests per second (default: closed loop)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--profile", action="store_true", help="py-spy the server meanwhile")
-    parser.add_argument("--gil", action="store_true",
-                        help="with --profile: only threads holding the GIL (Python CPU)")
+    parser.add_argument(
+        "--gil",
+        action="store_true",
+        help="with --profile: only threads holding the GIL (Python CPU)",
+    )
     parser.add_argument("--keep-schema", action="store_true")
     args = parser.parse_args()
 
     port = free_port()
-    token = issue_token(SECRET, sub="u-bench-lead", name="Bench Lead",
-                        role=Role.LEAD_PROFESSIONAL, org="school:st-ninians-primary",
-                        ttl_seconds=4 * 3600)
+    token = issue_token(
+        SECRET,
+        sub="u-bench-lead",
+        name="Bench Lead",
+        role=Role.LEAD_PROFESSIONAL,
+        org="school:st-ninians-primary",
+        ttl_seconds=4 * 3600,
+    )
     workdir = Path(tempfile.mkdtemp(prefix="planledger-http-bench-"))
     with fresh_schema(args.database_url, keep=args.keep_schema) as (schema, _):
         base = urlunparse(urlparse(args.database_url)._replace(query=""))
@@ -522,14 +616,27 @@ def main() -> None:
             plans = asyncio.run(seed("127.0.0.1", port, token, args.plans))
             cpu_before = server_cpu_seconds(server)
             with profiling(server, workdir / "profile.txt", args.profile, args.gil):
-                results = asyncio.run(drive(
-                    "127.0.0.1", port, token, plans, args.clients, args.requests,
-                    args.seconds, args.warmup, args.seed, args.rate))
+                results = asyncio.run(
+                    drive(
+                        "127.0.0.1",
+                        port,
+                        token,
+                        plans,
+                        args.clients,
+                        args.requests,
+                        args.seconds,
+                        args.warmup,
+                        args.seed,
+                        args.rate,
+                    )
+                )
             cpu = server_cpu_seconds(server) - cpu_before
     report(results, args)
-    print(f"  server CPU (both workers, warm-up included): {cpu:.1f} s, about "
-          f"{1e3 * cpu / (results.count + args.warmup):.2f} ms per request; "
-          f"load average at the end {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print(
+        f"  server CPU (both workers, warm-up included): {cpu:.1f} s, about "
+        f"{1e3 * cpu / (results.count + args.warmup):.2f} ms per request; "
+        f"load average at the end {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+    )
     if args.profile:
         print_profile(workdir / "profile.txt")
 

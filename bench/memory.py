@@ -70,45 +70,85 @@ def seed(planning: Planning, n: int) -> list[tuple[UUID, UUID, list[UUID]]]:
     plans = []
     for i in range(n):
         plan_id = planning.open_plan(
-            OpenPlan(plan_type=PlanType.IEP, stage="additional",
-                     child=Child(name=f"Soak Child {i}", date_of_birth=date(2016, 5, 1)),
-                     org=SCHOOL),
-            lead, occurred_on=days_ago(30)).plan_id
-        outcome = UUID(planning.change(
-            plan_id, AgreeOutcome(text="I will settle to work in class", area="Learning"),
-            lead).created["outcome_id"])
-        targets = [UUID(planning.change(
-            plan_id, SetTarget(outcome_id=outcome, text=f"Seeded target {t}",
-                               due_on=today() + timedelta(days=60)),
-            lead).created["target_id"])
-            for t in range(2)]
-        planning.change(plan_id, JoinAgency(org=a_practitioner().org or "",
-                                            name="Speech and language", kind="health"), lead)
+            OpenPlan(
+                plan_type=PlanType.IEP,
+                stage="additional",
+                child=Child(name=f"Soak Child {i}", date_of_birth=date(2016, 5, 1)),
+                org=SCHOOL,
+            ),
+            lead,
+            occurred_on=days_ago(30),
+        ).plan_id
+        outcome = UUID(
+            planning.change(
+                plan_id, AgreeOutcome(text="I will settle to work in class", area="Learning"), lead
+            ).created["outcome_id"]
+        )
+        targets = [
+            UUID(
+                planning.change(
+                    plan_id,
+                    SetTarget(
+                        outcome_id=outcome,
+                        text=f"Seeded target {t}",
+                        due_on=today() + timedelta(days=60),
+                    ),
+                    lead,
+                ).created["target_id"]
+            )
+            for t in range(2)
+        ]
+        planning.change(
+            plan_id,
+            JoinAgency(org=a_practitioner().org or "", name="Speech and language", kind="health"),
+            lead,
+        )
         plans.append((plan_id, outcome, targets))
     return plans
 
 
-def write(planning: Planning, plan: tuple[UUID, UUID, list[UUID]], kind: str, n: int,
-          rng: random.Random) -> None:
+def write(
+    planning: Planning, plan: tuple[UUID, UUID, list[UUID]], kind: str, n: int, rng: random.Random
+) -> None:
     plan_id, outcome, targets = plan
     lead, day = as_caller(), today()
     if kind == "target":
-        planning.change(plan_id, SetTarget(outcome_id=outcome, due_on=day + timedelta(days=60),
-                                           text=f"Use a visual timetable each morning [MEM-{n}]",
-                                           success_criteria="Four mornings out of five"), lead)
+        planning.change(
+            plan_id,
+            SetTarget(
+                outcome_id=outcome,
+                due_on=day + timedelta(days=60),
+                text=f"Use a visual timetable each morning [MEM-{n}]",
+                success_criteria="Four mornings out of five",
+            ),
+            lead,
+        )
     elif kind == "contribution":
-        planning.change(plan_id, AppendContribution(
-            kind="observation", text=f"Settled quickly after break [MEM-{n}]"),
-            as_caller(a_practitioner()))
+        planning.change(
+            plan_id,
+            AppendContribution(kind="observation", text=f"Settled quickly after break [MEM-{n}]"),
+            as_caller(a_practitioner()),
+        )
     else:
         evaluated = rng.sample(targets, rng.randint(1, len(targets)))
-        planning.change(plan_id, HoldReview(
-            held_on=day, attendees=("Lead professional", "Parent"),
-            summary=f"Termly review [MEM-{n}]", next_review_on=day + timedelta(days=90),
-            evaluations=tuple(Evaluated(target_id=t, progress=Progress.PARTIALLY_ACHIEVED,
-                                        impact=f"Needs fewer prompts [MEM-{n}/{i}]")
-                              for i, t in enumerate(evaluated))),
-            lead)
+        planning.change(
+            plan_id,
+            HoldReview(
+                held_on=day,
+                attendees=("Lead professional", "Parent"),
+                summary=f"Termly review [MEM-{n}]",
+                next_review_on=day + timedelta(days=90),
+                evaluations=tuple(
+                    Evaluated(
+                        target_id=t,
+                        progress=Progress.PARTIALLY_ACHIEVED,
+                        impact=f"Needs fewer prompts [MEM-{n}/{i}]",
+                    )
+                    for i, t in enumerate(evaluated)
+                ),
+            ),
+            lead,
+        )
 
 
 def main() -> None:
@@ -127,8 +167,9 @@ def main() -> None:
                 planning.get_plan(plan_id)
             start = (traced_mb(), rss_mb())
             started = time.monotonic()
-            kinds = rng.choices([k for k, _ in WRITES], weights=[w for _, w in WRITES],
-                                k=args.writes)
+            kinds = rng.choices(
+                [k for k, _ in WRITES], weights=[w for _, w in WRITES], k=args.writes
+            )
             for n, kind in enumerate(kinds):
                 plan = rng.choice(plans)
                 write(planning, plan, kind, n, rng)
@@ -143,17 +184,23 @@ def main() -> None:
             events = sum(len(planning.history(p)) for p, _, _ in plans)
         finally:
             planning.close()
-    print(f"bench/memory.py: {args.plans} plans, {args.writes:,} writes in {seconds:.0f} s "
-          f"(traced), {events:,} events in the plans at the end")
+    print(
+        f"bench/memory.py: {args.plans} plans, {args.writes:,} writes in {seconds:.0f} s "
+        f"(traced), {events:,} events in the plans at the end"
+    )
     print("| moment | traced Python MB | RSS MB |\n|---|---:|---:|")
-    for label, (traced, rss) in (("cache warm, before the writes", start),
-                                 ("after the writes", written),
-                                 ("plan cache emptied", emptied)):
+    for label, (traced, rss) in (
+        ("cache warm, before the writes", start),
+        ("after the writes", written),
+        ("plan cache emptied", emptied),
+    ):
         print(f"| {label} | {traced:.1f} | {rss:.1f} |")
     grown, kept = written[0] - start[0], emptied[0] - start[0]
-    print(f"the writes added {grown:.1f} MB traced; {kept:+.1f} MB of it stays once the "
-          f"cache is emptied ({grown / max(args.writes, 1) * 1024:.2f} KB per write while "
-          "cached)")
+    print(
+        f"the writes added {grown:.1f} MB traced; {kept:+.1f} MB of it stays once the "
+        f"cache is emptied ({grown / max(args.writes, 1) * 1024:.2f} KB per write while "
+        "cached)"
+    )
 
 
 if __name__ == "__main__":

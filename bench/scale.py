@@ -85,8 +85,14 @@ from projections.plan_summaries.view import PlanFilters
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/pl_scale"
 SIZES = [1_000_000, 3_000_000, 10_000_000]
 FULL = 30_000_000
-STORE_TABLES = ("planning_events", "planning_links", "planning_keys", "planning_snapshots",
-                "planning_idempotency", "planning_access_log")
+STORE_TABLES = (
+    "planning_events",
+    "planning_links",
+    "planning_keys",
+    "planning_snapshots",
+    "planning_idempotency",
+    "planning_access_log",
+)
 READS = ("read_p99_ms", "cached_p99_ms", "as_of_p99_ms", "history_p99_ms", "list_p99_ms")
 DISK_RESERVE = 15 * 2**30  # left free for the others on this shared machine
 console = Console(width=None if sys.stdout.isatty() else 150)  # a log file gets whole rows
@@ -121,16 +127,24 @@ class Phase:
     extra_cpu: float = 0.0  # CPU of worker processes, added by the phase itself
 
     def as_dict(self) -> dict[str, Any]:
-        return {"wall_s": round(self.wall, 1), "cpu_s": round(self.cpu + self.extra_cpu, 1),
-                "machine_busy_cpu_s": round(self.machine_cpu, 1),
-                "load_before": round(self.load[0], 2), "load_after": round(self.load[1], 2)}
+        return {
+            "wall_s": round(self.wall, 1),
+            "cpu_s": round(self.cpu + self.extra_cpu, 1),
+            "machine_busy_cpu_s": round(self.machine_cpu, 1),
+            "load_before": round(self.load[0], 2),
+            "load_after": round(self.load[1], 2),
+        }
 
 
 @contextmanager
 def phase(name: str, phases: list[Phase]) -> Iterator[Phase]:
     p = Phase(name)
-    started, cpu, busy, load = (time.monotonic(), time.process_time(), machine_busy_seconds(),
-                                load_average())
+    started, cpu, busy, load = (
+        time.monotonic(),
+        time.process_time(),
+        machine_busy_seconds(),
+        load_average(),
+    )
     try:
         yield p
     finally:
@@ -164,8 +178,7 @@ class Store:
         return f"{base}?{urlencode({'schema': self.schema, 'pool_size': 2, 'max_overflow': 2})}"
 
     def connect(self) -> psycopg.Connection:
-        return psycopg.connect(urlunparse(urlparse(self.url)._replace(query="")),
-                               autocommit=True)
+        return psycopg.connect(urlunparse(urlparse(self.url)._replace(query="")), autocommit=True)
 
     def table(self, name: str) -> sql.Composed:
         return sql.SQL("{}.{}").format(sql.Identifier(self.schema), sql.Identifier(name))
@@ -174,34 +187,43 @@ class Store:
         """The schema and its master key (kept in the schema, so that --schema can grow a
         kept store later: synthetic data only, never do this with real plans)."""
         with self.connect() as conn:
-            conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(
-                sql.Identifier(self.schema)))
-            conn.execute(sql.SQL("CREATE TABLE IF NOT EXISTS {} (master_key text NOT NULL)")
-                         .format(self.table("scale_bench")))
-            row = conn.execute(sql.SQL("SELECT master_key FROM {}").format(
-                self.table("scale_bench"))).fetchone()
+            conn.execute(
+                sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(self.schema))
+            )
+            conn.execute(
+                sql.SQL("CREATE TABLE IF NOT EXISTS {} (master_key text NOT NULL)").format(
+                    self.table("scale_bench")
+                )
+            )
+            row = conn.execute(
+                sql.SQL("SELECT master_key FROM {}").format(self.table("scale_bench"))
+            ).fetchone()
             if row:
                 return str(row[0])
             key = new_master_key()
-            conn.execute(sql.SQL("INSERT INTO {} VALUES (%s)").format(
-                self.table("scale_bench")), (key,))
+            conn.execute(
+                sql.SQL("INSERT INTO {} VALUES (%s)").format(self.table("scale_bench")), (key,)
+            )
             return key
 
     def drop(self) -> None:
         with self.connect() as conn:
-            conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(
-                sql.Identifier(self.schema)))
+            conn.execute(
+                sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(self.schema))
+            )
 
     def events(self) -> int:
         with self.connect() as conn:
-            row = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(
-                self.table("planning_events"))).fetchone()
+            row = conn.execute(
+                sql.SQL("SELECT count(*) FROM {}").format(self.table("planning_events"))
+            ).fetchone()
         return int(row[0]) if row else 0
 
     def plans(self) -> int:
         with self.connect() as conn:
-            row = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(
-                self.table("planning_keys"))).fetchone()
+            row = conn.execute(
+                sql.SQL("SELECT count(*) FROM {}").format(self.table("planning_keys"))
+            ).fetchone()
         return int(row[0]) if row else 0
 
     def vacuum(self) -> None:
@@ -218,7 +240,8 @@ class Store:
                 " pg_relation_size(c.oid) FROM pg_class c"
                 " JOIN pg_namespace n ON n.oid = c.relnamespace"
                 " WHERE n.nspname = %s AND c.relkind IN ('r', 'i') ORDER BY 1",
-                (self.schema,)).fetchall()
+                (self.schema,),
+            ).fetchall()
         return [(str(r[0]), str(r[1]), int(r[2]), int(r[3])) for r in rows]
 
     def free_disk(self) -> int:
@@ -228,15 +251,22 @@ class Store:
 
     def sample_plans(self, n: int) -> list[uuid.UUID]:
         with self.connect() as conn:
-            rows = conn.execute(sql.SQL("SELECT plan_id FROM {} ORDER BY random() LIMIT %s")
-                                .format(self.table("planning_keys")), (n,)).fetchall()
+            rows = conn.execute(
+                sql.SQL("SELECT plan_id FROM {} ORDER BY random() LIMIT %s").format(
+                    self.table("planning_keys")
+                ),
+                (n,),
+            ).fetchall()
         return [r[0] for r in rows]
 
     def recorded_span(self, plan_id: uuid.UUID) -> tuple[datetime, datetime]:
         with self.connect() as conn:
-            row = conn.execute(sql.SQL("SELECT min(recorded_at), max(recorded_at) FROM {}"
-                                       " WHERE plan_id = %s").format(
-                self.table("planning_links")), (plan_id,)).fetchone()
+            row = conn.execute(
+                sql.SQL(
+                    "SELECT min(recorded_at), max(recorded_at) FROM {} WHERE plan_id = %s"
+                ).format(self.table("planning_links")),
+                (plan_id,),
+            ).fetchone()
         assert row is not None
         return row[0], row[1]
 
@@ -248,8 +278,9 @@ def _event_day(event: Any, previous: Any) -> Any:
     return getattr(event, "occurred_on", None) or getattr(event, "held_on", None) or previous
 
 
-def _loader(env: dict[str, str], share: int, seed: int, cohort: int, batch: int,
-            counter: Any, results: Any) -> None:
+def _loader(
+    env: dict[str, str], share: int, seed: int, cohort: int, batch: int, counter: Any, results: Any
+) -> None:
     """One loading process: cohorts of plans, their events in date order, inserted by the
     application's recorder in batches; then the cohort's snapshots."""
     planning = Planning(env=env)
@@ -274,7 +305,7 @@ def _loader(env: dict[str, str], share: int, seed: int, cohort: int, batch: int,
             cut = [e for _, e in dated[: share - stored]]
             top: dict[Any, int] = {}
             for start in range(0, len(cut), batch):
-                chunk = cut[start:start + batch]
+                chunk = cut[start : start + batch]
                 planning.recorder.insert_events(chunk)
                 for e in chunk:
                     top[e.originator_id] = e.originator_version
@@ -282,41 +313,61 @@ def _loader(env: dict[str, str], share: int, seed: int, cohort: int, batch: int,
                 counter.value = stored
             kept = [s for s in snaps if s.originator_version <= top.get(s.originator_id, 0)]
             for start in range(0, len(kept), batch):
-                planning.snapshots.recorder.insert_events(kept[start:start + batch])
+                planning.snapshots.recorder.insert_events(kept[start : start + batch])
             snapshots += len(kept)
     finally:
         planning.close()
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    results.put({"events": stored, "plans": plans, "snapshots": snapshots,
-                 "cpu": usage.ru_utime + usage.ru_stime})
+    results.put(
+        {
+            "events": stored,
+            "plans": plans,
+            "snapshots": snapshots,
+            "cpu": usage.ru_utime + usage.ru_stime,
+        }
+    )
 
 
-def load(env: dict[str, str], events: int, workers: int, seed: int, cohort: int,
-         batch: int) -> dict[str, Any]:
+def load(
+    env: dict[str, str], events: int, workers: int, seed: int, cohort: int, batch: int
+) -> dict[str, Any]:
     """Add `events` events from `workers` processes, with a progress bar."""
     context = multiprocessing.get_context("spawn")
     shares = [events // workers + (1 if w < events % workers else 0) for w in range(workers)]
     counters = [context.Value("q", 0) for _ in shares]
     results = context.Queue()
-    processes = [context.Process(target=_loader, args=(env, share, seed * 1000 + w, cohort,
-                                                       batch, counters[w], results))
-                 for w, share in enumerate(shares)]
-    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TextColumn("{task.fields[rate]:>7,.0f} events/s  load {task.fields[load]:.1f}"),
-               TimeElapsedColumn(), TimeRemainingColumn())
+    processes = [
+        context.Process(
+            target=_loader, args=(env, share, seed * 1000 + w, cohort, batch, counters[w], results)
+        )
+        for w, share in enumerate(shares)
+    ]
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]:>7,.0f} events/s  load {task.fields[load]:.1f}"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
     started = time.monotonic()
     for process in processes:
         process.start()
     done: list[dict[str, Any]] = []
     with Progress(*columns, console=console, refresh_per_second=2) as bar:
-        task = bar.add_task(f"loading {events:,} events", total=events, rate=0.0,
-                            load=load_average())
+        task = bar.add_task(
+            f"loading {events:,} events", total=events, rate=0.0, load=load_average()
+        )
         while len(done) < len(processes):
             while not results.empty():
                 done.append(results.get())
             stored = sum(c.value for c in counters)
-            bar.update(task, completed=stored, load=load_average(),
-                       rate=stored / max(time.monotonic() - started, 1e-6))
+            bar.update(
+                task,
+                completed=stored,
+                load=load_average(),
+                rate=stored / max(time.monotonic() - started, 1e-6),
+            )
             if any(p.exitcode not in (None, 0) for p in processes):
                 raise RuntimeError("a loader failed (see its traceback above)")
             time.sleep(0.5)
@@ -324,9 +375,14 @@ def load(env: dict[str, str], events: int, workers: int, seed: int, cohort: int,
         process.join()
     seconds = time.monotonic() - started
     loaded = sum(d["events"] for d in done)
-    return {"events": loaded, "plans": sum(d["plans"] for d in done),
-            "snapshots": sum(d["snapshots"] for d in done), "seconds": seconds,
-            "rate": loaded / seconds, "loader_cpu_s": sum(d["cpu"] for d in done)}
+    return {
+        "events": loaded,
+        "plans": sum(d["plans"] for d in done),
+        "snapshots": sum(d["snapshots"] for d in done),
+        "seconds": seconds,
+        "rate": loaded / seconds,
+        "loader_cpu_s": sum(d["cpu"] for d in done),
+    }
 
 
 # -- measuring ------------------------------------------------------------------------------
@@ -341,8 +397,9 @@ def timed(calls: list[Callable[[], Any]]) -> list[float]:
     return out
 
 
-def measure_reads(store: Store, env: dict[str, str], samples: int,
-                  rng: random.Random) -> dict[str, float]:
+def measure_reads(
+    store: Store, env: dict[str, str], samples: int, rng: random.Random
+) -> dict[str, float]:
     """p50/p99 of each kind of read, over `samples` plans drawn at random."""
     cold_env = {k: v for k, v in env.items() if k != "AGGREGATE_CACHE_MAXSIZE"}
     cold, warm = Planning(env=cold_env), Planning(env=env)
@@ -368,31 +425,44 @@ def measure_reads(store: Store, env: dict[str, str], samples: int,
             s = summarise(values)
             out[f"{name}_p50_ms"], out[f"{name}_p99_ms"] = s.median * 1e3, s.p99 * 1e3
         out["events_per_plan_read"] = sum(len(cold.history(p)) for p in plans[:200]) / min(
-            len(plans), 200)
+            len(plans), 200
+        )
     finally:
         cold.close()
         warm.close()
     return out
 
 
-def measure_read_models(env: dict[str, str], samples: int,
-                        rng: random.Random) -> dict[str, float]:
+def measure_read_models(env: dict[str, str], samples: int, rng: random.Random) -> dict[str, float]:
     planning = Planning(env=env)
     try:
         models = ReadModels(planning, timeout=600)
         day = today()
-        leads = [f"u-{o.split(':')[1]}-lead-{rng.randrange(LEADS_PER_ORG)}"
-                 for o in rng.choices(ORGS, k=samples)]
+        leads = [
+            f"u-{o.split(':')[1]}-lead-{rng.randrange(LEADS_PER_ORG)}"
+            for o in rng.choices(ORGS, k=samples)
+        ]
         models.summaries()  # caught up, tables open
-        lists = timed([lambda lead=lead: models.summaries().list_plans(
-            PlanFilters(), Visibility(member_id=lead), today=day, limit=50) for lead in leads])
-        reports = timed([lambda: models.report("csp-reviews", today=day)] * 5
-                        + [lambda: models.report("plans-by-type-and-stage", today=day)] * 5)
+        lists = timed(
+            [
+                lambda lead=lead: models.summaries().list_plans(
+                    PlanFilters(), Visibility(member_id=lead), today=day, limit=50
+                )
+                for lead in leads
+            ]
+        )
+        reports = timed(
+            [lambda: models.report("csp-reviews", today=day)] * 5
+            + [lambda: models.report("plans-by-type-and-stage", today=day)] * 5
+        )
     finally:
         planning.close()
     s = summarise(lists)
-    return {"list_p50_ms": s.median * 1e3, "list_p99_ms": s.p99 * 1e3,
-            "report_median_ms": summarise(reports).median * 1e3}
+    return {
+        "list_p50_ms": s.median * 1e3,
+        "list_p99_ms": s.p99 * 1e3,
+        "report_median_ms": summarise(reports).median * 1e3,
+    }
 
 
 def measure_rebuilds(env: dict[str, str], names: list[str]) -> dict[str, float]:
@@ -403,8 +473,10 @@ def measure_rebuilds(env: dict[str, str], names: list[str]) -> dict[str, float]:
         out[f"rebuild_{name}_s"] = done.seconds
         out[f"rebuild_{name}_rate"] = done.rate
         out[f"rebuild_{name}_cpu_s"] = time.process_time() - cpu
-        console.print(f"  rebuilt {name}: {done.events:,} events in {done.seconds:.0f}s "
-                      f"({done.rate:,.0f}/s, {out[f'rebuild_{name}_cpu_s']:.0f} CPU-s here)")
+        console.print(
+            f"  rebuilt {name}: {done.events:,} events in {done.seconds:.0f}s "
+            f"({done.rate:,.0f}/s, {out[f'rebuild_{name}_cpu_s']:.0f} CPU-s here)"
+        )
     return out
 
 
@@ -413,15 +485,17 @@ def measure_disk(store: Store, events: int) -> dict[str, Any]:
     tables = {n: total for n, kind, total, _ in relations if kind == "r"}
     indexes = {n: own for n, kind, _, own in relations if kind == "i"}
     store_bytes = sum(tables.get(t, 0) for t in STORE_TABLES)
-    read_model_bytes = sum(b for n, b in tables.items()
-                           if n not in STORE_TABLES and n != "scale_bench")
+    read_model_bytes = sum(
+        b for n, b in tables.items() if n not in STORE_TABLES and n != "scale_bench"
+    )
     return {
         "bytes_per_event_events_table": tables.get("planning_events", 0) / events,
         "bytes_per_event_store": store_bytes / events,
         "bytes_per_event_read_models": read_model_bytes / events,
         "store_gib": store_bytes / 2**30,
-        "indexes_mib": {n: b / 2**20 for n, b in sorted(indexes.items())
-                        if n.startswith("planning")},
+        "indexes_mib": {
+            n: b / 2**20 for n, b in sorted(indexes.items()) if n.startswith("planning")
+        },
     }
 
 
@@ -447,18 +521,21 @@ def slope(xs: list[float], ys: list[float]) -> float | None:
     return sum((p[0] - mx) * (p[1] - my) for p in points) / var if var else None
 
 
-def run_size(store: Store, env: dict[str, str], target: int, args: argparse.Namespace,
-             rng: random.Random) -> Result | None:
+def run_size(
+    store: Store, env: dict[str, str], target: int, args: argparse.Namespace, rng: random.Random
+) -> Result | None:
     have = store.events()
     phases: list[Phase] = []
     if have < target:
         waited = wait_for_quiet(args.quiet_load, args.quiet_wait)
         if waited > 1:
-            console.print(f"  waited {waited:.0f}s for a quieter machine "
-                          f"(load {load_average():.1f})")
+            console.print(
+                f"  waited {waited:.0f}s for a quieter machine (load {load_average():.1f})"
+            )
         with phase("load", phases) as p:
-            loaded = load(env, target - have, args.workers, args.seed + have, args.cohort,
-                          args.batch)
+            loaded = load(
+                env, target - have, args.workers, args.seed + have, args.cohort, args.batch
+            )
             p.extra_cpu = loaded["loader_cpu_s"]
         with phase("vacuum", phases):
             store.vacuum()
@@ -480,18 +557,20 @@ def run_size(store: Store, env: dict[str, str], target: int, args: argparse.Name
 
 def print_results(results: list[Result], models: list[str]) -> None:
     sizes = [r.events for r in results]
-    metrics = [("load_rate", "load, events/s", "{:,.0f}"),
-               ("read_p99_ms", "plan read p99, ms", "{:.1f}"),
-               ("cached_p99_ms", "cached read p99, ms", "{:.2f}"),
-               ("as_of_p99_ms", "as_of p99, ms", "{:.1f}"),
-               ("history_p99_ms", "history p99, ms", "{:.1f}"),
-               ("list_p99_ms", "list page p99, ms", "{:.1f}"),
-               ("report_median_ms", "report, median ms", "{:.0f}"),
-               *[(f"rebuild_{m}_s", f"rebuild {m}, s", "{:.0f}") for m in models],
-               *[(f"rebuild_{m}_rate", f"rebuild {m}, events/s", "{:,.0f}") for m in models],
-               ("bytes_per_event_events_table", "bytes/event, events table", "{:.0f}"),
-               ("bytes_per_event_store", "bytes/event, whole store", "{:.0f}"),
-               ("bytes_per_event_read_models", "bytes/event, read models", "{:.0f}")]
+    metrics = [
+        ("load_rate", "load, events/s", "{:,.0f}"),
+        ("read_p99_ms", "plan read p99, ms", "{:.1f}"),
+        ("cached_p99_ms", "cached read p99, ms", "{:.2f}"),
+        ("as_of_p99_ms", "as_of p99, ms", "{:.1f}"),
+        ("history_p99_ms", "history p99, ms", "{:.1f}"),
+        ("list_p99_ms", "list page p99, ms", "{:.1f}"),
+        ("report_median_ms", "report, median ms", "{:.0f}"),
+        *[(f"rebuild_{m}_s", f"rebuild {m}, s", "{:.0f}") for m in models],
+        *[(f"rebuild_{m}_rate", f"rebuild {m}, events/s", "{:,.0f}") for m in models],
+        ("bytes_per_event_events_table", "bytes/event, events table", "{:.0f}"),
+        ("bytes_per_event_store", "bytes/event, whole store", "{:.0f}"),
+        ("bytes_per_event_read_models", "bytes/event, read models", "{:.0f}"),
+    ]
     table = Table(title="Planledger at scale (PostgreSQL, one store)")
     table.add_column("figure")
     for r in results:
@@ -500,35 +579,49 @@ def print_results(results: list[Result], models: list[str]) -> None:
     for key, label, fmt in metrics:
         values = [r.figures.get(key) for r in results]
         fitted = slope(sizes, values) if None not in values else None  # type: ignore[arg-type]
-        table.add_row(label, *("-" if v is None else fmt.format(v) for v in values),
-                      "-" if fitted is None else f"{fitted:+.2f}")
+        table.add_row(
+            label,
+            *("-" if v is None else fmt.format(v) for v in values),
+            "-" if fitted is None else f"{fitted:+.2f}",
+        )
     for name in sorted({n for r in results for n in r.figures.get("indexes_mib", {})}):
         values = [r.figures["indexes_mib"].get(name) for r in results]
         fitted = slope(sizes, values) if None not in values else None  # type: ignore[arg-type]
-        table.add_row(f"index {name}, MiB", *("-" if v is None else f"{v:,.0f}" for v in values),
-                      "-" if fitted is None else f"{fitted:+.2f}")
+        table.add_row(
+            f"index {name}, MiB",
+            *("-" if v is None else f"{v:,.0f}" for v in values),
+            "-" if fitted is None else f"{fitted:+.2f}",
+        )
     for label in ("load", "reads", "rebuild"):
-        table.add_row(f"{label}: wall / CPU / machine-busy s, load avg",
-                      *(_phase(r, label) for r in results), "")
+        table.add_row(
+            f"{label}: wall / CPU / machine-busy s, load avg",
+            *(_phase(r, label) for r in results),
+            "",
+        )
     console.print(table)
     if len(results) > 1:
         first, last = results[0].figures, results[-1].figures
-        console.print(f"Goal: no read slower by more than 20% from {results[0].events:,} "
-                      f"to {results[-1].events:,} events")
+        console.print(
+            f"Goal: no read slower by more than 20% from {results[0].events:,} "
+            f"to {results[-1].events:,} events"
+        )
         for key in READS:
             if key in first and key in last:
                 change = last[key] / first[key] - 1
                 verdict = "met" if change <= 0.20 else "NOT met"
-                console.print(f"  {key}: {first[key]:.2f} -> {last[key]:.2f} ms "
-                              f"({change:+.0%}): {verdict}")
+                console.print(
+                    f"  {key}: {first[key]:.2f} -> {last[key]:.2f} ms ({change:+.0%}): {verdict}"
+                )
 
 
 def _phase(result: Result, name: str) -> str:
     for p in result.phases:
         if p.name == name:
             d = p.as_dict()
-            return (f"{d['wall_s']:.0f} / {d['cpu_s']:.0f} / {d['machine_busy_cpu_s']:.0f}, "
-                    f"{d['load_before']:.1f}-{d['load_after']:.1f}")
+            return (
+                f"{d['wall_s']:.0f} / {d['cpu_s']:.0f} / {d['machine_busy_cpu_s']:.0f}, "
+                f"{d['load_before']:.1f}-{d['load_after']:.1f}"
+            )
     return "-"
 
 
@@ -543,11 +636,19 @@ def main() -> None:
     parser.add_argument("--cohort", type=int, default=1500, help="plans interleaved per cohort")
     parser.add_argument("--batch", type=int, default=5000, help="events per transaction")
     parser.add_argument("--samples", type=int, default=1000, help="plans read per figure")
-    parser.add_argument("--models", nargs="*", default=sorted(MODELS),
-                        help="read models to rebuild at each size (none: skip)")
+    parser.add_argument(
+        "--models",
+        nargs="*",
+        default=sorted(MODELS),
+        help="read models to rebuild at each size (none: skip)",
+    )
     parser.add_argument("--seed", type=int, default=20261127)
-    parser.add_argument("--budget-minutes", type=float, default=150.0,
-                        help="stop before a size that would not finish within this")
+    parser.add_argument(
+        "--budget-minutes",
+        type=float,
+        default=150.0,
+        help="stop before a size that would not finish within this",
+    )
     parser.add_argument("--quiet-load", type=float, default=3.0)
     parser.add_argument("--quiet-wait", type=float, default=300.0)
     args = parser.parse_args()
@@ -558,9 +659,11 @@ def main() -> None:
     key = store.prepare()
     env = {**persistence_env(store.planning_url), ENCRYPTION_KEY: key}
     Planning(env=env).close()  # the tables, once, before the loaders start
-    console.print(f"database {urlparse(args.database_url).path.lstrip('/')}, schema "
-                  f"{store.schema}; sizes {', '.join(f'{s:,}' for s in sizes)}; "
-                  f"{os.cpu_count()} cores, load {load_average():.1f}; code {code_version()}")
+    console.print(
+        f"database {urlparse(args.database_url).path.lstrip('/')}, schema "
+        f"{store.schema}; sizes {', '.join(f'{s:,}' for s in sizes)}; "
+        f"{os.cpu_count()} cores, load {load_average():.1f}; code {code_version()}"
+    )
     rng = random.Random(args.seed)
     started = time.monotonic()
     deadline = started + args.budget_minutes * 60
@@ -581,8 +684,10 @@ def main() -> None:
     finally:
         if results:
             print_results(results, args.models)
-        console.print(f"total {(time.monotonic() - started) / 60:.1f} min; "
-                      f"command: python bench/scale.py {' '.join(sys.argv[1:])}")
+        console.print(
+            f"total {(time.monotonic() - started) / 60:.1f} min; "
+            f"command: python bench/scale.py {' '.join(sys.argv[1:])}"
+        )
         if not args.keep:
             store.drop()
 
@@ -594,18 +699,21 @@ def fits(store: Store, size: int, results: list[Result], deadline: float) -> boo
         return True
     last = results[-1]
     more = size - last.events
-    per_event = last.figures["bytes_per_event_store"] + last.figures[
-        "bytes_per_event_read_models"]
+    per_event = last.figures["bytes_per_event_store"] + last.figures["bytes_per_event_read_models"]
     need, free = more * per_event * 1.3, store.free_disk()  # 1.3: WAL, rebuilt versions
     if free - need < DISK_RESERVE:
-        console.print(f"[red]stopping before {size:,}: it needs about {need / 2**30:.0f} GiB "
-                      f"and {free / 2**30:.0f} GiB is free (keeping "
-                      f"{DISK_RESERVE / 2**30:.0f} GiB for the others)[/red]")
+        console.print(
+            f"[red]stopping before {size:,}: it needs about {need / 2**30:.0f} GiB "
+            f"and {free / 2**30:.0f} GiB is free (keeping "
+            f"{DISK_RESERVE / 2**30:.0f} GiB for the others)[/red]"
+        )
         return False
     minutes = last.figures["size_minutes"] * size / max(last.events, 1)
     if time.monotonic() + minutes * 60 > deadline:
-        console.print(f"[red]stopping before {size:,}: about {minutes:.0f} min more would pass "
-                      "the time budget (--budget-minutes)[/red]")
+        console.print(
+            f"[red]stopping before {size:,}: about {minutes:.0f} min more would pass "
+            "the time budget (--budget-minutes)[/red]"
+        )
         return False
     return True
 
@@ -616,17 +724,33 @@ def code_version() -> str:
     import subprocess
 
     root = Path(__file__).resolve().parents[1]
-    found = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
-                           capture_output=True, text=True, check=False)
+    found = subprocess.run(
+        ["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     return found.stdout.strip() or "unknown"
 
 
 def save(results: list[Result], store: Store) -> None:
     path = Path(__file__).resolve().parents[1] / "var" / f"scale-{store.schema}.json"
     path.parent.mkdir(exist_ok=True)
-    path.write_text(json.dumps([{"events": r.events, "plans": r.plans, "figures": r.figures,
-                                 "phases": [p.as_dict() | {"name": p.name} for p in r.phases]}
-                                for r in results], indent=2, default=str))
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "events": r.events,
+                    "plans": r.plans,
+                    "figures": r.figures,
+                    "phases": [p.as_dict() | {"name": p.name} for p in r.phases],
+                }
+                for r in results
+            ],
+            indent=2,
+            default=str,
+        )
+    )
 
 
 if __name__ == "__main__":

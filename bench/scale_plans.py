@@ -67,12 +67,15 @@ from domain.values import (
 )
 
 SNAPSHOT_INTERVAL = 50  # Planning.snapshotting_intervals[Plan]
-STAGES = {s.id: s for s in (
-    Stage(id="universal", name="Level 1: Universal support", level=1),
-    Stage(id="additional", name="Level 2: Additional support in school", level=2),
-    Stage(id="targeted", name="Level 3: Targeted multi-agency support", level=3),
-    Stage(id="specialist", name="Level 4: Specialist support", level=4),
-)}
+STAGES = {
+    s.id: s
+    for s in (
+        Stage(id="universal", name="Level 1: Universal support", level=1),
+        Stage(id="additional", name="Level 2: Additional support in school", level=2),
+        Stage(id="targeted", name="Level 3: Targeted multi-agency support", level=3),
+        Stage(id="specialist", name="Level 4: Specialist support", level=4),
+    )
+}
 LEVELS = list(STAGES)
 
 
@@ -88,26 +91,72 @@ class Profile:
 
 
 PROFILES = {
-    PlanType.IEP: Profile(0.52, {"additional": 0.7, "targeted": 0.3}, 3, (1, 3), (1, 3),
-                          (0, 1), (1, 3)),
-    PlanType.CHILDS_PLAN: Profile(0.25, {"targeted": 0.7, "additional": 0.2, "specialist": 0.1},
-                                  2, (2, 4), (1, 3), (2, 4), (2, 4)),
+    PlanType.IEP: Profile(
+        0.52, {"additional": 0.7, "targeted": 0.3}, 3, (1, 3), (1, 3), (0, 1), (1, 3)
+    ),
+    PlanType.CHILDS_PLAN: Profile(
+        0.25,
+        {"targeted": 0.7, "additional": 0.2, "specialist": 0.1},
+        2,
+        (2, 4),
+        (1, 3),
+        (2, 4),
+        (2, 4),
+    ),
     PlanType.PLP: Profile(0.21, {"universal": 1.0}, 1, (1, 2), (1, 3), (0, 0), (0, 1)),
     PlanType.CSP: Profile(0.02, {"specialist": 1.0}, 1, (3, 5), (2, 3), (2, 5), (3, 5)),
 }
 ORGS = [f"school:scale-{n:03d}" for n in range(120)]
-AGENCIES = [("nhs:salt", "Speech and Language Therapy", "health"),
-            ("nhs:ot", "Occupational Therapy", "health"),
-            ("nhs:camhs", "CAMHS", "health"),
-            ("council:social-work", "Children and Families Social Work", "social_work"),
-            ("council:ep", "Educational Psychology", "education"),
-            ("council:sensory", "Sensory Support Service", "education"),
-            ("third:barnardos", "Barnardo's family support", "third_sector")]
+AGENCIES = [
+    ("nhs:salt", "Speech and Language Therapy", "health"),
+    ("nhs:ot", "Occupational Therapy", "health"),
+    ("nhs:camhs", "CAMHS", "health"),
+    ("council:social-work", "Children and Families Social Work", "social_work"),
+    ("council:ep", "Educational Psychology", "education"),
+    ("council:sensory", "Sensory Support Service", "education"),
+    ("third:barnardos", "Barnardo's family support", "third_sector"),
+]
 LEADS_PER_ORG = 6
-FIRST = ["Isla", "Calum", "Freya", "Lewis", "Ava", "Finlay", "Olivia", "Rory", "Ellie", "Jack",
-         "Skye", "Euan", "Amelia", "Archie", "Harris", "Mia", "Kai", "Lily", "Noah", "Zara"]
-LAST = ["Campbell", "MacLeod", "Reid", "Stewart", "Murray", "Fraser", "Ross", "Grant",
-        "Robertson", "Thomson", "Paterson", "Kerr", "Sinclair", "Munro", "Baird", "Shah"]
+FIRST = [
+    "Isla",
+    "Calum",
+    "Freya",
+    "Lewis",
+    "Ava",
+    "Finlay",
+    "Olivia",
+    "Rory",
+    "Ellie",
+    "Jack",
+    "Skye",
+    "Euan",
+    "Amelia",
+    "Archie",
+    "Harris",
+    "Mia",
+    "Kai",
+    "Lily",
+    "Noah",
+    "Zara",
+]
+LAST = [
+    "Campbell",
+    "MacLeod",
+    "Reid",
+    "Stewart",
+    "Murray",
+    "Fraser",
+    "Ross",
+    "Grant",
+    "Robertson",
+    "Thomson",
+    "Paterson",
+    "Kerr",
+    "Sinclair",
+    "Munro",
+    "Baird",
+    "Shah",
+]
 PHRASES = [
     "will take turns in a small group game with adult support",
     "uses a visual timetable to move between activities without distress",
@@ -124,11 +173,24 @@ PHRASES = [
     "follows two-step instructions given to the whole class",
     "recognises and counts coins to one pound in practical tasks",
 ]
-IMPACT = ["progress was steady across the term", "needed more adult prompting than hoped",
-          "the family report the same change at home", "the strategy works best in the morning",
-          "attendance dipped in February and has recovered", "peers now include her in games"]
-AREAS = ["Communication", "Literacy", "Numeracy", "Social and emotional", "Independence",
-         "Health and wellbeing", "Attendance", "Physical and motor"]
+IMPACT = [
+    "progress was steady across the term",
+    "needed more adult prompting than hoped",
+    "the family report the same change at home",
+    "the strategy works best in the morning",
+    "attendance dipped in February and has recovered",
+    "peers now include her in games",
+]
+AREAS = [
+    "Communication",
+    "Literacy",
+    "Numeracy",
+    "Social and emotional",
+    "Independence",
+    "Health and wellbeing",
+    "Attendance",
+    "Physical and motor",
+]
 KINDS = ["assessment_summary", "observation", "report", "advice"]
 
 
@@ -150,8 +212,12 @@ class Writer:
 
     @staticmethod
     def _lead(org: str, n: int) -> Actor:
-        return Actor(id=f"u-{org.split(':')[1]}-lead-{n}", name=f"Lead {n} at {org}",
-                     role=Role.LEAD_PROFESSIONAL, org=org)
+        return Actor(
+            id=f"u-{org.split(':')[1]}-lead-{n}",
+            name=f"Lead {n} at {org}",
+            role=Role.LEAD_PROFESSIONAL,
+            org=org,
+        )
 
     def text(self, low: int, high: int) -> str:
         out, target = [], self.rng.randint(low, high)
@@ -159,13 +225,13 @@ class Writer:
             out.append(self.rng.choice(PHRASES + IMPACT))
         return (" ".join(out)[:target].rstrip() + ".").capitalize()
 
-    def do(self, command: e.Command, actor: Actor | None = None, reason: str | None = None
-           ) -> None:
+    def do(self, command: e.Command, actor: Actor | None = None, reason: str | None = None) -> None:
         """Carry out a command on the plan, by the lead professional (unless said), dated
         by the simulated day."""
         assert self.plan is not None
-        self.plan.execute(command, Attribution(actor=actor or self.lead, occurred_on=self.day,
-                                               reason=reason))
+        self.plan.execute(
+            command, Attribution(actor=actor or self.lead, occurred_on=self.day, reason=reason)
+        )
         self._maybe_snapshot()
 
     def _maybe_snapshot(self) -> None:
@@ -186,14 +252,23 @@ def a_plan(rng: random.Random, plan_no: int) -> tuple[list[Any], list[Any]]:
     closes_on = opened + lasts if opened + lasts < end - timedelta(days=7) else None
     last_day = closes_on or end
     age = rng.randint(4, 16)
-    child = Child(name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-                  date_of_birth=opened - timedelta(days=age * 365 + rng.randint(0, 364)))
+    child = Child(
+        name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+        date_of_birth=opened - timedelta(days=age * 365 + rng.randint(0, 364)),
+    )
     stage = rng.choices(list(profile.stages), list(profile.stages.values()))[0]
     every = timedelta(days=365 // profile.reviews_per_year)
     w.day = opened
-    w.plan = Plan.open(e.OpenPlan(plan_type=kind, stage=STAGES[stage].id, child=child,
-                                  org=w.org, next_review_on=opened + every),
-                       Attribution(actor=w.lead, occurred_on=opened))
+    w.plan = Plan.open(
+        e.OpenPlan(
+            plan_type=kind,
+            stage=STAGES[stage].id,
+            child=child,
+            org=w.org,
+            next_review_on=opened + every,
+        ),
+        Attribution(actor=w.lead, occurred_on=opened),
+    )
     _people_and_agencies(w, profile, age)
     if kind is PlanType.CSP:
         _csp_steps(w)
@@ -212,20 +287,29 @@ def _people_and_agencies(w: Writer, profile: Profile, age: int) -> None:
     rng = w.rng
     w.day += timedelta(days=rng.randint(0, 7))
     for n in range(rng.choices([1, 2], [0.7, 0.3])[0]):
-        parent = Actor(id=f"u-parent-{uuid.uuid4().hex[:12]}", name=f"Parent {n + 1}",
-                       role=Role.PARENT_CARER)
+        parent = Actor(
+            id=f"u-parent-{uuid.uuid4().hex[:12]}", name=f"Parent {n + 1}", role=Role.PARENT_CARER
+        )
         w.parents.append(parent)
         w.do(e.AddMember(user_id=parent.id, role=parent.role, name=parent.name))
     if age >= 12 and rng.random() < 0.5:
-        w.do(e.AddMember(user_id=f"u-young-{uuid.uuid4().hex[:12]}", role=Role.YOUNG_PERSON,
-                         name="Young person"))
+        w.do(
+            e.AddMember(
+                user_id=f"u-young-{uuid.uuid4().hex[:12]}",
+                role=Role.YOUNG_PERSON,
+                name="Young person",
+            )
+        )
     for org, name, kind in rng.sample(AGENCIES, rng.randint(*profile.agencies)):
         w.do(e.JoinAgency(org=org, name=name, kind=kind))
-        practitioner = Actor(id=f"u-{org.split(':')[1]}-{rng.randrange(40)}",
-                             name=f"Practitioner, {name}", role=Role.PRACTITIONER, org=org)
+        practitioner = Actor(
+            id=f"u-{org.split(':')[1]}-{rng.randrange(40)}",
+            name=f"Practitioner, {name}",
+            role=Role.PRACTITIONER,
+            org=org,
+        )
         w.practitioners.append(practitioner)
-        w.do(e.AddMember(user_id=practitioner.id, role=Role.PRACTITIONER,
-                         name=practitioner.name))
+        w.do(e.AddMember(user_id=practitioner.id, role=Role.PRACTITIONER, name=practitioner.name))
     if rng.random() < 0.1:
         second = w._lead(w.org, (int(w.lead.id.rsplit("-", 1)[1]) + 1) % LEADS_PER_ORG)
         w.do(e.AddMember(user_id=second.id, role=Role.LEAD_PROFESSIONAL, name=second.name))
@@ -242,9 +326,13 @@ def _csp_steps(w: Writer) -> None:
         assert w.plan is not None
         due = w.plan.statutory.csp_preparation_due_on
         assert due is not None
-        w.do(e.DelayCspPreparation(new_due_on=due + timedelta(days=rng.randint(7, 50)),
-                                   cause=rng.choice(list(DelayCause))),
-             reason="Health advice not yet received")
+        w.do(
+            e.DelayCspPreparation(
+                new_due_on=due + timedelta(days=rng.randint(7, 50)),
+                cause=rng.choice(list(DelayCause)),
+            ),
+            reason="Health advice not yet received",
+        )
     w.day = min(w.day + timedelta(days=rng.randint(40, 110)), now)
     w.do(e.PrepareCsp())
 
@@ -253,17 +341,29 @@ def _outcomes(w: Writer, profile: Profile) -> dict[uuid.UUID, list[uuid.UUID]]:
     rng, outcomes = w.rng, {}
     for _ in range(rng.randint(*profile.outcomes)):
         outcome = uuid.uuid4()
-        w.do(e.AgreeOutcome(outcome_id=outcome, text=w.text(60, 120), area=rng.choice(AREAS),
-                            aspiration=w.text(30, 80) if rng.random() < 0.5 else None))
+        w.do(
+            e.AgreeOutcome(
+                outcome_id=outcome,
+                text=w.text(60, 120),
+                area=rng.choice(AREAS),
+                aspiration=w.text(30, 80) if rng.random() < 0.5 else None,
+            )
+        )
         outcomes[outcome] = [_target(w, outcome) for _ in range(rng.randint(*profile.targets))]
     return outcomes
 
 
 def _target(w: Writer, outcome: uuid.UUID) -> uuid.UUID:
     target = uuid.uuid4()
-    w.do(e.SetTarget(target_id=target, outcome_id=outcome, text=w.text(80, 160),
-                     due_on=w.day + timedelta(days=w.rng.randint(60, 150)),
-                     success_criteria=w.text(40, 80)))
+    w.do(
+        e.SetTarget(
+            target_id=target,
+            outcome_id=outcome,
+            text=w.text(80, 160),
+            due_on=w.day + timedelta(days=w.rng.randint(60, 150)),
+            success_criteria=w.text(40, 80),
+        )
+    )
     return target
 
 
@@ -274,28 +374,43 @@ def _provisions(w: Writer, profile: Profile) -> list[uuid.UUID]:
     for _ in range(rng.randint(*profile.provisions)):
         provision, costed = uuid.uuid4(), rng.random() < 0.4
         kind = rng.choices(list(ProvisionKind), [0.35, 0.4, 0.15, 0.1])[0]
-        w.do(e.PlanProvision(
-            provision_id=provision, kind=kind, description=w.text(40, 100),
-            target_ids=tuple(rng.sample(targets, min(len(targets), rng.randint(0, 2)))),
-            frequency="2 x 30 minutes a week", sessions_per_week=2, minutes_per_session=30,
-            staff=rng.choice(["PSA", "Class teacher", "SfL teacher", "SALT"]),
-            cost=Decimal(rng.randint(2, 400) * 10) / 4 if costed else None,
-            funding="ASN budget" if costed else None, recommended_by="EP"))
+        w.do(
+            e.PlanProvision(
+                provision_id=provision,
+                kind=kind,
+                description=w.text(40, 100),
+                target_ids=tuple(rng.sample(targets, min(len(targets), rng.randint(0, 2)))),
+                frequency="2 x 30 minutes a week",
+                sessions_per_week=2,
+                minutes_per_session=30,
+                staff=rng.choice(["PSA", "Class teacher", "SfL teacher", "SALT"]),
+                cost=Decimal(rng.randint(2, 400) * 10) / 4 if costed else None,
+                funding="ASN budget" if costed else None,
+                recommended_by="EP",
+            )
+        )
         if kind is ProvisionKind.INTERVENTION:
             made.append(provision)
     return made
 
 
-def _cycles(w: Writer, profile: Profile, outcomes: dict[uuid.UUID, list[uuid.UUID]],
-            provisions: list[uuid.UUID], every: timedelta, last_day: date) -> None:
+def _cycles(
+    w: Writer,
+    profile: Profile,
+    outcomes: dict[uuid.UUID, list[uuid.UUID]],
+    provisions: list[uuid.UUID],
+    every: timedelta,
+    last_day: date,
+) -> None:
     """Review after review until the plan closes (or today), with what happens between."""
     rng, plan = w.rng, w.plan
     assert plan is not None
     due = plan.next_review_on
     assert due is not None
     while True:
-        held = due + timedelta(days=rng.randint(-14, 14) if rng.random() < 0.85
-                               else rng.randint(15, 56))
+        held = due + timedelta(
+            days=rng.randint(-14, 14) if rng.random() < 0.85 else rng.randint(15, 56)
+        )
         if held >= last_day:
             _between(w, provisions, last_day, every)
             return
@@ -304,13 +419,25 @@ def _cycles(w: Writer, profile: Profile, outcomes: dict[uuid.UUID, list[uuid.UUI
             w.day = max(w.day, held - timedelta(days=rng.randint(14, 40)))
             w.do(e.StartReview())
         w.day = max(w.day, held)
-        evaluations = tuple(Evaluated(target_id=t, impact=rng.choice(IMPACT),
-                                      progress=rng.choices(list(Progress), [0.35, 0.45, 0.2])[0])
-                            for t in (t.id for t in plan.open_targets()))
+        evaluations = tuple(
+            Evaluated(
+                target_id=t,
+                impact=rng.choice(IMPACT),
+                progress=rng.choices(list(Progress), [0.35, 0.45, 0.2])[0],
+            )
+            for t in (t.id for t in plan.open_targets())
+        )
         due = w.day + every
-        w.do(e.HoldReview(review_id=uuid.uuid4(), held_on=w.day, summary=w.text(200, 700),
-                          attendees=(w.lead.name, *(p.name for p in w.parents)),
-                          next_review_on=due, evaluations=evaluations))
+        w.do(
+            e.HoldReview(
+                review_id=uuid.uuid4(),
+                held_on=w.day,
+                summary=w.text(200, 700),
+                attendees=(w.lead.name, *(p.name for p in w.parents)),
+                next_review_on=due,
+                evaluations=evaluations,
+            )
+        )
         for outcome, targets in outcomes.items():
             for target in list(targets):
                 if plan.targets[target].status.value == "achieved":
@@ -318,12 +445,19 @@ def _cycles(w: Writer, profile: Profile, outcomes: dict[uuid.UUID, list[uuid.UUI
                     targets.append(_target(w, outcome))
         if rng.random() < 0.7:
             whose = Whose.PARENT_CARER if w.parents and rng.random() < 0.6 else Whose.CHILD
-            w.do(e.RecordViews(views_id=uuid.uuid4(), whose=whose, text=w.text(100, 400)),
-                 actor=w.parents[0] if whose is Whose.PARENT_CARER else w.lead)
+            w.do(
+                e.RecordViews(views_id=uuid.uuid4(), whose=whose, text=w.text(100, 400)),
+                actor=w.parents[0] if whose is Whose.PARENT_CARER else w.lead,
+            )
         if rng.random() < 0.5:
             sha = hashlib.sha256(uuid.uuid4().bytes).hexdigest()
-            w.do(e.SharePlan(recipients=tuple(p.name for p in w.parents) or ("Young person",),
-                             method=rng.choice(["email", "post", "by hand"]), sha256=sha))
+            w.do(
+                e.SharePlan(
+                    recipients=tuple(p.name for p in w.parents) or ("Young person",),
+                    method=rng.choice(["email", "post", "by hand"]),
+                    sha256=sha,
+                )
+            )
         if rng.random() < 0.1:
             level = LEVELS.index(plan.stage) + (1 if rng.random() < 2 / 3 else -1)
             if 0 <= level < len(LEVELS):
@@ -338,11 +472,15 @@ def _between(w: Writer, provisions: list[uuid.UUID], until: date, every: timedel
     share_of_year = span / 365
     happenings: list[tuple[int, str, Any]] = []
     for provision in provisions:
-        happenings += [(rng.randrange(span), "delivery", provision)
-                       for _ in range(_count(rng, 8 * share_of_year))]
+        happenings += [
+            (rng.randrange(span), "delivery", provision)
+            for _ in range(_count(rng, 8 * share_of_year))
+        ]
     for practitioner in w.practitioners:
-        happenings += [(rng.randrange(span), "contribution", practitioner)
-                       for _ in range(_count(rng, 2 * share_of_year))]
+        happenings += [
+            (rng.randrange(span), "contribution", practitioner)
+            for _ in range(_count(rng, 2 * share_of_year))
+        ]
     for target in plan.open_targets():
         if rng.random() < 0.1:
             happenings.append((rng.randrange(span), "revision", target.id))
@@ -353,14 +491,26 @@ def _between(w: Writer, provisions: list[uuid.UUID], until: date, every: timedel
     for offset, what, subject in sorted(happenings, key=lambda h: (h[0], h[1])):
         w.day = max(w.day, start + timedelta(days=offset))
         if what == "delivery" and plan.provisions[subject].ended_on is None:
-            w.do(e.RecordDelivery(provision_id=subject, sessions=rng.randint(1, 8),
-                                  minutes=30 * rng.randint(1, 8), note=rng.choice(IMPACT)))
+            w.do(
+                e.RecordDelivery(
+                    provision_id=subject,
+                    sessions=rng.randint(1, 8),
+                    minutes=30 * rng.randint(1, 8),
+                    note=rng.choice(IMPACT),
+                )
+            )
         elif what == "contribution":
-            w.do(e.AppendContribution(contribution_id=uuid.uuid4(), kind=rng.choice(KINDS),
-                                      text=w.text(200, 900)), actor=subject)
+            w.do(
+                e.AppendContribution(
+                    contribution_id=uuid.uuid4(), kind=rng.choice(KINDS), text=w.text(200, 900)
+                ),
+                actor=subject,
+            )
         elif what == "revision" and plan.targets[subject].status.value == "open":
-            w.do(e.ReviseTarget(target_id=subject, text=w.text(80, 160)),
-                 reason="Adjusted after observation")
+            w.do(
+                e.ReviseTarget(target_id=subject, text=w.text(80, 160)),
+                reason="Adjusted after observation",
+            )
         elif what == "end" and plan.provisions[subject].ended_on is None:
             w.do(e.EndProvision(provision_id=subject), reason="No longer needed")
             provisions.remove(subject)
@@ -376,9 +526,14 @@ def _count(rng: random.Random, mean: float) -> int:
 def _disclosure(w: Writer, last_day: date) -> None:
     rng = w.rng
     disclosure = uuid.uuid4()
-    w.do(e.GrantDisclosure(disclosure_id=disclosure, grantee="tribunal:hec-scotland",
-                           purpose="Reference to the tribunal",
-                           until=w.day + timedelta(days=180)))
+    w.do(
+        e.GrantDisclosure(
+            disclosure_id=disclosure,
+            grantee="tribunal:hec-scotland",
+            purpose="Reference to the tribunal",
+            until=w.day + timedelta(days=180),
+        )
+    )
     revoked_on = w.day + timedelta(days=rng.randint(60, 120))
     if rng.random() < 0.5 and revoked_on < last_day:
         w.day = revoked_on

@@ -61,8 +61,12 @@ from tests.faults.services import (  # noqa: E402
 from tests.faults.workload import SeededPlan, Tokens, seed, write_spec  # noqa: E402
 
 MIX = (  # (operation, share)
-    ("GET plan", 0.35), ("GET history", 0.25), ("GET plan list", 0.20),
-    ("POST target", 0.08), ("POST contribution", 0.08), ("POST review", 0.04),
+    ("GET plan", 0.35),
+    ("GET history", 0.25),
+    ("GET plan list", 0.20),
+    ("POST target", 0.08),
+    ("POST contribution", 0.08),
+    ("POST review", 0.04),
 )
 MODELS = ("plan_summaries", "reports")
 RESULTS = _HERE / "results"
@@ -110,15 +114,17 @@ class LagMonitor(threading.Thread):
         try:
             with self.cluster.connect() as conn:
                 while not self.stopping.is_set():
-                    reached = min(tracked_position(conn, name, active_version(conn, name))
-                                  for name in MODELS)
+                    reached = min(
+                        tracked_position(conn, name, active_version(conn, name)) for name in MODELS
+                    )
                     now = time.monotonic()
                     with self.lock:
                         while self.pending and self.pending[0][0] <= reached:
                             _, acked = heapq.heappop(self.pending)
                             if self.samples.measuring and acked >= self.samples.started:
-                                self.samples.lags.append((acked - self.samples.started,
-                                                          now - acked))
+                                self.samples.lags.append(
+                                    (acked - self.samples.started, now - acked)
+                                )
                     time.sleep(self.poll)
         except BaseException as e:
             self.error = e
@@ -139,19 +145,32 @@ def cluster_cpu(cluster: Cluster) -> float:
     if pid is None:
         return 0.0
     return cpu_seconds(pid, with_reaped_children=True) + sum(
-        cpu_seconds(child) for child in process_tree(pid)[1:])
+        cpu_seconds(child) for child in process_tree(pid)[1:]
+    )
 
 
 def reading(api: Service, projector: Service, cluster: Cluster, samples: Samples) -> dict:
-    return {"t": samples.at(), "load1": os.getloadavg()[0],
-            "api_rss": api.rss_bytes(), "projector_rss": projector.rss_bytes(),
-            "api_cpu": api.cpu_seconds(), "projector_cpu": projector.cpu_seconds(),
-            "postgres_cpu": cluster_cpu(cluster), "client_cpu": time.process_time(),
-            **{f"machine_{k}": v for k, v in machine_cpu().items()}}
+    return {
+        "t": samples.at(),
+        "load1": os.getloadavg()[0],
+        "api_rss": api.rss_bytes(),
+        "projector_rss": projector.rss_bytes(),
+        "api_cpu": api.cpu_seconds(),
+        "projector_cpu": projector.cpu_seconds(),
+        "postgres_cpu": cluster_cpu(cluster),
+        "client_cpu": time.process_time(),
+        **{f"machine_{k}": v for k, v in machine_cpu().items()},
+    }
 
 
-async def sample_machine(api: Service, projector: Service, cluster: Cluster, samples: Samples,
-                         end: float, every: float = 5.0) -> None:
+async def sample_machine(
+    api: Service,
+    projector: Service,
+    cluster: Cluster,
+    samples: Samples,
+    end: float,
+    every: float = 5.0,
+) -> None:
     while time.monotonic() < end:
         samples.machine.append(await asyncio.to_thread(reading, api, projector, cluster, samples))
         await asyncio.sleep(min(every, max(0.0, end - time.monotonic())))
@@ -161,28 +180,45 @@ async def sample_machine(api: Service, projector: Service, cluster: Cluster, sam
 # -- the clients --------------------------------------------------------------------------------
 
 
-async def soak_client(n: int, port: int, tokens: Tokens, plans: list[SeededPlan],
-                      samples: Samples, lag: LagMonitor, end: float, timeout: float) -> None:
+async def soak_client(
+    n: int,
+    port: int,
+    tokens: Tokens,
+    plans: list[SeededPlan],
+    samples: Samples,
+    lag: LagMonitor,
+    end: float,
+    timeout: float,
+) -> None:
     rng = random.Random(n)
-    conns = {True: Connection("127.0.0.1", port, tokens.lead, timeout),
-             False: Connection("127.0.0.1", port, tokens.practitioner, timeout)}
+    conns = {
+        True: Connection("127.0.0.1", port, tokens.lead, timeout),
+        False: Connection("127.0.0.1", port, tokens.practitioner, timeout),
+    }
     ops, weights = [o for o, _ in MIX], [w for _, w in MIX]
     try:
         while time.monotonic() < end:
             op = rng.choices(ops, weights)[0]
             plan = rng.choice(plans)
             if op.startswith("GET"):
-                path = {"GET plan": f"/api/plans/{plan.plan_id}",
-                        "GET history": f"/api/plans/{plan.plan_id}/history",
-                        "GET plan list": "/api/plans?limit=50"}[op]
+                path = {
+                    "GET plan": f"/api/plans/{plan.plan_id}",
+                    "GET history": f"/api/plans/{plan.plan_id}/history",
+                    "GET plan list": "/api/plans?limit=50",
+                }[op]
                 await _timed(samples, op, conns[True].request("GET", path))
                 continue
             kind = op.removeprefix("POST ")
             spec = write_spec(kind, plan, f"SOAK-{n}-{secrets.token_hex(4)}", rng)
             key = secrets.token_hex(16)
             for _ in range(10):  # a write goes again, with its key, after 409/5xx
-                answer = await _timed(samples, op, conns[spec.as_lead].request(
-                    "POST", spec.path, spec.body, {"Idempotency-Key": key}))
+                answer = await _timed(
+                    samples,
+                    op,
+                    conns[spec.as_lead].request(
+                        "POST", spec.path, spec.body, {"Idempotency-Key": key}
+                    ),
+                )
                 if answer is not None and answer.status == 201:
                     if position := answer.headers.get("planledger-position"):
                         lag.acknowledged(int(position))
@@ -212,17 +248,30 @@ async def _timed(samples: Samples, op: str, request) -> object:
     return answer
 
 
-async def drive(args: argparse.Namespace, port: int, api: Service, projector: Service,
-                cluster: Cluster, samples: Samples, lag: LagMonitor) -> None:
+async def drive(
+    args: argparse.Namespace,
+    port: int,
+    api: Service,
+    projector: Service,
+    cluster: Cluster,
+    samples: Samples,
+    lag: LagMonitor,
+) -> None:
     tokens = Tokens.make(hours=args.minutes / 60 + 2)
     began = time.monotonic()
     plans = await seed(port, tokens, args.plans)
-    print(f"seeded {len(plans)} plans in {time.monotonic() - began:.0f} s; warming up "
-          f"for {args.warmup:g} s", flush=True)
+    print(
+        f"seeded {len(plans)} plans in {time.monotonic() - began:.0f} s; warming up "
+        f"for {args.warmup:g} s",
+        flush=True,
+    )
     end = time.monotonic() + args.warmup + args.minutes * 60
-    clients = [asyncio.create_task(soak_client(n, port, tokens, plans, samples, lag, end,
-                                               args.request_timeout))
-               for n in range(args.clients)]
+    clients = [
+        asyncio.create_task(
+            soak_client(n, port, tokens, plans, samples, lag, end, args.request_timeout)
+        )
+        for n in range(args.clients)
+    ]
     await asyncio.sleep(args.warmup)
     samples.started, samples.measuring = time.monotonic(), True
     print(f"measuring for {args.minutes:g} minutes with {args.clients} clients", flush=True)
@@ -238,8 +287,11 @@ async def _progress(samples: Samples, end: float) -> None:
     while time.monotonic() < end:
         await asyncio.sleep(60)
         recent = [r for r in samples.requests if r[0] > samples.at() - 60]
-        print(f"  {samples.at() / 60:4.1f} min: {len(recent) / 60:6.1f} req/s over the last "
-              f"minute, load average {os.getloadavg()[0]:.1f}", flush=True)
+        print(
+            f"  {samples.at() / 60:4.1f} min: {len(recent) / 60:6.1f} req/s over the last "
+            f"minute, load average {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
 
 
 # -- reporting ----------------------------------------------------------------------------------
@@ -269,33 +321,62 @@ def summarise(args: argparse.Namespace, samples: Samples, unresolved: int) -> di
     loads = [m["load1"] for m in samples.machine]
     return {
         "command": "bench/soak.py " + " ".join(sys.argv[1:]),
-        "when": time.strftime("%Y-%m-%d %H:%M"), "minutes": args.minutes,
-        "clients": args.clients, "plans": args.plans, "workers": args.workers,
+        "when": time.strftime("%Y-%m-%d %H:%M"),
+        "minutes": args.minutes,
+        "clients": args.clients,
+        "plans": args.plans,
+        "workers": args.workers,
         "requests": len(samples.requests),
         "throughput": len(samples.requests) / seconds,
-        "endpoints": {op: {"count": len(v), "rate": len(v) / seconds,
-                           "p50_ms": pct(v, 50) * 1e3, "p99_ms": pct(v, 99) * 1e3,
-                           "max_ms": max(v) * 1e3 if v else 0.0}
-                      for op, v in ((op, by_op.get(op, [])) for op, _ in MIX)},
-        "reads_p99_ms": pct([t for op, v in by_op.items() if op.startswith("GET") for t in v],
-                            99) * 1e3,
-        "writes_p99_ms": pct([t for op, v in by_op.items() if op.startswith("POST")
-                              for t in v], 99) * 1e3,
-        "not_2xx": {f"{op} {status}": n for (op, status), n in statuses.items()
-                    if status not in (200, 201)},
-        "rss_mb": {name: {"start": first[f"{name}_rss"] / 2**20,
-                          "end": last[f"{name}_rss"] / 2**20,
-                          "growth_pct": 100 * (last[f"{name}_rss"] / first[f"{name}_rss"] - 1)}
-                   for name in ("api", "projector")},
-        "lag_ms": {"count": len(lags), "p50": pct(lags, 50) * 1e3, "p99": pct(lags, 99) * 1e3,
-                   "max": max(lags) * 1e3 if lags else 0.0, "unresolved_at_end": unresolved},
-        "cpu_seconds": {"api": used("api_cpu"), "projector": used("projector_cpu"),
-                        "postgres": used("postgres_cpu"), "load_generator": used("client_cpu"),
-                        "machine": used("machine_busy"), "stolen": used("machine_steal"),
-                        "others": max(0.0, used("machine_busy") - ours),
-                        "window_s": window, "cores": os.cpu_count() or 1},
-        "load_average": {"start": loads[0], "mean": sum(loads) / len(loads), "max": max(loads),
-                         "end": loads[-1]},
+        "endpoints": {
+            op: {
+                "count": len(v),
+                "rate": len(v) / seconds,
+                "p50_ms": pct(v, 50) * 1e3,
+                "p99_ms": pct(v, 99) * 1e3,
+                "max_ms": max(v) * 1e3 if v else 0.0,
+            }
+            for op, v in ((op, by_op.get(op, [])) for op, _ in MIX)
+        },
+        "reads_p99_ms": pct([t for op, v in by_op.items() if op.startswith("GET") for t in v], 99)
+        * 1e3,
+        "writes_p99_ms": pct([t for op, v in by_op.items() if op.startswith("POST") for t in v], 99)
+        * 1e3,
+        "not_2xx": {
+            f"{op} {status}": n for (op, status), n in statuses.items() if status not in (200, 201)
+        },
+        "rss_mb": {
+            name: {
+                "start": first[f"{name}_rss"] / 2**20,
+                "end": last[f"{name}_rss"] / 2**20,
+                "growth_pct": 100 * (last[f"{name}_rss"] / first[f"{name}_rss"] - 1),
+            }
+            for name in ("api", "projector")
+        },
+        "lag_ms": {
+            "count": len(lags),
+            "p50": pct(lags, 50) * 1e3,
+            "p99": pct(lags, 99) * 1e3,
+            "max": max(lags) * 1e3 if lags else 0.0,
+            "unresolved_at_end": unresolved,
+        },
+        "cpu_seconds": {
+            "api": used("api_cpu"),
+            "projector": used("projector_cpu"),
+            "postgres": used("postgres_cpu"),
+            "load_generator": used("client_cpu"),
+            "machine": used("machine_busy"),
+            "stolen": used("machine_steal"),
+            "others": max(0.0, used("machine_busy") - ours),
+            "window_s": window,
+            "cores": os.cpu_count() or 1,
+        },
+        "load_average": {
+            "start": loads[0],
+            "mean": sum(loads) / len(loads),
+            "max": max(loads),
+            "end": loads[-1],
+        },
     }
 
 
@@ -311,14 +392,18 @@ def table(s: dict) -> str:
         "|---|---:|---:|---:|---:|---:|",
     ]
     for op, e in s["endpoints"].items():
-        lines.append(f"| {op} | {e['count']} | {e['rate']:.1f} | {e['p50_ms']:.1f} | "
-                     f"{e['p99_ms']:.1f} | {e['max_ms']:.0f} |")
+        lines.append(
+            f"| {op} | {e['count']} | {e['rate']:.1f} | {e['p50_ms']:.1f} | "
+            f"{e['p99_ms']:.1f} | {e['max_ms']:.0f} |"
+        )
     rss, lag, cpu, load = s["rss_mb"], s["lag_ms"], s["cpu_seconds"], s["load_average"]
     lines += ["", f"not 2xx: {s['not_2xx'] or 'none'}", ""]
     for name, r in rss.items():
         verdict = "under 10%" if r["growth_pct"] < 10 else "NOT under 10%"
-        lines.append(f"{name} RSS: {r['start']:.1f} MB at the start, {r['end']:.1f} MB at the "
-                     f"end: {r['growth_pct']:+.1f}% ({verdict})")
+        lines.append(
+            f"{name} RSS: {r['start']:.1f} MB at the start, {r['end']:.1f} MB at the "
+            f"end: {r['growth_pct']:+.1f}% ({verdict})"
+        )
     lines += [
         f"projection lag (201 until both read models include the position): p50 "
         f"{lag['p50']:.0f} ms, p99 {lag['p99']:.0f} ms, max {lag['max']:.0f} ms over "
@@ -366,13 +451,11 @@ def plot(samples: Samples, summary: dict, path: Path, window: float = 10.0) -> b
     minutes = [(k + 0.5) * window / 60 for k in keys]
 
     def series(name: str, p: float) -> list[float]:
-        return [pct(buckets[k][name], p) * 1e3 if buckets[k][name] else float("nan")
-                for k in keys]
+        return [pct(buckets[k][name], p) * 1e3 if buckets[k][name] else float("nan") for k in keys]
 
     fig, axes = plt.subplots(4, 1, figsize=(11, 12), sharex=True)
     ax = axes[0]
-    for name, colour in (("reads", "tab:blue"), ("plan list", "tab:purple"),
-                         ("writes", "tab:red")):
+    for name, colour in (("reads", "tab:blue"), ("plan list", "tab:purple"), ("writes", "tab:red")):
         ax.plot(minutes, series(name, 50), color=colour, lw=1, label=f"{name} p50")
         ax.plot(minutes, series(name, 99), color=colour, lw=1, ls="--", label=f"{name} p99")
     ax.set_yscale("log")
@@ -395,8 +478,9 @@ def plot(samples: Samples, summary: dict, path: Path, window: float = 10.0) -> b
     ax.set_ylabel("MB")
     ax.set_xlabel("minutes measured")
     twin = ax.twinx()
-    twin.plot(t, [m["load1"] for m in samples.machine], color="grey", lw=0.8, ls=":",
-              label="load average")
+    twin.plot(
+        t, [m["load1"] for m in samples.machine], color="grey", lw=0.8, ls=":", label="load average"
+    )
     twin.set_ylabel("load average (1 min)")
     ax.legend(loc="upper left", fontsize=8)
     twin.legend(loc="upper right", fontsize=8)
@@ -410,16 +494,21 @@ def plot(samples: Samples, summary: dict, path: Path, window: float = 10.0) -> b
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--minutes", type=float, default=15.0, help="measured time")
     parser.add_argument("--warmup", type=float, default=30.0, help="seconds, not measured")
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--plans", type=int, default=200)
     parser.add_argument("--workers", type=int, default=1, help="API worker processes")
     parser.add_argument("--request-timeout", type=float, default=30.0)
-    parser.add_argument("--out", type=Path, default=RESULTS,
-                        help="folder for the table (.md), figures (.json) and plot (.png)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=RESULTS,
+        help="folder for the table (.md), figures (.json) and plot (.png)",
+    )
     args = parser.parse_args()
     with sigterm_as_interrupt():
         return soak(args)
@@ -466,7 +555,8 @@ def soak(args: argparse.Namespace) -> int:
     text = table(summary)
     plotted = plot(samples, summary, stem.with_suffix(".png"))
     stem.with_suffix(".md").write_text(
-        f"# Soak\n\n{text}\n" + (f"\n![over time]({stem.name}.png)\n" if plotted else ""))
+        f"# Soak\n\n{text}\n" + (f"\n![over time]({stem.name}.png)\n" if plotted else "")
+    )
     stem.with_suffix(".json").write_text(json.dumps(summary, indent=1))
     print("\n" + text)
     print(f"\nwritten: {stem}.md, {stem}.json" + (f", {stem}.png" if plotted else ""))

@@ -77,8 +77,11 @@ READS = frozenset({Action.READ_PLAN, Action.READ_HISTORY, Action.READ_EVIDENCE, 
 
 ALLOWED: dict[Role, frozenset[Action]] = {
     Role.LEAD_PROFESSIONAL: frozenset(Action) - {Action.DESTROY_PLAN},
-    Role.PRACTITIONER: READS | {
-        Action.APPEND_CONTRIBUTION, Action.SET_TARGET, Action.PLAN_PROVISION,
+    Role.PRACTITIONER: READS
+    | {
+        Action.APPEND_CONTRIBUTION,
+        Action.SET_TARGET,
+        Action.PLAN_PROVISION,
         Action.EVALUATE_TARGET,
     },
     Role.PARENT_CARER: READS | {Action.RECORD_VIEWS},
@@ -149,7 +152,8 @@ def authorise_opening(caller: Caller, org: str) -> None:
         raise ActionForbiddenError("Only a lead professional may open a plan.")
     if org != caller.org:
         raise ActionForbiddenError(
-            "A plan is opened under your own organisation (your sign-in's org).")
+            "A plan is opened under your own organisation (your sign-in's org)."
+        )
 
 
 def may_record_views(caller: Caller, whose: Whose) -> bool:
@@ -208,8 +212,12 @@ def may_see_org_reviews(caller: Caller) -> bool:
 
 def is_personal_read(action: Action) -> bool:
     """Reads of a plan's personal data are written to its access log."""
-    return action in (Action.READ_PLAN, Action.READ_HISTORY, Action.READ_EVIDENCE,
-                      Action.READ_ACCESS_LOG)
+    return action in (
+        Action.READ_PLAN,
+        Action.READ_HISTORY,
+        Action.READ_EVIDENCE,
+        Action.READ_ACCESS_LOG,
+    )
 
 
 @dataclass(frozen=True)
@@ -225,8 +233,9 @@ class Visibility:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.member_id or self.agency_orgs or self.grantees or self.org
-                    or self.everyone)
+        return not (
+            self.member_id or self.agency_orgs or self.grantees or self.org or self.everyone
+        )
 
 
 def visibility(caller: Caller, *, org_wide: bool = False) -> Visibility:

@@ -99,9 +99,13 @@ class Clock:
             return day.isoformat() if day else None
 
         return {
-            "name": self.name, "statute": self.statute, "status": self.status.value,
-            "started_on": iso(self.started_on), "due_on": iso(self.due_on),
-            "stopped_on": iso(self.stopped_on), "outcome": self.outcome,
+            "name": self.name,
+            "statute": self.statute,
+            "status": self.status.value,
+            "started_on": iso(self.started_on),
+            "due_on": iso(self.due_on),
+            "stopped_on": iso(self.stopped_on),
+            "outcome": self.outcome,
             "ceiling_on": iso(self.ceiling_on),
             "deemed_refusal_on": iso(self.deemed_refusal_on),
             "reference_by": iso(self.reference_by),
@@ -173,7 +177,11 @@ def _review_anchor(events: list[Any]) -> tuple[int, date] | None:
         if type(event).__name__ == "CspPrepared":
             return event.originator_version, event.occurred_on
     opened = events[0] if events and type(events[0]).__name__ == "PlanOpened" else None
-    if opened is not None and opened.plan_type == PlanType.CSP and "CspRequestReceived" not in types:
+    if (
+        opened is not None
+        and opened.plan_type == PlanType.CSP
+        and "CspRequestReceived" not in types
+    ):
         return opened.originator_version, opened.occurred_on
     return None
 
@@ -194,11 +202,21 @@ def _csp_request_received(book: _Book, event: Any, src: Source) -> None:
 
 def _csp_need_decided(book: _Book, event: Any, src: Source) -> None:
     day, needed = event.occurred_on, event.decision == CspNeed.NEEDED
-    book.stop("csp_need_decision", day, src, event.decision.value,
-              reference_by=None if needed else _reference_by(day))
+    book.stop(
+        "csp_need_decision",
+        day,
+        src,
+        event.decision.value,
+        reference_by=None if needed else _reference_by(day),
+    )
     if needed:
-        book.start("csp_preparation", day, add_weeks(day, CSP_PREPARATION_WEEKS), src,
-                   ceiling_on=add_weeks(day, CSP_PREPARATION_CEILING_WEEKS))
+        book.start(
+            "csp_preparation",
+            day,
+            add_weeks(day, CSP_PREPARATION_WEEKS),
+            src,
+            ceiling_on=add_weeks(day, CSP_PREPARATION_CEILING_WEEKS),
+        )
 
 
 def _csp_preparation_delayed(book: _Book, event: Any, src: Source) -> None:
@@ -240,8 +258,13 @@ def _early_review_deadline_extended(book: _Book, event: Any, src: Source) -> Non
 
 def _early_review_decided(book: _Book, event: Any, src: Source) -> None:
     day, refused = event.occurred_on, event.decision == EarlyReviewAnswer.REFUSED
-    book.stop("early_review_answer", day, src, event.decision.value,
-              reference_by=_reference_by(day) if refused else None)
+    book.stop(
+        "early_review_answer",
+        day,
+        src,
+        event.decision.value,
+        reference_by=_reference_by(day) if refused else None,
+    )
 
 
 def _ehcp_assessment_requested(book: _Book, event: Any, src: Source) -> None:

@@ -178,8 +178,9 @@ class Plan(Aggregate):
         getattr(self, command.handler)(command, by)
         return command.created(self)
 
-    def _record(self, event_class: type[PlanEvent], by: Attribution, command: Any = None,
-                **fields: Any) -> None:
+    def _record(
+        self, event_class: type[PlanEvent], by: Attribution, command: Any = None, **fields: Any
+    ) -> None:
         if isinstance(command, events.Command) and command.needs_reason and not by.gave_reason:
             raise ReasonRequiredError
         self.trigger_event(event_class, **_fields(event_class, command, by), **fields)
@@ -295,7 +296,9 @@ class Plan(Aggregate):
         self._record(events.ReviewHeld, held, command)
         for evaluation in command.evaluations:
             self._record(
-                events.TargetEvaluated, held.model_copy(update={"reason": None}), evaluation,
+                events.TargetEvaluated,
+                held.model_copy(update={"reason": None}),
+                evaluation,
                 review_id=command.review_id,
             )
 
@@ -330,8 +333,11 @@ class Plan(Aggregate):
         """Record that the plan, as it stands now, was given to the named recipients."""
         self._check_writable(by)
         self._record(
-            events.PlanShared, by, command,
-            number=len(self.shared_copies) + 1, shared_version=self.version,
+            events.PlanShared,
+            by,
+            command,
+            number=len(self.shared_copies) + 1,
+            shared_version=self.version,
         )
 
     def grant_disclosure(self, command: events.GrantDisclosure, by: Attribution) -> None:
@@ -388,9 +394,7 @@ class Plan(Aggregate):
         _check_not_before(by.occurred_on, requested_on, "the request")
         self._record(events.CspNeedDecided, by, command)
 
-    def delay_csp_preparation(
-        self, command: events.DelayCspPreparation, by: Attribution
-    ) -> None:
+    def delay_csp_preparation(self, command: events.DelayCspPreparation, by: Attribution) -> None:
         self._check_statutory(by, csp=True)
         state = self.statutory
         if not state.preparing:
@@ -468,9 +472,7 @@ class Plan(Aggregate):
             raise EhcpRequestAlreadyReceivedError(self.statutory.ehcp_requested_on)
         self._record(events.EhcpAssessmentRequested, by, command)
 
-    def decide_ehcp_assessment(
-        self, command: events.DecideEhcpAssessment, by: Attribution
-    ) -> None:
+    def decide_ehcp_assessment(self, command: events.DecideEhcpAssessment, by: Attribution) -> None:
         self._check_statutory(by, csp=False)
         requested_on = self.statutory.ehcp_requested_on
         if requested_on is None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import types
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-import types
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 from uuid import UUID
 
@@ -236,7 +236,6 @@ class SharedCopy(Immutable):
     method: str
     occurred_on: date
     sha256: str | None
-
 
 
 DESTROYED = "[destroyed]"

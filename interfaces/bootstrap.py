@@ -42,8 +42,10 @@ def application(settings: Settings) -> Planning:
     signer = EvidenceSettings.of(settings).checkpoint_signer()
     stages = load_stages(settings.stages_file)
     return Planning(
-        env=settings.planning_env(), stages=stages,
-        shared_copy_digest=SharedCopyRenderer(stages), checkpoint_signer=signer,
+        env=settings.planning_env(),
+        stages=stages,
+        shared_copy_digest=SharedCopyRenderer(stages),
+        checkpoint_signer=signer,
     )
 
 
@@ -54,12 +56,15 @@ def check_sealed(settings: Settings) -> None:
     if settings.is_embedded or settings.master_key() is not None:
         return
     if not settings.allow_plaintext_store:
-        msg = ("PLANLEDGER_ENCRYPTION_KEY is not set: personal data would be stored in "
-               "clear. Set it (`planledger keygen`), or PLANLEDGER_ALLOW_PLAINTEXT_STORE=true "
-               "for development only.")
+        msg = (
+            "PLANLEDGER_ENCRYPTION_KEY is not set: personal data would be stored in "
+            "clear. Set it (`planledger keygen`), or PLANLEDGER_ALLOW_PLAINTEXT_STORE=true "
+            "for development only."
+        )
         raise ConfigurationError(msg)
-    log.warning("personal data is stored unsealed (PLANLEDGER_ALLOW_PLAINTEXT_STORE): "
-                "development only")
+    log.warning(
+        "personal data is stored unsealed (PLANLEDGER_ALLOW_PLAINTEXT_STORE): development only"
+    )
 
 
 @contextmanager
@@ -97,7 +102,9 @@ class Services:
 
 
 def bootstrap(
-    settings: Settings | None = None, *, planning: Planning | None = None,
+    settings: Settings | None = None,
+    *,
+    planning: Planning | None = None,
     verifier: TokenVerifier | None = None,
 ) -> Services:
     """Everything the HTTP app needs. `planning`: the one store's application, made by
@@ -121,7 +128,9 @@ def bootstrap(
 
 
 def _tenant(
-    authority: str | None, settings: Settings, built: list[Planning],
+    authority: str | None,
+    settings: Settings,
+    built: list[Planning],
     planning: Planning | None = None,
 ) -> Tenant:
     if planning is None:
@@ -134,16 +143,21 @@ def _tenant(
 
 
 def projector(
-    settings: Settings, authorities: Iterable[str] = (), *,
-    poll_seconds: float = POLL_SECONDS, heartbeat: Path | None = None,
+    settings: Settings,
+    authorities: Iterable[str] = (),
+    *,
+    poll_seconds: float = POLL_SECONDS,
+    heartbeat: Path | None = None,
 ) -> Projector | Projectors:
     """What keeps the read models up to date: a projector on the one store, or one per
     authority (every one, or those asked for), each on its store, run together."""
     stores = each_store(settings, authorities)
     if stores[0][0] is None:
-        return Projector(stores[0][1].planning_env(), poll_seconds=poll_seconds,
-                         heartbeat=heartbeat)
+        return Projector(
+            stores[0][1].planning_env(), poll_seconds=poll_seconds, heartbeat=heartbeat
+        )
     return Projectors(
         [Projector(store.planning_env(), poll_seconds=poll_seconds) for _, store in stores],
-        poll_seconds=poll_seconds, heartbeat=heartbeat,
+        poll_seconds=poll_seconds,
+        heartbeat=heartbeat,
     )

@@ -11,8 +11,8 @@ from decimal import Decimal
 from uuid import UUID
 
 from application.planning import Planning
-from domain.calendar import today
 from domain.access import Caller
+from domain.calendar import today
 from domain.events import (
     AddMember,
     AgreeOutcome,
@@ -60,10 +60,15 @@ def load_demo(planning: Planning) -> UUID:
     lead, salt, parent = DEMO_USERS["lead"], DEMO_USERS["practitioner"], DEMO_USERS["parent"]
     young_person = DEMO_USERS["young_person"]
     plan_id = planning.open_plan(
-        OpenPlan(plan_type=PlanType.IEP, stage="additional", org=SCHOOL,
-                 child=Child(name="Isla Campbell",
-                             date_of_birth=date(today().year - 10, 3, 14))),
-        Caller.of(lead), occurred_on=_on(330), reason="Concerns raised at P5 parents' evening",
+        OpenPlan(
+            plan_type=PlanType.IEP,
+            stage="additional",
+            org=SCHOOL,
+            child=Child(name="Isla Campbell", date_of_birth=date(today().year - 10, 3, 14)),
+        ),
+        Caller.of(lead),
+        occurred_on=_on(330),
+        reason="Concerns raised at P5 parents' evening",
     ).plan_id
 
     def do(command: Command, who: Actor, days_ago: int, reason: str | None = None) -> str:
@@ -74,100 +79,228 @@ def load_demo(planning: Planning) -> UUID:
         return next(iter(created.values()), "")
 
     do(AddMember(user_id=parent.id, role=Role.PARENT_CARER, name=parent.name), lead, 330)
-    do(AddMember(user_id=young_person.id, role=Role.YOUNG_PERSON, name=young_person.name),
-       lead, 330)
-    do(RecordViews(whose=Whose.PARENT_CARER,
-                   text="Isla is anxious in the mornings and says break time is 'too loud'. "
-                   "At home she loves Lego and looking after her little cousin."), parent, 328)
-    do(RecordViews(whose=Whose.CHILD,
-                   text="Isla said: 'I want someone to play with. I like helping the little "
-                   "ones.'"), lead, 326)
+    do(
+        AddMember(user_id=young_person.id, role=Role.YOUNG_PERSON, name=young_person.name),
+        lead,
+        330,
+    )
+    do(
+        RecordViews(
+            whose=Whose.PARENT_CARER,
+            text="Isla is anxious in the mornings and says break time is 'too loud'. "
+            "At home she loves Lego and looking after her little cousin.",
+        ),
+        parent,
+        328,
+    )
+    do(
+        RecordViews(
+            whose=Whose.CHILD,
+            text="Isla said: 'I want someone to play with. I like helping the little ones.'",
+        ),
+        lead,
+        326,
+    )
 
     outcomes = {
-        "friends": ("I will learn how to play with my friends and look after younger children "
-                    "as a 'Buddy' by the end of P7, so that I enjoy my playtimes.",
-                    "Communication and interaction", "To have good friends and a job helping people"),
-        "mornings": ("I understand that arriving on time helps me start the day calmly. By the "
-                     "time I leave primary school I will do this all the time.",
-                     "Social, emotional and mental health", "To go to secondary school calmly"),
-        "independence": ("By the end of P7 I will be better at understanding what I need to do "
-                         "and how to do it, so that I can work independently more often.",
-                         "Cognition and learning", "To live and work independently"),
+        "friends": (
+            "I will learn how to play with my friends and look after younger children "
+            "as a 'Buddy' by the end of P7, so that I enjoy my playtimes.",
+            "Communication and interaction",
+            "To have good friends and a job helping people",
+        ),
+        "mornings": (
+            "I understand that arriving on time helps me start the day calmly. By the "
+            "time I leave primary school I will do this all the time.",
+            "Social, emotional and mental health",
+            "To go to secondary school calmly",
+        ),
+        "independence": (
+            "By the end of P7 I will be better at understanding what I need to do "
+            "and how to do it, so that I can work independently more often.",
+            "Cognition and learning",
+            "To live and work independently",
+        ),
     }
     outcome_ids = {
         key: UUID(do(AgreeOutcome(text=text, area=area, aspiration=aspiration), lead, 320))
         for key, (text, area, aspiration) in outcomes.items()
     }
     targets = {
-        "turns": ("friends", "Take turns in a board game with two peers for 10 minutes, "
-                  "with adult prompting no more than twice", 100),
-        "arrive": ("mornings", "Arrive by 8:50 and use the calm corner plan on 4 days out of 5", 100),
-        "instructions": ("independence", "Repeat back a two-step instruction in her own words "
-                         "before starting a task", 120),
+        "turns": (
+            "friends",
+            "Take turns in a board game with two peers for 10 minutes, "
+            "with adult prompting no more than twice",
+            100,
+        ),
+        "arrive": (
+            "mornings",
+            "Arrive by 8:50 and use the calm corner plan on 4 days out of 5",
+            100,
+        ),
+        "instructions": (
+            "independence",
+            "Repeat back a two-step instruction in her own words before starting a task",
+            120,
+        ),
     }
     target_ids = {
-        key: UUID(do(SetTarget(outcome_id=outcome_ids[outcome], text=text, due_on=_on(330 - due),
-                               success_criteria="Observed by class teacher on 3 occasions"),
-                     lead, 318))
+        key: UUID(
+            do(
+                SetTarget(
+                    outcome_id=outcome_ids[outcome],
+                    text=text,
+                    due_on=_on(330 - due),
+                    success_criteria="Observed by class teacher on 3 occasions",
+                ),
+                lead,
+                318,
+            )
+        )
         for key, (outcome, text, due) in targets.items()
     }
-    do(PlanProvision(
-        kind=ProvisionKind.STRATEGY,
-        description="Visual timetable and now/next board on her desk; seat near the door",
-        target_ids=(target_ids["instructions"],)), lead, 318)
-    do(PlanProvision(
-        kind=ProvisionKind.INTERVENTION, description="Lego-based social skills group",
-        target_ids=(target_ids["turns"],), frequency="2 x 30 min per week", sessions_per_week=2,
-        minutes_per_session=30, staff="Pupil support assistant (trained)",
-        cost=Decimal("640.00"), funding="School ASN budget", recommended_by="EP"), lead, 318)
-    do(PlanProvision(
-        kind=ProvisionKind.EQUIPMENT, description="Ear defenders for the dining hall and assemblies",
-        cost=Decimal("24.99"), funding="School", target_ids=(target_ids["arrive"],)), lead, 318)
+    do(
+        PlanProvision(
+            kind=ProvisionKind.STRATEGY,
+            description="Visual timetable and now/next board on her desk; seat near the door",
+            target_ids=(target_ids["instructions"],),
+        ),
+        lead,
+        318,
+    )
+    do(
+        PlanProvision(
+            kind=ProvisionKind.INTERVENTION,
+            description="Lego-based social skills group",
+            target_ids=(target_ids["turns"],),
+            frequency="2 x 30 min per week",
+            sessions_per_week=2,
+            minutes_per_session=30,
+            staff="Pupil support assistant (trained)",
+            cost=Decimal("640.00"),
+            funding="School ASN budget",
+            recommended_by="EP",
+        ),
+        lead,
+        318,
+    )
+    do(
+        PlanProvision(
+            kind=ProvisionKind.EQUIPMENT,
+            description="Ear defenders for the dining hall and assemblies",
+            cost=Decimal("24.99"),
+            funding="School",
+            target_ids=(target_ids["arrive"],),
+        ),
+        lead,
+        318,
+    )
     do(ScheduleReview(next_review_on=_on(230)), lead, 318)
 
-    review_1 = do(HoldReview(
-        held_on=_on(232), next_review_on=_on(120),
-        attendees=("Fiona MacLeod (lead)", "Morag Campbell (mum)", "Isla", "Class teacher"),
-        summary="Good start to the social group. Mornings are still hard; referral to SALT "
-        "agreed for receptive language.",
-        evaluations=(
-            Evaluated(target_id=target_ids["turns"], progress=Progress.PARTIALLY_ACHIEVED,
-                      impact="Takes turns with one familiar peer; needs prompting with two."),
-            Evaluated(target_id=target_ids["arrive"], progress=Progress.NOT_ACHIEVED,
-                      impact="On time 2 days in 5; calm corner used twice."),
-        )), lead, 232)
-    do(JoinAgency(org=SALT, name="Speech and Language Therapy, NHS Lothian",
-                  kind="speech_and_language_therapy"), lead, 200,
-       reason="Referral agreed at review " + review_1[:8])
+    review_1 = do(
+        HoldReview(
+            held_on=_on(232),
+            next_review_on=_on(120),
+            attendees=("Fiona MacLeod (lead)", "Morag Campbell (mum)", "Isla", "Class teacher"),
+            summary="Good start to the social group. Mornings are still hard; referral to SALT "
+            "agreed for receptive language.",
+            evaluations=(
+                Evaluated(
+                    target_id=target_ids["turns"],
+                    progress=Progress.PARTIALLY_ACHIEVED,
+                    impact="Takes turns with one familiar peer; needs prompting with two.",
+                ),
+                Evaluated(
+                    target_id=target_ids["arrive"],
+                    progress=Progress.NOT_ACHIEVED,
+                    impact="On time 2 days in 5; calm corner used twice.",
+                ),
+            ),
+        ),
+        lead,
+        232,
+    )
+    do(
+        JoinAgency(
+            org=SALT,
+            name="Speech and Language Therapy, NHS Lothian",
+            kind="speech_and_language_therapy",
+        ),
+        lead,
+        200,
+        reason="Referral agreed at review " + review_1[:8],
+    )
     do(AddMember(user_id=salt.id, role=Role.PRACTITIONER, name=salt.name), lead, 200)
-    do(AppendContribution(
-        kind="assessment_summary",
-        text="CELF-5 screen: receptive language below age expectations; benefits from "
-        "visual supports and chunked instructions."), salt, 180)
-    do(PlanProvision(
-        kind=ProvisionKind.INTERVENTION, description="Colourful semantics programme",
-        target_ids=(target_ids["instructions"],), frequency="3 x 20 min per week",
-        sessions_per_week=3, minutes_per_session=20, staff="HLTA, trained by SALT",
-        cost=Decimal("900.00"), funding="NHS Lothian", recommended_by="SALT"), salt, 175)
-    do(ReviseTarget(
-        target_id=target_ids["arrive"],
-        text="Arrive by 8:50 on 3 days out of 5 and go straight to the calm corner",
-        due_on=_on(-30)), lead, 170, reason="Agreed with Isla and mum: a smaller step first")
-    do(ChangeStage(stage="targeted"), lead, 160,
-       reason="Multi-agency support now in place (SALT)")
-    do(HoldReview(
-        held_on=_on(125), next_review_on=_on(-20),
-        attendees=("Fiona MacLeod (lead)", "Morag Campbell (mum)", "Isla", "Priya Shah (SALT)"),
-        summary="Real progress with turn-taking; mornings improving with the smaller step.",
-        evaluations=(
-            Evaluated(target_id=target_ids["turns"], progress=Progress.ACHIEVED,
-                      impact="Plays a full game with two peers without prompts."),
-            Evaluated(target_id=target_ids["arrive"], progress=Progress.PARTIALLY_ACHIEVED,
-                      impact="On time 3 days in 5 for the last month."),
-            Evaluated(target_id=target_ids["instructions"], progress=Progress.PARTIALLY_ACHIEVED,
-                      impact="Repeats back most two-step instructions with a visual cue."),
-        )), lead, 125)
-    do(SetTarget(outcome_id=outcome_ids["friends"],
-                 text="Act as a Buddy to a P1 pupil at one break time each week",
-                 due_on=_on(-60)), lead, 124)
+    do(
+        AppendContribution(
+            kind="assessment_summary",
+            text="CELF-5 screen: receptive language below age expectations; benefits from "
+            "visual supports and chunked instructions.",
+        ),
+        salt,
+        180,
+    )
+    do(
+        PlanProvision(
+            kind=ProvisionKind.INTERVENTION,
+            description="Colourful semantics programme",
+            target_ids=(target_ids["instructions"],),
+            frequency="3 x 20 min per week",
+            sessions_per_week=3,
+            minutes_per_session=20,
+            staff="HLTA, trained by SALT",
+            cost=Decimal("900.00"),
+            funding="NHS Lothian",
+            recommended_by="SALT",
+        ),
+        salt,
+        175,
+    )
+    do(
+        ReviseTarget(
+            target_id=target_ids["arrive"],
+            text="Arrive by 8:50 on 3 days out of 5 and go straight to the calm corner",
+            due_on=_on(-30),
+        ),
+        lead,
+        170,
+        reason="Agreed with Isla and mum: a smaller step first",
+    )
+    do(ChangeStage(stage="targeted"), lead, 160, reason="Multi-agency support now in place (SALT)")
+    do(
+        HoldReview(
+            held_on=_on(125),
+            next_review_on=_on(-20),
+            attendees=("Fiona MacLeod (lead)", "Morag Campbell (mum)", "Isla", "Priya Shah (SALT)"),
+            summary="Real progress with turn-taking; mornings improving with the smaller step.",
+            evaluations=(
+                Evaluated(
+                    target_id=target_ids["turns"],
+                    progress=Progress.ACHIEVED,
+                    impact="Plays a full game with two peers without prompts.",
+                ),
+                Evaluated(
+                    target_id=target_ids["arrive"],
+                    progress=Progress.PARTIALLY_ACHIEVED,
+                    impact="On time 3 days in 5 for the last month.",
+                ),
+                Evaluated(
+                    target_id=target_ids["instructions"],
+                    progress=Progress.PARTIALLY_ACHIEVED,
+                    impact="Repeats back most two-step instructions with a visual cue.",
+                ),
+            ),
+        ),
+        lead,
+        125,
+    )
+    do(
+        SetTarget(
+            outcome_id=outcome_ids["friends"],
+            text="Act as a Buddy to a P1 pupil at one break time each week",
+            due_on=_on(-60),
+        ),
+        lead,
+        124,
+    )
     return plan_id

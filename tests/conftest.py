@@ -57,11 +57,18 @@ def make_planning(database_url) -> Iterator:
     """Builds Planning applications on the test's store (several may share it)."""
     apps: list[Planning] = []
 
-    def make(url: str | None = None, *, shared_copy_digest: Callable[[Plan], str] | None = None,
-             checkpoint_signer: CheckpointSigner | None = None, **env: str) -> Planning:
-        app = Planning(env={**persistence_env(url or database_url), **env},
-                       shared_copy_digest=shared_copy_digest,
-                       checkpoint_signer=checkpoint_signer)
+    def make(
+        url: str | None = None,
+        *,
+        shared_copy_digest: Callable[[Plan], str] | None = None,
+        checkpoint_signer: CheckpointSigner | None = None,
+        **env: str,
+    ) -> Planning:
+        app = Planning(
+            env={**persistence_env(url or database_url), **env},
+            shared_copy_digest=shared_copy_digest,
+            checkpoint_signer=checkpoint_signer,
+        )
         apps.append(app)
         return app
 

@@ -52,13 +52,15 @@ def a_parent(user_id: str = "u-parent-1") -> Actor:
 
 
 def a_reviewer() -> Actor:
-    return Actor(id="u-reviewer-1", name="Alasdair Grant", role=Role.REVIEWER,
-                 org="tribunal:hec-scotland")
+    return Actor(
+        id="u-reviewer-1", name="Alasdair Grant", role=Role.REVIEWER, org="tribunal:hec-scotland"
+    )
 
 
 def an_analyst() -> Actor:
-    return Actor(id="u-analyst-1", name="Ana Kowalski", role=Role.ANALYST,
-                 org="council:city-of-edinburgh")
+    return Actor(
+        id="u-analyst-1", name="Ana Kowalski", role=Role.ANALYST, org="council:city-of-edinburgh"
+    )
 
 
 def as_caller(actor: Actor | None = None) -> Caller:
@@ -66,11 +68,13 @@ def as_caller(actor: Actor | None = None) -> Caller:
     return Caller.of(actor or a_lead_professional())
 
 
-def by(actor: Actor | None = None, on: date | None = None, reason: str | None = None
-       ) -> Attribution:
+def by(
+    actor: Actor | None = None, on: date | None = None, reason: str | None = None
+) -> Attribution:
     """Who (default: the lead professional), when it happened (default today) and why."""
-    return Attribution(actor=actor or a_lead_professional(), occurred_on=on or today(),
-                       reason=reason)
+    return Attribution(
+        actor=actor or a_lead_professional(), occurred_on=on or today(), reason=reason
+    )
 
 
 def a_child(name: str = "Isla Campbell") -> Child:
@@ -97,8 +101,7 @@ def a_catalogue() -> StageCatalogue:
 
 
 def an_opening(plan_type: PlanType = PlanType.IEP, child: Child | None = None) -> OpenPlan:
-    return OpenPlan(plan_type=plan_type, stage=a_stage().id, child=child or a_child(),
-                    org=SCHOOL)
+    return OpenPlan(plan_type=plan_type, stage=a_stage().id, child=child or a_child(), org=SCHOOL)
 
 
 def an_open_plan(plan_type: PlanType = PlanType.IEP, actor: Actor | None = None) -> Plan:
@@ -109,13 +112,24 @@ def a_plan_with_target() -> tuple[Plan, UUID, UUID]:
     """A plan with one agreed outcome and one open target under it."""
     plan = an_open_plan()
     outcome_id, target_id = uuid4(), uuid4()
-    plan.agree_outcome(AgreeOutcome(
-        outcome_id=outcome_id, text="I will play with my friends at break",
-        area="Social and emotional", aspiration="To have good friends"), by(on=days_ago(29)))
-    plan.set_target(SetTarget(
-        target_id=target_id, outcome_id=outcome_id,
-        text="Take turns in a board game with two peers", due_on=days_ago(-60)),
-        by(on=days_ago(28)))
+    plan.agree_outcome(
+        AgreeOutcome(
+            outcome_id=outcome_id,
+            text="I will play with my friends at break",
+            area="Social and emotional",
+            aspiration="To have good friends",
+        ),
+        by(on=days_ago(29)),
+    )
+    plan.set_target(
+        SetTarget(
+            target_id=target_id,
+            outcome_id=outcome_id,
+            text="Take turns in a board game with two peers",
+            due_on=days_ago(-60),
+        ),
+        by(on=days_ago(28)),
+    )
     return plan, outcome_id, target_id
 
 
@@ -139,47 +153,97 @@ def a_full_plan(plan_type: PlanType = PlanType.IEP) -> FullPlan:
     parent = a_parent()
     outcome_id, target_id, achieved_id = uuid4(), uuid4(), uuid4()
     provision_id, disclosure_id = uuid4(), uuid4()
-    plan.agree_outcome(AgreeOutcome(
-        outcome_id=outcome_id, text="I will play with my friends at break",
-        area="Social and emotional", aspiration="To have good friends"), by(on=days_ago(29)))
-    plan.set_target(SetTarget(
-        target_id=target_id, outcome_id=outcome_id,
-        text="Take turns in a board game with two peers", due_on=days_ago(-60)),
-        by(on=days_ago(28)))
-    plan.add_member(AddMember(user_id=parent.id, role=Role.PARENT_CARER, name=parent.name),
-                    by(on=days_ago(27)))
-    plan.add_member(AddMember(user_id="u-lead-2", role=Role.LEAD_PROFESSIONAL, name="Euan Ross"),
-                    by(on=days_ago(27)))
-    plan.join_agency(JoinAgency(org=SALT, name="Speech and Language Therapy", kind="salt"),
-                     by(on=days_ago(26)))
-    plan.set_target(SetTarget(
-        target_id=achieved_id, outcome_id=outcome_id, due_on=days_ago(-30),
-        text="Say good morning to a classmate", success_criteria="3 days in 5"),
-        by(on=days_ago(26)))
-    plan.plan_provision(PlanProvision(
-        provision_id=provision_id, kind=ProvisionKind.INTERVENTION,
-        description="Lego-based social skills group", target_ids=(target_id,),
-        sessions_per_week=2, minutes_per_session=30, cost=Decimal("640.00")),
-        by(on=days_ago(25)))
-    plan.record_delivery(RecordDelivery(provision_id=provision_id, sessions=2, minutes=60,
-                                        note="Settled"), by(a_practitioner(), days_ago(20)))
-    plan.record_views(RecordViews(whose=Whose.PARENT_CARER,
-                                  text="Break time is too loud for her"), by(parent, days_ago(24)))
-    plan.append_contribution(AppendContribution(
-        kind="assessment_summary", text="Receptive language below age expectations"),
-        by(a_practitioner(), days_ago(22)))
-    plan.hold_review(HoldReview(
-        held_on=days_ago(15), attendees=("Fiona", "Morag"), summary="Good start",
-        next_review_on=days_ago(-60),
-        evaluations=(Evaluated(target_id=achieved_id, progress=Progress.ACHIEVED,
-                               impact="Every day now"),)), by())
-    plan.grant_disclosure(GrantDisclosure(
-        disclosure_id=disclosure_id, grantee="nhs:camhs-lothian", purpose="Assessment",
-        until=days_ago(-90)), by(on=days_ago(10)))
-    plan.share_plan(SharePlan(recipients=("Morag Campbell",), method="email"),
-                    by(on=days_ago(9)))
-    return FullPlan(plan, outcome_id, target_id, achieved_id, provision_id, disclosure_id,
-                    "u-lead-2")
+    plan.agree_outcome(
+        AgreeOutcome(
+            outcome_id=outcome_id,
+            text="I will play with my friends at break",
+            area="Social and emotional",
+            aspiration="To have good friends",
+        ),
+        by(on=days_ago(29)),
+    )
+    plan.set_target(
+        SetTarget(
+            target_id=target_id,
+            outcome_id=outcome_id,
+            text="Take turns in a board game with two peers",
+            due_on=days_ago(-60),
+        ),
+        by(on=days_ago(28)),
+    )
+    plan.add_member(
+        AddMember(user_id=parent.id, role=Role.PARENT_CARER, name=parent.name), by(on=days_ago(27))
+    )
+    plan.add_member(
+        AddMember(user_id="u-lead-2", role=Role.LEAD_PROFESSIONAL, name="Euan Ross"),
+        by(on=days_ago(27)),
+    )
+    plan.join_agency(
+        JoinAgency(org=SALT, name="Speech and Language Therapy", kind="salt"), by(on=days_ago(26))
+    )
+    plan.set_target(
+        SetTarget(
+            target_id=achieved_id,
+            outcome_id=outcome_id,
+            due_on=days_ago(-30),
+            text="Say good morning to a classmate",
+            success_criteria="3 days in 5",
+        ),
+        by(on=days_ago(26)),
+    )
+    plan.plan_provision(
+        PlanProvision(
+            provision_id=provision_id,
+            kind=ProvisionKind.INTERVENTION,
+            description="Lego-based social skills group",
+            target_ids=(target_id,),
+            sessions_per_week=2,
+            minutes_per_session=30,
+            cost=Decimal("640.00"),
+        ),
+        by(on=days_ago(25)),
+    )
+    plan.record_delivery(
+        RecordDelivery(provision_id=provision_id, sessions=2, minutes=60, note="Settled"),
+        by(a_practitioner(), days_ago(20)),
+    )
+    plan.record_views(
+        RecordViews(whose=Whose.PARENT_CARER, text="Break time is too loud for her"),
+        by(parent, days_ago(24)),
+    )
+    plan.append_contribution(
+        AppendContribution(
+            kind="assessment_summary", text="Receptive language below age expectations"
+        ),
+        by(a_practitioner(), days_ago(22)),
+    )
+    plan.hold_review(
+        HoldReview(
+            held_on=days_ago(15),
+            attendees=("Fiona", "Morag"),
+            summary="Good start",
+            next_review_on=days_ago(-60),
+            evaluations=(
+                Evaluated(
+                    target_id=achieved_id, progress=Progress.ACHIEVED, impact="Every day now"
+                ),
+            ),
+        ),
+        by(),
+    )
+    plan.grant_disclosure(
+        GrantDisclosure(
+            disclosure_id=disclosure_id,
+            grantee="nhs:camhs-lothian",
+            purpose="Assessment",
+            until=days_ago(-90),
+        ),
+        by(on=days_ago(10)),
+    )
+    plan.share_plan(SharePlan(recipients=("Morag Campbell",), method="email"), by(on=days_ago(9)))
+    return FullPlan(
+        plan, outcome_id, target_id, achieved_id, provision_id, disclosure_id, "u-lead-2"
+    )
 
 
 def a_closed_full_plan(plan_type: PlanType = PlanType.IEP) -> FullPlan:
@@ -198,7 +262,9 @@ def a_destroyed_full_plan(plan_type: PlanType = PlanType.IEP) -> FullPlan:
 def a_plan_in(planning: Planning, child: Child | None = None) -> UUID:
     """A plan opened through the application a month ago."""
     return planning.open_plan(
-        an_opening(child=child), as_caller(), occurred_on=days_ago(30),
+        an_opening(child=child),
+        as_caller(),
+        occurred_on=days_ago(30),
         reason="Raised at parents' evening",
     ).plan_id
 
@@ -211,22 +277,42 @@ def a_plan_of(planning: Planning, events: int) -> UUID:
     def change(command, caller=lead, **when):  # a local shorthand
         return planning.change(plan_id, command, caller, **when).created
 
-    outcome_id = UUID(change(AgreeOutcome(text="I will play with my friends at break",
-                                          area="Social"), occurred_on=days_ago(29))["outcome_id"])
-    target_id = UUID(change(SetTarget(outcome_id=outcome_id, text="Take turns with two peers",
-                                      due_on=days_ago(-60)), occurred_on=days_ago(29))["target_id"])
-    provision_id = UUID(change(PlanProvision(
-        kind=ProvisionKind.STRATEGY, description="Now/next board", target_ids=(target_id,)),
-        occurred_on=days_ago(28))["provision_id"])
-    change(AddMember(user_id="u-parent-1", role=Role.PARENT_CARER, name="Morag Campbell"),
-           occurred_on=days_ago(28))
+    outcome_id = UUID(
+        change(
+            AgreeOutcome(text="I will play with my friends at break", area="Social"),
+            occurred_on=days_ago(29),
+        )["outcome_id"]
+    )
+    target_id = UUID(
+        change(
+            SetTarget(
+                outcome_id=outcome_id, text="Take turns with two peers", due_on=days_ago(-60)
+            ),
+            occurred_on=days_ago(29),
+        )["target_id"]
+    )
+    provision_id = UUID(
+        change(
+            PlanProvision(
+                kind=ProvisionKind.STRATEGY, description="Now/next board", target_ids=(target_id,)
+            ),
+            occurred_on=days_ago(28),
+        )["provision_id"]
+    )
+    change(
+        AddMember(user_id="u-parent-1", role=Role.PARENT_CARER, name="Morag Campbell"),
+        occurred_on=days_ago(28),
+    )
     writes = [
         lambda n: change(AppendContribution(kind="note", text=f"Observation {n}")),
-        lambda n: change(RecordDelivery(provision_id=provision_id, sessions=1,
-                                        note=f"Session {n}"), occurred_on=days_ago(n % 20)),
-        lambda n: change(ReviseTarget(target_id=target_id,
-                                      text=f"Take turns with two peers, step {n}"),
-                         reason="A smaller step"),
+        lambda n: change(
+            RecordDelivery(provision_id=provision_id, sessions=1, note=f"Session {n}"),
+            occurred_on=days_ago(n % 20),
+        ),
+        lambda n: change(
+            ReviseTarget(target_id=target_id, text=f"Take turns with two peers, step {n}"),
+            reason="A smaller step",
+        ),
         lambda n: change(RecordViews(whose=Whose.CHILD, text=f"Isla said {n}")),
     ]
     for n in range(events - 5):

@@ -15,9 +15,9 @@ from typing import Any
 from uuid import UUID
 
 from application.errors import PlanNotFoundError
+from application.history import history_entry
 from domain import access
 from domain.access import Caller
-from application.history import history_entry
 from domain.plans import Plan
 
 SECTIONS = (
@@ -65,7 +65,10 @@ CHANGES: dict[str, tuple[str, str, str, str | None]] = {
 
 
 def plan_diff(
-    planning: Any, plan_id: UUID, from_instant: datetime, to_instant: datetime,
+    planning: Any,
+    plan_id: UUID,
+    from_instant: datetime,
+    to_instant: datetime,
     reader: Caller | None = None,
 ) -> dict[str, Any]:
     """Changes by plan section between two recorded instants: what was added, revised or

@@ -72,8 +72,14 @@ def build_export(
         if not access.may_see_event(reader, stored_event.topic.rpartition(".")[2]):
             # Withheld from this reader (domain/access.py): its digest and link still
             # prove that an event stood there and that nothing around it changed.
-            events.append({"position": position, "digest": link.digest.hex(),
-                           "link": link.link.hex(), "withheld": True})
+            events.append(
+                {
+                    "position": position,
+                    "digest": link.digest.hex(),
+                    "link": link.link.hex(),
+                    "withheld": True,
+                }
+            )
             continue
         state, destroyed = mapper.plain_state(stored_event)
         if destroyed:

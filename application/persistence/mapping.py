@@ -42,8 +42,9 @@ def _class_version(cls: type[BaseModel]) -> int:
 
 @cache
 def _placeholders(cls: type[BaseModel]) -> dict[str, Any]:
-    return {name: destroyed_value(cls.model_fields[name].annotation)
-            for name in personal_fields(cls)}
+    return {
+        name: destroyed_value(cls.model_fields[name].annotation) for name in personal_fields(cls)
+    }
 
 
 def _upcast_event(

@@ -89,10 +89,15 @@ class PostgresStore(PostgresDatastore):
         # first use: ours, with the same settings, takes its place before that can happen.
         made = self.pool
         self.pool = QueueLimitedPool(
-            connection_class=made.connection_class, kwargs=made.kwargs,
-            min_size=made.min_size, max_size=made.max_size, open=False,
-            configure=self.after_connect_func(), timeout=made.timeout,
-            max_waiting=made.max_waiting, max_lifetime=made.max_lifetime,
+            connection_class=made.connection_class,
+            kwargs=made.kwargs,
+            min_size=made.min_size,
+            max_size=made.max_size,
+            open=False,
+            configure=self.after_connect_func(),
+            timeout=made.timeout,
+            max_waiting=made.max_waiting,
+            max_lifetime=made.max_lifetime,
             check=ConnectionPool.check_connection if self.pre_ping else None,
             get_password_func=made.get_password_func,
         )
@@ -105,14 +110,21 @@ class PostgresStore(PostgresDatastore):
         connect = pool.kwargs  # the library passes a dict, never a callable
         assert isinstance(connect, dict)
         return cls(
-            dbname=connect["dbname"], host=connect["host"], port=connect["port"],
-            user=connect["user"], password=connect["password"],
+            dbname=connect["dbname"],
+            host=connect["host"],
+            port=connect["port"],
+            user=connect["user"],
+            password=connect["password"],
             connect_timeout=pool.timeout,
             idle_in_transaction_session_timeout=datastore.idle_in_transaction_session_timeout,
-            pool_size=pool.min_size, max_overflow=pool.max_size - pool.min_size,
-            max_waiting=pool.max_waiting, conn_max_age=pool.max_lifetime,
-            pre_ping=datastore.pre_ping, lock_timeout=datastore.lock_timeout,
-            schema=datastore.schema, pool_open_timeout=datastore.pool_open_timeout,
+            pool_size=pool.min_size,
+            max_overflow=pool.max_size - pool.min_size,
+            max_waiting=pool.max_waiting,
+            conn_max_age=pool.max_lifetime,
+            pre_ping=datastore.pre_ping,
+            lock_timeout=datastore.lock_timeout,
+            schema=datastore.schema,
+            pool_open_timeout=datastore.pool_open_timeout,
             get_password_func=pool.get_password_func,
             single_row_tracking=datastore.single_row_tracking,
             originator_id_type=datastore.originator_id_type,
@@ -157,13 +169,16 @@ class SerialisedDDL:
 
     def create_table(self) -> None:
         with self.datastore.get_connection() as conn:
-            conn.execute("SELECT pg_advisory_lock(hashtext(%s))",
-                         (ddl_lock_key(self.datastore.schema),))
+            conn.execute(
+                "SELECT pg_advisory_lock(hashtext(%s))", (ddl_lock_key(self.datastore.schema),)
+            )
             try:
                 super().create_table()  # type: ignore[misc]
             finally:
-                conn.execute("SELECT pg_advisory_unlock(hashtext(%s))",
-                             (ddl_lock_key(self.datastore.schema),))
+                conn.execute(
+                    "SELECT pg_advisory_unlock(hashtext(%s))",
+                    (ddl_lock_key(self.datastore.schema),),
+                )
 
 
 class PostgresSnapshotRecorder(SerialisedDDL, PostgresAggregateRecorder):
@@ -200,9 +215,7 @@ class PostgresPlanRecorder(SerialisedDDL, PostgresApplicationRecorder, PlanRecor
             self.sql_create_statements.append(self._sql(statement))
 
     def _sql(self, statement: str) -> Any:
-        return SQL(statement).format(
-            schema=Identifier(self.datastore.schema), **self.identifiers
-        )
+        return SQL(statement).format(schema=Identifier(self.datastore.schema), **self.identifiers)
 
     # -- in the events' transaction ---------------------------------------------------
 
@@ -265,8 +278,11 @@ class PostgresPlanRecorder(SerialisedDDL, PostgresApplicationRecorder, PlanRecor
                 ),
                 [
                     {
-                        "plan_id": plan_id, "position": e.originator_version,
-                        "recorded_at": e.recorded_at, "digest": e.digest, "genesis": first_link,
+                        "plan_id": plan_id,
+                        "position": e.originator_version,
+                        "recorded_at": e.recorded_at,
+                        "digest": e.digest,
+                        "genesis": first_link,
                     }
                     for e in events
                 ],
@@ -286,8 +302,11 @@ class PostgresPlanRecorder(SerialisedDDL, PostgresApplicationRecorder, PlanRecor
         )
         return [
             Link(
-                plan_id=r["plan_id"], position=r["position"], recorded_at=r["recorded_at"],
-                digest=bytes(r["digest"]), link=bytes(r["link"]),
+                plan_id=r["plan_id"],
+                position=r["position"],
+                recorded_at=r["recorded_at"],
+                digest=bytes(r["digest"]),
+                link=bytes(r["link"]),
             )
             for r in rows
         ]
@@ -303,9 +322,12 @@ class PostgresPlanRecorder(SerialisedDDL, PostgresApplicationRecorder, PlanRecor
             (list(plan_ids), list(topics)),
         )
         return [
-            StoredEvent(originator_id=r["originator_id"],
-                        originator_version=r["originator_version"], topic=r["topic"],
-                        state=bytes(r["state"]))
+            StoredEvent(
+                originator_id=r["originator_id"],
+                originator_version=r["originator_version"],
+                topic=r["topic"],
+                state=bytes(r["state"]),
+            )
             for r in rows
         ]
 
@@ -354,8 +376,12 @@ class PostgresPlanRecorder(SerialisedDDL, PostgresApplicationRecorder, PlanRecor
             "SELECT plan_id, wrapped_key FROM {schema}.{keys} WHERE plan_id = ANY(%s)",
             (list(plan_ids),),
         )
-        return {r["plan_id"]: StoredKey(wrapped=None if r["wrapped_key"] is None
-                                        else bytes(r["wrapped_key"])) for r in rows}
+        return {
+            r["plan_id"]: StoredKey(
+                wrapped=None if r["wrapped_key"] is None else bytes(r["wrapped_key"])
+            )
+            for r in rows
+        }
 
     @_retry
     def destroy_key(self, plan_id: UUID) -> bool:
@@ -393,8 +419,11 @@ class PostgresPlanRecorder(SerialisedDDL, PostgresApplicationRecorder, PlanRecor
         )
         return [
             AccessEntry(
-                plan_id=r["plan_id"], user_id=r["user_id"], role=r["role"],
-                action=r["action"], at=r["at"],
+                plan_id=r["plan_id"],
+                user_id=r["user_id"],
+                role=r["role"],
+                action=r["action"],
+                at=r["at"],
             )
             for r in rows
         ]

@@ -99,9 +99,11 @@ class SQLitePlanRecorder(SQLiteApplicationRecorder, PlanRecords):
         )
         return [
             Link(
-                plan_id=plan_id, position=r["position"],
+                plan_id=plan_id,
+                position=r["position"],
                 recorded_at=datetime.fromisoformat(r["recorded_at"]),
-                digest=r["digest"], link=r["link"],
+                digest=r["digest"],
+                link=r["link"],
             )
             for r in rows
         ]
@@ -179,7 +181,10 @@ class SQLitePlanRecorder(SQLiteApplicationRecorder, PlanRecords):
         )
         return [
             AccessEntry(
-                plan_id=plan_id, user_id=r["user_id"], role=r["role"], action=r["action"],
+                plan_id=plan_id,
+                user_id=r["user_id"],
+                role=r["role"],
+                action=r["action"],
                 at=datetime.fromisoformat(r["at"]),
             )
             for r in rows

@@ -36,11 +36,17 @@ class PlanProvision(Command):
 class ProvisionPlanned(PlanEvent, PlanProvision):
     def apply(self, plan: Plan) -> None:
         plan.provisions[self.provision_id] = Provision(
-            id=self.provision_id, kind=self.kind, description=self.description,
-            target_ids=self.target_ids, frequency=self.frequency,
+            id=self.provision_id,
+            kind=self.kind,
+            description=self.description,
+            target_ids=self.target_ids,
+            frequency=self.frequency,
             sessions_per_week=self.sessions_per_week,
-            minutes_per_session=self.minutes_per_session, staff=self.staff, cost=self.cost,
-            funding=self.funding, recommended_by=self.recommended_by,
+            minutes_per_session=self.minutes_per_session,
+            staff=self.staff,
+            cost=self.cost,
+            funding=self.funding,
+            recommended_by=self.recommended_by,
             planned_on=self.occurred_on,
         )
 
@@ -57,8 +63,11 @@ class ProvisionDelivered(PlanEvent, RecordDelivery):
     def apply(self, plan: Plan) -> None:
         provision = plan.provisions[self.provision_id]
         delivery = Delivery(
-            delivered_on=self.occurred_on, sessions=self.sessions, minutes=self.minutes,
-            note=self.note, by=self.actor.name,
+            delivered_on=self.occurred_on,
+            sessions=self.sessions,
+            minutes=self.minutes,
+            note=self.note,
+            by=self.actor.name,
         )
         plan.provisions[self.provision_id] = provision.model_copy(
             update={"deliveries": (*provision.deliveries, delivery)}

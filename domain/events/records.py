@@ -25,10 +25,15 @@ class AppendContribution(Command):
 
 class ContributionAppended(PlanEvent, AppendContribution):
     def apply(self, plan: Plan) -> None:
-        plan.contributions.append(Contribution(
-            id=self.contribution_id, kind=self.kind, text=self.text,
-            occurred_on=self.occurred_on, actor=self.actor,
-        ))
+        plan.contributions.append(
+            Contribution(
+                id=self.contribution_id,
+                kind=self.kind,
+                text=self.text,
+                occurred_on=self.occurred_on,
+                actor=self.actor,
+            )
+        )
 
 
 class RecordViews(Command):
@@ -43,7 +48,12 @@ class RecordViews(Command):
 
 class ViewsRecorded(PlanEvent, RecordViews):
     def apply(self, plan: Plan) -> None:
-        plan.views.append(Views(
-            id=self.views_id, whose=self.whose, text=self.text, occurred_on=self.occurred_on,
-            recorded_by=self.actor.name,
-        ))
+        plan.views.append(
+            Views(
+                id=self.views_id,
+                whose=self.whose,
+                text=self.text,
+                occurred_on=self.occurred_on,
+                recorded_by=self.actor.name,
+            )
+        )

@@ -46,10 +46,15 @@ class HoldReview(Command, ReviewRecord):
 
 class ReviewHeld(PlanEvent, ReviewRecord):
     def apply(self, plan: Plan) -> None:
-        plan.reviews.append(Review(
-            id=self.review_id, held_on=self.held_on, attendees=self.attendees,
-            summary=self.summary, next_review_on=self.next_review_on,
-        ))
+        plan.reviews.append(
+            Review(
+                id=self.review_id,
+                held_on=self.held_on,
+                attendees=self.attendees,
+                summary=self.summary,
+                next_review_on=self.next_review_on,
+            )
+        )
         plan.next_review_on = self.next_review_on
 
 

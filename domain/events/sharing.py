@@ -33,11 +33,16 @@ class PlanShared(PlanEvent, SharePlan):
     shared_version: int
 
     def apply(self, plan: Plan) -> None:
-        plan.shared_copies.append(SharedCopy(
-            number=self.number, version=self.shared_version, recipients=self.recipients,
-            method=self.method, occurred_on=self.occurred_on, sha256=self.sha256,
-        ))
-
+        plan.shared_copies.append(
+            SharedCopy(
+                number=self.number,
+                version=self.shared_version,
+                recipients=self.recipients,
+                method=self.method,
+                occurred_on=self.occurred_on,
+                sha256=self.sha256,
+            )
+        )
 
 
 class GrantDisclosure(Command):
@@ -52,8 +57,11 @@ class GrantDisclosure(Command):
 class DisclosureGranted(PlanEvent, GrantDisclosure):
     def apply(self, plan: Plan) -> None:
         plan.disclosures[self.disclosure_id] = Disclosure(
-            id=self.disclosure_id, grantee=self.grantee, purpose=self.purpose,
-            granted_on=self.occurred_on, until=self.until,
+            id=self.disclosure_id,
+            grantee=self.grantee,
+            purpose=self.purpose,
+            granted_on=self.occurred_on,
+            until=self.until,
         )
 
 

@@ -38,6 +38,7 @@ def _update(plan: Plan, **changes: Any) -> None:
 # Scotland: the Co-ordinated Support Plan (Education (Additional Support for Learning)
 # (Scotland) Act 2004; CSP Regulations, SSI 2005/266 as amended).
 
+
 class ReceiveCspRequest(StatutoryStep):
     """A request to establish whether a CSP is needed: the authority must answer within
     8 weeks (CSP Regulations reg 4A)."""
@@ -58,8 +59,10 @@ class DecideCspNeed(StatutoryStep):
 
 class CspNeedDecided(PlanEvent, DecideCspNeed):
     def apply(self, plan: Plan) -> None:
-        changes: dict[str, Any] = {"csp_need": self.decision,
-                                   "csp_need_decided_on": self.occurred_on}
+        changes: dict[str, Any] = {
+            "csp_need": self.decision,
+            "csp_need_decided_on": self.occurred_on,
+        }
         if self.decision is CspNeed.NEEDED:
             changes["csp_preparation_due_on"] = add_weeks(self.occurred_on, CSP_PREPARATION_WEEKS)
             changes["csp_preparation_ceiling_on"] = add_weeks(
@@ -110,9 +113,11 @@ class RequestEarlyReview(StatutoryStep):
 class EarlyReviewRequested(PlanEvent, RequestEarlyReview):
     def apply(self, plan: Plan) -> None:
         _update(
-            plan, early_review_requested_on=self.occurred_on,
+            plan,
+            early_review_requested_on=self.occurred_on,
             early_review_due_on=add_weeks(self.occurred_on, EARLY_REVIEW_ANSWER_WEEKS),
-            early_review_extended=False, early_review_answer=None,
+            early_review_extended=False,
+            early_review_answer=None,
         )
 
 
@@ -125,7 +130,8 @@ class EarlyReviewDeadlineExtended(PlanEvent, ExtendEarlyReviewAnswer):
     def apply(self, plan: Plan) -> None:
         requested_on = plan.statutory.early_review_requested_on or self.occurred_on
         _update(
-            plan, early_review_extended=True,
+            plan,
+            early_review_extended=True,
             early_review_due_on=add_weeks(requested_on, EARLY_REVIEW_ANSWER_EXTENDED_WEEKS),
         )
 
@@ -144,6 +150,7 @@ class EarlyReviewDecided(PlanEvent, DecideEarlyReview):
 
 # England (SEND Regulations 2014): request -> decision to assess (6 weeks) -> decision to
 # issue (16 weeks) -> final plan (20 weeks), each counted from the request.
+
 
 class ReceiveEhcpRequest(StatutoryStep):
     requested_by: Requester

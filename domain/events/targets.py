@@ -36,7 +36,10 @@ class AgreeOutcome(Command):
 class OutcomeAgreed(PlanEvent, AgreeOutcome):
     def apply(self, plan: Plan) -> None:
         plan.outcomes[self.outcome_id] = Outcome(
-            id=self.outcome_id, text=self.text, area=self.area, aspiration=self.aspiration,
+            id=self.outcome_id,
+            text=self.text,
+            area=self.area,
+            aspiration=self.aspiration,
             agreed_on=self.occurred_on,
         )
 
@@ -54,8 +57,12 @@ class SetTarget(Command):
 class TargetSet(PlanEvent, SetTarget):
     def apply(self, plan: Plan) -> None:
         plan.targets[self.target_id] = Target(
-            id=self.target_id, outcome_id=self.outcome_id, text=self.text, due_on=self.due_on,
-            success_criteria=self.success_criteria, set_on=self.occurred_on,
+            id=self.target_id,
+            outcome_id=self.outcome_id,
+            text=self.text,
+            due_on=self.due_on,
+            success_criteria=self.success_criteria,
+            set_on=self.occurred_on,
         )
 
 
@@ -73,14 +80,19 @@ class TargetRevised(PlanEvent, ReviseTarget):
     def apply(self, plan: Plan) -> None:
         target = plan.targets[self.target_id]
         revision = TargetRevision(
-            text=self.text, previous_text=target.text, reason=self.reason,
-            occurred_on=self.occurred_on, by=self.actor.name,
+            text=self.text,
+            previous_text=target.text,
+            reason=self.reason,
+            occurred_on=self.occurred_on,
+            by=self.actor.name,
         )
-        plan.targets[self.target_id] = target.model_copy(update={
-            "text": self.text,
-            "due_on": self.due_on or target.due_on,
-            "revisions": (*target.revisions, revision),
-        })
+        plan.targets[self.target_id] = target.model_copy(
+            update={
+                "text": self.text,
+                "due_on": self.due_on or target.due_on,
+                "revisions": (*target.revisions, revision),
+            }
+        )
 
 
 class CloseTarget(Command):
@@ -107,8 +119,11 @@ class TargetEvaluated(PlanEvent, EvaluateTarget):
     def apply(self, plan: Plan) -> None:
         target = plan.targets[self.target_id]
         evaluation = Evaluation(
-            progress=self.progress, impact=self.impact, review_id=self.review_id,
-            occurred_on=self.occurred_on, by=self.actor.name,
+            progress=self.progress,
+            impact=self.impact,
+            review_id=self.review_id,
+            occurred_on=self.occurred_on,
+            by=self.actor.name,
         )
         status = TargetStatus.ACHIEVED if self.progress is Progress.ACHIEVED else target.status
         plan.targets[self.target_id] = target.model_copy(

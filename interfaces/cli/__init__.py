@@ -10,7 +10,9 @@ import typer
 from interfaces.cli import evidence, plans, projections, retention, serve
 
 app = typer.Typer(
-    name="planledger", no_args_is_help=True, add_completion=False,
+    name="planledger",
+    no_args_is_help=True,
+    add_completion=False,
     help="Planledger: support plans for children and young people, as attributed events.",
 )
 app.command()(plans.demo)

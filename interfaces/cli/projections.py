@@ -22,19 +22,25 @@ SHOWN_SET_ASIDE = 20
 
 Authorities = Annotated[
     list[str] | None,
-    typer.Option("--authority", help="With PLANLEDGER_TENANTS: only this authority "
-                                     "(repeat for several; default: every one)"),
+    typer.Option(
+        "--authority",
+        help="With PLANLEDGER_TENANTS: only this authority "
+        "(repeat for several; default: every one)",
+    ),
 ]
 
 
 @friendly_errors
 def project(
     heartbeat: Annotated[
-        Path | None, typer.Option(help="Touch this file while every read model is kept up "
-                                       "(for a container health check)")
+        Path | None,
+        typer.Option(
+            help="Touch this file while every read model is kept up (for a container health check)"
+        ),
     ] = None,
-    poll: Annotated[float, typer.Option(help="Seconds between checks (SQLite: for new events)")]
-    = 0.5,
+    poll: Annotated[
+        float, typer.Option(help="Seconds between checks (SQLite: for new events)")
+    ] = 0.5,
     authority: Authorities = None,
 ) -> None:
     """Keep the read models up to date until stopped (SIGTERM or Ctrl-C).
@@ -56,8 +62,9 @@ def project(
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     where = f" for {', '.join(str(a) for a, _ in stores)}" if stores[0][0] else ""
-    console.print(f"Projecting {', '.join(m.name for m in models)}{where}; "
-                  "stop with Ctrl-C or SIGTERM.")
+    console.print(
+        f"Projecting {', '.join(m.name for m in models)}{where}; stop with Ctrl-C or SIGTERM."
+    )
     runner.run_forever()
     console.print("Stopped.")
 
@@ -65,8 +72,12 @@ def project(
 @friendly_errors
 def rebuild(
     name: Annotated[str, typer.Argument(help="The read model: plan_summaries or reports")],
-    parts: Annotated[int, typer.Option(min=1, max=16, help="Processes folding the log "
-                                       "(PostgreSQL; see bench/projections.py)")] = 1,
+    parts: Annotated[
+        int,
+        typer.Option(
+            min=1, max=16, help="Processes folding the log (PostgreSQL; see bench/projections.py)"
+        ),
+    ] = 1,
     authority: Authorities = None,
 ) -> None:
     """Rebuild one read model from the event store beside the one in use, then switch
@@ -77,12 +88,18 @@ def rebuild(
 
     model(name)  # an unknown name fails before anything is built
     stores = each_store(Settings(), authority or ())
-    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TextColumn("{task.fields[rate]:>8.0f} events/s"), TimeRemainingColumn())
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]:>8.0f} events/s"),
+        TimeRemainingColumn(),
+    )
     for tenant, settings in stores:
         with Progress(*columns, console=console) as bar:
-            task = bar.add_task(f"Rebuilding {name}" + (f" ({tenant})" if tenant else ""),
-                                total=None, rate=0.0)
+            task = bar.add_task(
+                f"Rebuilding {name}" + (f" ({tenant})" if tenant else ""), total=None, rate=0.0
+            )
 
             started = time.monotonic()
 
@@ -91,9 +108,11 @@ def rebuild(
                 bar.update(task, completed=position, total=head, rate=rate)
 
             done = rebuild_model(settings.planning_env(), name, progress=progress, parts=parts)
-        console.print(f"{tenant + ': ' if tenant else ''}{name}: version {done.new_version} is "
-                      f"in use (was {done.old_version}); {done.events} events in "
-                      f"{done.seconds:.1f}s ({done.rate:,.0f} events/s).")
+        console.print(
+            f"{tenant + ': ' if tenant else ''}{name}: version {done.new_version} is "
+            f"in use (was {done.old_version}); {done.events} events in "
+            f"{done.seconds:.1f}s ({done.rate:,.0f} events/s)."
+        )
 
 
 @friendly_errors
@@ -107,8 +126,14 @@ def read_models(authority: Authorities = None) -> None:
 
     stores = each_store(Settings(), authority or ())
     tenanted = stores[0][0] is not None
-    table = Table(*(("authority",) if tenanted else ()), "read model", "version", "position",
-                  "behind by", "set aside")
+    table = Table(
+        *(("authority",) if tenanted else ()),
+        "read model",
+        "version",
+        "position",
+        "behind by",
+        "set aside",
+    )
     notes: list[str] = []
     for tenant, settings in stores:
         with opened(settings) as planning:
@@ -119,15 +144,23 @@ def read_models(authority: Authorities = None) -> None:
                 view = read_model.open_view(planning.recorder.datastore, version)
                 position = view.max_tracking_id(planning.name) or 0
                 aside = view.set_aside()
-                table.add_row(*((str(tenant),) if tenanted else ()), name, str(version),
-                              str(position), str(max(head - position, 0)), str(len(aside)))
+                table.add_row(
+                    *((str(tenant),) if tenanted else ()),
+                    name,
+                    str(version),
+                    str(position),
+                    str(max(head - position, 0)),
+                    str(len(aside)),
+                )
                 if aside:
                     shown = ", ".join(str(a.notification_id) for a in aside[:SHOWN_SET_ASIDE])
                     more = len(aside) - SHOWN_SET_ASIDE
-                    notes.append(f"{f'{tenant}: ' if tenant else ''}{name} v{version} set "
-                                 f"aside the events at positions {shown}"
-                                 + (f" and {more} more" if more > 0 else "")
-                                 + f" (rebuild {name} to try them again)")
+                    notes.append(
+                        f"{f'{tenant}: ' if tenant else ''}{name} v{version} set "
+                        f"aside the events at positions {shown}"
+                        + (f" and {more} more" if more > 0 else "")
+                        + f" (rebuild {name} to try them again)"
+                    )
     console.print(table)
     for note in notes:
         console.print(note, soft_wrap=True)

@@ -44,8 +44,10 @@ def serve(
     if stores[0][0]:
         console.print(f"  Authorities, each in its own store: {', '.join(map(str, dict(stores)))}")
     if secret:
-        console.print("  A token to try it: planledger token --sub u-fiona --name 'Fiona MacLeod' "
-                      f"--role lead_professional --org school:st-ninians-primary{tenant}")
+        console.print(
+            "  A token to try it: planledger token --sub u-fiona --name 'Fiona MacLeod' "
+            f"--role lead_professional --org school:st-ninians-primary{tenant}"
+        )
     if workers > 1:
         # Make the tables once, here: workers creating them at the same moment race on
         # PostgreSQL's catalogue, and the loser would stop the whole server.
@@ -53,8 +55,14 @@ def serve(
 
         for _, store_settings in stores:
             application(store_settings).close()
-        uvicorn.run("interfaces.http.main:app", host=host, port=port, workers=workers,
-                    log_level="warning", factory=False)
+        uvicorn.run(
+            "interfaces.http.main:app",
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+            factory=False,
+        )
         return
     from interfaces.http.app import create_app
 
@@ -70,11 +78,15 @@ def token(
     org: Annotated[str | None, typer.Option(help="Organisation id (families have none)")] = None,
     hours: Annotated[float, typer.Option(help="Hours until it expires")] = 8.0,
     manager: Annotated[bool, typer.Option(help="May see the org's review lists")] = False,
-    authority: Annotated[str | None, typer.Option(
-        help="The caller's local authority: with PLANLEDGER_TENANTS, whose store they use")]
-    = None,
-    national: Annotated[bool, typer.Option(
-        help="An analyst who may read reports summed over every authority")] = False,
+    authority: Annotated[
+        str | None,
+        typer.Option(
+            help="The caller's local authority: with PLANLEDGER_TENANTS, whose store they use"
+        ),
+    ] = None,
+    national: Annotated[
+        bool, typer.Option(help="An analyst who may read reports summed over every authority")
+    ] = False,
 ) -> None:
     """Print a development token signed with the configured secret."""
     from interfaces.http.auth import TOKEN_ROLES, issue_token
@@ -87,8 +99,20 @@ def token(
         raise typer.Exit(2)
     secret = Settings().jwt_signing_secret()
     if not secret:
-        err.print("error: set PLANLEDGER_JWT_SECRET (tokens from an OIDC issuer are not minted here)")
+        err.print(
+            "error: set PLANLEDGER_JWT_SECRET (tokens from an OIDC issuer are not minted here)"
+        )
         raise typer.Exit(2)
-    print(issue_token(secret, sub=sub, name=name, role=role, org=org,
-                      ttl_seconds=int(hours * 3600), manager=manager, authority=authority,
-                      national=national))
+    print(
+        issue_token(
+            secret,
+            sub=sub,
+            name=name,
+            role=role,
+            org=org,
+            ttl_seconds=int(hours * 3600),
+            manager=manager,
+            authority=authority,
+            national=national,
+        )
+    )

@@ -33,9 +33,9 @@ from application.errors import PlanNotFoundError
 from application.evidence.checkpoints import Head
 from application.evidence.diff import CHANGES
 from application.history import HistoryEntry
-from domain.access import Caller
 from application.persistence.chain import CHAIN_VERSION
 from application.planning import Planning
+from domain.access import Caller
 from domain.calendar import UK
 from interfaces.documents import render
 from interfaces.documents.plan_copy import PLAN_TYPES, ROLES, plan_document

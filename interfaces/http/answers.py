@@ -35,6 +35,7 @@ def plan_body(
     plan: Plan, planning: Planning, status_code: int = 200, headers: dict[str, str] | None = None
 ) -> FastJSON:
     return FastJSON(
-        plan_as_dict(plan, planning.stages), status_code=status_code,
+        plan_as_dict(plan, planning.stages),
+        status_code=status_code,
         headers={"ETag": f'"{plan.version}"', **(headers or {})},
     )

@@ -31,14 +31,27 @@ from interfaces.settings import Settings
 from interfaces.web import install as install_web_pages
 
 ROUTERS = (
-    health, stages, plans, members, outcomes, targets, provisions, reviews, contributions,
-    disclosures, evidence, read_models,
+    health,
+    stages,
+    plans,
+    members,
+    outcomes,
+    targets,
+    provisions,
+    reviews,
+    contributions,
+    disclosures,
+    evidence,
+    read_models,
 )
 
 
 def create_app(
-    settings: Settings | None = None, *, services: Services | None = None,
-    planning: Planning | None = None, load_demo_if_empty: bool = False,
+    settings: Settings | None = None,
+    *,
+    services: Services | None = None,
+    planning: Planning | None = None,
+    load_demo_if_empty: bool = False,
 ) -> FastAPI:
     """The API and the pages on `services`, which stay the caller's to close. Without
     them, on services that interfaces/bootstrap.py builds from `settings` when the app
@@ -55,8 +68,11 @@ def create_app(
         running = services or bootstrap(settings, planning=planning, verifier=verifier)
         try:
             _serve(app, running)
-            if (load_demo_if_empty and running.planning is not None
-                    and running.planning.recorder.max_notification_id() is None):
+            if (
+                load_demo_if_empty
+                and running.planning is not None
+                and running.planning.recorder.max_notification_id() is None
+            ):
                 from interfaces.demo import load_demo
 
                 load_demo(running.planning)
@@ -78,8 +94,11 @@ def create_app(
     @app.exception_handler(BodyTooLargeError)
     def _too_large(request, exc):
         return problems.problem_response(
-            413, "too-large", "Request too large",
-            "The request body is larger than this service accepts.", request,
+            413,
+            "too-large",
+            "Request too large",
+            "The request body is larger than this service accepts.",
+            request,
         )
 
     if settings.tenant_specs is not None:

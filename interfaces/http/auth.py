@@ -18,8 +18,12 @@ from domain.values import Role
 from interfaces.settings import Settings
 
 TOKEN_ROLES = (
-    Role.LEAD_PROFESSIONAL, Role.PRACTITIONER, Role.PARENT_CARER, Role.YOUNG_PERSON,
-    Role.REVIEWER, Role.ANALYST,
+    Role.LEAD_PROFESSIONAL,
+    Role.PRACTITIONER,
+    Role.PARENT_CARER,
+    Role.YOUNG_PERSON,
+    Role.REVIEWER,
+    Role.ANALYST,
 )
 HS_ALGORITHMS = ["HS256"]
 MIN_SECRET_BYTES = 32
@@ -52,13 +56,18 @@ class TokenVerifier:
         # With an identity provider, tokens come from it alone: a shared secret would let
         # whoever holds it mint any user in any role. Development tokens then need an
         # explicit opt-in.
-        self.secret = settings.jwt_signing_secret() if (
-            not self.issuer or settings.allow_development_tokens) else None
+        self.secret = (
+            settings.jwt_signing_secret()
+            if (not self.issuer or settings.allow_development_tokens)
+            else None
+        )
         self._jwks: jwt.PyJWKClient | None = None
         self._jwks_url = settings.oidc_jwks_url
         if self.secret and len(self.secret.encode()) < MIN_SECRET_BYTES:
-            msg = (f"PLANLEDGER_JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes "
-                   "(`openssl rand -base64 48` makes one)")
+            msg = (
+                f"PLANLEDGER_JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes "
+                "(`openssl rand -base64 48` makes one)"
+            )
             raise ConfigurationError(msg)
         if not self.secret and not self.issuer:
             msg = "Set PLANLEDGER_JWT_SECRET (development) or PLANLEDGER_OIDC_ISSUER (production)"
@@ -98,7 +107,9 @@ class TokenVerifier:
                 claims = self._verify_oidc(token)
             elif self.secret and algorithm in HS_ALGORITHMS:
                 claims = jwt.decode(
-                    token, self.secret, algorithms=HS_ALGORITHMS,
+                    token,
+                    self.secret,
+                    algorithms=HS_ALGORITHMS,
                     options={"require": ["exp", "sub"]},
                 )
             else:
@@ -117,8 +128,12 @@ class TokenVerifier:
         if algorithm not in OIDC_ALGORITHMS:
             raise jwt.InvalidAlgorithmError("The identity provider's key is not accepted.")
         return jwt.decode(
-            token, signing_key.key, algorithms=[algorithm], issuer=self.issuer,
-            audience=self.audience, options={"require": ["exp", "sub", "iss"]},
+            token,
+            signing_key.key,
+            algorithms=[algorithm],
+            issuer=self.issuer,
+            audience=self.audience,
+            options={"require": ["exp", "sub", "iss"]},
         )
 
     def _jwks_client(self) -> jwt.PyJWKClient:
@@ -126,9 +141,7 @@ class TokenVerifier:
             url = self._jwks_url or self._discover_jwks_url()
             # A token with an unknown key id refetches the key set at most once a minute,
             # so junk tokens cannot make us hammer the identity provider.
-            self._jwks = jwt.PyJWKClient(
-                url, cache_keys=True, lifespan=3600, cooldown_duration=60
-            )
+            self._jwks = jwt.PyJWKClient(url, cache_keys=True, lifespan=3600, cooldown_duration=60)
         return self._jwks
 
     def _discover_jwks_url(self) -> str:
@@ -145,14 +158,26 @@ class TokenVerifier:
 
 
 def issue_token(
-    secret: str, *, sub: str, name: str, role: Role, org: str | None = None,
-    ttl_seconds: int = 8 * 3600, manager: bool = False, authority: str | None = None,
+    secret: str,
+    *,
+    sub: str,
+    name: str,
+    role: Role,
+    org: str | None = None,
+    ttl_seconds: int = 8 * 3600,
+    manager: bool = False,
+    authority: str | None = None,
     national: bool = False,
 ) -> str:
     """A development token signed with the shared secret (never used with OIDC)."""
     now = int(time.time())
-    claims: dict[str, Any] = {"sub": sub, "name": name, "role": role.value, "iat": now,
-                              "exp": now + ttl_seconds}
+    claims: dict[str, Any] = {
+        "sub": sub,
+        "name": name,
+        "role": role.value,
+        "iat": now,
+        "exp": now + ttl_seconds,
+    }
     if org:
         claims["org"] = org
     if manager:

@@ -11,22 +11,20 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import Depends, Header, Request, Response
-from starlette.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.security.utils import get_authorization_scheme_param
+from starlette.concurrency import run_in_threadpool
 
 from application.persistence.records import IdempotencyClaim
 from application.planning import Conditions, Planning
-from domain.plans import Plan
-from domain import access
+from domain.access import Caller, may_read_national_reports
 from domain.actions import Action
 from domain.events import Command
-from domain.access import Caller
+from domain.plans import Plan
 from interfaces.http.answers import written
 from interfaces.http.auth import NotAuthenticatedError
 from interfaces.http.problems import Problem, forbidden, not_authenticated
 from interfaces.http.schemas import WriteBody
-from domain.access import may_read_national_reports
 from interfaces.tenancy import Tenant
 
 
@@ -49,8 +47,12 @@ def tenant_of(request: Request) -> Tenant:
 
 
 def unknown_authority() -> Problem:
-    return Problem(403, "unknown-authority", "Forbidden",
-                   "Your token names no local authority whose plans are kept here.")
+    return Problem(
+        403,
+        "unknown-authority",
+        "Forbidden",
+        "Your token names no local authority whose plans are kept here.",
+    )
 
 
 def _bearer_caller(request: Request) -> Caller:
@@ -89,7 +91,8 @@ async def get_caller(
         # A token seen before is answered here; a new one may need the identity
         # provider's keys, which must never block the event loop.
         caller = verifier.remembered(credentials.credentials) or await run_in_threadpool(
-            verifier.verify, credentials.credentials)
+            verifier.verify, credentials.credentials
+        )
     except NotAuthenticatedError as e:
         raise not_authenticated(str(e)) from None
     request.state.role = caller.role.value  # for the request log; never the user id
@@ -117,7 +120,7 @@ def _endpoint(request: Request) -> str:
     return f"{request.method} {getattr(route, 'path', request.url.path)}"
 
 
-def authorise(action: Action):  # noqa: ANN201 - returns a FastAPI dependency
+def authorise(action: Action):
     """A dependency giving the plan if the caller may read it so (Planning.read: the read
     is written to the plan's access log before anything is returned)."""
 
@@ -151,13 +154,18 @@ async def write_conditions(
     if if_match is not None and if_match.strip() != "*":
         match = _ETAG.match(if_match.split(",")[0])
         if match is None:
-            raise Problem(412, "stale-version", "Precondition failed",
-                          'If-Match must name a version, e.g. "3".')
+            raise Problem(
+                412,
+                "stale-version",
+                "Precondition failed",
+                'If-Match must name a version, e.g. "3".',
+            )
         expected = int(match.group(1))
     claim = None
     if idempotency_key:
         claim = IdempotencyClaim(
-            scope=caller.sub, key=idempotency_key,
+            scope=caller.sub,
+            key=idempotency_key,
             fingerprint=_fingerprint(request.method, request.url.path, await request.body()),
         )
     return Conditions(expected_version=expected, idempotency=claim)
@@ -185,10 +193,17 @@ class Writer:
     response: Response
 
     def __call__(self, plan_id: UUID, command: Command, body: WriteBody) -> dict[str, Any]:
-        return written(self.response, self.planning.change(
-            plan_id, command, self.caller, occurred_on=body.occurred_on, reason=body.reason,
-            conditions=self.conditions,
-        ))
+        return written(
+            self.response,
+            self.planning.change(
+                plan_id,
+                command,
+                self.caller,
+                occurred_on=body.occurred_on,
+                reason=body.reason,
+                conditions=self.conditions,
+            ),
+        )
 
 
 def get_writer(

@@ -76,8 +76,9 @@ class RequestContext:
     body size (413 before the body is read), a limit on queueing for the store's pool, and
     one log line when the response ends."""
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int,
-                 pool_queue_seconds: float = POOL_QUEUE_SECONDS) -> None:
+    def __init__(
+        self, app: ASGIApp, max_body_bytes: int, pool_queue_seconds: float = POOL_QUEUE_SECONDS
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.pool_queue_seconds = pool_queue_seconds
@@ -100,8 +101,10 @@ class RequestContext:
                 status = message["status"]
                 # nosniff: a browser never guesses a type other than the one we declare
                 # (a PDF or CSV taken for HTML); HSTS only where the site is on https.
-                extra = [(b"x-request-id", request_id.encode()),
-                         (b"x-content-type-options", b"nosniff")]
+                extra = [
+                    (b"x-request-id", request_id.encode()),
+                    (b"x-content-type-options", b"nosniff"),
+                ]
                 if scope.get("scheme") == "https":
                     extra.append((b"strict-transport-security", b"max-age=31536000"))
                 names = {k.lower() for k, _ in message.get("headers", [])}
@@ -115,8 +118,8 @@ class RequestContext:
         length = headers.get(b"content-length")
         try:
             if length is not None and (
-                    not length.isdigit() or len(length) > 18
-                    or int(length) > self.max_body_bytes):
+                not length.isdigit() or len(length) > 18 or int(length) > self.max_body_bytes
+            ):
                 await _too_large(send_with_id, request_id)
             else:
                 with pool_queue_limit(self.pool_queue_seconds):
@@ -131,8 +134,10 @@ def _log_request(scope: Scope, request_id: str, status: int, started: float) -> 
     access_log.info(
         "request",
         extra={
-            "request_id": request_id, "method": scope["method"],
-            "route": getattr(route, "path", "unmatched"), "status": status,
+            "request_id": request_id,
+            "method": scope["method"],
+            "route": getattr(route, "path", "unmatched"),
+            "status": status,
             "duration_ms": round((time.perf_counter() - started) * 1000, 2),
             "role": scope.get("state", {}).get("role"),
         },
@@ -159,12 +164,23 @@ def _capped(receive: Receive, limit: int) -> Receive:
 
 
 async def _too_large(send: Any, request_id: str) -> None:
-    body = json.dumps({
-        "type": "/problems/too-large", "title": "Request too large", "status": 413,
-        "detail": "The request body is larger than this service accepts.",
-        "request_id": request_id,
-    }).encode()
-    await send({"type": "http.response.start", "status": 413, "headers": [
-        (b"content-type", b"application/problem+json"),
-        (b"content-length", str(len(body)).encode())]})
+    body = json.dumps(
+        {
+            "type": "/problems/too-large",
+            "title": "Request too large",
+            "status": 413,
+            "detail": "The request body is larger than this service accepts.",
+            "request_id": request_id,
+        }
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"application/problem+json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

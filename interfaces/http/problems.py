@@ -23,7 +23,7 @@ from application.errors import (
     PreconditionFailedError,
 )
 from application.persistence.postgres import StoreBusyError
-from domain.errors import ActionForbiddenError, PlanNotVisibleError, PlanningError
+from domain.errors import ActionForbiddenError, PlanningError, PlanNotVisibleError
 from interfaces.documents.render import RendererBusyError
 from interfaces.http.logs import BodyTooLargeError
 
@@ -36,8 +36,13 @@ class Problem(Exception):
     """Raised by the HTTP layer itself (auth, access, preconditions it checks)."""
 
     def __init__(
-        self, status: int, slug: str, title: str, detail: str,
-        headers: dict[str, str] | None = None, **extra: Any,
+        self,
+        status: int,
+        slug: str,
+        title: str,
+        detail: str,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
     ) -> None:
         super().__init__(detail)
         self.status, self.slug, self.title, self.detail = status, slug, title, detail
@@ -46,8 +51,13 @@ class Problem(Exception):
 
 
 def problem_response(
-    status: int, slug: str, title: str, detail: str, request: Request | None = None,
-    headers: dict[str, str] | None = None, **extra: Any,
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    request: Request | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
 ) -> JSONResponse:
     body = {"type": f"/problems/{slug}", "title": title, "status": status, "detail": detail}
     if request is not None:
@@ -69,14 +79,20 @@ def forbidden(detail: str = "Your role does not allow this on this plan.") -> Pr
 
 def not_authenticated(detail: str) -> Problem:
     return Problem(
-        401, "not-authenticated", "Not authenticated", detail,
+        401,
+        "not-authenticated",
+        "Not authenticated",
+        detail,
         headers={"WWW-Authenticate": 'Bearer realm="planledger"'},
     )
 
 
 def unavailable(detail: str, retry_after: int = 1) -> Problem:
     return Problem(
-        503, "unavailable", "Service unavailable", detail,
+        503,
+        "unavailable",
+        "Service unavailable",
+        detail,
         headers={"Retry-After": str(retry_after)},
     )
 
@@ -87,9 +103,12 @@ PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["type", "title", "status", "detail"],
     "properties": {
-        "type": {"type": "string"}, "title": {"type": "string"},
-        "status": {"type": "integer"}, "detail": {"type": "string"},
-        "instance": {"type": "string"}, "request_id": {"type": "string"},
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "request_id": {"type": "string"},
     },
 }
 
@@ -131,13 +150,20 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [
-            {"loc": [str(p) for p in e.get("loc", ())], "msg": e.get("msg", ""),
-             "type": e.get("type", "")}
+            {
+                "loc": [str(p) for p in e.get("loc", ())],
+                "msg": e.get("msg", ""),
+                "type": e.get("type", ""),
+            }
             for e in exc.errors()
         ]
         return problem_response(
-            422, "invalid-input", "Invalid input",
-            "The request does not match the API's schema.", request, errors=errors,
+            422,
+            "invalid-input",
+            "Invalid input",
+            "The request does not match the API's schema.",
+            request,
+            errors=errors,
         )
 
     @app.exception_handler(StarletteHTTPException)
@@ -146,15 +172,21 @@ def install(app: FastAPI) -> None:
             # FastAPI turns any error while reading a body into a 400; a streamed
             # (chunked) body over the cap is a 413 like one with a Content-Length.
             return problem_response(
-                413, "too-large", "Request too large",
-                "The request body is larger than this service accepts.", request,
+                413,
+                "too-large",
+                "Request too large",
+                "The request body is larger than this service accepts.",
+                request,
             )
         if exc.status_code == 400:
             # FastAPI answers 400 for a body it cannot parse (e.g. JSON that is not
             # UTF-8); the contract answers malformed input with 422.
             return problem_response(
-                422, "invalid-input", "Invalid input",
-                "The request body could not be read as JSON.", request,
+                422,
+                "invalid-input",
+                "Invalid input",
+                "The request body could not be read as JSON.",
+                request,
             )
         slug, title = _STATUS_SLUGS.get(exc.status_code, ("error", "Error"))
         detail = "No such resource." if exc.status_code == 404 else str(exc.detail)
@@ -177,14 +209,22 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(PlanningError)
     def _refused(request: Request, exc: PlanningError) -> JSONResponse:
         return problem_response(
-            409, "rule-refused", "Refused by a rule of the plan", str(exc), request,
+            409,
+            "rule-refused",
+            "Refused by a rule of the plan",
+            str(exc),
+            request,
             rule=type(exc).__name__,
         )
 
     @app.exception_handler(PreconditionFailedError)
     def _stale(request: Request, exc: PreconditionFailedError) -> JSONResponse:
         return problem_response(
-            412, "stale-version", "Precondition failed", str(exc), request,
+            412,
+            "stale-version",
+            "Precondition failed",
+            str(exc),
+            request,
             headers={"ETag": f'"{exc.current_version}"'},
         )
 
@@ -193,23 +233,30 @@ def install(app: FastAPI) -> None:
         # Nothing was written and no rule refused it: other writers kept winning the
         # plan's next version. 409 is for refusals by the domain; this is "busy".
         return problem_response(
-            503, "concurrent-update", "Too many writers at once",
-            "Other changes to this plan kept arriving first; nothing was saved. Send it "
-            "again.", request, headers={"Retry-After": "1"},
+            503,
+            "concurrent-update",
+            "Too many writers at once",
+            "Other changes to this plan kept arriving first; nothing was saved. Send it again.",
+            request,
+            headers={"Retry-After": "1"},
         )
 
     @app.exception_handler(IdempotencyKeyReusedError)
     def _key_reused(request: Request, exc: IdempotencyKeyReusedError) -> JSONResponse:
-        return problem_response(422, "idempotency-key-reused", "Idempotency key reused",
-                                str(exc), request)
+        return problem_response(
+            422, "idempotency-key-reused", "Idempotency key reused", str(exc), request
+        )
 
     @app.exception_handler(DataError)
     def _unstorable(request: Request, exc: DataError) -> JSONResponse:
         # The database refused a value the request gave (e.g. a NUL character in a
         # query parameter): malformed input, not a fault of ours.
         return problem_response(
-            422, "invalid-input", "Invalid input",
-            "The request holds a value that cannot be stored or searched for.", request,
+            422,
+            "invalid-input",
+            "Invalid input",
+            "The request holds a value that cannot be stored or searched for.",
+            request,
         )
 
     @app.exception_handler(OperationalError)
@@ -219,28 +266,39 @@ def install(app: FastAPI) -> None:
         # The database is down, restarting, or every pooled connection is busy.
         log.warning("store unavailable", extra={"error_type": type(exc).__name__})
         return problem_response(
-            503, "unavailable", "Service unavailable",
-            "The plan store is busy or unavailable; try again shortly.", request,
+            503,
+            "unavailable",
+            "Service unavailable",
+            "The plan store is busy or unavailable; try again shortly.",
+            request,
             headers={"Retry-After": "1"},
         )
 
     @app.exception_handler(RendererBusyError)
     def _renderer_busy(request: Request, exc: RendererBusyError) -> JSONResponse:
         return problem_response(
-            503, "unavailable", "Service unavailable",
-            "Other documents are being prepared; try again shortly.", request,
+            503,
+            "unavailable",
+            "Service unavailable",
+            "Other documents are being prepared; try again shortly.",
+            request,
             headers={"Retry-After": str(exc.retry_after_seconds)},
         )
 
     @app.exception_handler(Exception)
     def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         # The type only: an exception's message may hold personal data.
-        log.error("unhandled error", extra={
-            "error_type": type(exc).__name__,
-            "request_id": getattr(request.state, "request_id", None),
-        })
+        log.error(
+            "unhandled error",
+            extra={
+                "error_type": type(exc).__name__,
+                "request_id": getattr(request.state, "request_id", None),
+            },
+        )
         return problem_response(
-            500, "internal-error", "Internal error",
+            500,
+            "internal-error",
+            "Internal error",
             "Something went wrong on our side; the request id identifies it in our logs.",
             request,
         )

@@ -36,8 +36,10 @@ def read_model_problems() -> Iterator[None]:
     try:
         yield
     except ReadModelBehindError as e:
-        raise unavailable("The lists are catching up with recent changes; try again shortly.",
-                          retry_after=e.retry_after_seconds) from None
+        raise unavailable(
+            "The lists are catching up with recent changes; try again shortly.",
+            retry_after=e.retry_after_seconds,
+        ) from None
     except InvalidCursorError as e:
         raise Problem(422, "invalid-input", "Invalid input", str(e)) from None
 

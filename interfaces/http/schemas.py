@@ -11,7 +11,14 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal, TypeVar
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from domain.calendar import today
 from domain.events import Command
@@ -69,8 +76,9 @@ def _holds_nul(value: Any) -> bool:
 
 class WriteBody(Body):
     occurred_on: Day | None = Field(
-        default=None, description="When it happened (default today); may be earlier than "
-        "when it is recorded, never later than today."
+        default=None,
+        description="When it happened (default today); may be earlier than "
+        "when it is recorded, never later than today.",
     )
     reason: Text | None = None
 
@@ -149,7 +157,9 @@ class ReviewCreate(WriteBody):
     summary: Text
     evaluations: list[EvaluationIn] = Field(max_length=200)
     next_review_on: Day | None
-    occurred_on: Day | None = Field(default=None, description="Ignored: a review happens on held_on")
+    occurred_on: Day | None = Field(
+        default=None, description="Ignored: a review happens on held_on"
+    )
     reason: Text | None = None
 
 

@@ -38,7 +38,9 @@ class WebState:
 def install(app: FastAPI, settings: Settings) -> None:
     secret = signing_secret(settings)
     app.state.web = WebState(
-        settings=settings, csrf=Csrf(secret), oidc=OidcClient(settings, secret),
+        settings=settings,
+        csrf=Csrf(secret),
+        oidc=OidcClient(settings, secret),
         demo_signin=settings.demo_signin_enabled(),
     )
     for module in (signin, pages, plan_forms):
@@ -59,7 +61,14 @@ def _sign_in(request: Request, exc: Exception) -> Response:
 
 def _error_page(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, PageError)
-    return render(request, "error.html", {
-        "caller": optional_caller(request), "title": exc.title, "detail": exc.detail,
-        "status": exc.status,
-    }, exc.status)
+    return render(
+        request,
+        "error.html",
+        {
+            "caller": optional_caller(request),
+            "title": exc.title,
+            "detail": exc.detail,
+            "status": exc.status,
+        },
+        exc.status,
+    )

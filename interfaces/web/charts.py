@@ -48,8 +48,9 @@ class Series:
 
     @property
     def path(self) -> str:
-        return " ".join(f"{'M' if i == 0 else 'L'}{p.x:.1f},{p.y:.1f}"
-                        for i, p in enumerate(self.points))
+        return " ".join(
+            f"{'M' if i == 0 else 'L'}{p.x:.1f},{p.y:.1f}" for i, p in enumerate(self.points)
+        )
 
 
 @dataclass(frozen=True)
@@ -90,22 +91,37 @@ def outcome_charts(plan: Plan) -> list[OutcomeChart]:
             number += 1
             latest: dict[date, Any] = {e.occurred_on: e for e in target.evaluations}
             points = [
-                Point(x=_x(dates.index(on), len(dates)), y=_y(LEVELS[e.progress]), on=on,
-                      level=LEVELS[e.progress], words=LEVEL_WORDS[LEVELS[e.progress]],
-                      review=e.review_id is not None)
+                Point(
+                    x=_x(dates.index(on), len(dates)),
+                    y=_y(LEVELS[e.progress]),
+                    on=on,
+                    level=LEVELS[e.progress],
+                    words=LEVEL_WORDS[LEVELS[e.progress]],
+                    review=e.review_id is not None,
+                )
                 for on, e in sorted(latest.items())
             ]
-            series.append(Series(
-                key=str(target.id), label=f"Target {number}: {target.text}",
-                colour=SERIES_COLOURS[n % len(SERIES_COLOURS)],
-                marker=MARKERS[n % len(MARKERS)], points=points,
-            ))
-        charts.append(OutcomeChart(
-            outcome_id=str(outcome.id), outcome_text=outcome.text, area=outcome.area,
-            dates=dates, review_dates=review_dates, series=series,
-            x_ticks=[(_x(i, len(dates)), d) for i, d in enumerate(dates)],
-            y_ticks=[(_y(level), words) for level, words in enumerate(LEVEL_WORDS)],
-        ))
+            series.append(
+                Series(
+                    key=str(target.id),
+                    label=f"Target {number}: {target.text}",
+                    colour=SERIES_COLOURS[n % len(SERIES_COLOURS)],
+                    marker=MARKERS[n % len(MARKERS)],
+                    points=points,
+                )
+            )
+        charts.append(
+            OutcomeChart(
+                outcome_id=str(outcome.id),
+                outcome_text=outcome.text,
+                area=outcome.area,
+                dates=dates,
+                review_dates=review_dates,
+                series=series,
+                x_ticks=[(_x(i, len(dates)), d) for i, d in enumerate(dates)],
+                y_ticks=[(_y(level), words) for level, words in enumerate(LEVEL_WORDS)],
+            )
+        )
     return charts
 
 
@@ -163,8 +179,10 @@ def reviews_by_month(plans: list[list[Any]], months: int = 12) -> list[MonthBar]
     for events in plans:
         for on, outcome in review_outcomes(events):
             counts[(on.strftime("%Y-%m"), outcome)] += 1
-    return [MonthBar(m, counts[(m, "on_time")], counts[(m, "late")], counts[(m, "missed")])
-            for m in window]
+    return [
+        MonthBar(m, counts[(m, "on_time")], counts[(m, "late")], counts[(m, "missed")])
+        for m in window
+    ]
 
 
 @dataclass(frozen=True)
@@ -182,8 +200,7 @@ def bar_geometry(bars: list[MonthBar]) -> tuple[list[Bar], list[tuple[float, int
     for i, bar in enumerate(bars):
         y_bottom = TOP + span_y
         segments = []
-        for kind, count in (("on_time", bar.on_time), ("late", bar.late),
-                            ("missed", bar.missed)):
+        for kind, count in (("on_time", bar.on_time), ("late", bar.late), ("missed", bar.missed)):
             height = span_y * count / top
             y_bottom -= height
             segments.append((kind, y_bottom, height, count))

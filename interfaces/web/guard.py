@@ -12,9 +12,9 @@ from starlette.requests import Request
 
 from application.errors import PlanNotFoundError
 from application.planning import Planning
-from domain.plans import Plan
 from domain import access
 from domain.access import Action, Decision
+from domain.plans import Plan
 from interfaces.http.auth import Caller, NotAuthenticatedError
 from interfaces.web.security import session_token
 
@@ -70,8 +70,12 @@ def signed_in(request: Request) -> Caller:
         raise SignInRequired(request.url.path + query, ended)
     tenants = request.app.state.tenants
     if tenants is not None and tenants.get(caller.authority) is None:
-        raise PageError(403, "Not served here", "Your sign-in names no local authority whose "
-                        "plans are kept here. Ask your administrator to check your account.")
+        raise PageError(
+            403,
+            "Not served here",
+            "Your sign-in names no local authority whose "
+            "plans are kept here. Ask your administrator to check your account.",
+        )
     return caller
 
 

@@ -74,18 +74,28 @@ class OidcClient:
     def start(self, redirect_uri: str, next_path: str) -> tuple[str, str]:
         """The issuer's URL to send the browser to, and the signed cookie to set."""
         pending = Pending(
-            state=secrets.token_urlsafe(24), nonce=secrets.token_urlsafe(24),
-            verifier=secrets.token_urlsafe(48), next_path=next_path,
+            state=secrets.token_urlsafe(24),
+            nonce=secrets.token_urlsafe(24),
+            verifier=secrets.token_urlsafe(48),
+            next_path=next_path,
         )
-        challenge = base64.urlsafe_b64encode(
-            hashlib.sha256(pending.verifier.encode()).digest()
-        ).rstrip(b"=").decode()
-        query = urlencode({
-            "response_type": "code", "client_id": self.client_id,
-            "redirect_uri": self.redirect_uri or redirect_uri, "scope": self.scopes,
-            "state": pending.state, "nonce": pending.nonce,
-            "code_challenge": challenge, "code_challenge_method": "S256",
-        })
+        challenge = (
+            base64.urlsafe_b64encode(hashlib.sha256(pending.verifier.encode()).digest())
+            .rstrip(b"=")
+            .decode()
+        )
+        query = urlencode(
+            {
+                "response_type": "code",
+                "client_id": self.client_id,
+                "redirect_uri": self.redirect_uri or redirect_uri,
+                "scope": self.scopes,
+                "state": pending.state,
+                "nonce": pending.nonce,
+                "code_challenge": challenge,
+                "code_challenge_method": "S256",
+            }
+        )
         cookie = self._pending.dumps(pending.__dict__)
         return f"{self.metadata()['authorization_endpoint']}?{query}", cookie
 
@@ -130,7 +140,9 @@ class OidcClient:
 
     def _exchange(self, code: str, pending: Pending, redirect_uri: str) -> dict[str, Any]:
         form = {
-            "grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri,
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": redirect_uri,
             "code_verifier": pending.verifier,
         }
         auth = None
@@ -140,7 +152,10 @@ class OidcClient:
             form["client_id"] = self.client_id or ""  # a public client
         try:
             answer = httpx.post(
-                self.metadata()["token_endpoint"], data=form, auth=auth, timeout=10.0,
+                self.metadata()["token_endpoint"],
+                data=form,
+                auth=auth,
+                timeout=10.0,
                 headers={"Accept": "application/json"},
             )
         except httpx.HTTPError:

@@ -11,10 +11,10 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from application.errors import PlanNotFoundError
-from domain.calendar import UK
-from domain.values import PlanType
 from domain import access
 from domain.actions import Action
+from domain.calendar import UK
+from domain.values import PlanType
 from interfaces.http.deps import planning_of
 from interfaces.web import charts, queries, wording
 from interfaces.web.guard import (
@@ -34,36 +34,57 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/plans")
 def my_plans(
-    request: Request, plan_type: str | None = None, stage: str | None = None,
+    request: Request,
+    plan_type: str | None = None,
+    stage: str | None = None,
     review_due_before: str | None = None,
 ) -> Response:
     caller = signed_in(request)
-    return my_plans_page(request, caller, {"plan_type": plan_type, "stage": stage,
-                                           "review_due_before": review_due_before})
+    return my_plans_page(
+        request,
+        caller,
+        {"plan_type": plan_type, "stage": stage, "review_due_before": review_due_before},
+    )
 
 
 def my_plans_page(
-    request: Request, caller: Any, query: dict[str, str | None], *,
-    errors: dict[str, str] | None = None, values: dict[str, Any] | None = None,
+    request: Request,
+    caller: Any,
+    query: dict[str, str | None],
+    *,
+    errors: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
     status_code: int = 200,
 ) -> Response:
     planning = planning_of(request)
     due_before, bad_date = _date_or_none(query.get("review_due_before"))
     filters = queries.Filters(
-        plan_type=query.get("plan_type") or None, stage=query.get("stage") or None,
+        plan_type=query.get("plan_type") or None,
+        stage=query.get("stage") or None,
         review_due_before=due_before,
     )
     mine = queries.my_plans(request, caller, filters)
     # The lists show children's names: each plan listed is a read of its personal data.
     planning.record_reads([s.plan_id for s in mine.listed()], caller.actor(), endpoint(request))
-    return render(request, "my_plans.html", {
-        "caller": caller, "mine": mine, "filters": filters, "bad_date": bad_date,
-        "stages": planning.stages.stages, "plan_types": [t.value for t in PlanType],
-        "plan_type_options": [(t.value, wording.PLAN_TYPES[t.value]) for t in PlanType],
-        "stage_options": [(s.id, s.name) for s in planning.stages.stages],
-        "may_open": access.may_open_plans(caller), "errors": errors or {},
-        "values": values or {}, "form_key": lambda: uuid4().hex,
-    }, status_code)
+    return render(
+        request,
+        "my_plans.html",
+        {
+            "caller": caller,
+            "mine": mine,
+            "filters": filters,
+            "bad_date": bad_date,
+            "stages": planning.stages.stages,
+            "plan_types": [t.value for t in PlanType],
+            "plan_type_options": [(t.value, wording.PLAN_TYPES[t.value]) for t in PlanType],
+            "stage_options": [(s.id, s.name) for s in planning.stages.stages],
+            "may_open": access.may_open_plans(caller),
+            "errors": errors or {},
+            "values": values or {},
+            "form_key": lambda: uuid4().hex,
+        },
+        status_code,
+    )
 
 
 @router.get("/plans/{plan_id}")
@@ -80,11 +101,15 @@ def plan_page(
         try:
             shown = planning.get_plan(pid, as_of=instant)
         except PlanNotFoundError:
-            raise PageError(404, "Not recorded yet", "This plan had not been recorded by "
-                            f"{wording.instant(instant)}.") from None
+            raise PageError(
+                404,
+                "Not recorded yet",
+                f"This plan had not been recorded by {wording.instant(instant)}.",
+            ) from None
     record_read(request, planning, caller, pid, Action.READ_PLAN)
-    return render_plan(request, planning, caller, shown, current, as_of=instant,
-                       notice=NOTICES.get(done or ""))
+    return render_plan(
+        request, planning, caller, shown, current, as_of=instant, notice=NOTICES.get(done or "")
+    )
 
 
 @router.get("/plans/{plan_id}/timeline")
@@ -95,10 +120,17 @@ def timeline(request: Request, plan_id: str) -> Response:
     plan = load_plan(planning, caller, pid, Action.READ_HISTORY)
     entries = list(reversed(planning.history(pid, reader=caller)))
     record_read(request, planning, caller, pid, Action.READ_HISTORY)
-    return render(request, "timeline.html", {
-        "caller": caller, "plan": plan, "plan_id": str(pid), "child_name": plan.child.name,
-        "entries": [(e, wording.describe(e, plan, planning.stages)) for e in entries],
-    })
+    return render(
+        request,
+        "timeline.html",
+        {
+            "caller": caller,
+            "plan": plan,
+            "plan_id": str(pid),
+            "child_name": plan.child.name,
+            "entries": [(e, wording.describe(e, plan, planning.stages)) for e in entries],
+        },
+    )
 
 
 @router.get("/plans/{plan_id}/progress")
@@ -108,10 +140,17 @@ def progress(request: Request, plan_id: str) -> Response:
     pid = parse_plan_id(plan_id)
     plan = load_plan(planning, caller, pid, Action.READ_PLAN)
     record_read(request, planning, caller, pid, Action.READ_PLAN)
-    return render(request, "progress.html", {
-        "caller": caller, "plan_id": str(pid), "child_name": plan.child.name,
-        "charts": charts.outcome_charts(plan), "geometry": charts,
-    })
+    return render(
+        request,
+        "progress.html",
+        {
+            "caller": caller,
+            "plan_id": str(pid),
+            "child_name": plan.child.name,
+            "charts": charts.outcome_charts(plan),
+            "geometry": charts,
+        },
+    )
 
 
 @router.get("/reviews/on-time")
@@ -124,10 +163,18 @@ def reviews_on_time(request: Request) -> Response:
     plans = planning.review_dates(queries.plans_for_chart(request, caller))
     bars = charts.reviews_by_month(list(plans.values()))
     shapes, ticks = charts.bar_geometry(bars)
-    return render(request, "reviews_on_time.html", {
-        "caller": caller, "bars": bars, "shapes": shapes, "ticks": ticks, "geometry": charts,
-        "plan_count": len(plans),
-    })
+    return render(
+        request,
+        "reviews_on_time.html",
+        {
+            "caller": caller,
+            "bars": bars,
+            "shapes": shapes,
+            "ticks": ticks,
+            "geometry": charts,
+            "plan_count": len(plans),
+        },
+    )
 
 
 def _date_or_none(raw: str | None) -> tuple[date | None, bool]:

@@ -20,7 +20,7 @@ from application.errors import (
     PlanNotFoundError,
     PreconditionFailedError,
 )
-from application.planning import Conditions, Planning, Written
+from application.planning import Conditions, Planning
 from domain.access import Caller
 from domain.actions import Action
 from domain.errors import ActionForbiddenError, PlanningError
@@ -73,8 +73,10 @@ from interfaces.web.security import CSRF_FIELD
 router = APIRouter(include_in_schema=False)
 
 REUSED = "This form was sent twice with different contents; please send it again."
-CHANGED = ("The plan changed while you were working on it, so nothing was saved. "
-           "Check the plan below and submit again.")
+CHANGED = (
+    "The plan changed while you were working on it, so nothing was saved. "
+    "Check the plan below and submit again."
+)
 
 
 @dataclass(frozen=True)
@@ -100,8 +102,11 @@ async def csrf_checked(request: Request) -> tuple[Caller, FormData]:
     raw = form.get(CSRF_FIELD)
     problem = request.app.state.web.csrf.check(request, raw if isinstance(raw, str) else None)
     if problem:
-        raise PageError(403, "Not saved", f"{problem} Nothing was saved. "
-                        "Go back, reload the page and try again.")
+        raise PageError(
+            403,
+            "Not saved",
+            f"{problem} Nothing was saved. Go back, reload the page and try again.",
+        )
     return caller, form
 
 
@@ -110,15 +115,22 @@ async def submit(request: Request, plan_id: str, name: str, handler: Handler) ->
     return await run_in_threadpool(_write, request, caller, form, plan_id, name, handler)
 
 
-def _write(request: Request, caller: Caller, form: FormData, plan_id: str, name: str,
-           handler: Handler) -> Response:
+def _write(
+    request: Request, caller: Caller, form: FormData, plan_id: str, name: str, handler: Handler
+) -> Response:
     planning: Planning = planning_of(request)
     pid = parse_plan_id(plan_id)
     conditions = Conditions(idempotency=claim(form, caller.sub, request.url.path))
     try:
         command, body = handler(Submission(form))
-        written = planning.change(pid, command, caller, occurred_on=body.occurred_on,
-                                  reason=body.reason, conditions=conditions)
+        written = planning.change(
+            pid,
+            command,
+            caller,
+            occurred_on=body.occurred_on,
+            reason=body.reason,
+            conditions=conditions,
+        )
     except PlanNotFoundError:
         raise not_found() from None
     except ActionForbiddenError as e:
@@ -131,32 +143,64 @@ def _write(request: Request, caller: Caller, form: FormData, plan_id: str, name:
         return _refused(request, planning, caller, pid, name, form, CHANGED, 409)
     except IdempotencyKeyReusedError:
         return _refused(request, planning, caller, pid, name, form, REUSED, 422)
-    anchor = next((f"{k.removesuffix('_id')}-{v}" for k, v in written.created.items()
-                   if k != "plan_id"), f"form-{name}")
+    anchor = next(
+        (f"{k.removesuffix('_id')}-{v}" for k, v in written.created.items() if k != "plan_id"),
+        f"form-{name}",
+    )
     return RedirectResponse(f"/plans/{pid}?done={name}#{anchor}", status_code=303)
 
 
-def _refused(request: Request, planning: Planning, caller: Caller, pid: UUID, name: str,
-             form: FormData, message: str, status_code: int) -> Response:
+def _refused(
+    request: Request,
+    planning: Planning,
+    caller: Caller,
+    pid: UUID,
+    name: str,
+    form: FormData,
+    message: str,
+    status_code: int,
+) -> Response:
     plan = load_plan(planning, caller, pid, Action.READ_PLAN)
     record_read(request, planning, caller, pid, Action.READ_PLAN)
-    return render_plan(request, planning, caller, plan, plan, errors={name: message},
-                       values={name: typed(form)}, status_code=status_code)
+    return render_plan(
+        request,
+        planning,
+        caller,
+        plan,
+        plan,
+        errors={name: message},
+        values={name: typed(form)},
+        status_code=status_code,
+    )
 
 
 # -- the handlers: form fields in, a command out --------------------------------------------
 
 
 def _outcome(s: Submission) -> tuple[Command, WriteBody]:
-    body = validate(OutcomeCreate, {"text": s.get("text"), "area": s.get("area"),
-                                    "aspiration": s.get("aspiration"), **s.common()})
+    body = validate(
+        OutcomeCreate,
+        {
+            "text": s.get("text"),
+            "area": s.get("area"),
+            "aspiration": s.get("aspiration"),
+            **s.common(),
+        },
+    )
     return body.to(AgreeOutcome), body
 
 
 def _target(s: Submission) -> tuple[Command, WriteBody]:
-    body = validate(TargetCreate, {
-        "outcome_id": s.get("outcome_id"), "text": s.get("text"), "due_on": s.get("due_on"),
-        "success_criteria": s.get("success_criteria"), **s.common()})
+    body = validate(
+        TargetCreate,
+        {
+            "outcome_id": s.get("outcome_id"),
+            "text": s.get("text"),
+            "due_on": s.get("due_on"),
+            "success_criteria": s.get("success_criteria"),
+            **s.common(),
+        },
+    )
     return body.to(SetTarget), body
 
 
@@ -169,25 +213,42 @@ def _target_id(s: Submission) -> UUID:
 
 def _revision(s: Submission) -> tuple[Command, WriteBody]:
     target_id = _target_id(s)
-    body = validate(TargetRevisionCreate, {"text": s.get("text"), "due_on": s.get("due_on"),
-                                           **s.common()})
+    body = validate(
+        TargetRevisionCreate, {"text": s.get("text"), "due_on": s.get("due_on"), **s.common()}
+    )
     return body.to(ReviseTarget, target_id=target_id), body
 
 
 def _evaluation(s: Submission) -> tuple[Command, WriteBody]:
     target_id = _target_id(s)
-    body = validate(EvaluationCreate, {"progress": s.get("progress"), "impact": s.get("impact"),
-                                       **s.common()})
+    body = validate(
+        EvaluationCreate, {"progress": s.get("progress"), "impact": s.get("impact"), **s.common()}
+    )
     return body.to(EvaluateTarget, target_id=target_id), body
 
 
 def _provision(s: Submission) -> tuple[Command, WriteBody]:
-    body = validate(ProvisionCreate, {
-        "kind": s.get("kind"), "description": s.get("description"),
-        "target_ids": [t for t in s.form.getlist("target_ids") if isinstance(t, str) and t],
-        **{k: s.get(k) for k in ("frequency", "sessions_per_week", "minutes_per_session",
-                                 "staff", "cost", "funding", "recommended_by")},
-        **s.common()})
+    body = validate(
+        ProvisionCreate,
+        {
+            "kind": s.get("kind"),
+            "description": s.get("description"),
+            "target_ids": [t for t in s.form.getlist("target_ids") if isinstance(t, str) and t],
+            **{
+                k: s.get(k)
+                for k in (
+                    "frequency",
+                    "sessions_per_week",
+                    "minutes_per_session",
+                    "staff",
+                    "cost",
+                    "funding",
+                    "recommended_by",
+                )
+            },
+            **s.common(),
+        },
+    )
     return body.to(PlanProvision), body
 
 
@@ -205,14 +266,23 @@ def _review(s: Submission) -> tuple[Command, WriteBody]:
         if progress is None and impact is None:
             continue
         if progress is None:
-            raise FormInvalid("Each evaluated target needs its progress: choose one, or clear "
-                              "the impact to leave the target out of this review.")
+            raise FormInvalid(
+                "Each evaluated target needs its progress: choose one, or clear "
+                "the impact to leave the target out of this review."
+            )
         evaluations.append({"target_id": target_id, "progress": progress, "impact": impact})
     attendees = [line.strip() for line in (s.get("attendees") or "").splitlines() if line.strip()]
-    body = validate(ReviewCreate, {
-        "held_on": s.get("held_on"), "attendees": attendees, "summary": s.get("summary"),
-        "evaluations": evaluations, "next_review_on": s.get("next_review_on"),
-        "reason": s.get("reason")})
+    body = validate(
+        ReviewCreate,
+        {
+            "held_on": s.get("held_on"),
+            "attendees": attendees,
+            "summary": s.get("summary"),
+            "evaluations": evaluations,
+            "next_review_on": s.get("next_review_on"),
+            "reason": s.get("reason"),
+        },
+    )
     return body.to(HoldReview), body
 
 
@@ -222,26 +292,30 @@ def _stage(s: Submission) -> tuple[Command, WriteBody]:
 
 
 def _agency(s: Submission) -> tuple[Command, WriteBody]:
-    body = validate(AgencyCreate, {"org": s.get("org"), "name": s.get("name"),
-                                   "kind": s.get("kind"), **s.common()})
+    body = validate(
+        AgencyCreate,
+        {"org": s.get("org"), "name": s.get("name"), "kind": s.get("kind"), **s.common()},
+    )
     return body.to(JoinAgency), body
 
 
 def _contribution(s: Submission) -> tuple[Command, WriteBody]:
-    body = validate(ContributionCreate, {"kind": s.get("kind"), "text": s.get("text"),
-                                         **s.common()})
+    body = validate(
+        ContributionCreate, {"kind": s.get("kind"), "text": s.get("text"), **s.common()}
+    )
     return body.to(AppendContribution), body
 
 
 def _views(s: Submission) -> tuple[Command, WriteBody]:
-    body = validate(ViewsCreate, {"whose": s.get("whose"), "text": s.get("text"),
-                                  **s.common()})
+    body = validate(ViewsCreate, {"whose": s.get("whose"), "text": s.get("text"), **s.common()})
     return body.to(RecordViews), body
 
 
 def _member(s: Submission) -> tuple[Command, WriteBody]:
-    body = validate(MemberCreate, {"user_id": s.get("user_id"), "role": s.get("role"),
-                                   "name": s.get("name"), **s.common()})
+    body = validate(
+        MemberCreate,
+        {"user_id": s.get("user_id"), "role": s.get("role"), "name": s.get("name"), **s.common()},
+    )
     return body.to(AddMember), body
 
 
@@ -269,8 +343,12 @@ def _route(name: str, handler: Handler) -> Callable[..., Any]:
 
 
 for _name, (_path, _handler) in FORMS.items():
-    router.add_api_route(f"/plans/{{plan_id}}/{_path}", _route(_name, _handler),
-                         methods=["POST"], name=f"web_{_name}")
+    router.add_api_route(
+        f"/plans/{{plan_id}}/{_path}",
+        _route(_name, _handler),
+        methods=["POST"],
+        name=f"web_{_name}",
+    )
 
 
 # -- opening a plan -------------------------------------------------------------------------
@@ -285,16 +363,29 @@ async def open_plan(request: Request) -> Response:
 def _open(request: Request, caller: Caller, form: FormData) -> Response:
     planning: Planning = planning_of(request)
     try:
-        body = validate(PlanCreate, {
-            "plan_type": value(form, "plan_type"), "stage": value(form, "stage"),
-            "org": value(form, "org"), "next_review_on": value(form, "next_review_on"),
-            "child": {"name": value(form, "child_name"),
-                      "date_of_birth": value(form, "date_of_birth")},
-            "occurred_on": value(form, "occurred_on"), "reason": value(form, "reason")},
-            {**LABELS, "name": "The child's name", "org": "The school or service"})
+        body = validate(
+            PlanCreate,
+            {
+                "plan_type": value(form, "plan_type"),
+                "stage": value(form, "stage"),
+                "org": value(form, "org"),
+                "next_review_on": value(form, "next_review_on"),
+                "child": {
+                    "name": value(form, "child_name"),
+                    "date_of_birth": value(form, "date_of_birth"),
+                },
+                "occurred_on": value(form, "occurred_on"),
+                "reason": value(form, "reason"),
+            },
+            {**LABELS, "name": "The child's name", "org": "The school or service"},
+        )
         written = planning.open_plan(
-            body.to(OpenPlan), caller, occurred_on=body.occurred_on, reason=body.reason,
-            conditions=Conditions(idempotency=claim(form, caller.sub, request.url.path)))
+            body.to(OpenPlan),
+            caller,
+            occurred_on=body.occurred_on,
+            reason=body.reason,
+            conditions=Conditions(idempotency=claim(form, caller.sub, request.url.path)),
+        )
     except ActionForbiddenError as e:
         raise forbidden(str(e)) from None
     except FormInvalid as e:
@@ -306,7 +397,14 @@ def _open(request: Request, caller: Caller, form: FormData) -> Response:
     return RedirectResponse(f"/plans/{written.plan_id}?done=open", status_code=303)
 
 
-def _open_refused(request: Request, caller: Caller, form: FormData, message: str,
-                  status_code: int) -> Response:
-    return my_plans_page(request, caller, {}, errors={"open": message},
-                         values={"open": typed(form)}, status_code=status_code)
+def _open_refused(
+    request: Request, caller: Caller, form: FormData, message: str, status_code: int
+) -> Response:
+    return my_plans_page(
+        request,
+        caller,
+        {},
+        errors={"open": message},
+        values={"open": typed(form)},
+        status_code=status_code,
+    )

@@ -12,10 +12,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from application.planning import Planning
-from domain.plans import Plan
-from domain.values import FAMILY_ROLES, Progress, ProvisionKind, Whose
 from domain import access
 from domain.access import Action, Decision
+from domain.plans import Plan
+from domain.values import FAMILY_ROLES, Progress, ProvisionKind, Whose
 from interfaces.http.auth import Caller
 from interfaces.plan_text import plan_as_dict
 from interfaces.web import wording
@@ -24,8 +24,10 @@ from interfaces.web.queries import statutory_clocks
 from interfaces.web.rendering import render
 
 MEMBER_ROLE_CHOICES = ("parent_carer", "young_person", "practitioner", "lead_professional")
-WHOSE_WORDS = {Whose.PARENT_CARER: "A parent's or carer's views",
-               Whose.CHILD: "The child or young person's own views"}
+WHOSE_WORDS = {
+    Whose.PARENT_CARER: "A parent's or carer's views",
+    Whose.CHILD: "The child or young person's own views",
+}
 
 NOTICES = {
     "open": "The plan is open. Add the people who share it, then agree outcomes.",
@@ -44,7 +46,10 @@ NOTICES = {
 
 
 def plan_context(
-    planning: Planning, caller: Caller, shown: Plan, current: Plan,
+    planning: Planning,
+    caller: Caller,
+    shown: Plan,
+    current: Plan,
     as_of: datetime | None = None,
 ) -> dict[str, Any]:
     view = plan_as_dict(shown, planning.stages)
@@ -57,8 +62,11 @@ def plan_context(
             support.setdefault(target_id, []).append(p)
     names = {m["user_id"]: m["name"] for m in view["members"]}
     editable = as_of is None and current.is_open
-    show_clocks = as_of is None and current.is_open and (
-        access.decide(caller, Action.READ_CLOCKS, current) is Decision.ALLOW)
+    show_clocks = (
+        as_of is None
+        and current.is_open
+        and (access.decide(caller, Action.READ_CLOCKS, current) is Decision.ALLOW)
+    )
     return {
         "plan": view,
         "as_of": as_of,
@@ -74,12 +82,13 @@ def plan_context(
         "stage_name": {s.id: s.name for s in planning.stages.stages},
         # Choices for the forms, as (value, words) pairs.
         "outcome_options": [(o["id"], _short(o["text"])) for o in view["outcomes"]],
-        "open_target_options": [(t["id"], f"{numbered[t['id']]}: {_short(t['text'])}")
-                                for t in open_targets],
-        "stage_options": [(s.id, s.name) for s in planning.stages.stages
-                          if s.id != current.stage],
-        "whose_options": [(w.value, WHOSE_WORDS[w]) for w in WHOSE_WORDS
-                          if access.may_record_views(caller, w)],
+        "open_target_options": [
+            (t["id"], f"{numbered[t['id']]}: {_short(t['text'])}") for t in open_targets
+        ],
+        "stage_options": [(s.id, s.name) for s in planning.stages.stages if s.id != current.stage],
+        "whose_options": [
+            (w.value, WHOSE_WORDS[w]) for w in WHOSE_WORDS if access.may_record_views(caller, w)
+        ],
         "progress_options": [(p.value, wording.PROGRESS[p.value]) for p in Progress],
         "kind_options": [(k.value, wording.PROVISION_KINDS[k.value]) for k in ProvisionKind],
         "role_options": [(r, wording.ROLES[r]) for r in MEMBER_ROLE_CHOICES],
@@ -88,14 +97,24 @@ def plan_context(
 
 
 def render_plan(
-    request: Request, planning: Planning, caller: Caller, shown: Plan, current: Plan, *,
-    as_of: datetime | None = None, notice: str | None = None,
-    errors: dict[str, str] | None = None, values: dict[str, dict[str, Any]] | None = None,
+    request: Request,
+    planning: Planning,
+    caller: Caller,
+    shown: Plan,
+    current: Plan,
+    *,
+    as_of: datetime | None = None,
+    notice: str | None = None,
+    errors: dict[str, str] | None = None,
+    values: dict[str, dict[str, Any]] | None = None,
     status_code: int = 200,
 ) -> Response:
     context = plan_context(planning, caller, shown, current, as_of)
     context.update(
-        caller=caller, notice=notice, errors=errors or {}, values=values or {},
+        caller=caller,
+        notice=notice,
+        errors=errors or {},
+        values=values or {},
         plan_id=str(current.id),
     )
     template = "family_plan.html" if caller.role in FAMILY_ROLES else "plan.html"

@@ -18,11 +18,11 @@ from starlette.requests import Request
 
 from application.planning import Planning
 from application.statutory import plan_clocks
+from domain import access
+from domain.access import Action, Decision, visibility
 from domain.calendar import today
 from domain.clocks import ClockStatus, may_have_clocks
 from domain.plans import Plan
-from domain import access
-from domain.access import Action, Decision, visibility
 from interfaces.http.auth import Caller
 from interfaces.http.deps import planning_of
 from interfaces.http.read_models import get_read_models
@@ -66,8 +66,13 @@ def statutory_clocks(planning: Planning, plan: Plan) -> tuple[Clock, ...]:
     deemed refusals."""
     watched = (ClockStatus.RUNNING, ClockStatus.MISSED, ClockStatus.DEEMED_REFUSAL)
     return tuple(
-        Clock(name=CLOCK_WORDS.get(c.name, c.name.replace("_", " ")), due_on=c.due_on,
-              key=c.name, statute=c.statute, status=c.status.value)
+        Clock(
+            name=CLOCK_WORDS.get(c.name, c.name.replace("_", " ")),
+            due_on=c.due_on,
+            key=c.name,
+            statute=c.statute,
+            status=c.status.value,
+        )
         for c in plan_clocks(planning, plan.id, today())
         if c.status in watched and not (c.status is ClockStatus.MISSED and c.stopped_on)
     )
@@ -93,14 +98,21 @@ def summarise(plan: Plan, planning: Planning, caller: Caller) -> PlanSummary:
     clocks: tuple[Clock, ...] = ()
     if plan.is_open:
         review = (Clock("Next review", plan.next_review_on),) if plan.next_review_on else ()
-        shown = (access.decide(caller, Action.READ_CLOCKS, plan) is Decision.ALLOW
-                 and may_have_clocks(plan.plan_type, plan.statutory))
+        shown = access.decide(
+            caller, Action.READ_CLOCKS, plan
+        ) is Decision.ALLOW and may_have_clocks(plan.plan_type, plan.statutory)
         clocks = review + (statutory_clocks(planning, plan) if shown else ())
     return PlanSummary(
-        plan_id=plan.id, child_name=plan.child.name, plan_type=plan.plan_type.value,
-        stage=plan.stage, stage_name=stage.name if stage else plan.stage,
-        stage_level=stage.level if stage else 0, status=plan.status.value, org=plan.org,
-        next_review_on=plan.next_review_on, clocks=clocks,
+        plan_id=plan.id,
+        child_name=plan.child.name,
+        plan_type=plan.plan_type.value,
+        stage=plan.stage,
+        stage_name=stage.name if stage else plan.stage,
+        stage_level=stage.level if stage else 0,
+        status=plan.status.value,
+        org=plan.org,
+        next_review_on=plan.next_review_on,
+        clocks=clocks,
     )
 
 
@@ -112,7 +124,8 @@ class Filters:
 
     def keep(self, row: Row) -> bool:
         return (not self.plan_type or row.plan_type == self.plan_type) and (
-            not self.stage or row.stage == self.stage)
+            not self.stage or row.stage == self.stage
+        )
 
 
 @dataclass(frozen=True)
@@ -144,32 +157,52 @@ def my_plans(request: Request, caller: Caller, filters: Filters) -> MyPlans:
         overdue = view.reviews_due(day, mine, today=day, overdue_only=True, limit=LISTED)
         due = view.reviews_due(horizon, mine, today=day, limit=LISTED)
         every = view.list_plans(
-            PlanFilters(plan_type=filters.plan_type, stage=filters.stage,
-                        review_due_before=filters.review_due_before),
-            mine, today=day, limit=LISTED)
+            PlanFilters(
+                plan_type=filters.plan_type,
+                stage=filters.stage,
+                review_due_before=filters.review_due_before,
+            ),
+            mine,
+            today=day,
+            limit=LISTED,
+        )
     except ReadModelBehindError:
-        raise PageError(503, "Catching up", "The lists are catching up with recent changes: "
-                        "reload the page in a moment.") from None
-    listed = {row.plan_id for page in (overdue, due, every) for row in page.items
-              if filters.keep(row)}
-    plans = {plan_id: summarise(plan, planning, caller)
-             for plan_id, plan in planning.get_plans(list(listed)).items()
-             if access.decide(caller, Action.READ_PLAN, plan) is Decision.ALLOW}
+        raise PageError(
+            503,
+            "Catching up",
+            "The lists are catching up with recent changes: reload the page in a moment.",
+        ) from None
+    listed = {
+        row.plan_id for page in (overdue, due, every) for row in page.items if filters.keep(row)
+    }
+    plans = {
+        plan_id: summarise(plan, planning, caller)
+        for plan_id, plan in planning.get_plans(list(listed)).items()
+        if access.decide(caller, Action.READ_PLAN, plan) is Decision.ALLOW
+    }
 
     def readable(rows: list[Row]) -> list[PlanSummary]:
         return [plans[row.plan_id] for row in rows if row.plan_id in plans]
 
     overdue_plans = readable(overdue.items)
-    due_plans = [s for s in readable(due.items)
-                 if s.next_review_on is not None and s.next_review_on >= day]
+    due_plans = [
+        s for s in readable(due.items) if s.next_review_on is not None and s.next_review_on >= day
+    ]
     groups: dict[tuple[int, str], list[PlanSummary]] = defaultdict(list)
     everything = readable(every.items)
     for s in everything:
         groups[(s.stage_level, s.stage_name)].append(s)
-    by_stage = [(name, sorted(items, key=lambda s: (s.status != "open", s.child_name)))
-                for (_, name), items in sorted(groups.items())]
-    return MyPlans(overdue_plans, due_plans, by_stage, len(everything),
-                   more=any(page.next for page in (overdue, due, every)))
+    by_stage = [
+        (name, sorted(items, key=lambda s: (s.status != "open", s.child_name)))
+        for (_, name), items in sorted(groups.items())
+    ]
+    return MyPlans(
+        overdue_plans,
+        due_plans,
+        by_stage,
+        len(everything),
+        more=any(page.next for page in (overdue, due, every)),
+    )
 
 
 def plans_for_chart(request: Request, caller: Caller) -> list[UUID]:
@@ -181,12 +214,16 @@ def plans_for_chart(request: Request, caller: Caller) -> list[UUID]:
     after = None
     try:
         while True:
-            page = read_models.summaries().list_plans(PlanFilters(), scope, today=day,
-                                                      limit=LISTED, after=after)
+            page = read_models.summaries().list_plans(
+                PlanFilters(), scope, today=day, limit=LISTED, after=after
+            )
             ids.extend(row.plan_id for row in page.items)
             if not page.next:
                 return ids
             after = page.next
     except ReadModelBehindError:
-        raise PageError(503, "Catching up", "The chart is catching up with recent changes: "
-                        "reload the page in a moment.") from None
+        raise PageError(
+            503,
+            "Catching up",
+            "The chart is catching up with recent changes: reload the page in a moment.",
+        ) from None

@@ -26,8 +26,11 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(
-        day=wording.day, instant=wording.instant, days_phrase=wording.days_phrase,
-        age=wording.age, role=lambda r: wording.ROLES.get(str(r), str(r)),
+        day=wording.day,
+        instant=wording.instant,
+        days_phrase=wording.days_phrase,
+        age=wording.age,
+        role=lambda r: wording.ROLES.get(str(r), str(r)),
         plan_type=lambda t: wording.PLAN_TYPES.get(str(t), str(t)),
         progress=lambda p: wording.PROGRESS.get(str(p), str(p)),
         provision_kind=lambda k: wording.PROVISION_KINDS.get(str(k), str(k)),

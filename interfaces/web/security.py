@@ -54,7 +54,12 @@ def set_cookie(
     response: Response, request: Request, name: str, value: str, max_age: int | None
 ) -> None:
     response.set_cookie(
-        name, value, max_age=max_age, path="/", httponly=True, samesite="lax",
+        name,
+        value,
+        max_age=max_age,
+        path="/",
+        httponly=True,
+        samesite="lax",
         secure=cookie_secure(request),
     )
 

@@ -51,7 +51,11 @@ def sign_in_page(request: Request, next: str | None = None, message: str | None 
 
 
 def _page(
-    request: Request, *, next_path: str, notice: str | None = None, error: str | None = None,
+    request: Request,
+    *,
+    next_path: str,
+    notice: str | None = None,
+    error: str | None = None,
     status_code: int = 200,
 ) -> Response:
     web = request.app.state.web
@@ -59,11 +63,20 @@ def _page(
     if web.demo_signin:
         users = [(key, actor, DEMO_DESCRIPTIONS.get(key, "")) for key, actor in DEMO_USERS.items()]
     tenants = request.app.state.tenants
-    response = render(request, "sign_in.html", {
-        "users": users, "oidc": web.oidc.enabled, "next_path": next_path,
-        "authorities": tenants.authorities if tenants is not None and users else [],
-        "notice": notice, "error": error, "caller": optional_caller(request),
-    }, status_code)
+    response = render(
+        request,
+        "sign_in.html",
+        {
+            "users": users,
+            "oidc": web.oidc.enabled,
+            "next_path": next_path,
+            "authorities": tenants.authorities if tenants is not None and users else [],
+            "notice": notice,
+            "error": error,
+            "caller": optional_caller(request),
+        },
+        status_code,
+    )
     return response
 
 
@@ -76,26 +89,40 @@ async def demo_sign_in(request: Request) -> Response:
     form = await request.form()
     next_path = local_path(_text(form.get("next")))
     if problem := web.csrf.check(request, _text(form.get(CSRF_FIELD))):
-        return _page(request, next_path=next_path, error=problem + " Please try again.",
-                     status_code=403)
+        return _page(
+            request, next_path=next_path, error=problem + " Please try again.", status_code=403
+        )
     actor = DEMO_USERS.get(_text(form.get("user")) or "")
     secret = web.settings.jwt_signing_secret()
     if actor is None:
-        return _page(request, next_path=next_path, error="Choose who to sign in as.",
-                     status_code=422)
+        return _page(
+            request, next_path=next_path, error="Choose who to sign in as.", status_code=422
+        )
     if not secret:
-        return _page(request, next_path=next_path, status_code=503,
-                     error="The demo sign-in needs PLANLEDGER_JWT_SECRET to be set.")
+        return _page(
+            request,
+            next_path=next_path,
+            status_code=503,
+            error="The demo sign-in needs PLANLEDGER_JWT_SECRET to be set.",
+        )
     manager = form.get("manager") == "yes" and actor.role.value == "lead_professional"
     authority = None
     if (tenants := request.app.state.tenants) is not None:
         # With tenants a demo user works in the authority picked with them.
         authority = _text(form.get("authority"))
         if tenants.get(authority) is None:
-            return _page(request, next_path=next_path, error="Choose a local authority.",
-                         status_code=422)
-    token = issue_token(secret, sub=actor.id, name=actor.name, role=actor.role, org=actor.org,
-                        manager=manager, authority=authority)
+            return _page(
+                request, next_path=next_path, error="Choose a local authority.", status_code=422
+            )
+    token = issue_token(
+        secret,
+        sub=actor.id,
+        name=actor.name,
+        role=actor.role,
+        org=actor.org,
+        manager=manager,
+        authority=authority,
+    )
     try:  # the very check every request makes, so a token it refuses never becomes a session
         request.app.state.verifier.verify(token)
     except NotAuthenticatedError as e:
@@ -120,7 +147,9 @@ async def oidc_start(request: Request, next: str | None = None) -> Response:
 
 @router.get("/sign-in/callback", name="oidc_callback")
 async def oidc_callback(
-    request: Request, code: str | None = None, state: str | None = None,
+    request: Request,
+    code: str | None = None,
+    state: str | None = None,
     error: str | None = None,
 ) -> Response:
     web = request.app.state.web
@@ -131,7 +160,10 @@ async def oidc_callback(
         if error or not code:
             raise SignInFailed("The sign-in was cancelled or refused at your organisation.")
         token, _ = await run_in_threadpool(
-            web.oidc.finish, code, pending, str(request.url_for("oidc_callback")),
+            web.oidc.finish,
+            code,
+            pending,
+            str(request.url_for("oidc_callback")),
             request.app.state.verifier,
         )
     except SignInFailed as e:

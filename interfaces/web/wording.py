@@ -87,6 +87,7 @@ def age(born: date | None) -> str:
 
 def refusal(message: str) -> str:
     """A domain rule's message (safe: ids and dates only) with field names in words."""
+
     def field(match: re.Match[str]) -> str:
         return FIELDS.get(match.group(1), match.group(1).replace("_", " "))
 
@@ -110,8 +111,10 @@ def describe(entry: HistoryEntry, plan: Plan, stages: StageCatalogue) -> str:
 
     match entry.type:
         case "PlanOpened":
-            return (f"Opened the plan: {PLAN_TYPES.get(d.get('plan_type', ''), 'plan')}, "
-                    f"{stage_names.get(d.get('stage', ''), d.get('stage', ''))}.")
+            return (
+                f"Opened the plan: {PLAN_TYPES.get(d.get('plan_type', ''), 'plan')}, "
+                f"{stage_names.get(d.get('stage', ''), d.get('stage', ''))}."
+            )
         case "MemberAdded":
             return f"Added {d.get('name')} ({ROLES.get(d.get('role', ''), d.get('role'))})."
         case "AgencyJoined":
@@ -123,8 +126,10 @@ def describe(entry: HistoryEntry, plan: Plan, stages: StageCatalogue) -> str:
         case "TargetRevised":
             return f"Revised a target to: “{d.get('text')}”"
         case "TargetEvaluated":
-            return (f"Evaluated {target_text()}: "
-                    f"{PROGRESS.get(d.get('progress', ''), d.get('progress'))}. {d.get('impact')}")
+            return (
+                f"Evaluated {target_text()}: "
+                f"{PROGRESS.get(d.get('progress', ''), d.get('progress'))}. {d.get('impact')}"
+            )
         case "TargetClosed":
             return f"Closed {target_text()}."
         case "ProvisionPlanned":
@@ -140,8 +145,9 @@ def describe(entry: HistoryEntry, plan: Plan, stages: StageCatalogue) -> str:
             return f"Set the next review for {day(d.get('next_review_on'))}."
         case "StageChanged":
             before, after = d.get("previous_stage", ""), d.get("stage", "")
-            return (f"Moved from {stage_names.get(before, before)} "
-                    f"to {stage_names.get(after, after)}.")
+            return (
+                f"Moved from {stage_names.get(before, before)} to {stage_names.get(after, after)}."
+            )
         case "ContributionAppended":
             kind = str(d.get("kind", "")).replace("_", " ")
             return f"Added a contribution ({kind}): {d.get('text')}"

@@ -30,9 +30,14 @@ BATCH = 1000
 
 
 def catch_up(
-    app: Application[Any], view: ReadModelView, *, until: int | None = None,
-    batch_size: int = BATCH, progress: Callable[[int, int], None] | None = None,
-    stopping: Event | None = None, deadline: float | None = None,
+    app: Application[Any],
+    view: ReadModelView,
+    *,
+    until: int | None = None,
+    batch_size: int = BATCH,
+    progress: Callable[[int, int], None] | None = None,
+    stopping: Event | None = None,
+    deadline: float | None = None,
 ) -> int:
     """Apply every event after the view's position (up to `until`, if given, and until
     time.monotonic() passes `deadline`, if given); returns the view's position afterwards.
@@ -58,8 +63,15 @@ def catch_up(
 class _Reader:
     """Batches of decoded events from `start`, read ahead by one batch in a thread."""
 
-    def __init__(self, app: Application[Any], view: ReadModelView, start: int,
-                 until: int | None, size: int, stopping: Event | None) -> None:
+    def __init__(
+        self,
+        app: Application[Any],
+        view: ReadModelView,
+        start: int,
+        until: int | None,
+        size: int,
+        stopping: Event | None,
+    ) -> None:
         self.app, self.mapper, self.handled = app, projection_mapper(app), view.handled_topics
         self.store = view.store
         self.start, self.until, self.size = start, until, size
@@ -88,12 +100,14 @@ class _Reader:
             while not (self.closed.is_set() or self.stopping.is_set()):
                 if self.until is not None and position >= self.until:
                     break
-                notifications = read_log(self.app.recorder, self.store, position, self.size,
-                                         self.until)
+                notifications = read_log(
+                    self.app.recorder, self.store, position, self.size, self.until
+                )
                 if not notifications:
                     break
                 self.mapper.preload_keys(
-                    {n.originator_id for n in notifications if n.topic == OPENED})
+                    {n.originator_id for n in notifications if n.topic == OPENED}
+                )
                 batch = [(self._decode(n), Tracking(self.app.name, n.id)) for n in notifications]
                 position = notifications[-1].id
                 self._put(batch)

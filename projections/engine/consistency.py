@@ -33,8 +33,13 @@ class ReadModelBehindError(Exception):
 
 
 def wait_until_current(
-    app: Application, view: ReadModelView, *, timeout: float = DEFAULT_TIMEOUT_SECONDS,
-    position: int | None = None, inline: bool = False, grace: float = 0.0,
+    app: Application,
+    view: ReadModelView,
+    *,
+    timeout: float = DEFAULT_TIMEOUT_SECONDS,
+    position: int | None = None,
+    inline: bool = False,
+    grace: float = 0.0,
     nudge: Callable[[], None] | None = None,
 ) -> int:
     """Block until `view` has processed the application's log up to `position` (default:

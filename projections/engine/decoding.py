@@ -47,9 +47,12 @@ class ProjectionMapper(PlanMapper):
 
     def passed(self, stored_event: StoredEvent) -> Passed | Unreadable:
         try:
-            return Passed(_uuid(stored_event.originator_id), stored_event.originator_version,
-                          datetime.fromisoformat(self._timestamp(stored_event.state)),
-                          stored_event.topic)
+            return Passed(
+                _uuid(stored_event.originator_id),
+                stored_event.originator_version,
+                datetime.fromisoformat(self._timestamp(stored_event.state)),
+                stored_event.topic,
+            )
         except Exception as error:
             if not is_event_fault(error):
                 raise
@@ -61,7 +64,7 @@ class ProjectionMapper(PlanMapper):
         # string with an escape in it, or any other layout, is decoded in full.
         if state.startswith(_TIMESTAMP):
             end = state.find(b'"', len(_TIMESTAMP))
-            value = state[len(_TIMESTAMP):end]
+            value = state[len(_TIMESTAMP) : end]
             if end > 0 and b"\\" not in value:
                 return value.decode()
         return self.transcoder.decode(state)["timestamp"]
@@ -94,8 +97,12 @@ class ProjectionMapper(PlanMapper):
 
 
 def _unreadable(stored_event: StoredEvent, error: Exception) -> Unreadable:
-    return Unreadable(_uuid(stored_event.originator_id), stored_event.originator_version,
-                      stored_event.topic, type(error).__name__)
+    return Unreadable(
+        _uuid(stored_event.originator_id),
+        stored_event.originator_version,
+        stored_event.topic,
+        type(error).__name__,
+    )
 
 
 def _uuid(value: Any) -> UUID:

@@ -29,7 +29,11 @@ class LogRow(NamedTuple):
 
 
 def read_log(
-    recorder: Any, store: Store, after: int, limit: int, until: int | None = None,
+    recorder: Any,
+    store: Store,
+    after: int,
+    limit: int,
+    until: int | None = None,
     part: tuple[int, int] | None = None,
 ) -> Sequence[Any]:
     """Up to `limit` events with notification ids above `after` (and up to `until`, if
@@ -38,22 +42,25 @@ def read_log(
     if store is Store.SQLITE:
         assert part is None, "parts are for PostgreSQL"
         return recorder.select_notifications(
-            start=after, limit=limit, stop=until, inclusive_of_start=False)
+            start=after, limit=limit, stop=until, inclusive_of_start=False
+        )
     params: list[Any] = [after, until if until is not None else 2**63 - 1]
     if part is not None:
         params += [part[1], part[0]]
     params.append(limit)
-    with recorder.datastore.get_connection() as conn, \
-            conn.cursor(row_factory=tuple_row, binary=True) as curs:
+    with (
+        recorder.datastore.get_connection() as conn,
+        conn.cursor(row_factory=tuple_row, binary=True) as curs,
+    ):
         rows = curs.execute(_statement(recorder, part is not None), params, prepare=True)
         return [LogRow(*row) for row in rows]
 
 
 def _statement(recorder: Any, in_parts: bool) -> Composed:
-    by_part = (" AND (hashtext(originator_id::text) & 2147483647) %% %s = %s"
-               if in_parts else "")
+    by_part = " AND (hashtext(originator_id::text) & 2147483647) %% %s = %s" if in_parts else ""
     return SQL(
         "SELECT notification_id, originator_id, originator_version, topic, state"
-        " FROM {0}.{1} WHERE notification_id > %s AND notification_id <= %s" + by_part +
-        " ORDER BY notification_id LIMIT %s"
+        " FROM {0}.{1} WHERE notification_id > %s AND notification_id <= %s"
+        + by_part
+        + " ORDER BY notification_id LIMIT %s"
     ).format(Identifier(recorder.datastore.schema), Identifier(recorder.events_table_name))

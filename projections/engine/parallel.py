@@ -25,8 +25,13 @@ from projections.engine.store import datastore_of
 
 
 def fill_in_parallel(
-    env: Mapping[str, str], name: str, version: int, head: int, parts: int,
-    batch_size: int, progress: Callable[[int], None] | None = None,
+    env: Mapping[str, str],
+    name: str,
+    version: int,
+    head: int,
+    parts: int,
+    batch_size: int,
+    progress: Callable[[int], None] | None = None,
 ) -> int:
     """Fold every event up to `head` into version `version` of the model, in `parts`
     processes; calls progress(events so far) while they work; returns how many."""
@@ -34,8 +39,12 @@ def fill_in_parallel(
     with context.Manager() as manager:
         counts = manager.list([0] * parts)
         with ProcessPoolExecutor(parts, mp_context=context) as pool:
-            futures = [pool.submit(_fill_part, dict(env), name, version, head, part, parts,
-                                   batch_size, counts) for part in range(parts)]
+            futures = [
+                pool.submit(
+                    _fill_part, dict(env), name, version, head, part, parts, batch_size, counts
+                )
+                for part in range(parts)
+            ]
             while True:
                 done, running = wait(futures, timeout=0.5, return_when=FIRST_EXCEPTION)
                 if progress is not None:
@@ -46,8 +55,16 @@ def fill_in_parallel(
                     return sum(counts)
 
 
-def _fill_part(env: dict[str, str], name: str, version: int, head: int, part: int,
-               parts: int, batch_size: int, counts: Any) -> None:
+def _fill_part(
+    env: dict[str, str],
+    name: str,
+    version: int,
+    head: int,
+    part: int,
+    parts: int,
+    batch_size: int,
+    counts: Any,
+) -> None:
     app = Planning(env=env)
     try:
         view: Any = model(name).open_view(datastore_of(app), version)
@@ -55,15 +72,22 @@ def _fill_part(env: dict[str, str], name: str, version: int, head: int, part: in
         recorder: Any = app.recorder
         position, done = 0, 0
         while position < head:
-            notifications = read_log(recorder, view.store, position, batch_size, head,
-                                     part=(part, parts))
+            notifications = read_log(
+                recorder, view.store, position, batch_size, head, part=(part, parts)
+            )
             if not notifications:
                 break
             mapper.preload_keys({n.originator_id for n in notifications if n.topic == OPENED})
             handled = view.handled_topics
-            view.write_untracked([(mapper.to_domain_event(n) if n.topic in handled
-                                   else mapper.passed(n), Tracking(app.name, n.id))
-                                  for n in notifications])
+            view.write_untracked(
+                [
+                    (
+                        mapper.to_domain_event(n) if n.topic in handled else mapper.passed(n),
+                        Tracking(app.name, n.id),
+                    )
+                    for n in notifications
+                ]
+            )
             position, done = notifications[-1].id, done + len(notifications)
             counts[part] = done
     finally:

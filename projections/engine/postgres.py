@@ -69,60 +69,90 @@ class PostgresReadModel(PostgresTrackingRecorder, ReadModelView):
         lock_ddl(curs, self.datastore.schema)
         # Another creator may have made the tracking table since create_table() looked:
         # then the library must not record its "__migration__" row a second time.
-        curs.execute("SELECT to_regclass(%s) AS found",
-                     (f'"{self.datastore.schema}"."{self.tracking_table_name}"',))
+        curs.execute(
+            "SELECT to_regclass(%s) AS found",
+            (f'"{self.datastore.schema}"."{self.tracking_table_name}"',),
+        )
         row = curs.fetchone()
         if row is not None and row["found"] is not None and not self.tracking_table_exists:
             self.tracking_table_exists = True
             self.tracking_migration_previous = self.tracking_migration_current = (
-                self._max_tracking_id(self.table_migration_identifier, curs))
+                self._max_tracking_id(self.table_migration_identifier, curs)
+            )
         super()._create_table(curs)
 
     @abstractmethod
     def write(self, curs: Cursor[DictRow], events: Sequence[Any]) -> None:
         """Fold the events into the view's rows, within the caller's transaction."""
 
-    def _write_batch(self, batch: Batch, faults: Mapping[int, str], *,
-                     tracked: bool) -> list[SetAside]:
+    def _write_batch(
+        self, batch: Batch, faults: Mapping[int, str], *, tracked: bool
+    ) -> list[SetAside]:
         events, aside = sort_out(batch, faults)
         first, last = batch[0][1], batch[-1][1]
         with self.datastore.transaction(commit=True) as curs:
             if tracked:
                 # One writer per view at a time: a second projector (or a rebuild racing
                 # the projector) waits here, then sees the position the first one recorded.
-                curs.execute("SELECT pg_advisory_xact_lock(hashtext(%s))",
-                             (f"{self.datastore.schema}.{self.name}",))
+                curs.execute(
+                    "SELECT pg_advisory_xact_lock(hashtext(%s))",
+                    (f"{self.datastore.schema}.{self.name}",),
+                )
                 recorded = self._max_tracking_id(last.application_name, curs)
                 if recorded is not None and recorded >= first.notification_id:
                     raise StaleBatchError(self.name, recorded, first.notification_id)
             if events:
                 self.write(curs, events)
             if aside:
-                curs.executemany(self.sql(
-                    "INSERT INTO {schema}.{set_aside} VALUES (%s, %s, %s, %s, %s)"
-                    " ON CONFLICT (notification_id) DO NOTHING"),
-                    [(a.notification_id, a.plan_id, a.topic, a.error_type, a.at) for a in aside])
+                curs.executemany(
+                    self.sql(
+                        "INSERT INTO {schema}.{set_aside} VALUES (%s, %s, %s, %s, %s)"
+                        " ON CONFLICT (notification_id) DO NOTHING"
+                    ),
+                    [(a.notification_id, a.plan_id, a.topic, a.error_type, a.at) for a in aside],
+                )
             if tracked:
                 self._insert_tracking(curs, last)
         return aside
 
     def set_aside(self) -> list[SetAside]:
-        rows = self.fetch(self.sql(
-            "SELECT notification_id, plan_id, topic, error_type, set_aside_at"
-            " FROM {schema}.{set_aside} ORDER BY notification_id"), ())
-        return [SetAside(r["notification_id"], r["plan_id"], r["topic"], r["error_type"],
-                         r["set_aside_at"]) for r in rows]
+        rows = self.fetch(
+            self.sql(
+                "SELECT notification_id, plan_id, topic, error_type, set_aside_at"
+                " FROM {schema}.{set_aside} ORDER BY notification_id"
+            ),
+            (),
+        )
+        return [
+            SetAside(
+                r["notification_id"], r["plan_id"], r["topic"], r["error_type"], r["set_aside_at"]
+            )
+            for r in rows
+        ]
 
-    def upsert(self, curs: Cursor[DictRow], table: str, columns: Sequence[str],
-               key: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    def upsert(
+        self,
+        curs: Cursor[DictRow],
+        table: str,
+        columns: Sequence[str],
+        key: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+    ) -> None:
         """Insert the rows into {table} ("main" or a suffix), replacing those with the same
         key. Keys must be unique within `rows` (a fold's rows are: they are dict keys)."""
         updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c not in key)
-        self.insert(curs, table, columns, rows,
-                    f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}")
+        self.insert(
+            curs, table, columns, rows, f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
+        )
 
-    def insert(self, curs: Cursor[DictRow], table: str, columns: Sequence[str],
-               rows: Sequence[Sequence[Any]], suffix: str = "") -> None:
+    def insert(
+        self,
+        curs: Cursor[DictRow],
+        table: str,
+        columns: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+        suffix: str = "",
+    ) -> None:
         """Many rows in few statements, in the caller's transaction. executemany sent one
         statement per row, and on a rebuild their cost in psycopg and in the server was
         most of a batch's writing. Statements hold a fixed number of rows (a few texts,
@@ -134,22 +164,28 @@ class PostgresReadModel(PostgresTrackingRecorder, ReadModelView):
             done = 0
             for size in _ROWS_PER_STATEMENT:
                 while len(rows) - done >= size:
-                    part = rows[done:done + size]
+                    part = rows[done : done + size]
                     done += size
-                    raw.execute(self._insert_statement(table, tuple(columns), size, suffix),
-                                [value for row in part for value in row], prepare=False)
+                    raw.execute(
+                        self._insert_statement(table, tuple(columns), size, suffix),
+                        [value for row in part for value in row],
+                        prepare=False,
+                    )
 
-    def _insert_statement(self, table: str, columns: tuple[str, ...], rows: int,
-                          suffix: str) -> Composed:
+    def _insert_statement(
+        self, table: str, columns: tuple[str, ...], rows: int, suffix: str
+    ) -> Composed:
         key = (table, columns, rows, suffix)
         statement = self._statements.get(key)
         if statement is None:
             n = len(columns)
             values = ", ".join(
-                "(" + ", ".join(f"${r * n + c + 1}" for c in range(n)) + ")" for r in range(rows))
+                "(" + ", ".join(f"${r * n + c + 1}" for c in range(n)) + ")" for r in range(rows)
+            )
             statement = self._statements[key] = self.sql(
                 f"INSERT INTO {{schema}}.{{{table}}} ({', '.join(columns)}) VALUES {values}"
-                + suffix.replace("{", "{{").replace("}", "}}"))
+                + suffix.replace("{", "{{").replace("}", "}}")
+            )
         return statement
 
     def write_untracked(self, batch: Batch) -> None:
@@ -164,12 +200,19 @@ class PostgresReadModel(PostgresTrackingRecorder, ReadModelView):
             self._insert_tracking(curs, tracking)
 
     def drop(self) -> None:
-        tables = [self.name, *(f"{self.name}_{s}" for s in self.table_suffixes),
-                  f"{self.name}_set_aside", self.tracking_table_name]
+        tables = [
+            self.name,
+            *(f"{self.name}_{s}" for s in self.table_suffixes),
+            f"{self.name}_set_aside",
+            self.tracking_table_name,
+        ]
         with self.datastore.transaction(commit=True) as curs:
             for table in tables:
-                curs.execute(SQL("DROP TABLE IF EXISTS {0}.{1}").format(
-                    Identifier(self.datastore.schema), Identifier(table)))
+                curs.execute(
+                    SQL("DROP TABLE IF EXISTS {0}.{1}").format(
+                        Identifier(self.datastore.schema), Identifier(table)
+                    )
+                )
 
     def fetch(self, statement: Composed, params: Sequence[Any] | dict[str, Any]) -> list[DictRow]:
         with self.datastore.get_connection() as conn, conn.cursor() as curs:

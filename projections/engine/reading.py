@@ -23,8 +23,13 @@ PROJECTOR_GRACE_SECONDS = 0.25
 
 class ReadModels:
     def __init__(
-        self, planning: Planning, *, timeout: float = DEFAULT_TIMEOUT_SECONDS,
-        inline: bool | None = None, nudge: Any = None, grace: float | None = None,
+        self,
+        planning: Planning,
+        *,
+        timeout: float = DEFAULT_TIMEOUT_SECONDS,
+        inline: bool | None = None,
+        nudge: Any = None,
+        grace: float | None = None,
     ) -> None:
         self.planning = planning
         self.datastore = datastore_of(planning)
@@ -57,8 +62,14 @@ class ReadModels:
         """The view, once it has processed every write made before this call. Raises
         ReadModelBehindError after the timeout (the HTTP layer: 503 + Retry-After)."""
         view = self.view(name)
-        wait_until_current(self.planning, view, timeout=self.timeout, inline=self.inline,
-                           grace=self.grace, nudge=self.nudge)
+        wait_until_current(
+            self.planning,
+            view,
+            timeout=self.timeout,
+            inline=self.inline,
+            grace=self.grace,
+            nudge=self.nudge,
+        )
         return view
 
     def summaries(self) -> PlanSummaryView:

@@ -48,8 +48,12 @@ class Rebuilt:
 
 
 def rebuild(
-    env: Mapping[str, str], name: str, *, progress: Progress | None = None,
-    batch_size: int = 2000, parts: int = 1,
+    env: Mapping[str, str],
+    name: str,
+    *,
+    progress: Progress | None = None,
+    batch_size: int = 2000,
+    parts: int = 1,
 ) -> Rebuilt:
     """Build a new version of the read model and switch readers to it. With parts > 1
     (PostgreSQL only) the log is first folded by that many processes, see parallel.py;
@@ -78,14 +82,25 @@ def rebuild(
 
 
 def _fill(
-    env: Mapping[str, str], app: Planning, view: Any, name: str, version: int,
-    progress: Progress | None, batch_size: int, parts: int,
+    env: Mapping[str, str],
+    app: Planning,
+    view: Any,
+    name: str,
+    version: int,
+    progress: Progress | None,
+    batch_size: int,
+    parts: int,
 ) -> tuple[int, float]:
     started, applied = time.monotonic(), 0
     head = app.recorder.max_notification_id() or 0
     if parts > 1 and view.store is Store.POSTGRES and head:
         applied = fill_in_parallel(
-            projector_env(env), name, version, head, parts, batch_size,
+            projector_env(env),
+            name,
+            version,
+            head,
+            parts,
+            batch_size,
             progress=(lambda n: progress(n, head)) if progress else None,
         )
         view.record_position(Tracking(app.name, head))

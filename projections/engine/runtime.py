@@ -38,9 +38,13 @@ RESTART_PAUSE_SECONDS = 2.0
 def projector_env(env: Mapping[str, str]) -> dict[str, str]:
     """The application's environment with small pools: a projector holds a few
     connections per model (subscription, reads, view writes), not a web server's share."""
-    return {**env, "POSTGRES_POOL_SIZE": "1", "POSTGRES_MAX_OVERFLOW": "3",
-            # Decode as the read models need: see engine/decoding.py.
-            "MAPPER_TOPIC": get_topic(ProjectionMapper)}
+    return {
+        **env,
+        "POSTGRES_POOL_SIZE": "1",
+        "POSTGRES_MAX_OVERFLOW": "3",
+        # Decode as the read models need: see engine/decoding.py.
+        "MAPPER_TOPIC": get_topic(ProjectionMapper),
+    }
 
 
 class Projector:
@@ -48,8 +52,12 @@ class Projector:
     run_forever() for the `planledger project` command."""
 
     def __init__(
-        self, env: Mapping[str, str], *, models: Iterable[str] = tuple(MODELS),
-        poll_seconds: float = POLL_SECONDS, heartbeat: Path | None = None,
+        self,
+        env: Mapping[str, str],
+        *,
+        models: Iterable[str] = tuple(MODELS),
+        poll_seconds: float = POLL_SECONDS,
+        heartbeat: Path | None = None,
     ) -> None:
         self.env = projector_env(env)
         self.models = [model(name) for name in models]
@@ -63,8 +71,12 @@ class Projector:
     def start(self) -> Projector:
         self._make_tables()
         for read_model in self.models:
-            thread = Thread(target=self._keep, args=(read_model,), daemon=True,
-                            name=f"projector-{read_model.name}")
+            thread = Thread(
+                target=self._keep,
+                args=(read_model,),
+                daemon=True,
+                name=f"projector-{read_model.name}",
+            )
             thread.start()
             self._threads.append(thread)
         return self
@@ -118,8 +130,10 @@ class Projector:
                 finally:
                     app.close()
             except Exception as e:  # keep projecting; the type says what
-                log.warning("projection worker restarting",
-                            extra={"read_model": read_model.name, "error_type": type(e).__name__})
+                log.warning(
+                    "projection worker restarting",
+                    extra={"read_model": read_model.name, "error_type": type(e).__name__},
+                )
                 self.stopping.wait(RESTART_PAUSE_SECONDS)
 
     def _follow(self, app: Planning, read_model: ReadModel) -> None:
@@ -140,8 +154,10 @@ class Projector:
     def _run_postgres(self, read_model: ReadModel, version: int, versions: Any) -> None:
         runner_class: Any = ProjectionRunner
         with runner_class(
-            application_class=Planning, projection_class=read_model.projection_at(version),
-            view_class=read_model.views[Store.POSTGRES], env=self.env,
+            application_class=Planning,
+            projection_class=read_model.projection_at(version),
+            view_class=read_model.views[Store.POSTGRES],
+            env=self.env,
         ) as runner:
             while not self.stopping.is_set():
                 runner.run_forever(timeout=self.poll_seconds)  # re-raises the runner's error
@@ -169,8 +185,13 @@ class Projectors:
     per authority, each on its own store). Stopped together; the heartbeat is touched
     only while every one of them is healthy."""
 
-    def __init__(self, projectors: Sequence[Projector], *, poll_seconds: float = POLL_SECONDS,
-                 heartbeat: Path | None = None) -> None:
+    def __init__(
+        self,
+        projectors: Sequence[Projector],
+        *,
+        poll_seconds: float = POLL_SECONDS,
+        heartbeat: Path | None = None,
+    ) -> None:
         self.projectors = list(projectors)
         self.poll_seconds = poll_seconds
         self.heartbeat = heartbeat

@@ -28,18 +28,32 @@ from eventsourcing.utils import TopicError
 from application.persistence.postgres import StoreBusyError
 
 UNAVAILABLE: tuple[type[BaseException], ...] = (
-    InterfaceError, OperationalError, StoreBusyError,
-    psycopg.InterfaceError, psycopg.OperationalError,
-    sqlite3.InterfaceError, sqlite3.OperationalError,
+    InterfaceError,
+    OperationalError,
+    StoreBusyError,
+    psycopg.InterfaceError,
+    psycopg.OperationalError,
+    sqlite3.InterfaceError,
+    sqlite3.OperationalError,
 )
 """The store is down, busy or locked: retried, never blamed on an event."""
 
 EVENT_FAULTS: tuple[type[BaseException], ...] = (
     # What one event's content can cause in decoding (orjson, pydantic's ValidationError,
     # base64, a topic no class answers to), in a fold, or in the store refusing a value.
-    ValueError, TypeError, LookupError, AttributeError, ArithmeticError, AssertionError,
-    TopicError, DataError, IntegrityError,
-    psycopg.DataError, psycopg.IntegrityError, sqlite3.DataError, sqlite3.IntegrityError,
+    ValueError,
+    TypeError,
+    LookupError,
+    AttributeError,
+    ArithmeticError,
+    AssertionError,
+    TopicError,
+    DataError,
+    IntegrityError,
+    psycopg.DataError,
+    psycopg.IntegrityError,
+    sqlite3.DataError,
+    sqlite3.IntegrityError,
 )
 """Anything else (a RuntimeError, a ProgrammingError: the code or the configuration, not
 the event) is raised as before."""

@@ -60,12 +60,15 @@ class SQLiteReadModel(SQLiteTrackingRecorder, ReadModelView):
         # Under the write lock, so that of two processes making the tables on a new
         # database, the second sees the first's (and its "__migration__" tracking row).
         with self.writing() as c:
-            c.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
-                      (self.tracking_table_name,))
+            c.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                (self.tracking_table_name,),
+            )
             if c.fetchone() is not None:
                 self.tracking_table_exists = True
                 self.tracking_migration_previous = self.tracking_migration_current = (
-                    self._max_tracking_id(self.table_migration_identifier, c))
+                    self._max_tracking_id(self.table_migration_identifier, c)
+                )
             self._create_table(c)
 
     @abstractmethod
@@ -89,8 +92,9 @@ class SQLiteReadModel(SQLiteTrackingRecorder, ReadModelView):
                 raise
             conn.commit()
 
-    def _write_batch(self, batch: Batch, faults: Mapping[int, str], *,
-                     tracked: bool) -> list[SetAside]:
+    def _write_batch(
+        self, batch: Batch, faults: Mapping[int, str], *, tracked: bool
+    ) -> list[SetAside]:
         events, aside = sort_out(batch, faults)
         first, last = batch[0][1], batch[-1][1]
         with self.writing() as c:
@@ -103,17 +107,22 @@ class SQLiteReadModel(SQLiteTrackingRecorder, ReadModelView):
             if aside:
                 c.executemany(
                     f"INSERT OR IGNORE INTO {self.tables['set_aside']} VALUES (?, ?, ?, ?, ?)",
-                    [(a.notification_id, str(a.plan_id), a.topic, a.error_type, a.at.isoformat())
-                     for a in aside])
+                    [
+                        (a.notification_id, str(a.plan_id), a.topic, a.error_type, a.at.isoformat())
+                        for a in aside
+                    ],
+                )
             if tracked:
                 self._insert_tracking(c, last)
         return aside
 
     def set_aside(self) -> list[SetAside]:
-        rows = self.fetch("SELECT notification_id, plan_id, topic, error_type, set_aside_at"
-                          " FROM {set_aside} ORDER BY notification_id", ())
-        return [SetAside(r[0], UUID(r[1]), r[2], r[3], datetime.fromisoformat(r[4]))
-                for r in rows]
+        rows = self.fetch(
+            "SELECT notification_id, plan_id, topic, error_type, set_aside_at"
+            " FROM {set_aside} ORDER BY notification_id",
+            (),
+        )
+        return [SetAside(r[0], UUID(r[1]), r[2], r[3], datetime.fromisoformat(r[4])) for r in rows]
 
     def drop(self) -> None:
         with self.writing() as c:

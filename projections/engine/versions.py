@@ -43,9 +43,12 @@ class PostgresVersions(Versions):
         self.table = SQL("{0}.{1}").format(Identifier(datastore.schema), Identifier(TABLE))
         with self.datastore.transaction(commit=True) as curs:
             lock_ddl(curs, datastore.schema)
-            curs.execute(SQL("CREATE TABLE IF NOT EXISTS {0} (name text PRIMARY KEY,"
-                             " active integer NOT NULL, latest integer NOT NULL)"
-                             ).format(self.table))
+            curs.execute(
+                SQL(
+                    "CREATE TABLE IF NOT EXISTS {0} (name text PRIMARY KEY,"
+                    " active integer NOT NULL, latest integer NOT NULL)"
+                ).format(self.table)
+            )
 
     def _run(self, statement: Any, params: tuple[Any, ...] = ()) -> list[Any]:
         with self.datastore.transaction(commit=True) as curs:
@@ -55,32 +58,44 @@ class PostgresVersions(Versions):
     def active(self, name: str) -> int:
         # Asked on every read: one statement, no transaction around it.
         with self.datastore.get_connection() as conn:
-            rows = conn.execute(SQL("SELECT active FROM {0} WHERE name = %s").format(
-                self.table), (name,)).fetchall()
+            rows = conn.execute(
+                SQL("SELECT active FROM {0} WHERE name = %s").format(self.table), (name,)
+            ).fetchall()
         if rows:
             return rows[0]["active"]
-        self._run(SQL("INSERT INTO {0} VALUES (%s, 1, 1) ON CONFLICT DO NOTHING").format(
-            self.table), (name,))
+        self._run(
+            SQL("INSERT INTO {0} VALUES (%s, 1, 1) ON CONFLICT DO NOTHING").format(self.table),
+            (name,),
+        )
         return self.active(name)
 
     def allocate(self, name: str) -> int:
         self.active(name)
-        rows = self._run(SQL("UPDATE {0} SET latest = latest + 1 WHERE name = %s"
-                             " RETURNING latest").format(self.table), (name,))
+        rows = self._run(
+            SQL("UPDATE {0} SET latest = latest + 1 WHERE name = %s RETURNING latest").format(
+                self.table
+            ),
+            (name,),
+        )
         return rows[0]["latest"]
 
     def switch(self, name: str, *, from_version: int, to_version: int) -> bool:
-        rows = self._run(SQL("UPDATE {0} SET active = %s WHERE name = %s AND active = %s"
-                             " RETURNING active").format(self.table),
-                         (to_version, name, from_version))
+        rows = self._run(
+            SQL(
+                "UPDATE {0} SET active = %s WHERE name = %s AND active = %s RETURNING active"
+            ).format(self.table),
+            (to_version, name, from_version),
+        )
         return bool(rows)
 
 
 class SQLiteVersions(Versions):
     def __init__(self, datastore: SQLiteDatastore) -> None:
         self.datastore = datastore
-        self._run(f"CREATE TABLE IF NOT EXISTS {TABLE} (name TEXT PRIMARY KEY,"
-                  " active INTEGER NOT NULL, latest INTEGER NOT NULL)")
+        self._run(
+            f"CREATE TABLE IF NOT EXISTS {TABLE} (name TEXT PRIMARY KEY,"
+            " active INTEGER NOT NULL, latest INTEGER NOT NULL)"
+        )
 
     def _run(self, statement: str, params: tuple[Any, ...] = ()) -> list[Any]:
         with self.datastore.transaction(commit=True) as c:
@@ -96,18 +111,22 @@ class SQLiteVersions(Versions):
 
     def allocate(self, name: str) -> int:
         self.active(name)
-        return self._run(f"UPDATE {TABLE} SET latest = latest + 1 WHERE name = ?"
-                         " RETURNING latest", (name,))[0][0]
+        return self._run(
+            f"UPDATE {TABLE} SET latest = latest + 1 WHERE name = ? RETURNING latest", (name,)
+        )[0][0]
 
     def switch(self, name: str, *, from_version: int, to_version: int) -> bool:
-        rows = self._run(f"UPDATE {TABLE} SET active = ? WHERE name = ? AND active = ?"
-                         " RETURNING active", (to_version, name, from_version))
+        rows = self._run(
+            f"UPDATE {TABLE} SET active = ? WHERE name = ? AND active = ? RETURNING active",
+            (to_version, name, from_version),
+        )
         return bool(rows)
 
 
-
 VERSIONS: dict[Store, Callable[[Any], Versions]] = {
-    Store.POSTGRES: PostgresVersions, Store.SQLITE: SQLiteVersions}
+    Store.POSTGRES: PostgresVersions,
+    Store.SQLITE: SQLiteVersions,
+}
 
 
 def versions_for(datastore: PostgresDatastore | SQLiteDatastore) -> Versions:

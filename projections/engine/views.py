@@ -79,16 +79,25 @@ class ReadModelView(TrackingRecorder, ABC):
                 self._settle(batch[middle:], tracked=tracked)
                 return
             aside = self._write_batch(
-                batch, {batch[0][1].notification_id: type(error).__name__}, tracked=tracked)
+                batch, {batch[0][1].notification_id: type(error).__name__}, tracked=tracked
+            )
         for entry in aside:
-            log.warning("read model %s set aside event %d (%s)", self.name,
-                        entry.notification_id, entry.error_type,
-                        extra={"read_model": self.name, "notification_id": entry.notification_id,
-                               "error_type": entry.error_type})
+            log.warning(
+                "read model %s set aside event %d (%s)",
+                self.name,
+                entry.notification_id,
+                entry.error_type,
+                extra={
+                    "read_model": self.name,
+                    "notification_id": entry.notification_id,
+                    "error_type": entry.error_type,
+                },
+            )
 
     @abstractmethod
-    def _write_batch(self, batch: Batch, faults: Mapping[int, str], *,
-                     tracked: bool) -> list[SetAside]:
+    def _write_batch(
+        self, batch: Batch, faults: Mapping[int, str], *, tracked: bool
+    ) -> list[SetAside]:
         """In one transaction: fold the batch's events but those at the positions in
         `faults` (position -> error type) and the Unreadable ones, record those as set
         aside, and, if `tracked`, check the batch is not stale and record its last
@@ -128,10 +137,10 @@ def sort_out(batch: Batch, faults: Mapping[int, str]) -> tuple[list[Any], list[S
         if error is None:
             events.append(event)
         else:
-            topic = event.topic if isinstance(event, Passed | Unreadable) else get_topic(
-                type(event))
-            aside.append(SetAside(tracking.notification_id, event.originator_id, topic,
-                                  error, now))
+            topic = (
+                event.topic if isinstance(event, Passed | Unreadable) else get_topic(type(event))
+            )
+            aside.append(SetAside(tracking.notification_id, event.originator_id, topic, error, now))
     return events, aside
 
 
@@ -167,6 +176,7 @@ class ReadModel:
         """The view of one version on a datastore (its tables made if missing)."""
         view_class: Any = self.views[Store.of(datastore)]
         view: ReadModelView = view_class(
-            datastore, tracking_table_name=f"{self.name}_v{version}_tracking")
+            datastore, tracking_table_name=f"{self.name}_v{version}_tracking"
+        )
         view.create_table()
         return view

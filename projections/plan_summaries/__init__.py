@@ -12,5 +12,7 @@ from projections.plan_summaries.postgres import PostgresPlanSummaryView
 from projections.plan_summaries.sqlite import SQLitePlanSummaryView
 from projections.plan_summaries.view import PlanSummaryProjection
 
-MODEL = ReadModel(PlanSummaryProjection, {
-    Store.POSTGRES: PostgresPlanSummaryView, Store.SQLITE: SQLitePlanSummaryView})
+MODEL = ReadModel(
+    PlanSummaryProjection,
+    {Store.POSTGRES: PostgresPlanSummaryView, Store.SQLITE: SQLitePlanSummaryView},
+)

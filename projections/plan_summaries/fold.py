@@ -43,9 +43,15 @@ def plan_opened(event: events.PlanOpened, row: None) -> PlanSummary:
     members = [actor.id] if actor.id else []
     lead = actor.id if actor.id and actor.role is Role.LEAD_PROFESSIONAL else None
     return PlanSummary(
-        plan_id=event.originator_id, plan_type=event.plan_type.value, stage=event.stage,
-        status=PlanStatus.OPEN.value, org=event.org, opened_on=event.occurred_on,
-        lead_professional=lead, member_ids=members, next_review_on=event.next_review_on,
+        plan_id=event.originator_id,
+        plan_type=event.plan_type.value,
+        stage=event.stage,
+        status=PlanStatus.OPEN.value,
+        org=event.org,
+        opened_on=event.occurred_on,
+        lead_professional=lead,
+        member_ids=members,
+        next_review_on=event.next_review_on,
         access_changed=True,
     )
 

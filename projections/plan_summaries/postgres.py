@@ -19,9 +19,21 @@ from projections.plan_summaries.rows import Grant, PlanSummary
 from projections.plan_summaries.view import PlanFilters, PlanSummaryView
 
 COLUMNS = (
-    "plan_id", "plan_type", "stage", "status", "org", "lead_professional", "member_ids",
-    "agency_orgs", "grants", "next_review_on", "open_targets", "opened_on", "closed_on",
-    "recorded_at", "version",
+    "plan_id",
+    "plan_type",
+    "stage",
+    "status",
+    "org",
+    "lead_professional",
+    "member_ids",
+    "agency_orgs",
+    "grants",
+    "next_review_on",
+    "open_targets",
+    "opened_on",
+    "closed_on",
+    "recorded_at",
+    "version",
 )
 
 
@@ -50,8 +62,7 @@ class PostgresPlanSummaryView(PostgresReadModel, PlanSummaryView):
 
     def write(self, curs: Cursor[DictRow], events: Sequence[Any]) -> None:
         plan_ids = list({e.originator_id for e in events})
-        curs.execute(self.sql("SELECT * FROM {schema}.{main} WHERE plan_id = ANY(%s)"),
-                     (plan_ids,))
+        curs.execute(self.sql("SELECT * FROM {schema}.{main} WHERE plan_id = ANY(%s)"), (plan_ids,))
         rows = {r["plan_id"]: _summary(r) for r in curs.fetchall()}
         changed = [rows[i] for i in fold(rows, events)]
         if not changed:
@@ -59,21 +70,34 @@ class PostgresPlanSummaryView(PostgresReadModel, PlanSummaryView):
         self.upsert(curs, "main", COLUMNS, ("plan_id",), [_values(row) for row in changed])
         access_changed = [row for row in changed if row.access_changed]
         if access_changed:
-            curs.execute(self.sql("DELETE FROM {schema}.{access} WHERE plan_id = ANY(%s)"),
-                         ([row.plan_id for row in access_changed],))
-            self.insert(curs, "access", ("kind", "value", "plan_id", "until"),
-                        [(kind, value, row.plan_id, until)
-                         for row in access_changed for kind, value, until in row.access()])
+            curs.execute(
+                self.sql("DELETE FROM {schema}.{access} WHERE plan_id = ANY(%s)"),
+                ([row.plan_id for row in access_changed],),
+            )
+            self.insert(
+                curs,
+                "access",
+                ("kind", "value", "plan_id", "until"),
+                [
+                    (kind, value, row.plan_id, until)
+                    for row in access_changed
+                    for kind, value, until in row.access()
+                ],
+            )
 
     # -- reading ----------------------------------------------------------------------
 
     def get_summary(self, plan_id: UUID) -> PlanSummary | None:
-        rows = self.fetch(self.sql("SELECT * FROM {schema}.{main} WHERE plan_id = %s"),
-                          (plan_id,))
+        rows = self.fetch(self.sql("SELECT * FROM {schema}.{main} WHERE plan_id = %s"), (plan_id,))
         return _summary(rows[0]) if rows else None
 
     def list_plans(
-        self, filters: PlanFilters, visibility: Visibility, *, today: date, limit: int = 50,
+        self,
+        filters: PlanFilters,
+        visibility: Visibility,
+        *,
+        today: date,
+        limit: int = 50,
         after: str | None = None,
     ) -> Page[PlanSummary]:
         where, params = self._visible(visibility, today)
@@ -87,12 +111,24 @@ class PostgresPlanSummaryView(PostgresReadModel, PlanSummaryView):
         if after:
             params["a_day"], params["a_id"] = decode_cursor("plans", after)
             where.append("(opened_on, plan_id) < (%(a_day)s, %(a_id)s::uuid)")
-        return self._page("plans", where, params, "opened_on DESC, plan_id DESC", limit,
-                          key=lambda s: (s.opened_on, str(s.plan_id)))
+        return self._page(
+            "plans",
+            where,
+            params,
+            "opened_on DESC, plan_id DESC",
+            limit,
+            key=lambda s: (s.opened_on, str(s.plan_id)),
+        )
 
     def reviews_due(
-        self, before: date, visibility: Visibility, *, today: date, overdue_only: bool = False,
-        limit: int = 50, after: str | None = None,
+        self,
+        before: date,
+        visibility: Visibility,
+        *,
+        today: date,
+        overdue_only: bool = False,
+        limit: int = 50,
+        after: str | None = None,
     ) -> Page[PlanSummary]:
         where, params = self._visible(visibility, today)
         where.append("status = 'open'")
@@ -105,8 +141,14 @@ class PostgresPlanSummaryView(PostgresReadModel, PlanSummaryView):
         if after:
             params["a_day"], params["a_id"] = decode_cursor(kind, after)
             where.append("(next_review_on, plan_id) > (%(a_day)s, %(a_id)s::uuid)")
-        return self._page(kind, where, params, "next_review_on, plan_id", limit,
-                          key=lambda s: (s.next_review_on, str(s.plan_id)))
+        return self._page(
+            kind,
+            where,
+            params,
+            "next_review_on, plan_id",
+            limit,
+            key=lambda s: (s.next_review_on, str(s.plan_id)),
+        )
 
     def _visible(self, visibility: Visibility, today: date) -> tuple[list[str], dict[str, Any]]:
         params: dict[str, Any] = {"today": today}
@@ -126,17 +168,21 @@ class PostgresPlanSummaryView(PostgresReadModel, PlanSummaryView):
             access.append("(a.kind = 'agency' AND a.value = ANY(%(agencies)s))")
             params["agencies"] = list(visibility.agency_orgs)
         if visibility.grantees:
-            access.append("(a.kind = 'grantee' AND a.value = ANY(%(grantees)s)"
-                          " AND (a.until IS NULL OR a.until >= %(today)s))")
+            access.append(
+                "(a.kind = 'grantee' AND a.value = ANY(%(grantees)s)"
+                " AND (a.until IS NULL OR a.until >= %(today)s))"
+            )
             params["grantees"] = list(visibility.grantees)
         if access:
             access_table = self.sql("{schema}.{access}").as_string(None)
-            ors.append(f"plan_id IN (SELECT a.plan_id FROM {access_table} a"
-                       f" WHERE {' OR '.join(access)})")
+            ors.append(
+                f"plan_id IN (SELECT a.plan_id FROM {access_table} a WHERE {' OR '.join(access)})"
+            )
         return [f"({' OR '.join(ors)})"], params
 
-    def _page(self, kind: str, where: list[str], params: dict[str, Any], order: str,
-              limit: int, key: Any) -> Page[PlanSummary]:
+    def _page(
+        self, kind: str, where: list[str], params: dict[str, Any], order: str, limit: int, key: Any
+    ) -> Page[PlanSummary]:
         limit = check_limit(limit)
         params["limit"] = limit + 1
         clause = " AND ".join(where) or "true"
@@ -152,22 +198,54 @@ class PostgresPlanSummaryView(PostgresReadModel, PlanSummaryView):
 
 def _summary(r: dict[str, Any]) -> PlanSummary:
     return PlanSummary(
-        plan_id=r["plan_id"], plan_type=r["plan_type"], stage=r["stage"], status=r["status"],
-        org=r["org"], opened_on=r["opened_on"], lead_professional=r["lead_professional"],
-        member_ids=list(r["member_ids"]), agency_orgs=list(r["agency_orgs"]),
-        grants=[Grant(g["disclosure_id"], g["grantee"],
-                      date.fromisoformat(g["until"]) if g["until"] else None)
-                for g in r["grants"]],
-        next_review_on=r["next_review_on"], open_targets=r["open_targets"],
-        closed_on=r["closed_on"], recorded_at=r["recorded_at"], version=r["version"],
+        plan_id=r["plan_id"],
+        plan_type=r["plan_type"],
+        stage=r["stage"],
+        status=r["status"],
+        org=r["org"],
+        opened_on=r["opened_on"],
+        lead_professional=r["lead_professional"],
+        member_ids=list(r["member_ids"]),
+        agency_orgs=list(r["agency_orgs"]),
+        grants=[
+            Grant(
+                g["disclosure_id"],
+                g["grantee"],
+                date.fromisoformat(g["until"]) if g["until"] else None,
+            )
+            for g in r["grants"]
+        ],
+        next_review_on=r["next_review_on"],
+        open_targets=r["open_targets"],
+        closed_on=r["closed_on"],
+        recorded_at=r["recorded_at"],
+        version=r["version"],
     )
 
 
 def _values(s: PlanSummary) -> tuple[Any, ...]:
-    grants = [{"disclosure_id": g.disclosure_id, "grantee": g.grantee,
-               "until": g.until.isoformat() if g.until else None} for g in s.grants]
+    grants = [
+        {
+            "disclosure_id": g.disclosure_id,
+            "grantee": g.grantee,
+            "until": g.until.isoformat() if g.until else None,
+        }
+        for g in s.grants
+    ]
     return (
-        s.plan_id, s.plan_type, s.stage, s.status, s.org, s.lead_professional, s.member_ids,
-        s.agency_orgs, Jsonb(grants), s.next_review_on, s.open_targets, s.opened_on,
-        s.closed_on, s.recorded_at, s.version,
+        s.plan_id,
+        s.plan_type,
+        s.stage,
+        s.status,
+        s.org,
+        s.lead_professional,
+        s.member_ids,
+        s.agency_orgs,
+        Jsonb(grants),
+        s.next_review_on,
+        s.open_targets,
+        s.opened_on,
+        s.closed_on,
+        s.recorded_at,
+        s.version,
     )

@@ -60,14 +60,21 @@ class PlanSummary:
 
     def as_dict(self, today: date) -> dict[str, Any]:
         return {
-            "plan_id": str(self.plan_id), "plan_type": self.plan_type, "stage": self.stage,
-            "status": self.status, "org": self.org,
-            "lead_professional": self.lead_professional, "member_ids": self.member_ids,
+            "plan_id": str(self.plan_id),
+            "plan_type": self.plan_type,
+            "stage": self.stage,
+            "status": self.status,
+            "org": self.org,
+            "lead_professional": self.lead_professional,
+            "member_ids": self.member_ids,
             "agency_orgs": self.agency_orgs,
-            "disclosed_to": [{"grantee": g.grantee, "until": _iso(g.until)}
-                             for g in self.disclosed_to(today)],
-            "next_review_on": _iso(self.next_review_on), "open_targets": self.open_targets,
-            "opened_on": _iso(self.opened_on), "closed_on": _iso(self.closed_on),
+            "disclosed_to": [
+                {"grantee": g.grantee, "until": _iso(g.until)} for g in self.disclosed_to(today)
+            ],
+            "next_review_on": _iso(self.next_review_on),
+            "open_targets": self.open_targets,
+            "opened_on": _iso(self.opened_on),
+            "closed_on": _iso(self.closed_on),
             "recorded_at": self.recorded_at.isoformat() if self.recorded_at else None,
             "version": self.version,
         }

@@ -18,9 +18,21 @@ from projections.plan_summaries.rows import Grant, PlanSummary
 from projections.plan_summaries.view import PlanFilters, PlanSummaryView
 
 COLUMNS = (
-    "plan_id", "plan_type", "stage", "status", "org", "lead_professional", "member_ids",
-    "agency_orgs", "grants", "next_review_on", "open_targets", "opened_on", "closed_on",
-    "recorded_at", "version",
+    "plan_id",
+    "plan_type",
+    "stage",
+    "status",
+    "org",
+    "lead_professional",
+    "member_ids",
+    "agency_orgs",
+    "grants",
+    "next_review_on",
+    "open_targets",
+    "opened_on",
+    "closed_on",
+    "recorded_at",
+    "version",
 )
 
 
@@ -47,22 +59,32 @@ class SQLitePlanSummaryView(SQLiteReadModel, PlanSummaryView):
         rows = {UUID(r["plan_id"]): _summary(r) for r in c.fetchall()}
         changed = [rows[i] for i in fold(rows, events)]
         marks = ", ".join("?" * len(COLUMNS))
-        c.executemany(f"INSERT OR REPLACE INTO {self.name} VALUES ({marks})",
-                      [_values(row) for row in changed])
+        c.executemany(
+            f"INSERT OR REPLACE INTO {self.name} VALUES ({marks})",
+            [_values(row) for row in changed],
+        )
         access = self.tables["access"]
         for row in (r for r in changed if r.access_changed):
             c.execute(f"DELETE FROM {access} WHERE plan_id = ?", (str(row.plan_id),))
-            c.executemany(f"INSERT INTO {access} VALUES (?, ?, ?, ?)", [
-                (kind, value, str(row.plan_id), until.isoformat() if until else None)
-                for kind, value, until in row.access()
-            ])
+            c.executemany(
+                f"INSERT INTO {access} VALUES (?, ?, ?, ?)",
+                [
+                    (kind, value, str(row.plan_id), until.isoformat() if until else None)
+                    for kind, value, until in row.access()
+                ],
+            )
 
     def get_summary(self, plan_id: UUID) -> PlanSummary | None:
         rows = self.fetch("SELECT * FROM {main} WHERE plan_id = ?", (str(plan_id),))
         return _summary(rows[0]) if rows else None
 
     def list_plans(
-        self, filters: PlanFilters, visibility: Visibility, *, today: date, limit: int = 50,
+        self,
+        filters: PlanFilters,
+        visibility: Visibility,
+        *,
+        today: date,
+        limit: int = 50,
         after: str | None = None,
     ) -> Page[PlanSummary]:
         where, params = self._visible(visibility, today)
@@ -77,12 +99,24 @@ class SQLitePlanSummaryView(SQLiteReadModel, PlanSummaryView):
             day, plan_id = decode_cursor("plans", after)
             where.append("(opened_on, plan_id) < (?, ?)")
             params += [day.isoformat() if day else None, plan_id]
-        return self._page("plans", where, params, "opened_on DESC, plan_id DESC", limit,
-                          key=lambda s: (s.opened_on, str(s.plan_id)))
+        return self._page(
+            "plans",
+            where,
+            params,
+            "opened_on DESC, plan_id DESC",
+            limit,
+            key=lambda s: (s.opened_on, str(s.plan_id)),
+        )
 
     def reviews_due(
-        self, before: date, visibility: Visibility, *, today: date, overdue_only: bool = False,
-        limit: int = 50, after: str | None = None,
+        self,
+        before: date,
+        visibility: Visibility,
+        *,
+        today: date,
+        overdue_only: bool = False,
+        limit: int = 50,
+        after: str | None = None,
     ) -> Page[PlanSummary]:
         where, params = self._visible(visibility, today)
         where.append("status = 'open'")
@@ -93,8 +127,14 @@ class SQLitePlanSummaryView(SQLiteReadModel, PlanSummaryView):
             day, plan_id = decode_cursor(kind, after)
             where.append("(next_review_on, plan_id) > (?, ?)")
             params += [day.isoformat() if day else None, plan_id]
-        return self._page(kind, where, params, "next_review_on, plan_id", limit,
-                          key=lambda s: (s.next_review_on, str(s.plan_id)))
+        return self._page(
+            kind,
+            where,
+            params,
+            "next_review_on, plan_id",
+            limit,
+            key=lambda s: (s.next_review_on, str(s.plan_id)),
+        )
 
     def _visible(self, visibility: Visibility, today: date) -> tuple[list[str], list[Any]]:
         if visibility.everyone:
@@ -110,20 +150,23 @@ class SQLitePlanSummaryView(SQLiteReadModel, PlanSummaryView):
         if visibility.member_id:
             access.append("(a.kind = 'member' AND a.value = ?)")
             params.append(visibility.member_id)
-        for kind, values in (("agency", visibility.agency_orgs),
-                             ("grantee", visibility.grantees)):
+        for kind, values in (("agency", visibility.agency_orgs), ("grantee", visibility.grantees)):
             if values:
                 limit = " AND (a.until IS NULL OR a.until >= ?)" if kind == "grantee" else ""
-                access.append(f"(a.kind = '{kind}' AND a.value IN ({', '.join('?' * len(values))})"
-                              f"{limit})")
+                access.append(
+                    f"(a.kind = '{kind}' AND a.value IN ({', '.join('?' * len(values))}){limit})"
+                )
                 params += [*values, *([today.isoformat()] if limit else [])]
         if access:
-            ors.append(f"plan_id IN (SELECT a.plan_id FROM {self.tables['access']} a"
-                       f" WHERE {' OR '.join(access)})")
+            ors.append(
+                f"plan_id IN (SELECT a.plan_id FROM {self.tables['access']} a"
+                f" WHERE {' OR '.join(access)})"
+            )
         return [f"({' OR '.join(ors)})"], params
 
-    def _page(self, kind: str, where: list[str], params: list[Any], order: str, limit: int,
-              key: Any) -> Page[PlanSummary]:
+    def _page(
+        self, kind: str, where: list[str], params: list[Any], order: str, limit: int, key: Any
+    ) -> Page[PlanSummary]:
         limit = check_limit(limit)
         clause = " AND ".join(where) or "1"
         rows = self.fetch(
@@ -141,25 +184,50 @@ def _day(text: str | None) -> date | None:
 
 def _summary(r: Any) -> PlanSummary:
     return PlanSummary(
-        plan_id=UUID(r["plan_id"]), plan_type=r["plan_type"], stage=r["stage"],
-        status=r["status"], org=r["org"], opened_on=date.fromisoformat(r["opened_on"]),
-        lead_professional=r["lead_professional"], member_ids=orjson.loads(r["member_ids"]),
+        plan_id=UUID(r["plan_id"]),
+        plan_type=r["plan_type"],
+        stage=r["stage"],
+        status=r["status"],
+        org=r["org"],
+        opened_on=date.fromisoformat(r["opened_on"]),
+        lead_professional=r["lead_professional"],
+        member_ids=orjson.loads(r["member_ids"]),
         agency_orgs=orjson.loads(r["agency_orgs"]),
-        grants=[Grant(g["disclosure_id"], g["grantee"], _day(g["until"]))
-                for g in orjson.loads(r["grants"])],
-        next_review_on=_day(r["next_review_on"]), open_targets=r["open_targets"],
-        closed_on=_day(r["closed_on"]), recorded_at=datetime.fromisoformat(r["recorded_at"]),
+        grants=[
+            Grant(g["disclosure_id"], g["grantee"], _day(g["until"]))
+            for g in orjson.loads(r["grants"])
+        ],
+        next_review_on=_day(r["next_review_on"]),
+        open_targets=r["open_targets"],
+        closed_on=_day(r["closed_on"]),
+        recorded_at=datetime.fromisoformat(r["recorded_at"]),
         version=r["version"],
     )
 
 
 def _values(s: PlanSummary) -> tuple[Any, ...]:
-    grants = [{"disclosure_id": g.disclosure_id, "grantee": g.grantee,
-               "until": g.until.isoformat() if g.until else None} for g in s.grants]
+    grants = [
+        {
+            "disclosure_id": g.disclosure_id,
+            "grantee": g.grantee,
+            "until": g.until.isoformat() if g.until else None,
+        }
+        for g in s.grants
+    ]
     return (
-        str(s.plan_id), s.plan_type, s.stage, s.status, s.org, s.lead_professional,
-        orjson.dumps(s.member_ids).decode(), orjson.dumps(s.agency_orgs).decode(),
-        orjson.dumps(grants).decode(), s.next_review_on.isoformat() if s.next_review_on else None,
-        s.open_targets, s.opened_on.isoformat(), s.closed_on.isoformat() if s.closed_on else None,
-        s.recorded_at.isoformat() if s.recorded_at else None, s.version,
+        str(s.plan_id),
+        s.plan_type,
+        s.stage,
+        s.status,
+        s.org,
+        s.lead_professional,
+        orjson.dumps(s.member_ids).decode(),
+        orjson.dumps(s.agency_orgs).decode(),
+        orjson.dumps(grants).decode(),
+        s.next_review_on.isoformat() if s.next_review_on else None,
+        s.open_targets,
+        s.opened_on.isoformat(),
+        s.closed_on.isoformat() if s.closed_on else None,
+        s.recorded_at.isoformat() if s.recorded_at else None,
+        s.version,
     )

@@ -33,15 +33,26 @@ class PlanSummaryView(ReadModelView):
 
     @abstractmethod
     def list_plans(
-        self, filters: PlanFilters, visibility: Visibility, *, today: date, limit: int = 50,
+        self,
+        filters: PlanFilters,
+        visibility: Visibility,
+        *,
+        today: date,
+        limit: int = 50,
         after: str | None = None,
     ) -> Page[PlanSummary]:
         """Newest first (opened_on, then plan_id, descending)."""
 
     @abstractmethod
     def reviews_due(
-        self, before: date, visibility: Visibility, *, today: date, overdue_only: bool = False,
-        limit: int = 50, after: str | None = None,
+        self,
+        before: date,
+        visibility: Visibility,
+        *,
+        today: date,
+        overdue_only: bool = False,
+        limit: int = 50,
+        after: str | None = None,
     ) -> Page[PlanSummary]:
         """Open plans whose next review is on or before `before` (or, overdue_only,
         strictly before `today`), soonest first."""

@@ -15,5 +15,6 @@ from projections.reports.postgres import PostgresReportsView
 from projections.reports.sqlite import SQLiteReportsView
 from projections.reports.view import ReportsProjection
 
-MODEL = ReadModel(ReportsProjection, {
-    Store.POSTGRES: PostgresReportsView, Store.SQLITE: SQLiteReportsView})
+MODEL = ReadModel(
+    ReportsProjection, {Store.POSTGRES: PostgresReportsView, Store.SQLITE: SQLiteReportsView}
+)

@@ -26,8 +26,11 @@ def csp_reviews(cycles: Cycles, today: date) -> Table:
             counted.setdefault((org, due_on.year), Counter())[outcome] += n
     rows = []
     for (org, year), outcomes in counted.items():
-        numbers = (outcomes[ReviewOutcome.ON_TIME], outcomes[ReviewOutcome.LATE],
-                   outcomes[ReviewOutcome.NOT_HELD])
+        numbers = (
+            outcomes[ReviewOutcome.ON_TIME],
+            outcomes[ReviewOutcome.LATE],
+            outcomes[ReviewOutcome.NOT_HELD],
+        )
         rows.append((org, year, *numbers, on_time_share(*numbers)))
     return Table("csp-reviews", COLUMNS, rows)
 

@@ -52,7 +52,8 @@ class Facts:
     cycles: dict[tuple[UUID, int], ReviewCycle | None] = field(default_factory=dict)
     """None deletes the cycle (a provisional one that never applied)."""
     provisions: dict[tuple[UUID, UUID], tuple[str, Decimal | None, date]] = field(
-        default_factory=dict)
+        default_factory=dict
+    )
     evaluations: dict[tuple[UUID, int], tuple[int, str, date]] = field(default_factory=dict)
     stage_changes: dict[tuple[UUID, int], tuple[str, str, date]] = field(default_factory=dict)
 
@@ -79,8 +80,12 @@ def count(event: Any, plan: PlanFacts | None, facts: Facts) -> None:
 @count.register
 def plan_opened(event: events.PlanOpened, plan: None, facts: Facts) -> None:
     opened = PlanFacts(
-        plan_id=event.originator_id, org=event.org, plan_type=event.plan_type.value,
-        stage=event.stage, status=PlanStatus.OPEN.value, opened_on=event.occurred_on,
+        plan_id=event.originator_id,
+        org=event.org,
+        plan_type=event.plan_type.value,
+        stage=event.stage,
+        status=PlanStatus.OPEN.value,
+        opened_on=event.occurred_on,
     )
     facts.plans[opened.plan_id] = opened
     if event.plan_type is PlanType.CSP:
@@ -119,19 +124,28 @@ def target_evaluated(event: events.TargetEvaluated, plan: PlanFacts, facts: Fact
     seq = plan.review_seqs.get(str(event.review_id)) if event.review_id else None
     if seq is not None:
         facts.evaluations[(plan.plan_id, event.originator_version)] = (
-            seq, event.progress.value, event.occurred_on)
+            seq,
+            event.progress.value,
+            event.occurred_on,
+        )
 
 
 @count.register
 def provision_planned(event: events.ProvisionPlanned, plan: PlanFacts, facts: Facts) -> None:
     facts.provisions[(plan.plan_id, event.provision_id)] = (
-        event.kind.value, event.cost, event.occurred_on)
+        event.kind.value,
+        event.cost,
+        event.occurred_on,
+    )
 
 
 @count.register
 def stage_changed(event: events.StageChanged, plan: PlanFacts, facts: Facts) -> None:
     facts.stage_changes[(plan.plan_id, event.originator_version)] = (
-        event.previous_stage, event.stage, event.occurred_on)
+        event.previous_stage,
+        event.stage,
+        event.occurred_on,
+    )
     plan.stage = event.stage
 
 

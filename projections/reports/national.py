@@ -38,8 +38,9 @@ def national(name: str, tables: Mapping[str, Table], *, by_authority: bool = Fal
         raise UnknownReportError(name)
     columns = _columns(name, tables)
     if by_authority:
-        rows = [(authority, *row) for authority, table in sorted(tables.items())
-                for row in table.rows]
+        rows = [
+            (authority, *row) for authority, table in sorted(tables.items()) for row in table.rows
+        ]
         return Table(name, ("authority", *columns), rows)
     keys = KEYS[name]
     summed: dict[tuple[Any, ...], dict[str, Any]] = {}

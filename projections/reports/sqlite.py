@@ -41,24 +41,52 @@ class SQLiteReportsView(SQLiteReadModel, ReportsView):
 
     def write(self, c: SQLiteCursor, events: Sequence[Any]) -> None:
         plan_ids = list({str(e.originator_id) for e in events})
-        c.execute(f"SELECT * FROM {self.name} WHERE plan_id IN ({', '.join('?' * len(plan_ids))})",
-                  plan_ids)
+        c.execute(
+            f"SELECT * FROM {self.name} WHERE plan_id IN ({', '.join('?' * len(plan_ids))})",
+            plan_ids,
+        )
         facts = fold(Facts(plans={UUID(r["plan_id"]): _plan(r) for r in c.fetchall()}), events)
         self._put(c, "main", [_plan_values(facts.plans[i]) for i in facts.changed])
         of = {p.plan_id: (str(p.plan_id), p.org, p.plan_type) for p in facts.plans.values()}
         for (plan_id, seq), cycle in facts.cycles.items():
             if cycle is None:
-                c.execute(f"DELETE FROM {self.tables['cycles']} WHERE plan_id = ? AND seq = ?",
-                          (str(plan_id), seq))
-        self._put(c, "cycles", [(*of[k[0]], v.seq, _iso(v.due_on), _iso(v.held_on),
-                                 _iso(v.closed_on)) for k, v in facts.cycles.items() if v])
-        self._put(c, "provisions", [(*of[k[0]], str(k[1]), kind, None if cost is None
-                                     else str(cost), _iso(on))
-                                    for k, (kind, cost, on) in facts.provisions.items()])
-        self._put(c, "evaluations", [(*of[k[0]], k[1], seq, progress, _iso(on))
-                                     for k, (seq, progress, on) in facts.evaluations.items()])
-        self._put(c, "stage_changes", [(*of[k[0]], k[1], old, new, _iso(on))
-                                       for k, (old, new, on) in facts.stage_changes.items()])
+                c.execute(
+                    f"DELETE FROM {self.tables['cycles']} WHERE plan_id = ? AND seq = ?",
+                    (str(plan_id), seq),
+                )
+        self._put(
+            c,
+            "cycles",
+            [
+                (*of[k[0]], v.seq, _iso(v.due_on), _iso(v.held_on), _iso(v.closed_on))
+                for k, v in facts.cycles.items()
+                if v
+            ],
+        )
+        self._put(
+            c,
+            "provisions",
+            [
+                (*of[k[0]], str(k[1]), kind, None if cost is None else str(cost), _iso(on))
+                for k, (kind, cost, on) in facts.provisions.items()
+            ],
+        )
+        self._put(
+            c,
+            "evaluations",
+            [
+                (*of[k[0]], k[1], seq, progress, _iso(on))
+                for k, (seq, progress, on) in facts.evaluations.items()
+            ],
+        )
+        self._put(
+            c,
+            "stage_changes",
+            [
+                (*of[k[0]], k[1], old, new, _iso(on))
+                for k, (old, new, on) in facts.stage_changes.items()
+            ],
+        )
 
     def _put(self, c: SQLiteCursor, table: str, rows: list[tuple[Any, ...]]) -> None:
         if rows:
@@ -77,21 +105,31 @@ class SQLiteReportsView(SQLiteReadModel, ReportsView):
     def _plans_by_type_and_stage(self, where: str, params: list[Any], today: date) -> Table:
         rows = self._rows(
             "SELECT plan_type, stage, SUM(status = 'open'), SUM(status <> 'open') FROM {main}"
-            f" WHERE {where} GROUP BY 1, 2 ORDER BY 1, 2", params)
+            f" WHERE {where} GROUP BY 1, 2 ORDER BY 1, 2",
+            params,
+        )
         return Table("plans-by-type-and-stage", ("plan_type", "stage", "open", "closed"), rows)
 
     def _csp_reviews(self, where: str, params: list[Any], today: date) -> Table:
         cycles = self._rows(
             "SELECT org, due_on, held_on, closed_on, COUNT(*) FROM {cycles}"
             f" WHERE plan_type = 'csp' AND due_on IS NOT NULL AND {where}"
-            " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2", params)
-        return csp_reviews([(org, date.fromisoformat(due_on), _day(held_on), _day(closed_on), n)
-                            for org, due_on, held_on, closed_on, n in cycles], today)
+            " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2",
+            params,
+        )
+        return csp_reviews(
+            [
+                (org, date.fromisoformat(due_on), _day(held_on), _day(closed_on), n)
+                for org, due_on, held_on, closed_on, n in cycles
+            ],
+            today,
+        )
 
     def _provision_costs(self, where: str, params: list[Any], today: date) -> Table:
         totals: dict[str, list[Any]] = {}
-        for kind, cost in self._rows(f"SELECT kind, cost FROM {{provisions}} WHERE {where}",
-                                     params):
+        for kind, cost in self._rows(
+            f"SELECT kind, cost FROM {{provisions}} WHERE {where}", params
+        ):
             entry = totals.setdefault(kind, [0, 0, Decimal(0)])
             entry[0] += 1
             if cost is not None:
@@ -104,15 +142,22 @@ class SQLiteReportsView(SQLiteReadModel, ReportsView):
         rows = self._rows(
             "SELECT review_seq, SUM(progress = 'achieved'), SUM(progress = 'partially_achieved'),"
             f" SUM(progress = 'not_achieved'), COUNT(*) FROM {{evaluations}} WHERE {where}"
-            " GROUP BY 1 ORDER BY 1", params)
-        return Table("target-progress", ("review_number", "achieved", "partially_achieved",
-                                         "not_achieved", "evaluations"), rows)
+            " GROUP BY 1 ORDER BY 1",
+            params,
+        )
+        return Table(
+            "target-progress",
+            ("review_number", "achieved", "partially_achieved", "not_achieved", "evaluations"),
+            rows,
+        )
 
     def _stage_changes(self, where: str, params: list[Any], today: date) -> Table:
         rows = self._rows(
             "SELECT CAST(strftime('%Y', occurred_on) AS INTEGER), COUNT(*),"
             f" COUNT(DISTINCT plan_id) FROM {{stage_changes}} WHERE {where}"
-            " GROUP BY 1 ORDER BY 1", params)
+            " GROUP BY 1 ORDER BY 1",
+            params,
+        )
         return Table("stage-changes", ("year", "stage_changes", "plans"), rows)
 
 
@@ -126,15 +171,31 @@ def _day(text: str | None) -> date | None:
 
 def _plan(r: Any) -> PlanFacts:
     return PlanFacts(
-        plan_id=UUID(r["plan_id"]), org=r["org"], plan_type=r["plan_type"], stage=r["stage"],
-        status=r["status"], opened_on=date.fromisoformat(r["opened_on"]),
-        closed_on=_day(r["closed_on"]), reviews_held=r["reviews_held"],
-        review_seqs=orjson.loads(r["review_seqs"]), review_clock=bool(r["review_clock"]),
+        plan_id=UUID(r["plan_id"]),
+        org=r["org"],
+        plan_type=r["plan_type"],
+        stage=r["stage"],
+        status=r["status"],
+        opened_on=date.fromisoformat(r["opened_on"]),
+        closed_on=_day(r["closed_on"]),
+        reviews_held=r["reviews_held"],
+        review_seqs=orjson.loads(r["review_seqs"]),
+        review_clock=bool(r["review_clock"]),
         pending_due_on=_day(r["pending_due_on"]),
     )
 
 
 def _plan_values(p: PlanFacts) -> tuple[Any, ...]:
-    return (str(p.plan_id), p.org, p.plan_type, p.stage, p.status, _iso(p.opened_on),
-            _iso(p.closed_on), p.reviews_held, orjson.dumps(p.review_seqs).decode(),
-            int(p.review_clock), _iso(p.pending_due_on))
+    return (
+        str(p.plan_id),
+        p.org,
+        p.plan_type,
+        p.stage,
+        p.status,
+        _iso(p.opened_on),
+        _iso(p.closed_on),
+        p.reviews_held,
+        orjson.dumps(p.review_seqs).decode(),
+        int(p.review_clock),
+        _iso(p.pending_due_on),
+    )

@@ -13,7 +13,7 @@ from projections.reports.table import Table
 REPORTS = {
     "plans-by-type-and-stage": "Plans by type and stage: open and closed",
     "csp-reviews": "CSP reviews held within 12 months of preparation or the last review,"
-                   " by org and the year they fell due",
+    " by org and the year they fell due",
     "provision-costs": "Planned provision cost by kind",
     "target-progress": "Targets achieved, partially achieved and not achieved at each review",
     "stage-changes": "Stage changes per year",

@@ -22,8 +22,7 @@ def fifty_events(planning):
 
 def test_the_chain_records_each_event_at_the_instant_the_event_carries(planning, fifty_events):
     plan_id, events = fifty_events
-    assert [link.recorded_at for link in planning.chain(plan_id)] == [
-        e.timestamp for e in events]
+    assert [link.recorded_at for link in planning.chain(plan_id)] == [e.timestamp for e in events]
 
 
 def test_the_plan_at_each_recorded_instant_is_built_from_the_events_until_then(

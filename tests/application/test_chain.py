@@ -43,8 +43,7 @@ def test_each_plan_has_a_chain_of_its_own(planning_under_test):
     second_links = planning_under_test.chain(second)
     assert {k.plan_id for k in first_links} == {first}
     assert first_links[0].link != second_links[0].link
-    assert second_links[0].link == chain.next_link(chain.genesis(second),
-                                                   second_links[0].digest)
+    assert second_links[0].link == chain.next_link(chain.genesis(second), second_links[0].digest)
 
 
 def test_the_first_link_follows_the_published_format(planning):

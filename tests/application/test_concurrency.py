@@ -27,8 +27,12 @@ def race(apps, plan_id, conditions):
     def write(n):
         barrier.wait()
         try:
-            return apps[n].change(plan_id, AppendContribution(kind="note", text=f"Writer {n}"),
-                                  LEAD, conditions=conditions)
+            return apps[n].change(
+                plan_id,
+                AppendContribution(kind="note", text=f"Writer {n}"),
+                LEAD,
+                conditions=conditions,
+            )
         except (PreconditionFailedError, ConcurrentUpdateError) as error:
             return error
 
@@ -46,8 +50,9 @@ def colleague_writes_meanwhile(make_planning, colleague, plan_id, times=1):
         if len(calls) <= times:
             # The colleague writes as the plan's lead professional: the one member of a
             # plan just opened, who may write without adding anyone first.
-            colleague.change(plan_id, AppendContribution(
-                kind="note", text=f"Colleague {len(calls)}"), LEAD)
+            colleague.change(
+                plan_id, AppendContribution(kind="note", text=f"Colleague {len(calls)}"), LEAD
+            )
         return "ab" * 32
 
     return make_planning(shared_copy_digest=render), calls
@@ -72,7 +77,9 @@ class TestWritersWhoReadTheSameVersion:
             planning.change(plan_id, SHARE, LEAD, conditions=Conditions(expected_version=1))
         assert raised.value.current_version == 2
         assert [e.type for e in colleague.history(plan_id)] == [
-            "PlanOpened", "ContributionAppended"]
+            "PlanOpened",
+            "ContributionAppended",
+        ]
 
 
 class TestWritersWhoDidNotSayWhatTheyRead:
@@ -90,18 +97,21 @@ class TestWritersWhoDidNotSayWhatTheyRead:
         written = planning.change(plan_id, SHARE, LEAD)
         assert decided_on == [1, 2]
         assert [e.type for e in planning.history(plan_id)] == [
-            "PlanOpened", "ContributionAppended", "PlanShared"]
+            "PlanOpened",
+            "ContributionAppended",
+            "PlanShared",
+        ]
         assert planning.get_plan(plan_id).shared_copies[0].version == written.version - 1 == 2
 
-    def test_a_writer_who_keeps_losing_gives_up_without_losing_the_others(
-        self, make_planning
-    ):
+    def test_a_writer_who_keeps_losing_gives_up_without_losing_the_others(self, make_planning):
         planning, colleague = make_planning(), make_planning()
         plan_id = a_plan_in(planning)
-        planning, _ = colleague_writes_meanwhile(make_planning, colleague, plan_id,
-                                                 times=planning.max_attempts)
+        planning, _ = colleague_writes_meanwhile(
+            make_planning, colleague, plan_id, times=planning.max_attempts
+        )
         with pytest.raises(ConcurrentUpdateError):
             planning.change(plan_id, SHARE, LEAD)
         assert contributions(planning, plan_id) == [
-            f"Colleague {n}" for n in range(1, planning.max_attempts + 1)]
+            f"Colleague {n}" for n in range(1, planning.max_attempts + 1)
+        ]
         assert planning.get_plan(plan_id).shared_copies == []

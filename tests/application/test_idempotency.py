@@ -21,8 +21,9 @@ def claim(key="key-1", fingerprint="sha256:aaaa", scope="u-lead-1"):
 
 
 def contribute(planning, plan_id, conditions, text="Calm week"):
-    return planning.change(plan_id, AppendContribution(kind="note", text=text), LEAD,
-                           conditions=conditions)
+    return planning.change(
+        plan_id, AppendContribution(kind="note", text=text), LEAD, conditions=conditions
+    )
 
 
 def test_a_retried_write_lands_once_and_gets_the_same_answer(make_planning):

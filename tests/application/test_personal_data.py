@@ -37,14 +37,26 @@ class TestEncryptionOn:
         # provision and how a copy was sent are sealed like the plan's own text.
         lead = as_caller()
         plan_id = a_plan_in(sealed)
-        sealed.change(plan_id, AgreeOutcome(text="I will read", area="Anxiety since Gran died"),
-                      lead)
-        sealed.change(plan_id, PlanProvision(
-            kind="intervention", description="Reading group", staff="Mrs Quintrell (HLTA)",
-            funding="Quintrell Trust", frequency="Tuesdays with Quintrell",
-            recommended_by="Dr Quintrell"), lead)
-        sealed.change(plan_id, SharePlan(recipients=("Morag",),
-                                         method="emailed to quintrell@example.org"), lead)
+        sealed.change(
+            plan_id, AgreeOutcome(text="I will read", area="Anxiety since Gran died"), lead
+        )
+        sealed.change(
+            plan_id,
+            PlanProvision(
+                kind="intervention",
+                description="Reading group",
+                staff="Mrs Quintrell (HLTA)",
+                funding="Quintrell Trust",
+                frequency="Tuesdays with Quintrell",
+                recommended_by="Dr Quintrell",
+            ),
+            lead,
+        )
+        sealed.change(
+            plan_id,
+            SharePlan(recipients=("Morag",), method="emailed to quintrell@example.org"),
+            lead,
+        )
         for secret in (b"Gran died", b"Quintrell"):
             assert not [s for s in everything_stored(database_url) if secret in s]
 
@@ -131,9 +143,7 @@ class TestDestroyingAPlansPersonalData:
         destroy_personal_data(sealed, plan_id, reason="Retention ended")
         assert api.get_plan(plan_id).child.name == DESTROYED
 
-    def test_the_tombstone_keeps_its_reason_and_the_snapshots_are_gone(
-        self, sealed, database_url
-    ):
+    def test_the_tombstone_keeps_its_reason_and_the_snapshots_are_gone(self, sealed, database_url):
         plan_id = a_plan_of(sealed, events=53)
         sealed.change(plan_id, ClosePlan(), as_caller(), reason="Moved school")
         destroy_personal_data(sealed, plan_id, reason="Retention ended")

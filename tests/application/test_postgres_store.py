@@ -15,18 +15,23 @@ def settings_of(datastore) -> dict:
     pool = datastore.pool
     return {
         **{k: v for k, v in vars(datastore).items() if k != "pool"},
-        "connect": pool.kwargs, "min_size": pool.min_size, "max_size": pool.max_size,
-        "timeout": pool.timeout, "max_waiting": pool.max_waiting,
-        "max_lifetime": pool.max_lifetime, "max_idle": pool.max_idle,
-        "reconnect_timeout": pool.reconnect_timeout, "num_workers": pool.num_workers,
-        "connection_class": pool.connection_class, "check": pool._check,
+        "connect": pool.kwargs,
+        "min_size": pool.min_size,
+        "max_size": pool.max_size,
+        "timeout": pool.timeout,
+        "max_waiting": pool.max_waiting,
+        "max_lifetime": pool.max_lifetime,
+        "max_idle": pool.max_idle,
+        "reconnect_timeout": pool.reconnect_timeout,
+        "num_workers": pool.num_workers,
+        "connection_class": pool.connection_class,
+        "check": pool._check,
         "get_password_func": pool.get_password_func,
     }
 
 
 def test_the_store_and_its_pool_are_ours_with_the_librarys_settings():
-    env = persistence_env(f"{POSTGRES_URL}?schema=s1&pool_size=3&max_overflow=2"
-                          "&connect_timeout=7")
+    env = persistence_env(f"{POSTGRES_URL}?schema=s1&pool_size=3&max_overflow=2&connect_timeout=7")
     env["POSTGRES_PRE_PING"] = "y"
     env["POSTGRES_LOCK_TIMEOUT"] = "4"
     env.pop("PERSISTENCE_MODULE")

@@ -65,12 +65,17 @@ class TestHistory:
     def test_the_history_lists_every_event_in_order_with_who_when_and_why(self, planning):
         lead = a_lead_professional()
         plan_id = a_plan_in(planning)
-        planning.change(plan_id, AddMember(user_id="u-parent-1", role=Role.PARENT_CARER,
-                                           name="Morag Campbell"),
-                        as_caller(lead), occurred_on=days_ago(0), reason="Mum asked to join")
+        planning.change(
+            plan_id,
+            AddMember(user_id="u-parent-1", role=Role.PARENT_CARER, name="Morag Campbell"),
+            as_caller(lead),
+            occurred_on=days_ago(0),
+            reason="Mum asked to join",
+        )
         history = planning.history(plan_id)
-        assert [(e.position, e.type, e.actor, e.occurred_on, e.reason, e.backdated)
-                for e in history] == [
+        assert [
+            (e.position, e.type, e.actor, e.occurred_on, e.reason, e.backdated) for e in history
+        ] == [
             (1, "PlanOpened", lead, days_ago(30), "Raised at parents' evening", True),
             (2, "MemberAdded", lead, days_ago(0), "Mum asked to join", False),
         ]
@@ -80,24 +85,46 @@ class TestHistory:
     def test_a_review_is_one_entry_followed_by_its_evaluations(self, planning):
         full = a_full_plan()
         planning.save(full.plan)
-        written = planning.change(full.plan.id, HoldReview(
-            held_on=days_ago(0), attendees=("Fiona",), summary="Steady",
-            evaluations=(Evaluated(target_id=full.target_id, progress=Progress.ACHIEVED,
-                                   impact="Plays a full game"),),
-        ), as_caller())
+        written = planning.change(
+            full.plan.id,
+            HoldReview(
+                held_on=days_ago(0),
+                attendees=("Fiona",),
+                summary="Steady",
+                evaluations=(
+                    Evaluated(
+                        target_id=full.target_id,
+                        progress=Progress.ACHIEVED,
+                        impact="Plays a full game",
+                    ),
+                ),
+            ),
+            as_caller(),
+        )
         last_two = planning.history(full.plan.id)[-2:]
         assert [(e.position, e.type) for e in last_two] == [
-            (written.version - 1, "ReviewHeld"), (written.version, "TargetEvaluated")]
+            (written.version - 1, "ReviewHeld"),
+            (written.version, "TargetEvaluated"),
+        ]
         assert last_two[1].data["review_id"] == written.created["review_id"]
 
-    @pytest.mark.parametrize(("recorded_at", "backdated"), [
-        (datetime(2026, 6, 1, 23, 30, tzinfo=UTC), True),   # 00:30 on 2 June in London
-        (datetime(2026, 6, 1, 22, 30, tzinfo=UTC), False),  # 23:30 on 1 June in London
-    ])
+    @pytest.mark.parametrize(
+        ("recorded_at", "backdated"),
+        [
+            (datetime(2026, 6, 1, 23, 30, tzinfo=UTC), True),  # 00:30 on 2 June in London
+            (datetime(2026, 6, 1, 22, 30, tzinfo=UTC), False),  # 23:30 on 1 June in London
+        ],
+    )
     def test_backdating_is_judged_by_the_uk_date_of_recording(self, recorded_at, backdated):
-        entry = HistoryEntry(position=1, type="ViewsRecorded", recorded_at=recorded_at,
-                             occurred_on=date(2026, 6, 1), actor=a_parent(), reason=None,
-                             data={})
+        entry = HistoryEntry(
+            position=1,
+            type="ViewsRecorded",
+            recorded_at=recorded_at,
+            occurred_on=date(2026, 6, 1),
+            actor=a_parent(),
+            reason=None,
+            data={},
+        )
         assert entry.backdated is backdated
 
 

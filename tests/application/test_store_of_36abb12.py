@@ -42,17 +42,25 @@ def test_each_plan_reads_as_it_did(planning, label):
     expected = PLANS[label]
     plan = planning.get_plan(UUID(expected["plan_id"]))
     assert plan.version == expected["version"]
-    assert json.loads(json.dumps(plan_as_dict(plan, planning.stages), default=str)) == (
-        expected["plan"])
+    assert (
+        json.loads(json.dumps(plan_as_dict(plan, planning.stages), default=str))
+        == (expected["plan"])
+    )
 
 
 @pytest.mark.parametrize("label", sorted(PLANS))
 def test_each_history_reads_as_it_did(planning, label):
     expected = PLANS[label]
     history = [
-        {"position": h.position, "type": h.type, "recorded_at": h.recorded_at.isoformat(),
-         "occurred_on": h.occurred_on.isoformat(), "actor": h.actor.model_dump(mode="json"),
-         "reason": h.reason, "data": h.data}
+        {
+            "position": h.position,
+            "type": h.type,
+            "recorded_at": h.recorded_at.isoformat(),
+            "occurred_on": h.occurred_on.isoformat(),
+            "actor": h.actor.model_dump(mode="json"),
+            "reason": h.reason,
+            "data": h.data,
+        }
         for h in planning.history(UUID(expected["plan_id"]))
     ]
     assert history == expected["history"]

@@ -34,12 +34,21 @@ class Referral(Aggregate):
 
 def test_an_event_stored_before_a_field_existed_reads_with_the_upcast_default(planning):
     referral_id = uuid4()
-    version_1 = {"timestamp": datetime.now(UTC).isoformat(),
-                 "originator_topic": get_topic(Referral), "service": "SALT"}
-    planning.recorder.insert_events([StoredEvent(
-        originator_id=referral_id, originator_version=1,
-        topic=get_topic(Referral.Made), state=orjson.dumps(version_1),
-    )])
+    version_1 = {
+        "timestamp": datetime.now(UTC).isoformat(),
+        "originator_topic": get_topic(Referral),
+        "service": "SALT",
+    }
+    planning.recorder.insert_events(
+        [
+            StoredEvent(
+                originator_id=referral_id,
+                originator_version=1,
+                topic=get_topic(Referral.Made),
+                state=orjson.dumps(version_1),
+            )
+        ]
+    )
     referral = planning.repository.get(referral_id)
     assert (referral.service, referral.urgency) == ("SALT", "routine")
 

@@ -29,7 +29,8 @@ from tests.examples import (
 SYSTEM = Actor(id="retention", name="Retention policy", role=Role.SYSTEM)
 EVERY_WRITE = pytest.mark.parametrize("write", WRITES.values(), ids=WRITES.keys())
 EVERY_STATUTORY_WRITE = pytest.mark.parametrize(
-    ("plan_type", "write"), STATUTORY_WRITES.values(), ids=STATUTORY_WRITES.keys())
+    ("plan_type", "write"), STATUTORY_WRITES.values(), ids=STATUTORY_WRITES.keys()
+)
 
 
 def test_closing_a_plan_notes_the_day_it_closed():
@@ -41,17 +42,26 @@ def test_closing_a_plan_notes_the_day_it_closed():
 
 
 def test_the_writes_checked_here_are_every_write_a_plan_takes():
-    queries = {"check_can_be_destroyed", "disclosures_in_force", "member", "open_targets",
-               "targets_of", "is_open", "statutory"}
+    queries = {
+        "check_can_be_destroyed",
+        "disclosures_in_force",
+        "member",
+        "open_targets",
+        "targets_of",
+        "is_open",
+        "statutory",
+    }
     public = {n for n in vars(Plan) if not n.startswith("_") and not n[0].isupper()}
     assert public - queries == (
-        {"open", "execute", "destroy_plan"} | set(WRITES) | set(STATUTORY_WRITES))
+        {"open", "execute", "destroy_plan"} | set(WRITES) | set(STATUTORY_WRITES)
+    )
 
 
 def test_each_write_is_carried_out_by_the_method_its_command_names():
     full = a_full_plan()
-    assert {name: command_of(full, days_ago(0)).handler
-            for name, command_of in COMMANDS.items()} == {name: name for name in COMMANDS}
+    assert {
+        name: command_of(full, days_ago(0)).handler for name, command_of in COMMANDS.items()
+    } == {name: name for name in COMMANDS}
 
 
 @pytest.mark.parametrize("reason", [None, "", "   "], ids=["none", "empty", "blank"])
@@ -65,10 +75,21 @@ def test_a_write_that_needs_a_reason_is_refused_without_one(name, reason):
 
 def test_the_writes_that_need_a_reason_are_the_six_a_family_or_tribunal_asks_why_about():
     full = a_full_plan()
-    needing = {name for name, command_of in COMMANDS.items()
-               if command_of(full, days_ago(0)).needs_reason}
-    assert needing == NEEDS_REASON == {"remove_member", "leave_agency", "revise_target",
-                                       "change_stage", "revoke_disclosure", "close_plan"}
+    needing = {
+        name for name, command_of in COMMANDS.items() if command_of(full, days_ago(0)).needs_reason
+    }
+    assert (
+        needing
+        == NEEDS_REASON
+        == {
+            "remove_member",
+            "leave_agency",
+            "revise_target",
+            "change_stage",
+            "revoke_disclosure",
+            "close_plan",
+        }
+    )
 
 
 @EVERY_WRITE

@@ -23,8 +23,11 @@ EXPORTED = [getattr(domain.events, name) for name in domain.events.__all__]
 BASES = (Command, StatutoryStep)
 """Exported command classes that only gather what the commands under them share."""
 COMMANDS = [
-    cls for cls in EXPORTED
-    if isinstance(cls, type) and issubclass(cls, Command) and not issubclass(cls, PlanEvent)
+    cls
+    for cls in EXPORTED
+    if isinstance(cls, type)
+    and issubclass(cls, Command)
+    and not issubclass(cls, PlanEvent)
     and cls not in BASES
 ]
 EVERY_EVENT = pytest.mark.parametrize("event_class", EVENTS, ids=lambda c: c.__name__)
@@ -59,15 +62,19 @@ def test_a_process_that_has_named_no_event_yet_resolves_every_stored_topic():
     )
     done = subprocess.run(
         [sys.executable, "-c", script, json.dumps(STORED_TOPICS)],
-        capture_output=True, text=True, check=True, cwd=Path(__file__).parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parents[2],
     )
     assert json.loads(done.stdout) == [t.rpartition(".")[2] for t in STORED_TOPICS]
 
 
 def test_every_event_class_is_exported():
     assert set(EVENTS) == {
-        cls for cls in EXPORTED if isinstance(cls, type) and issubclass(cls, PlanEvent)
-        and cls is not PlanEvent
+        cls
+        for cls in EXPORTED
+        if isinstance(cls, type) and issubclass(cls, PlanEvent) and cls is not PlanEvent
     }
 
 

@@ -79,8 +79,9 @@ def test_the_first_review_must_fall_after_the_day_the_plan_is_opened(days_after)
         open_plan(occurred_on=days_ago(30), next_review_on=days_ago(30 - days_after))
 
 
-@pytest.mark.parametrize("born_on", [tomorrow(), date(tomorrow().year + 1, 1, 1)],
-                         ids=["tomorrow", "next year"])
+@pytest.mark.parametrize(
+    "born_on", [tomorrow(), date(tomorrow().year + 1, 1, 1)], ids=["tomorrow", "next year"]
+)
 def test_a_plan_cannot_be_opened_for_a_child_born_in_the_future(born_on):
     with pytest.raises(OccurredInFutureError) as raised:
         open_plan(child=Child(name="Isla Campbell", date_of_birth=born_on))
@@ -89,6 +90,7 @@ def test_a_plan_cannot_be_opened_for_a_child_born_in_the_future(born_on):
 
 @pytest.mark.parametrize("born_on", [days_ago(0), date(2016, 3, 14)], ids=["today", "2016"])
 def test_a_plan_can_be_opened_today_for_a_child_born_today_or_before(born_on):
-    plan = open_plan(child=Child(name="Isla Campbell", date_of_birth=born_on),
-                     occurred_on=days_ago(0))
+    plan = open_plan(
+        child=Child(name="Isla Campbell", date_of_birth=born_on), occurred_on=days_ago(0)
+    )
     assert plan.child.date_of_birth == born_on

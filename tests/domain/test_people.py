@@ -30,8 +30,7 @@ LEAD = a_lead_professional()
 
 
 def add_member(plan, user_id="u-salt-1", role=Role.PRACTITIONER):
-    plan.add_member(AddMember(user_id=user_id, role=role, name="Priya Shah"),
-                    by(LEAD, days_ago(5)))
+    plan.add_member(AddMember(user_id=user_id, role=role, name="Priya Shah"), by(LEAD, days_ago(5)))
 
 
 class TestAddingAMember:
@@ -41,9 +40,13 @@ class TestAddingAMember:
         add_member(plan)
         [added] = plan.collect_events()
         assert (type(added).__name__, added.user_id, added.role) == (
-            "MemberAdded", "u-salt-1", Role.PRACTITIONER)
+            "MemberAdded",
+            "u-salt-1",
+            Role.PRACTITIONER,
+        )
         assert plan.member("u-salt-1") == Member(
-            user_id="u-salt-1", role=Role.PRACTITIONER, name="Priya Shah")
+            user_id="u-salt-1", role=Role.PRACTITIONER, name="Priya Shah"
+        )
 
     @pytest.mark.parametrize("role", [Role.REVIEWER, Role.ANALYST, Role.SYSTEM])
     def test_reviewers_analysts_and_the_system_cannot_be_members(self, role):
@@ -62,23 +65,26 @@ class TestAssigningTheLeadProfessional:
         plan = an_open_plan()
         add_member(plan, user_id="u-lead-2", role=Role.LEAD_PROFESSIONAL)
         plan.collect_events()
-        plan.assign_lead_professional(AssignLeadProfessional(user_id="u-lead-2"),
-                                      by(LEAD, days_ago(1)))
+        plan.assign_lead_professional(
+            AssignLeadProfessional(user_id="u-lead-2"), by(LEAD, days_ago(1))
+        )
         assert event_types(plan) == ["LeadProfessionalAssigned"]
         assert plan.lead_professional == "u-lead-2"
 
     def test_someone_who_is_not_a_member_cannot_be_lead(self):
         plan = an_open_plan()
         with refused(plan, NotALeadProfessionalError):
-            plan.assign_lead_professional(AssignLeadProfessional(user_id="u-lead-2"),
-                                          by(LEAD, days_ago(1)))
+            plan.assign_lead_professional(
+                AssignLeadProfessional(user_id="u-lead-2"), by(LEAD, days_ago(1))
+            )
 
     def test_a_member_who_is_not_a_lead_professional_cannot_be_lead(self):
         plan = an_open_plan()
         add_member(plan, user_id="u-salt-1", role=Role.PRACTITIONER)
         with refused(plan, NotALeadProfessionalError):
-            plan.assign_lead_professional(AssignLeadProfessional(user_id="u-salt-1"),
-                                          by(LEAD, days_ago(1)))
+            plan.assign_lead_professional(
+                AssignLeadProfessional(user_id="u-salt-1"), by(LEAD, days_ago(1))
+            )
 
 
 class TestJoiningAnAgency:
@@ -93,27 +99,34 @@ class TestJoiningAnAgency:
         plan = an_open_plan()
         plan.join_agency(JoinAgency(org=SALT, name="SALT", kind="salt"), by(LEAD, days_ago(3)))
         with refused(plan, AgencyAlreadyJoinedError):
-            plan.join_agency(JoinAgency(org=SALT, name="SALT again", kind="salt"),
-                             by(LEAD, days_ago(2)))
+            plan.join_agency(
+                JoinAgency(org=SALT, name="SALT again", kind="salt"), by(LEAD, days_ago(2))
+            )
 
 
 def test_correcting_the_childs_details_keeps_the_original_in_the_history():
     plan = an_open_plan()
     corrected = Child(name="Isla Cameron", date_of_birth=date(2016, 3, 14))
-    plan.correct_child_details(CorrectChildDetails(child=corrected),
-                               by(LEAD, days_ago(1), "Surname misspelt"))
+    plan.correct_child_details(
+        CorrectChildDetails(child=corrected), by(LEAD, days_ago(1), "Surname misspelt")
+    )
     opened, correction = plan.collect_events()
     assert (opened.child, correction.child, correction.reason) == (
-        a_child(), corrected, "Surname misspelt")
+        a_child(),
+        corrected,
+        "Surname misspelt",
+    )
     assert plan.child == corrected
 
 
-@pytest.mark.parametrize("born_on", [tomorrow(), date(tomorrow().year + 1, 1, 1)],
-                         ids=["tomorrow", "next year"])
+@pytest.mark.parametrize(
+    "born_on", [tomorrow(), date(tomorrow().year + 1, 1, 1)], ids=["tomorrow", "next year"]
+)
 def test_a_child_cannot_be_corrected_to_a_date_of_birth_in_the_future(born_on):
     plan = an_open_plan()
     with refused(plan, OccurredInFutureError) as raised:
         plan.correct_child_details(
             CorrectChildDetails(child=Child(name="Isla Campbell", date_of_birth=born_on)),
-            by(LEAD, days_ago(0), "Date of birth mistyped"))
+            by(LEAD, days_ago(0), "Date of birth mistyped"),
+        )
     assert "date_of_birth" in str(raised.value)

@@ -18,16 +18,26 @@ LEAD = a_lead_professional()
 
 def plan_provision(plan, target_ids):
     provision_id = uuid4()
-    plan.plan_provision(PlanProvision(
-        provision_id=provision_id, kind=ProvisionKind.INTERVENTION,
-        description="Social skills group", target_ids=tuple(target_ids), sessions_per_week=2,
-        minutes_per_session=30, cost=Decimal("640.00")), by(LEAD, days_ago(10)))
+    plan.plan_provision(
+        PlanProvision(
+            provision_id=provision_id,
+            kind=ProvisionKind.INTERVENTION,
+            description="Social skills group",
+            target_ids=tuple(target_ids),
+            sessions_per_week=2,
+            minutes_per_session=30,
+            cost=Decimal("640.00"),
+        ),
+        by(LEAD, days_ago(10)),
+    )
     return provision_id
 
 
 def deliver(plan, provision_id):
-    plan.record_delivery(RecordDelivery(provision_id=provision_id, sessions=2, minutes=60,
-                                        note="Settled"), by(a_practitioner(), days_ago(3)))
+    plan.record_delivery(
+        RecordDelivery(provision_id=provision_id, sessions=2, minutes=60, note="Settled"),
+        by(a_practitioner(), days_ago(3)),
+    )
 
 
 def end(plan, provision_id):
@@ -40,7 +50,10 @@ def test_provision_is_planned_against_the_targets_it_serves():
     provision_id = plan_provision(plan, [target_id])
     [planned] = plan.collect_events()
     assert (type(planned).__name__, planned.target_ids, planned.cost) == (
-        "ProvisionPlanned", (target_id,), Decimal("640.00"))
+        "ProvisionPlanned",
+        (target_id,),
+        Decimal("640.00"),
+    )
     provision = plan.provisions[provision_id]
     assert (provision.planned_on, provision.ended_on) == (days_ago(10), None)
 

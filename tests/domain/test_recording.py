@@ -20,13 +20,18 @@ from tests.domain.writes import STATUTORY_WRITES, WRITES
 from tests.examples import a_full_plan, a_lead_professional, an_open_plan, by, days_ago
 
 PLAN_EVENTS = [
-    cls for cls in vars(Plan).values()
-    if isinstance(cls, type) and issubclass(cls, Plan.Event) and cls.__name__[0].isupper()
+    cls
+    for cls in vars(Plan).values()
+    if isinstance(cls, type)
+    and issubclass(cls, Plan.Event)
+    and cls.__name__[0].isupper()
     and cls not in (Plan.Event, Plan.Created)
 ]
 PERSONAL_FIELDS = [
-    (cls, name) for cls in PLAN_EVENTS
-    for name, field in cls.model_fields.items() if PERSONAL in field.metadata
+    (cls, name)
+    for cls in PLAN_EVENTS
+    for name, field in cls.model_fields.items()
+    if PERSONAL in field.metadata
 ]
 
 
@@ -47,8 +52,10 @@ def test_recorded_times_rise_even_after_the_clock_steps_back():
     ahead = opened.model_copy(update={"timestamp": opened.timestamp + timedelta(hours=1)})
     plan = ahead.mutate(None)
     for _ in range(3):
-        plan.agree_outcome(AgreeOutcome(outcome_id=uuid4(), text="Read aloud", area="Literacy",
-                                        aspiration=None), by(a_lead_professional(), days_ago(1)))
+        plan.agree_outcome(
+            AgreeOutcome(outcome_id=uuid4(), text="Read aloud", area="Literacy", aspiration=None),
+            by(a_lead_professional(), days_ago(1)),
+        )
     stamps = [ahead.timestamp] + [e.timestamp for e in plan.collect_events()]
     assert all(a < b for a, b in pairwise(stamps))
 
@@ -65,8 +72,9 @@ def test_every_event_holds_who_acted_as_personal_data():
         assert (cls, "actor") in PERSONAL_FIELDS, cls
 
 
-@pytest.mark.parametrize(("event_class", "field"), PERSONAL_FIELDS,
-                         ids=[f"{c.__name__}.{n}" for c, n in PERSONAL_FIELDS])
+@pytest.mark.parametrize(
+    ("event_class", "field"), PERSONAL_FIELDS, ids=[f"{c.__name__}.{n}" for c, n in PERSONAL_FIELDS]
+)
 def test_every_personal_field_has_a_destroyed_form_of_its_own_type(event_class, field):
     annotation = event_class.model_fields[field].annotation
     TypeAdapter(annotation).validate_python(destroyed_value(annotation))

@@ -27,10 +27,17 @@ def evaluated(target_id, progress=Progress.PARTIALLY_ACHIEVED):
 
 def hold_review(plan, evaluations=(), held_on=None, next_review_on=None):
     review_id = uuid4()
-    plan.hold_review(HoldReview(
-        review_id=review_id, held_on=held_on or days_ago(1),
-        attendees=("Fiona MacLeod", "Morag Campbell"), summary="Good progress",
-        next_review_on=next_review_on, evaluations=tuple(evaluations)), by(LEAD))
+    plan.hold_review(
+        HoldReview(
+            review_id=review_id,
+            held_on=held_on or days_ago(1),
+            attendees=("Fiona MacLeod", "Morag Campbell"),
+            summary="Good progress",
+            next_review_on=next_review_on,
+            evaluations=tuple(evaluations),
+        ),
+        by(LEAD),
+    )
     return review_id
 
 
@@ -39,16 +46,25 @@ class TestHoldingAReview:
         full = a_full_plan()
         plan = full.plan
         second = uuid4()
-        plan.set_target(SetTarget(target_id=second, outcome_id=full.outcome_id,
-                                  text="Queue calmly", due_on=days_ago(-10)),
-                        by(LEAD, days_ago(2)))
+        plan.set_target(
+            SetTarget(
+                target_id=second,
+                outcome_id=full.outcome_id,
+                text="Queue calmly",
+                due_on=days_ago(-10),
+            ),
+            by(LEAD, days_ago(2)),
+        )
         plan.collect_events()
-        review_id = hold_review(plan, [evaluated(full.target_id),
-                                       evaluated(second, Progress.ACHIEVED)])
+        review_id = hold_review(
+            plan, [evaluated(full.target_id), evaluated(second, Progress.ACHIEVED)]
+        )
         held, first_evaluation, second_evaluation = plan.collect_events()
         assert type(held).__name__ == "ReviewHeld"
-        assert [(type(e).__name__, e.target_id, e.review_id, e.occurred_on)
-                for e in (first_evaluation, second_evaluation)] == [
+        assert [
+            (type(e).__name__, e.target_id, e.review_id, e.occurred_on)
+            for e in (first_evaluation, second_evaluation)
+        ] == [
             ("TargetEvaluated", full.target_id, review_id, days_ago(1)),
             ("TargetEvaluated", second, review_id, days_ago(1)),
         ]
@@ -85,8 +101,7 @@ class TestHoldingAReview:
     def test_a_review_cannot_evaluate_an_achieved_target(self):
         full = a_full_plan()
         with refused(full.plan, TargetClosedError):
-            hold_review(full.plan, [evaluated(full.target_id),
-                                    evaluated(full.achieved_target_id)])
+            hold_review(full.plan, [evaluated(full.target_id), evaluated(full.achieved_target_id)])
 
     def test_a_review_cannot_evaluate_a_closed_target(self):
         full = a_full_plan()
@@ -107,5 +122,6 @@ class TestSchedulingAReview:
     def test_a_review_must_be_scheduled_after_the_day_it_is_scheduled(self, days_after):
         plan = a_full_plan().plan
         with refused(plan, DateOrderError):
-            plan.schedule_review(ScheduleReview(next_review_on=days_ago(3 - days_after)),
-                                 by(LEAD, days_ago(3)))
+            plan.schedule_review(
+                ScheduleReview(next_review_on=days_ago(3 - days_after)), by(LEAD, days_ago(3))
+            )

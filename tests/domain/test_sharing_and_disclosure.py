@@ -23,42 +23,59 @@ LEAD = a_lead_professional()
 
 def share(plan):
     """The number of the copy shared."""
-    created = plan.execute(SharePlan(recipients=("Morag Campbell",), method="email",
-                                     sha256="ab" * 32), by(LEAD, days_ago(1)))
+    created = plan.execute(
+        SharePlan(recipients=("Morag Campbell",), method="email", sha256="ab" * 32),
+        by(LEAD, days_ago(1)),
+    )
     assert created["sha256"] == "ab" * 32
     return created["number"]
 
 
 def grant(plan, until=None, occurred_on=None):
     disclosure_id = uuid4()
-    plan.grant_disclosure(GrantDisclosure(disclosure_id=disclosure_id, grantee="nhs:camhs-lothian",
-                                          purpose="Assessment", until=until),
-                          by(LEAD, occurred_on or days_ago(5)))
+    plan.grant_disclosure(
+        GrantDisclosure(
+            disclosure_id=disclosure_id,
+            grantee="nhs:camhs-lothian",
+            purpose="Assessment",
+            until=until,
+        ),
+        by(LEAD, occurred_on or days_ago(5)),
+    )
     return disclosure_id
 
 
 def revoke(plan, disclosure_id):
-    plan.revoke_disclosure(RevokeDisclosure(disclosure_id=disclosure_id),
-                           by(LEAD, days_ago(1), "Assessment finished"))
+    plan.revoke_disclosure(
+        RevokeDisclosure(disclosure_id=disclosure_id), by(LEAD, days_ago(1), "Assessment finished")
+    )
 
 
 def test_a_parents_views_are_recorded_as_theirs():
     plan = an_open_plan()
     plan.collect_events()
-    plan.record_views(RecordViews(views_id=uuid4(), whose=Whose.PARENT_CARER,
-                                  text="Mornings are hard"), by(a_parent(), days_ago(2)))
+    plan.record_views(
+        RecordViews(views_id=uuid4(), whose=Whose.PARENT_CARER, text="Mornings are hard"),
+        by(a_parent(), days_ago(2)),
+    )
     assert event_types(plan) == ["ViewsRecorded"]
     [views] = plan.views
     assert (views.whose, views.text, views.recorded_by) == (
-        Whose.PARENT_CARER, "Mornings are hard", "Morag Campbell")
+        Whose.PARENT_CARER,
+        "Mornings are hard",
+        "Morag Campbell",
+    )
 
 
 def test_a_contribution_is_kept_with_its_author():
     plan = an_open_plan()
     plan.collect_events()
-    plan.append_contribution(AppendContribution(contribution_id=uuid4(),
-                                                kind="assessment_summary", text="CELF-5 screen"),
-                             by(a_parent(), days_ago(2)))
+    plan.append_contribution(
+        AppendContribution(
+            contribution_id=uuid4(), kind="assessment_summary", text="CELF-5 screen"
+        ),
+        by(a_parent(), days_ago(2)),
+    )
     assert event_types(plan) == ["ContributionAppended"]
     assert [(c.text, c.actor) for c in plan.contributions] == [("CELF-5 screen", a_parent())]
 

@@ -18,18 +18,25 @@ class TestChangingStage:
     def test_stepping_up_records_the_stage_it_came_from(self):
         plan = an_open_plan()
         plan.collect_events()
-        plan.change_stage(ChangeStage(stage=a_catalogue().get("targeted").id),
-                          by(LEAD, days_ago(1), "SALT now involved"))
+        plan.change_stage(
+            ChangeStage(stage=a_catalogue().get("targeted").id),
+            by(LEAD, days_ago(1), "SALT now involved"),
+        )
         [changed] = plan.collect_events()
         assert (type(changed).__name__, changed.stage, changed.previous_stage) == (
-            "StageChanged", "targeted", "additional")
+            "StageChanged",
+            "targeted",
+            "additional",
+        )
         assert plan.stage == "targeted"
 
     def test_a_plan_cannot_change_to_the_stage_it_is_at(self):
         plan = an_open_plan()
         with refused(plan, StageUnchangedError):
-            plan.change_stage(ChangeStage(stage=a_catalogue().get("additional").id),
-                              by(LEAD, days_ago(1), "Reviewed the level"))
+            plan.change_stage(
+                ChangeStage(stage=a_catalogue().get("additional").id),
+                by(LEAD, days_ago(1), "Reviewed the level"),
+            )
 
 
 class TestTheStageCatalogue:

@@ -51,8 +51,9 @@ def a_plan(plan_type: PlanType = PlanType.CSP, opened_on: date = date(2024, 1, 8
 
 def a_csp_in_preparation(decided_on: date) -> Plan:
     plan = a_plan()
-    plan.receive_csp_request(ReceiveCspRequest(requested_by=Requester.PARENT_CARER),
-                             by(LEAD, decided_on - 10 * DAY))
+    plan.receive_csp_request(
+        ReceiveCspRequest(requested_by=Requester.PARENT_CARER), by(LEAD, decided_on - 10 * DAY)
+    )
     plan.decide_csp_need(DecideCspNeed(decision=CspNeed.NEEDED), by(LEAD, decided_on))
     return plan
 
@@ -64,9 +65,17 @@ def a_prepared_csp(prepared_on: date) -> Plan:
 
 
 def hold_review(plan: Plan, held_on: date) -> None:
-    plan.hold_review(HoldReview(review_id=uuid4(), held_on=held_on, attendees=("Fiona MacLeod",),
-                                summary="Reviewed", next_review_on=None, evaluations=()),
-                     by(LEAD))
+    plan.hold_review(
+        HoldReview(
+            review_id=uuid4(),
+            held_on=held_on,
+            attendees=("Fiona MacLeod",),
+            summary="Reviewed",
+            next_review_on=None,
+            evaluations=(),
+        ),
+        by(LEAD),
+    )
 
 
 def the_clock(plan: Plan, name: str, today: date, index: int = 0):
@@ -79,8 +88,9 @@ class TestCspNeedDecision:
 
     def request_on_1_march(self) -> Plan:
         plan = a_plan()
-        plan.receive_csp_request(ReceiveCspRequest(requested_by=Requester.PARENT_CARER),
-                                 by(LEAD, date(2024, 3, 1)))
+        plan.receive_csp_request(
+            ReceiveCspRequest(requested_by=Requester.PARENT_CARER), by(LEAD, date(2024, 3, 1))
+        )
         return plan
 
     def test_a_decision_on_the_last_day_is_in_time(self):
@@ -88,13 +98,17 @@ class TestCspNeedDecision:
         plan.decide_csp_need(DecideCspNeed(decision=CspNeed.NEEDED), by(LEAD, date(2024, 4, 26)))
         clock = the_clock(plan, "csp_need_decision", date(2024, 12, 1))
         assert (clock.due_on, clock.stopped_on, clock.status) == (
-            date(2024, 4, 26), date(2024, 4, 26), ClockStatus.MET)
+            date(2024, 4, 26),
+            date(2024, 4, 26),
+            ClockStatus.MET,
+        )
         assert [s.type for s in clock.sources] == ["CspRequestReceived", "CspNeedDecided"]
 
     def test_a_decision_a_day_later_is_missed(self):
         plan = self.request_on_1_march()
-        plan.decide_csp_need(DecideCspNeed(decision=CspNeed.NOT_NEEDED),
-                             by(LEAD, date(2024, 4, 27)))
+        plan.decide_csp_need(
+            DecideCspNeed(decision=CspNeed.NOT_NEEDED), by(LEAD, date(2024, 4, 27))
+        )
         clock = the_clock(plan, "csp_need_decision", date(2024, 12, 1))
         assert clock.status is ClockStatus.MISSED
         assert clock.reference_by == date(2024, 6, 27)  # 'not needed' may be referred
@@ -114,7 +128,10 @@ class TestCspPreparation:
         plan.prepare_csp(PrepareCsp(), by(LEAD, date(2024, 6, 21)))
         clock = the_clock(plan, "csp_preparation", date(2024, 12, 1))
         assert (clock.due_on, clock.ceiling_on, clock.status) == (
-            date(2024, 6, 21), date(2024, 8, 16), ClockStatus.MET)
+            date(2024, 6, 21),
+            date(2024, 8, 16),
+            ClockStatus.MET,
+        )
 
     def test_prepared_a_day_after_16_weeks_is_missed(self):
         plan = a_csp_in_preparation(date(2024, 3, 1))
@@ -123,27 +140,33 @@ class TestCspPreparation:
 
     def test_a_recorded_delay_moves_the_due_date_up_to_the_24_week_ceiling(self):
         plan = a_csp_in_preparation(date(2024, 3, 1))
-        plan.delay_csp_preparation(DelayCspPreparation(
-            new_due_on=date(2024, 8, 16), cause=DelayCause.SCHOOL_CLOSED),
-            by(LEAD, date(2024, 6, 20), "Summer closure"))
+        plan.delay_csp_preparation(
+            DelayCspPreparation(new_due_on=date(2024, 8, 16), cause=DelayCause.SCHOOL_CLOSED),
+            by(LEAD, date(2024, 6, 20), "Summer closure"),
+        )
         plan.prepare_csp(PrepareCsp(), by(LEAD, date(2024, 8, 16)))
         clock = the_clock(plan, "csp_preparation", date(2024, 12, 1))
         assert (clock.due_on, clock.status) == (date(2024, 8, 16), ClockStatus.MET)
         assert [s.type for s in clock.sources] == [
-            "CspNeedDecided", "CspPreparationDelayed", "CspPrepared"]
+            "CspNeedDecided",
+            "CspPreparationDelayed",
+            "CspPrepared",
+        ]
 
     def test_no_delay_may_pass_the_24_week_ceiling(self):
         plan = a_csp_in_preparation(date(2024, 3, 1))
         with pytest.raises(PreparationCeilingError):
-            plan.delay_csp_preparation(DelayCspPreparation(
-                new_due_on=date(2024, 8, 17), cause=DelayCause.OTHER),
-                by(LEAD, date(2024, 6, 20), "Agency advice outstanding"))
+            plan.delay_csp_preparation(
+                DelayCspPreparation(new_due_on=date(2024, 8, 17), cause=DelayCause.OTHER),
+                by(LEAD, date(2024, 6, 20), "Agency advice outstanding"),
+            )
 
     def test_prepared_a_day_after_a_delayed_date_is_missed(self):
         plan = a_csp_in_preparation(date(2024, 3, 1))
-        plan.delay_csp_preparation(DelayCspPreparation(
-            new_due_on=date(2024, 7, 31), cause=DelayCause.AGENCY_ADVICE_LATE),
-            by(LEAD, date(2024, 6, 20), "Health advice late"))
+        plan.delay_csp_preparation(
+            DelayCspPreparation(new_due_on=date(2024, 7, 31), cause=DelayCause.AGENCY_ADVICE_LATE),
+            by(LEAD, date(2024, 6, 20), "Health advice late"),
+        )
         plan.prepare_csp(PrepareCsp(), by(LEAD, date(2024, 8, 1)))
         assert the_clock(plan, "csp_preparation", date(2024, 12, 1)).status is ClockStatus.MISSED
 
@@ -156,7 +179,10 @@ class TestCspReview:
         hold_review(plan, date(2025, 2, 28))
         first = the_clock(plan, "csp_review", date(2025, 3, 1))
         assert (first.started_on, first.due_on, first.status) == (
-            date(2024, 2, 29), date(2025, 2, 28), ClockStatus.MET)
+            date(2024, 2, 29),
+            date(2025, 2, 28),
+            ClockStatus.MET,
+        )
 
     def test_a_review_a_day_after_12_months_is_missed(self):
         plan = a_prepared_csp(date(2024, 3, 1))
@@ -169,14 +195,20 @@ class TestCspReview:
         events = plan.collect_events()
         second = [c for c in clocks(events, date(2025, 11, 5)) if c.name == "csp_review"][1]
         assert (second.started_on, second.due_on, second.status) == (
-            date(2024, 11, 5), date(2025, 11, 5), ClockStatus.RUNNING)
+            date(2024, 11, 5),
+            date(2025, 11, 5),
+            ClockStatus.RUNNING,
+        )
         assert _status(events, "csp_review", date(2025, 11, 6), index=1) is ClockStatus.MISSED
 
     def test_a_csp_recorded_already_in_force_counts_from_its_opening(self):
         plan = a_plan(opened_on=date(2024, 1, 8))
         clock = the_clock(plan, "csp_review", date(2024, 6, 1))
         assert (clock.started_on, clock.due_on, clock.sources[0].type) == (
-            date(2024, 1, 8), date(2025, 1, 8), "PlanOpened")
+            date(2024, 1, 8),
+            date(2025, 1, 8),
+            "PlanOpened",
+        )
 
     def test_other_plans_have_no_statutory_review_clock(self):
         assert clocks(a_plan(PlanType.IEP).collect_events(), date(2026, 1, 1)) == []
@@ -186,7 +218,10 @@ class TestCspReview:
         plan.close_plan(ClosePlan(), by(LEAD, date(2024, 9, 1), "Moved to England"))
         clock = the_clock(plan, "csp_review", date(2026, 1, 1))
         assert (clock.stopped_on, clock.outcome, clock.status) == (
-            date(2024, 9, 1), "plan_closed", ClockStatus.MET)
+            date(2024, 9, 1),
+            "plan_closed",
+            ClockStatus.MET,
+        )
 
 
 class TestReviewCompletion:
@@ -216,17 +251,22 @@ class TestEarlyReview:
 
     def requested_on_1_may(self) -> Plan:
         plan = a_prepared_csp(date(2024, 3, 1))
-        plan.request_early_review(RequestEarlyReview(requested_by=Requester.PARENT_CARER),
-                                  by(LEAD, date(2024, 5, 1)))
+        plan.request_early_review(
+            RequestEarlyReview(requested_by=Requester.PARENT_CARER), by(LEAD, date(2024, 5, 1))
+        )
         return plan
 
     def test_an_answer_on_the_last_day_of_4_weeks_is_in_time(self):
         plan = self.requested_on_1_may()
-        plan.decide_early_review(DecideEarlyReview(decision=EarlyReviewAnswer.GRANTED),
-                                 by(LEAD, date(2024, 5, 29)))
+        plan.decide_early_review(
+            DecideEarlyReview(decision=EarlyReviewAnswer.GRANTED), by(LEAD, date(2024, 5, 29))
+        )
         clock = the_clock(plan, "early_review_answer", date(2024, 12, 1))
         assert (clock.due_on, clock.status, clock.outcome) == (
-            date(2024, 5, 29), ClockStatus.MET, "granted")
+            date(2024, 5, 29),
+            ClockStatus.MET,
+            "granted",
+        )
 
     def test_silence_on_the_last_day_is_still_running(self):
         events = self.requested_on_1_may().collect_events()
@@ -236,12 +276,16 @@ class TestEarlyReview:
         plan = self.requested_on_1_may()
         clock = the_clock(plan, "early_review_answer", date(2024, 5, 30))
         assert (clock.status, clock.deemed_refusal_on, clock.reference_by) == (
-            ClockStatus.DEEMED_REFUSAL, date(2024, 5, 30), date(2024, 7, 30))
+            ClockStatus.DEEMED_REFUSAL,
+            date(2024, 5, 30),
+            date(2024, 7, 30),
+        )
 
     def test_an_answer_after_the_deadline_is_missed_and_keeps_the_deemed_refusal(self):
         plan = self.requested_on_1_may()
-        plan.decide_early_review(DecideEarlyReview(decision=EarlyReviewAnswer.GRANTED),
-                                 by(LEAD, date(2024, 5, 30)))
+        plan.decide_early_review(
+            DecideEarlyReview(decision=EarlyReviewAnswer.GRANTED), by(LEAD, date(2024, 5, 30))
+        )
         clock = the_clock(plan, "early_review_answer", date(2024, 12, 1))
         assert (clock.status, clock.deemed_refusal_on) == (ClockStatus.MISSED, date(2024, 5, 30))
 
@@ -249,16 +293,19 @@ class TestEarlyReview:
         plan = self.requested_on_1_may()
         plan.extend_early_review_answer(
             ExtendEarlyReviewAnswer(),
-            by(LEAD, date(2024, 5, 29), "Educational psychologist on leave"))
+            by(LEAD, date(2024, 5, 29), "Educational psychologist on leave"),
+        )
         events = plan.collect_events()
         assert _status(events, "early_review_answer", date(2024, 7, 24)) is ClockStatus.RUNNING
         assert _status(events, "early_review_answer", date(2024, 7, 25)) is (
-            ClockStatus.DEEMED_REFUSAL)
+            ClockStatus.DEEMED_REFUSAL
+        )
 
     def test_a_refusal_may_be_referred_within_2_months(self):
         plan = self.requested_on_1_may()
-        plan.decide_early_review(DecideEarlyReview(decision=EarlyReviewAnswer.REFUSED),
-                                 by(LEAD, date(2024, 5, 10)))
+        plan.decide_early_review(
+            DecideEarlyReview(decision=EarlyReviewAnswer.REFUSED), by(LEAD, date(2024, 5, 10))
+        )
         clock = the_clock(plan, "early_review_answer", date(2024, 12, 1))
         assert (clock.status, clock.reference_by) == (ClockStatus.MET, date(2024, 7, 10))
 
@@ -269,16 +316,19 @@ class TestEhcp:
 
     def requested_on_1_march(self) -> Plan:
         plan = a_plan(PlanType.EHCP)
-        plan.receive_ehcp_request(ReceiveEhcpRequest(requested_by=Requester.PARENT_CARER),
-                                  by(LEAD, date(2024, 3, 1)))
+        plan.receive_ehcp_request(
+            ReceiveEhcpRequest(requested_by=Requester.PARENT_CARER), by(LEAD, date(2024, 3, 1))
+        )
         return plan
 
     def test_every_step_on_its_last_day_is_in_time(self):
         plan = self.requested_on_1_march()
-        plan.decide_ehcp_assessment(DecideEhcpAssessment(decision=EhcpAssessment.ASSESS),
-                                    by(LEAD, date(2024, 4, 12)))
-        plan.decide_ehcp_issue(DecideEhcpIssue(decision=EhcpIssue.ISSUE),
-                               by(LEAD, date(2024, 6, 21)))
+        plan.decide_ehcp_assessment(
+            DecideEhcpAssessment(decision=EhcpAssessment.ASSESS), by(LEAD, date(2024, 4, 12))
+        )
+        plan.decide_ehcp_issue(
+            DecideEhcpIssue(decision=EhcpIssue.ISSUE), by(LEAD, date(2024, 6, 21))
+        )
         plan.issue_ehcp(IssueEhcp(), by(LEAD, date(2024, 7, 19)))
         found = {c.name: c for c in clocks(plan.collect_events(), date(2024, 12, 1))}
         assert {n: (c.due_on, c.status) for n, c in found.items()} == {
@@ -289,18 +339,21 @@ class TestEhcp:
 
     def test_a_final_plan_a_day_after_20_weeks_is_missed(self):
         plan = self.requested_on_1_march()
-        plan.decide_ehcp_assessment(DecideEhcpAssessment(decision=EhcpAssessment.ASSESS),
-                                    by(LEAD, date(2024, 4, 13)))
-        plan.decide_ehcp_issue(DecideEhcpIssue(decision=EhcpIssue.ISSUE),
-                               by(LEAD, date(2024, 6, 22)))
+        plan.decide_ehcp_assessment(
+            DecideEhcpAssessment(decision=EhcpAssessment.ASSESS), by(LEAD, date(2024, 4, 13))
+        )
+        plan.decide_ehcp_issue(
+            DecideEhcpIssue(decision=EhcpIssue.ISSUE), by(LEAD, date(2024, 6, 22))
+        )
         plan.issue_ehcp(IssueEhcp(), by(LEAD, date(2024, 7, 20)))
         statuses = {c.name: c.status for c in clocks(plan.collect_events(), date(2024, 12, 1))}
         assert set(statuses.values()) == {ClockStatus.MISSED}
 
     def test_declining_to_assess_ends_the_later_duties(self):
         plan = self.requested_on_1_march()
-        plan.decide_ehcp_assessment(DecideEhcpAssessment(decision=EhcpAssessment.DECLINE),
-                                    by(LEAD, date(2024, 4, 1)))
+        plan.decide_ehcp_assessment(
+            DecideEhcpAssessment(decision=EhcpAssessment.DECLINE), by(LEAD, date(2024, 4, 1))
+        )
         names = [c.name for c in clocks(plan.collect_events(), date(2024, 12, 1))]
         assert names == ["ehcp_assessment_decision"]
 
@@ -313,21 +366,32 @@ def a_plan_with_steps(plan_type: PlanType, *steps: str) -> tuple[Plan, list]:
     plan, day = a_plan(plan_type), date(2024, 3, 1)
     for step in steps:
         if step == "csp request":
-            plan.receive_csp_request(ReceiveCspRequest(requested_by=Requester.PARENT_CARER),
-                                     by(LEAD, day))
+            plan.receive_csp_request(
+                ReceiveCspRequest(requested_by=Requester.PARENT_CARER), by(LEAD, day)
+            )
         elif step == "ehcp request":
-            plan.receive_ehcp_request(ReceiveEhcpRequest(requested_by=Requester.PARENT_CARER),
-                                      by(LEAD, day))
+            plan.receive_ehcp_request(
+                ReceiveEhcpRequest(requested_by=Requester.PARENT_CARER), by(LEAD, day)
+            )
         elif step == "review":
             hold_review(plan, day)
     return plan, plan.collect_events()
 
 
-@pytest.mark.parametrize(("plan_type", "steps"), [
-    (PlanType.IEP, ()), (PlanType.IEP, ("review",)), (PlanType.CHILDS_PLAN, ("review",)),
-    (PlanType.CSP, ("csp request",)), (PlanType.CSP, ()), (PlanType.CSP, ("review",)),
-    (PlanType.EHCP, ("ehcp request",)), (PlanType.EHCP, ()), (PlanType.SEN_SUPPORT, ()),
-])
+@pytest.mark.parametrize(
+    ("plan_type", "steps"),
+    [
+        (PlanType.IEP, ()),
+        (PlanType.IEP, ("review",)),
+        (PlanType.CHILDS_PLAN, ("review",)),
+        (PlanType.CSP, ("csp request",)),
+        (PlanType.CSP, ()),
+        (PlanType.CSP, ("review",)),
+        (PlanType.EHCP, ("ehcp request",)),
+        (PlanType.EHCP, ()),
+        (PlanType.SEN_SUPPORT, ()),
+    ],
+)
 def test_the_quick_check_says_no_clocks_only_where_there_are_none(plan_type, steps):
     plan, events = a_plan_with_steps(plan_type, *steps)
     found = clocks(events, date(2024, 6, 1))

@@ -44,16 +44,18 @@ def a_csp():
 
 def an_ehcp(*steps):
     plan = a_full_plan(PlanType.EHCP).plan
-    plan.receive_ehcp_request(ReceiveEhcpRequest(requested_by=Requester.PARENT_CARER),
-                              by(LEAD, days_ago(20)))
+    plan.receive_ehcp_request(
+        ReceiveEhcpRequest(requested_by=Requester.PARENT_CARER), by(LEAD, days_ago(20))
+    )
     for step in steps:
         step(plan)
     return plan
 
 
 def assess(plan):
-    plan.decide_ehcp_assessment(DecideEhcpAssessment(decision=EhcpAssessment.ASSESS),
-                                by(LEAD, days_ago(15)))
+    plan.decide_ehcp_assessment(
+        DecideEhcpAssessment(decision=EhcpAssessment.ASSESS), by(LEAD, days_ago(15))
+    )
 
 
 def decide_to_issue(plan):
@@ -65,8 +67,9 @@ def issue(plan):
 
 
 def request_csp(plan):
-    plan.receive_csp_request(ReceiveCspRequest(requested_by=Requester.PARENT_CARER),
-                             by(LEAD, days_ago(2)))
+    plan.receive_csp_request(
+        ReceiveCspRequest(requested_by=Requester.PARENT_CARER), by(LEAD, days_ago(2))
+    )
 
 
 class TestCspRequests:
@@ -88,30 +91,35 @@ class TestExtendingTheTimeToAnswerAnEarlyReview:
     def requested(self):
         plan = a_csp()
         plan.prepare_csp(PrepareCsp(), by(LEAD, days_ago(20)))
-        plan.request_early_review(RequestEarlyReview(requested_by=Requester.PARENT_CARER),
-                                  by(LEAD, days_ago(5)))
+        plan.request_early_review(
+            RequestEarlyReview(requested_by=Requester.PARENT_CARER), by(LEAD, days_ago(5))
+        )
         return plan
 
     def test_the_time_is_extended_once(self, requested):
-        requested.extend_early_review_answer(ExtendEarlyReviewAnswer(),
-                                             by(LEAD, days_ago(1), "Psychologist on leave"))
+        requested.extend_early_review_answer(
+            ExtendEarlyReviewAnswer(), by(LEAD, days_ago(1), "Psychologist on leave")
+        )
         with refused(requested, EarlyReviewAlreadyExtendedError):
-            requested.extend_early_review_answer(ExtendEarlyReviewAnswer(),
-                                                 by(LEAD, days_ago(0), "Still on leave"))
+            requested.extend_early_review_answer(
+                ExtendEarlyReviewAnswer(), by(LEAD, days_ago(0), "Still on leave")
+            )
 
     @pytest.mark.parametrize("reason", ["", "   "], ids=["empty", "blank"])
     def test_an_extension_must_say_why(self, requested, reason):
         with refused(requested, DelayReasonMissingError):
-            requested.extend_early_review_answer(ExtendEarlyReviewAnswer(),
-                                                 by(LEAD, days_ago(1), reason))
+            requested.extend_early_review_answer(
+                ExtendEarlyReviewAnswer(), by(LEAD, days_ago(1), reason)
+            )
 
 
 class TestEhcpSteps:
     def test_a_request_for_assessment_is_received_once(self):
         plan = an_ehcp()
         with refused(plan, EhcpRequestAlreadyReceivedError):
-            plan.receive_ehcp_request(ReceiveEhcpRequest(requested_by=Requester.SCHOOL),
-                                      by(LEAD, days_ago(1)))
+            plan.receive_ehcp_request(
+                ReceiveEhcpRequest(requested_by=Requester.SCHOOL), by(LEAD, days_ago(1))
+            )
 
     def test_a_decision_to_assess_needs_a_request(self):
         plan = a_full_plan(PlanType.EHCP).plan
@@ -123,8 +131,9 @@ class TestEhcpSteps:
         with refused(plan, EhcpStepOutOfOrderError):
             decide_to_issue(plan)
 
-    @pytest.mark.parametrize("step", [assess, decide_to_issue, issue],
-                             ids=["assess", "decide to issue", "issue"])
+    @pytest.mark.parametrize(
+        "step", [assess, decide_to_issue, issue], ids=["assess", "decide to issue", "issue"]
+    )
     def test_each_step_is_recorded_once(self, step):
         steps = [assess, decide_to_issue, issue]
         plan = an_ehcp(*steps[: steps.index(step) + 1])

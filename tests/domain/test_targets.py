@@ -22,15 +22,24 @@ LEAD = a_lead_professional()
 
 def set_target(plan, outcome_id, due_on=None, occurred_on=None):
     target_id = uuid4()
-    plan.set_target(SetTarget(target_id=target_id, outcome_id=outcome_id, text="Line up calmly",
-                              due_on=due_on or days_ago(-30), success_criteria="4 days in 5"),
-                    by(LEAD, occurred_on or days_ago(2)))
+    plan.set_target(
+        SetTarget(
+            target_id=target_id,
+            outcome_id=outcome_id,
+            text="Line up calmly",
+            due_on=due_on or days_ago(-30),
+            success_criteria="4 days in 5",
+        ),
+        by(LEAD, occurred_on or days_ago(2)),
+    )
     return target_id
 
 
 def evaluate(plan, target_id, progress=Progress.PARTIALLY_ACHIEVED):
-    plan.evaluate_target(EvaluateTarget(target_id=target_id, progress=progress,
-                                        impact="Better mornings"), by(LEAD, days_ago(1)))
+    plan.evaluate_target(
+        EvaluateTarget(target_id=target_id, progress=progress, impact="Better mornings"),
+        by(LEAD, days_ago(1)),
+    )
 
 
 def close(plan, target_id):
@@ -38,8 +47,10 @@ def close(plan, target_id):
 
 
 def revise(plan, target_id, due_on=None):
-    plan.revise_target(ReviseTarget(target_id=target_id, text="Line up calmly with a friend",
-                                    due_on=due_on), by(LEAD, days_ago(1), "Too hard"))
+    plan.revise_target(
+        ReviseTarget(target_id=target_id, text="Line up calmly with a friend", due_on=due_on),
+        by(LEAD, days_ago(1), "Too hard"),
+    )
 
 
 class TestSettingATarget:
@@ -49,10 +60,16 @@ class TestSettingATarget:
         target_id = set_target(plan, outcome_id)
         [target_set] = plan.collect_events()
         assert (type(target_set).__name__, target_set.target_id, target_set.outcome_id) == (
-            "TargetSet", target_id, outcome_id)
+            "TargetSet",
+            target_id,
+            outcome_id,
+        )
         target = plan.targets[target_id]
         assert (target.status, target.set_on, target.due_on) == (
-            TargetStatus.OPEN, days_ago(2), days_ago(-30))
+            TargetStatus.OPEN,
+            days_ago(2),
+            days_ago(-30),
+        )
 
     def test_a_target_must_belong_to_an_agreed_outcome(self):
         plan, _, _ = a_plan_with_target()
@@ -77,20 +94,29 @@ class TestRevisingATarget:
         revise(plan, target_id)
         [revised] = plan.collect_events()
         assert (type(revised).__name__, revised.text) == (
-            "TargetRevised", "Line up calmly with a friend")
+            "TargetRevised",
+            "Line up calmly with a friend",
+        )
         target = plan.targets[target_id]
         assert target.text == "Line up calmly with a friend"
         [revision] = target.revisions
         assert (revision.previous_text, revision.reason, revision.by) == (
-            "Take turns in a board game with two peers", "Too hard", LEAD.name)
+            "Take turns in a board game with two peers",
+            "Too hard",
+            LEAD.name,
+        )
 
     def test_each_revision_is_kept_in_order(self):
         plan, _, target_id = a_plan_with_target()
         revise(plan, target_id)
-        plan.revise_target(ReviseTarget(target_id=target_id, text="Third wording"),
-                           by(LEAD, days_ago(0), "Clearer wording"))
+        plan.revise_target(
+            ReviseTarget(target_id=target_id, text="Third wording"),
+            by(LEAD, days_ago(0), "Clearer wording"),
+        )
         assert [r.previous_text for r in plan.targets[target_id].revisions] == [
-            "Take turns in a board game with two peers", "Line up calmly with a friend"]
+            "Take turns in a board game with two peers",
+            "Line up calmly with a friend",
+        ]
 
     def test_a_revision_may_move_the_due_date_or_keep_it(self):
         plan, _, target_id = a_plan_with_target()
@@ -110,8 +136,11 @@ class TestRevisingATarget:
         with refused(plan, TargetNotFoundError):
             revise(plan, uuid4())
 
-    @pytest.mark.parametrize("finish", [close, lambda p, t: evaluate(p, t, Progress.ACHIEVED)],
-                             ids=["closed", "achieved"])
+    @pytest.mark.parametrize(
+        "finish",
+        [close, lambda p, t: evaluate(p, t, Progress.ACHIEVED)],
+        ids=["closed", "achieved"],
+    )
     def test_a_target_no_longer_open_cannot_be_revised(self, finish):
         plan, _, target_id = a_plan_with_target()
         finish(plan, target_id)
@@ -147,7 +176,9 @@ class TestEvaluatingATarget:
         evaluate(plan, target_id, Progress.ACHIEVED)
         [evaluated] = plan.collect_events()
         assert (type(evaluated).__name__, evaluated.progress) == (
-            "TargetEvaluated", Progress.ACHIEVED)
+            "TargetEvaluated",
+            Progress.ACHIEVED,
+        )
         target = plan.targets[target_id]
         assert target.status is TargetStatus.ACHIEVED
         assert [e.impact for e in target.evaluations] == ["Better mornings"]
@@ -158,15 +189,20 @@ class TestEvaluatingATarget:
         evaluate(plan, target_id, progress)
         target = plan.targets[target_id]
         assert (target.status, [e.progress for e in target.evaluations]) == (
-            TargetStatus.OPEN, [progress])
+            TargetStatus.OPEN,
+            [progress],
+        )
 
     def test_an_unknown_target_cannot_be_evaluated(self):
         plan, _, _ = a_plan_with_target()
         with refused(plan, TargetNotFoundError):
             evaluate(plan, uuid4())
 
-    @pytest.mark.parametrize("finish", [close, lambda p, t: evaluate(p, t, Progress.ACHIEVED)],
-                             ids=["closed", "achieved"])
+    @pytest.mark.parametrize(
+        "finish",
+        [close, lambda p, t: evaluate(p, t, Progress.ACHIEVED)],
+        ids=["closed", "achieved"],
+    )
     def test_a_target_no_longer_open_cannot_be_evaluated(self, finish):
         plan, _, target_id = a_plan_with_target()
         finish(plan, target_id)

@@ -16,8 +16,9 @@ LEAD = a_lead_professional()
 def test_a_removed_member_is_no_longer_a_member():
     full = a_full_plan()
     full.plan.collect_events()
-    full.plan.remove_member(RemoveMember(user_id=full.colleague_id),
-                            by(LEAD, days_ago(0), "Moved to another school"))
+    full.plan.remove_member(
+        RemoveMember(user_id=full.colleague_id), by(LEAD, days_ago(0), "Moved to another school")
+    )
     assert full.plan.member(full.colleague_id) is None
     [removed] = full.plan.collect_events()
     assert type(removed).__name__ == "MemberRemoved"
@@ -27,15 +28,17 @@ def test_a_removed_member_is_no_longer_a_member():
 def test_only_a_member_can_be_removed():
     plan = a_full_plan().plan
     with refused(plan, NotAMemberError):
-        plan.remove_member(RemoveMember(user_id="u-nobody"),
-                           by(LEAD, days_ago(0), "Left the service"))
+        plan.remove_member(
+            RemoveMember(user_id="u-nobody"), by(LEAD, days_ago(0), "Left the service")
+        )
 
 
 def test_the_lead_professional_cannot_be_removed_without_a_successor():
     plan = a_full_plan().plan
     with refused(plan, LeadProfessionalRemovalError):
-        plan.remove_member(RemoveMember(user_id=plan.lead_professional),
-                           by(LEAD, days_ago(0), "Left the service"))
+        plan.remove_member(
+            RemoveMember(user_id=plan.lead_professional), by(LEAD, days_ago(0), "Left the service")
+        )
 
 
 def test_an_agency_that_leaves_is_no_longer_joined():

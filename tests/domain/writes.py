@@ -63,47 +63,67 @@ LEAD = a_lead_professional()
 Write = Callable[[FullPlan, date], object]
 CommandOf = Callable[[FullPlan, date], Command]
 
-NEEDS_REASON = frozenset({"remove_member", "leave_agency", "revise_target", "change_stage",
-                          "revoke_disclosure", "close_plan"})
+NEEDS_REASON = frozenset(
+    {
+        "remove_member",
+        "leave_agency",
+        "revise_target",
+        "change_stage",
+        "revoke_disclosure",
+        "close_plan",
+    }
+)
 """The writes refused without a reason (ReasonRequiredError); WRITES give them one."""
 
 A_REASON = "Agreed at the team meeting"
 
 COMMANDS: dict[str, CommandOf] = {
-    "add_member": lambda f, on: AddMember(user_id="u-new", role=Role.PRACTITIONER,
-                                          name="Jo Reid"),
+    "add_member": lambda f, on: AddMember(user_id="u-new", role=Role.PRACTITIONER, name="Jo Reid"),
     "assign_lead_professional": lambda f, on: AssignLeadProfessional(user_id=f.colleague_id),
     "remove_member": lambda f, on: RemoveMember(user_id=f.colleague_id),
     "leave_agency": lambda f, on: LeaveAgency(org=SALT),
-    "join_agency": lambda f, on: JoinAgency(org="ep:lothian", name="Educational Psychology",
-                                            kind="ep"),
+    "join_agency": lambda f, on: JoinAgency(
+        org="ep:lothian", name="Educational Psychology", kind="ep"
+    ),
     "correct_child_details": lambda f, on: CorrectChildDetails(
-        child=Child(name="Isla Cameron", date_of_birth=None)),
-    "agree_outcome": lambda f, on: AgreeOutcome(text="I will read to my sister",
-                                                area="Literacy", aspiration=None),
-    "set_target": lambda f, on: SetTarget(outcome_id=f.outcome_id, text="Read a page aloud",
-                                          due_on=on),
-    "revise_target": lambda f, on: ReviseTarget(target_id=f.target_id,
-                                                text="Take turns with one peer"),
+        child=Child(name="Isla Cameron", date_of_birth=None)
+    ),
+    "agree_outcome": lambda f, on: AgreeOutcome(
+        text="I will read to my sister", area="Literacy", aspiration=None
+    ),
+    "set_target": lambda f, on: SetTarget(
+        outcome_id=f.outcome_id, text="Read a page aloud", due_on=on
+    ),
+    "revise_target": lambda f, on: ReviseTarget(
+        target_id=f.target_id, text="Take turns with one peer"
+    ),
     "close_target": lambda f, on: CloseTarget(target_id=f.target_id),
     "evaluate_target": lambda f, on: EvaluateTarget(
-        target_id=f.target_id, progress=Progress.NOT_ACHIEVED, impact="Not yet"),
+        target_id=f.target_id, progress=Progress.NOT_ACHIEVED, impact="Not yet"
+    ),
     "plan_provision": lambda f, on: PlanProvision(
-        kind=ProvisionKind.EQUIPMENT, description="Ear defenders", target_ids=(f.target_id,),
-        cost=Decimal("24.99")),
+        kind=ProvisionKind.EQUIPMENT,
+        description="Ear defenders",
+        target_ids=(f.target_id,),
+        cost=Decimal("24.99"),
+    ),
     "record_delivery": lambda f, on: RecordDelivery(provision_id=f.provision_id, sessions=1),
     "end_provision": lambda f, on: EndProvision(provision_id=f.provision_id),
     "hold_review": lambda f, on: HoldReview(
-        held_on=on, attendees=("Fiona",), summary="Steady", next_review_on=None,
-        evaluations=(Evaluated(target_id=f.target_id, progress=Progress.ACHIEVED,
-                               impact="Done"),)),
+        held_on=on,
+        attendees=("Fiona",),
+        summary="Steady",
+        next_review_on=None,
+        evaluations=(Evaluated(target_id=f.target_id, progress=Progress.ACHIEVED, impact="Done"),),
+    ),
     "schedule_review": lambda f, on: ScheduleReview(next_review_on=date(on.year + 1, 1, 1)),
     "change_stage": lambda f, on: ChangeStage(stage="targeted"),
     "append_contribution": lambda f, on: AppendContribution(kind="note", text="Calm week"),
     "record_views": lambda f, on: RecordViews(whose=Whose.CHILD, text="I like Lego"),
     "share_plan": lambda f, on: SharePlan(recipients=(SALT,), method="post", sha256=None),
     "grant_disclosure": lambda f, on: GrantDisclosure(
-        grantee="police:scotland", purpose="Child protection", until=None),
+        grantee="police:scotland", purpose="Child protection", until=None
+    ),
     "revoke_disclosure": lambda f, on: RevokeDisclosure(disclosure_id=f.disclosure_id),
     "close_plan": lambda f, on: ClosePlan(),
 }
@@ -125,28 +145,59 @@ WRITES: dict[str, Write] = {
 # (test_statutory_steps.py); here they only need to reach the checks every write shares,
 # which come first, so any arguments of the right shape serve.
 STATUTORY_WRITES: dict[str, tuple[PlanType, Write]] = {
-    "receive_csp_request": (PlanType.CSP, lambda f, on: f.plan.receive_csp_request(
-        ReceiveCspRequest(requested_by=Requester.PARENT_CARER), by(LEAD, on))),
-    "decide_csp_need": (PlanType.CSP, lambda f, on: f.plan.decide_csp_need(
-        DecideCspNeed(decision=CspNeed.NEEDED), by(LEAD, on))),
-    "delay_csp_preparation": (PlanType.CSP, lambda f, on: f.plan.delay_csp_preparation(
-        DelayCspPreparation(new_due_on=on, cause=DelayCause.OTHER), by(LEAD, on, "Late"))),
-    "prepare_csp": (PlanType.CSP, lambda f, on: f.plan.prepare_csp(
-        PrepareCsp(), by(LEAD, on))),
-    "start_review": (PlanType.CSP, lambda f, on: f.plan.start_review(
-        StartReview(), by(LEAD, on))),
-    "request_early_review": (PlanType.CSP, lambda f, on: f.plan.request_early_review(
-        RequestEarlyReview(requested_by=Requester.PARENT_CARER), by(LEAD, on))),
-    "extend_early_review_answer": (PlanType.CSP, lambda f, on: (
-        f.plan.extend_early_review_answer(ExtendEarlyReviewAnswer(), by(LEAD, on, "Busy")))),
-    "decide_early_review": (PlanType.CSP, lambda f, on: f.plan.decide_early_review(
-        DecideEarlyReview(decision=EarlyReviewAnswer.GRANTED), by(LEAD, on))),
-    "receive_ehcp_request": (PlanType.EHCP, lambda f, on: f.plan.receive_ehcp_request(
-        ReceiveEhcpRequest(requested_by=Requester.PARENT_CARER), by(LEAD, on))),
-    "decide_ehcp_assessment": (PlanType.EHCP, lambda f, on: f.plan.decide_ehcp_assessment(
-        DecideEhcpAssessment(decision=EhcpAssessment.ASSESS), by(LEAD, on))),
-    "decide_ehcp_issue": (PlanType.EHCP, lambda f, on: f.plan.decide_ehcp_issue(
-        DecideEhcpIssue(decision=EhcpIssue.ISSUE), by(LEAD, on))),
-    "issue_ehcp": (PlanType.EHCP, lambda f, on: f.plan.issue_ehcp(
-        IssueEhcp(), by(LEAD, on))),
+    "receive_csp_request": (
+        PlanType.CSP,
+        lambda f, on: f.plan.receive_csp_request(
+            ReceiveCspRequest(requested_by=Requester.PARENT_CARER), by(LEAD, on)
+        ),
+    ),
+    "decide_csp_need": (
+        PlanType.CSP,
+        lambda f, on: f.plan.decide_csp_need(DecideCspNeed(decision=CspNeed.NEEDED), by(LEAD, on)),
+    ),
+    "delay_csp_preparation": (
+        PlanType.CSP,
+        lambda f, on: f.plan.delay_csp_preparation(
+            DelayCspPreparation(new_due_on=on, cause=DelayCause.OTHER), by(LEAD, on, "Late")
+        ),
+    ),
+    "prepare_csp": (PlanType.CSP, lambda f, on: f.plan.prepare_csp(PrepareCsp(), by(LEAD, on))),
+    "start_review": (PlanType.CSP, lambda f, on: f.plan.start_review(StartReview(), by(LEAD, on))),
+    "request_early_review": (
+        PlanType.CSP,
+        lambda f, on: f.plan.request_early_review(
+            RequestEarlyReview(requested_by=Requester.PARENT_CARER), by(LEAD, on)
+        ),
+    ),
+    "extend_early_review_answer": (
+        PlanType.CSP,
+        lambda f, on: f.plan.extend_early_review_answer(
+            ExtendEarlyReviewAnswer(), by(LEAD, on, "Busy")
+        ),
+    ),
+    "decide_early_review": (
+        PlanType.CSP,
+        lambda f, on: f.plan.decide_early_review(
+            DecideEarlyReview(decision=EarlyReviewAnswer.GRANTED), by(LEAD, on)
+        ),
+    ),
+    "receive_ehcp_request": (
+        PlanType.EHCP,
+        lambda f, on: f.plan.receive_ehcp_request(
+            ReceiveEhcpRequest(requested_by=Requester.PARENT_CARER), by(LEAD, on)
+        ),
+    ),
+    "decide_ehcp_assessment": (
+        PlanType.EHCP,
+        lambda f, on: f.plan.decide_ehcp_assessment(
+            DecideEhcpAssessment(decision=EhcpAssessment.ASSESS), by(LEAD, on)
+        ),
+    ),
+    "decide_ehcp_issue": (
+        PlanType.EHCP,
+        lambda f, on: f.plan.decide_ehcp_issue(
+            DecideEhcpIssue(decision=EhcpIssue.ISSUE), by(LEAD, on)
+        ),
+    ),
+    "issue_ehcp": (PlanType.EHCP, lambda f, on: f.plan.issue_ehcp(IssueEhcp(), by(LEAD, on))),
 }

@@ -147,11 +147,13 @@ def test_the_bundle_is_a_pdf_and_the_same_for_the_same_date(client, plan_id):
 
 def test_the_bundle_names_who_read_the_plan_only_for_the_lead_and_a_reviewer(client, plan_id):
     planning = client.app.state.planning
-    social_worker = Actor(id="u-sw-reader-77", name="Iona Reid", role=Role.PRACTITIONER,
-                          org="social-work:edinburgh")
+    social_worker = Actor(
+        id="u-sw-reader-77", name="Iona Reid", role=Role.PRACTITIONER, org="social-work:edinburgh"
+    )
     planning.record_access(UUID(plan_id), social_worker, "GET /api/plans/{plan_id}")
     planning.change(
-        UUID(plan_id), GrantDisclosure(grantee="u-rev-1", purpose="Tribunal reference"),
+        UUID(plan_id),
+        GrantDisclosure(grantee="u-rev-1", purpose="Tribunal reference"),
         as_caller(),
     )
     url = f"/api/plans/{plan_id}/bundle.pdf?to={today().isoformat()}"
@@ -181,8 +183,9 @@ def test_evidence_reads_are_written_to_the_access_log(client, plan_id):
 def test_while_the_renderer_is_taken_a_bundle_is_503_with_retry_after(client, plan_id, monkeypatch):
     monkeypatch.setattr(render, "WAIT_FOR_RENDERER_SECONDS", 0.1)
     with render.render_slot():  # another request's bundle, still being laid out
-        answer = client.get(f"/api/plans/{plan_id}/bundle.pdf?to={today().isoformat()}",
-                            headers=LEAD)
+        answer = client.get(
+            f"/api/plans/{plan_id}/bundle.pdf?to={today().isoformat()}", headers=LEAD
+        )
     assert answer.status_code == 503 and answer.headers["Retry-After"] == "10"
     assert answer.headers["content-type"] == "application/problem+json"
     later = client.get(f"/api/plans/{plan_id}/bundle.pdf?to={today().isoformat()}", headers=LEAD)

@@ -29,8 +29,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def sharing(make_planning, master_key):
-    return make_planning(PLANLEDGER_ENCRYPTION_KEY=master_key,
-                         shared_copy_digest=SharedCopyRenderer(load_stages()))
+    return make_planning(
+        PLANLEDGER_ENCRYPTION_KEY=master_key, shared_copy_digest=SharedCopyRenderer(load_stages())
+    )
 
 
 def share(planning, plan_id):

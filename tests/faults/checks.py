@@ -95,10 +95,19 @@ class Findings:
 
     @property
     def ok(self) -> bool:
-        return (self.lost == self.duplicated == self.partial == self.answer_mismatches
-                == self.unknown_markers == self.refused == 0
-                and self.plans_verified == self.plans and self.cli_verify.startswith("intact")
-                and bool(self.read_models) and all(m.equal for m in self.read_models))
+        return (
+            self.lost
+            == self.duplicated
+            == self.partial
+            == self.answer_mismatches
+            == self.unknown_markers
+            == self.refused
+            == 0
+            and self.plans_verified == self.plans
+            and self.cli_verify.startswith("intact")
+            and bool(self.read_models)
+            and all(m.equal for m in self.read_models)
+        )
 
     def lines(self) -> list[str]:
         out = [
@@ -119,7 +128,8 @@ class Findings:
                 f"read model {m.name}: live v{m.live_version} "
                 f"{'EQUALS' if m.equal else 'DIFFERS FROM'} clean rebuild v{m.rebuilt_version} "
                 f"({m.rows} rows, {m.differing_rows} differing; projector caught up "
-                f"{m.caught_up_seconds:.1f} s after the writes stopped)")
+                f"{m.caught_up_seconds:.1f} s after the writes stopped)"
+            )
         return out
 
 
@@ -154,8 +164,15 @@ def plain_events(planning: Planning, plan_id: str) -> list[PlainEvent]:
     for stored in planning.recorder.select_events(UUID(plan_id)):
         state, _ = planning.mapper.plain_state(stored)
         link = links.get(stored.originator_version)
-        events.append(PlainEvent(plan_id, stored.originator_version, stored.topic, state,
-                                 link.recorded_at.timestamp() if link else 0.0))
+        events.append(
+            PlainEvent(
+                plan_id,
+                stored.originator_version,
+                stored.topic,
+                state,
+                link.recorded_at.timestamp() if link else 0.0,
+            )
+        )
     return events
 
 
@@ -178,13 +195,18 @@ def scan_markers(events: list[PlainEvent]) -> dict[str, Found]:
 
 def notification_ids(cluster: Cluster) -> dict[tuple[str, int], int]:
     with cluster.connect() as conn:
-        rows = conn.execute("SELECT originator_id::text, originator_version, notification_id "
-                            "FROM planning_events").fetchall()
+        rows = conn.execute(
+            "SELECT originator_id::text, originator_version, notification_id FROM planning_events"
+        ).fetchall()
     return {(r[0], r[1]): r[2] for r in rows}
 
 
-def judge_writes(findings: Findings, ledger: Ledger, found: dict[str, Found],
-                 positions: dict[tuple[str, int], int]) -> None:
+def judge_writes(
+    findings: Findings,
+    ledger: Ledger,
+    found: dict[str, Found],
+    positions: dict[tuple[str, int], int],
+) -> None:
     known = {w.marker for w in ledger.writes}
     for marker in found.keys() - known:
         findings.unknown_markers += 1
@@ -198,8 +220,10 @@ def judge_writes(findings: Findings, ledger: Ledger, found: dict[str, Found],
         if entry is None:
             if write.acked:
                 findings.lost += 1
-                findings.problem(f"LOST: {write.kind} {write.marker} was acknowledged "
-                                 f"(version {write.ack_version}) but no event carries it")
+                findings.problem(
+                    f"LOST: {write.kind} {write.marker} was acknowledged "
+                    f"(version {write.ack_version}) but no event carries it"
+                )
             else:
                 findings.unacknowledged_absent += 1
             continue
@@ -211,8 +235,10 @@ def judge_writes(findings: Findings, ledger: Ledger, found: dict[str, Found],
                 findings.problem(f"DUPLICATED: {write.kind} {write.marker}: {dict(entry.types)}")
             else:
                 findings.partial += 1
-                findings.problem(f"PARTIAL: {write.kind} {write.marker}: {dict(entry.types)}, "
-                                 f"expected {dict(expected)}")
+                findings.problem(
+                    f"PARTIAL: {write.kind} {write.marker}: {dict(entry.types)}, "
+                    f"expected {dict(expected)}"
+                )
             continue
         if write.acked:
             findings.acknowledged += 1
@@ -224,8 +250,9 @@ def judge_writes(findings: Findings, ledger: Ledger, found: dict[str, Found],
             findings.unacknowledged_stored += 1
 
 
-def _check_answer(findings: Findings, write: WriteRecord, entry: Found,
-                  positions: dict[tuple[str, int], int]) -> None:
+def _check_answer(
+    findings: Findings, write: WriteRecord, entry: Found, positions: dict[tuple[str, int], int]
+) -> None:
     """The acknowledgement must describe the stored write, also when it was a replay."""
     version = max(entry.positions)
     wrong = []
@@ -236,8 +263,10 @@ def _check_answer(findings: Findings, write: WriteRecord, entry: Found,
     if write.ack_created != entry.ids.get(write.created_field):
         wrong.append(f"{write.created_field} differs")
     if write.ack_position != positions.get((write.plan_id, version)):
-        wrong.append(f"Planledger-Position {write.ack_position} != notification id "
-                     f"{positions.get((write.plan_id, version))}")
+        wrong.append(
+            f"Planledger-Position {write.ack_position} != notification id "
+            f"{positions.get((write.plan_id, version))}"
+        )
     if wrong:
         findings.answer_mismatches += 1
         findings.problem(f"ANSWER MISMATCH: {write.kind} {write.marker}: {'; '.join(wrong)}")
@@ -246,8 +275,9 @@ def _check_answer(findings: Findings, write: WriteRecord, entry: Found,
 # -- exports and hash chains --------------------------------------------------------------------
 
 
-def export_and_verify(findings: Findings, settings: Settings, signing_key: str,
-                      plan_ids: list[str]) -> list[PlainEvent]:
+def export_and_verify(
+    findings: Findings, settings: Settings, signing_key: str, plan_ids: list[str]
+) -> list[PlainEvent]:
     """Every plan's export verified (chain, head, signed checkpoint); returns the events."""
     signer = CheckpointSigner.from_text(signing_key)
     public_key = decode_key_bytes(signer.public_key_b64)
@@ -255,8 +285,9 @@ def export_and_verify(findings: Findings, settings: Settings, signing_key: str,
     events: list[PlainEvent] = []
     try:
         for plan_id in plan_ids:
-            verdict = verify_export(build_export(planning, UUID(plan_id), signer=signer),
-                                    public_key)
+            verdict = verify_export(
+                build_export(planning, UUID(plan_id), signer=signer), public_key
+            )
             findings.plans += 1
             findings.chain_events += verdict.events
             if verdict.intact and verdict.checkpoint == "verified":
@@ -269,21 +300,34 @@ def export_and_verify(findings: Findings, settings: Settings, signing_key: str,
     return events
 
 
-def cli_export_and_verify(env: Mapping[str, str], plan_id: str, signing_key: str,
-                          folder: Path) -> str:
+def cli_export_and_verify(
+    env: Mapping[str, str], plan_id: str, signing_key: str, folder: Path
+) -> str:
     """The same through the command line, once: `planledger export`, `planledger verify`."""
     out = folder / f"export-{plan_id}.json"
     public_key = CheckpointSigner.from_text(signing_key).public_key_b64
     cli_env = {**env, "PLANLEDGER_SIGNING_KEY": signing_key}
-    exported = subprocess.run([planledger_command(), "export", plan_id, "--out", str(out)],
-                              env=cli_env, capture_output=True, text=True, timeout=120)
+    exported = subprocess.run(
+        [planledger_command(), "export", plan_id, "--out", str(out)],
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     if exported.returncode != 0:
         return f"export failed ({exported.returncode}): {exported.stderr[-300:]}"
-    verified = subprocess.run([planledger_command(), "verify", str(out), "--public-key",
-                               public_key], env=cli_env, capture_output=True, text=True,
-                              timeout=120)
-    return verified.stdout.strip().splitlines()[0] if verified.stdout.strip() else \
-        f"verify failed ({verified.returncode}): {verified.stderr[-300:]}"
+    verified = subprocess.run(
+        [planledger_command(), "verify", str(out), "--public-key", public_key],
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return (
+        verified.stdout.strip().splitlines()[0]
+        if verified.stdout.strip()
+        else f"verify failed ({verified.returncode}): {verified.stderr[-300:]}"
+    )
 
 
 # -- read models --------------------------------------------------------------------------------
@@ -297,16 +341,21 @@ def active_version(conn: Any, name: str) -> int:
 def tracked_position(conn: Any, name: str, version: int) -> int:
     table = sql.Identifier(f"{name}_v{version}_tracking")
     try:
-        row = conn.execute(sql.SQL("SELECT max(notification_id) FROM {} WHERE application_name"
-                                   " = %s").format(table), (APPLICATION,)).fetchone()
+        row = conn.execute(
+            sql.SQL("SELECT max(notification_id) FROM {} WHERE application_name = %s").format(
+                table
+            ),
+            (APPLICATION,),
+        ).fetchone()
     except psycopg.errors.UndefinedTable:  # not made yet: nothing tracked
         return 0
     return row[0] or 0
 
 
 def head_position(conn: Any) -> int:
-    return conn.execute("SELECT coalesce(max(notification_id), 0) FROM planning_events"
-                        ).fetchone()[0]
+    return conn.execute("SELECT coalesce(max(notification_id), 0) FROM planning_events").fetchone()[
+        0
+    ]
 
 
 def wait_for_projector(cluster: Cluster, timeout: float) -> float:
@@ -316,13 +365,17 @@ def wait_for_projector(cluster: Cluster, timeout: float) -> float:
     while True:
         with cluster.connect() as conn:
             head = head_position(conn)
-            behind = [name for name in MODELS
-                      if tracked_position(conn, name, active_version(conn, name)) < head]
+            behind = [
+                name
+                for name in MODELS
+                if tracked_position(conn, name, active_version(conn, name)) < head
+            ]
         if not behind:
             return time.monotonic() - began
         if time.monotonic() - began > timeout:
-            raise AssertionError(f"read models {behind} not caught up with position {head} "
-                                 f"within {timeout:.0f} s")
+            raise AssertionError(
+                f"read models {behind} not caught up with position {head} within {timeout:.0f} s"
+            )
         time.sleep(0.2)
 
 
@@ -332,13 +385,19 @@ def table_rows(conn: Any, table: str) -> Counter:
     return Counter(repr(tuple(r)) for r in rows)
 
 
-def compare_with_rebuild(findings: Findings, cluster: Cluster, env: Mapping[str, str],
-                         caught_up_seconds: float) -> None:
+def compare_with_rebuild(
+    findings: Findings, cluster: Cluster, env: Mapping[str, str], caught_up_seconds: float
+) -> None:
     for name, read_model in MODELS.items():
         with cluster.connect() as conn:
             live = active_version(conn, name)
-        done = subprocess.run([planledger_command(), "rebuild", name], env=env,
-                              capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [planledger_command(), "rebuild", name],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         if done.returncode != 0:
             findings.problem(f"planledger rebuild {name} failed: {done.stderr[-500:]}")
             findings.read_models.append(ReadModelCheck(name, live, live, 0, -1, caught_up_seconds))
@@ -356,21 +415,30 @@ def compare_with_rebuild(findings: Findings, cluster: Cluster, env: Mapping[str,
                 differing += 1
                 findings.problem(f"{name}: live and rebuilt versions track different positions")
         if differing:
-            findings.problem(f"read model {name}: v{live} differs from rebuild v{rebuilt} in "
-                             f"{differing} rows")
+            findings.problem(
+                f"read model {name}: v{live} differs from rebuild v{rebuilt} in {differing} rows"
+            )
         findings.read_models.append(
-            ReadModelCheck(name, live, rebuilt, rows, differing, caught_up_seconds))
+            ReadModelCheck(name, live, rebuilt, rows, differing, caught_up_seconds)
+        )
 
 
 # -- all of it ----------------------------------------------------------------------------------
 
 
-def check_everything(cluster: Cluster, env: Mapping[str, str], ledger: Ledger,
-                     plan_ids: list[str], signing_key: str, folder: Path,
-                     projector_timeout: float = 90.0) -> Findings:
+def check_everything(
+    cluster: Cluster,
+    env: Mapping[str, str],
+    ledger: Ledger,
+    plan_ids: list[str],
+    signing_key: str,
+    folder: Path,
+    projector_timeout: float = 90.0,
+) -> Findings:
     findings = Findings()
-    settings = Settings(database_url=env["PLANLEDGER_DATABASE_URL"],
-                        encryption_key=env["PLANLEDGER_ENCRYPTION_KEY"])
+    settings = Settings(
+        database_url=env["PLANLEDGER_DATABASE_URL"], encryption_key=env["PLANLEDGER_ENCRYPTION_KEY"]
+    )
     caught_up = wait_for_projector(cluster, projector_timeout)
     events = export_and_verify(findings, settings, signing_key, plan_ids)
     findings.cli_verify = cli_export_and_verify(env, plan_ids[0], signing_key, folder)

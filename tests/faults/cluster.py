@@ -37,15 +37,19 @@ def free_port() -> int:
 
 def server_bindir() -> Path:
     """The newest installed server's bin folder (Debian keeps them off the PATH)."""
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"),
-                   key=lambda p: [int(x) for x in p.parent.parent.name.split(".") if x.isdigit()])
+    found = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"),
+        key=lambda p: [int(x) for x in p.parent.parent.name.split(".") if x.isdigit()],
+    )
     if found:
         return found[-1].parent
     on_path = shutil.which("pg_ctl")
     if on_path:
         return Path(on_path).parent
-    raise ClusterError("no PostgreSQL server binaries (initdb, pg_ctl): install Debian's "
-                       "postgresql package (scripts/test does)")
+    raise ClusterError(
+        "no PostgreSQL server binaries (initdb, pg_ctl): install Debian's "
+        "postgresql package (scripts/test does)"
+    )
 
 
 def _as_owner() -> list[str]:
@@ -77,22 +81,47 @@ class Cluster:
         # cwd "/": runuser keeps the caller's folder, which `postgres` may not be allowed in.
         done = subprocess.run(command, cwd="/", capture_output=True, text=True, timeout=timeout)
         if done.returncode != 0:
-            raise ClusterError(f"{Path(argv[0]).name} failed ({done.returncode}): "
-                               f"{(done.stdout + done.stderr)[-2000:]}\n{self.log_tail()}")
+            raise ClusterError(
+                f"{Path(argv[0]).name} failed ({done.returncode}): "
+                f"{(done.stdout + done.stderr)[-2000:]}\n{self.log_tail()}"
+            )
 
     def _options(self) -> str:
-        return (f"-c listen_addresses=127.0.0.1 -c port={self.port} "
-                f"-c unix_socket_directories={self.root} "
-                f"-c max_connections={self.max_connections}")
+        return (
+            f"-c listen_addresses=127.0.0.1 -c port={self.port} "
+            f"-c unix_socket_directories={self.root} "
+            f"-c max_connections={self.max_connections}"
+        )
 
     def start(self) -> Cluster:
         if not (self.data / "PG_VERSION").exists():
             # --no-sync: a throwaway cluster need not survive the machine crashing; the
             # server itself keeps fsync on, so its crash recovery is the real one.
-            self._run(str(self.bindir / "initdb"), "-D", str(self.data), "-U", "postgres",
-                      "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
-        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.log),
-                  "-w", "-t", "60", "-o", self._options(), "start")
+            self._run(
+                str(self.bindir / "initdb"),
+                "-D",
+                str(self.data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+                "--no-sync",
+            )
+        self._run(
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.log),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            self._options(),
+            "start",
+        )
         self.wait_ready()
         with self.admin() as conn:
             found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,))
@@ -104,8 +133,21 @@ class Cluster:
         """pg_ctl restart -m fast|immediate (immediate: a crash, then crash recovery).
         Returns the seconds until the server answered again."""
         began = time.monotonic()
-        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.log),
-                  "-m", mode, "-w", "-t", "60", "-o", self._options(), "restart")
+        self._run(
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.log),
+            "-m",
+            mode,
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            self._options(),
+            "restart",
+        )
         self.wait_ready()
         self.restarts += 1
         return time.monotonic() - began
@@ -114,8 +156,18 @@ class Cluster:
         if not (self.data / "postmaster.pid").exists():
             return
         try:
-            self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w",
-                      "-t", "30", "stop", timeout=45)
+            self._run(
+                str(self.bindir / "pg_ctl"),
+                "-D",
+                str(self.data),
+                "-m",
+                mode,
+                "-w",
+                "-t",
+                "30",
+                "stop",
+                timeout=45,
+            )
         except (ClusterError, subprocess.TimeoutExpired):
             self._kill_postmaster()
 
@@ -151,8 +203,14 @@ class Cluster:
         return f"{base}?{query}" if query else base
 
     def admin(self, dbname: str = "postgres") -> psycopg.Connection:
-        return psycopg.connect(host="127.0.0.1", port=self.port, user="postgres",
-                               dbname=dbname, autocommit=True, connect_timeout=3)
+        return psycopg.connect(
+            host="127.0.0.1",
+            port=self.port,
+            user="postgres",
+            dbname=dbname,
+            autocommit=True,
+            connect_timeout=3,
+        )
 
     def connect(self) -> psycopg.Connection:
         return self.admin(DATABASE)
@@ -166,8 +224,9 @@ class Cluster:
                 return
             except psycopg.OperationalError:
                 if time.monotonic() > deadline:
-                    raise ClusterError(f"PostgreSQL not ready in {timeout:.0f} s\n"
-                                       f"{self.log_tail()}") from None
+                    raise ClusterError(
+                        f"PostgreSQL not ready in {timeout:.0f} s\n{self.log_tail()}"
+                    ) from None
                 time.sleep(0.1)
 
     # -- observing --------------------------------------------------------------------------

@@ -45,33 +45,38 @@ class Connection:
         self.writer: asyncio.StreamWriter | None = None
         self.last_used = 0.0
 
-    async def request(self, method: str, path: str, body: Any = None,
-                      headers: dict[str, str] | None = None) -> Answer:
+    async def request(
+        self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
+    ) -> Answer:
         """The answer, or ConnectionError / RequestTimeoutError (connection closed)."""
         began = time.monotonic()
         if self.writer is not None and began - self.last_used > IDLE_SECONDS:
             await self.close()
         try:
             status, answer_headers, payload = await asyncio.wait_for(
-                self._exchange(method, path, body, headers or {}), self.timeout)
+                self._exchange(method, path, body, headers or {}), self.timeout
+            )
         except TimeoutError:
             await self.close()
-            raise RequestTimeoutError(f"{method} {path}: no answer in {self.timeout:g} s") \
-                from None
+            raise RequestTimeoutError(f"{method} {path}: no answer in {self.timeout:g} s") from None
         except (OSError, asyncio.IncompleteReadError, ValueError, IndexError) as e:
             await self.close()
             raise ConnectionError(f"{method} {path}: {type(e).__name__}") from None
         self.last_used = time.monotonic()
         return Answer(status, payload, time.monotonic() - began, answer_headers)
 
-    async def _exchange(self, method: str, path: str, body: Any,
-                        headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+    async def _exchange(
+        self, method: str, path: str, body: Any, headers: dict[str, str]
+    ) -> tuple[int, dict[str, str], bytes]:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         assert self.reader is not None
         payload = json.dumps(body).encode() if body is not None else b""
-        head = [f"{method} {path} HTTP/1.1", f"Host: {self.host}:{self.port}",
-                f"Content-Length: {len(payload)}"]
+        head = [
+            f"{method} {path} HTTP/1.1",
+            f"Host: {self.host}:{self.port}",
+            f"Content-Length: {len(payload)}",
+        ]
         if body is not None:
             head.append("Content-Type: application/json")
         head += [f"{k}: {v}" for k, v in headers.items()]

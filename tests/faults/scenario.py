@@ -91,10 +91,14 @@ class FaultRun:
 
     @property
     def ok(self) -> bool:
-        return (self.findings is not None and self.findings.ok
-                and self.hung_outside_exhaustion == 0
-                and self.hung_most_in_one_exhaustion <= TINY_POOL_CONNECTIONS
-                and self.pool_503 > 0 and self.ledger.missing_retry_after == 0)
+        return (
+            self.findings is not None
+            and self.findings.ok
+            and self.hung_outside_exhaustion == 0
+            and self.hung_most_in_one_exhaustion <= TINY_POOL_CONNECTIONS
+            and self.pool_503 > 0
+            and self.ledger.missing_retry_after == 0
+        )
 
     def lines(self) -> list[str]:
         ledger = self.ledger
@@ -122,8 +126,14 @@ class FaultRun:
         if self.findings is not None:
             out += self.findings.lines()
             out += [f"PROBLEM: {p}" for p in self.findings.problems]
-        out.append("RESULT: " + ("nothing lost, nothing duplicated, read models and chains "
-                                 "intact" if self.ok else "FAILED"))
+        out.append(
+            "RESULT: "
+            + (
+                "nothing lost, nothing duplicated, read models and chains intact"
+                if self.ok
+                else "FAILED"
+            )
+        )
         return out
 
 
@@ -140,16 +150,20 @@ class Harness:
         self.began = time.monotonic()
 
     def env(self, query: str = "") -> dict[str, str]:
-        return service_env(self.cluster.url(query), self.master_key,
-                           PLANLEDGER_SIGNING_KEY=self.signing_key)
+        return service_env(
+            self.cluster.url(query), self.master_key, PLANLEDGER_SIGNING_KEY=self.signing_key
+        )
 
     def start(self) -> None:
         self.cluster.start()
         self.api = api_service(self.env(), self.port, self.folder / "api.log")
-        self.note(f"PostgreSQL {self.cluster.bindir.parent.name} on port {self.cluster.port}; "
-                  f"API ready in {self.api.start():.1f} s")
-        self.projector = projector_service(self.env(), self.folder / "heartbeat",
-                                           self.folder / "projector.log")
+        self.note(
+            f"PostgreSQL {self.cluster.bindir.parent.name} on port {self.cluster.port}; "
+            f"API ready in {self.api.start():.1f} s"
+        )
+        self.projector = projector_service(
+            self.env(), self.folder / "heartbeat", self.folder / "projector.log"
+        )
         self.note(f"projector ready in {self.projector.start():.1f} s")
 
     def close(self) -> None:
@@ -192,14 +206,18 @@ async def faults(harness: Harness, config: FaultConfig, run: FaultRun) -> None:
         with phase(ledger, "api-kill"):
             api.kill9()
             await asyncio.sleep(0.5)
-            record(f"round {n + 1}: API killed (-9); ready again in "
-                   f"{await asyncio.to_thread(api.start):.1f} s")
+            record(
+                f"round {n + 1}: API killed (-9); ready again in "
+                f"{await asyncio.to_thread(api.start):.1f} s"
+            )
         await settle()
         with phase(ledger, "projector-kill"):
             projector.kill9()
             await asyncio.sleep(0.5)
-            record(f"round {n + 1}: projector killed (-9); ready again in "
-                   f"{await asyncio.to_thread(projector.start):.1f} s")
+            record(
+                f"round {n + 1}: projector killed (-9); ready again in "
+                f"{await asyncio.to_thread(projector.start):.1f} s"
+            )
         await settle()
         mode = config.pg_modes[n % len(config.pg_modes)]
         with phase(ledger, "pg-restart"):
@@ -210,16 +228,19 @@ async def faults(harness: Harness, config: FaultConfig, run: FaultRun) -> None:
     await settle()
 
 
-async def exhaust_pool(harness: Harness, config: FaultConfig, run: FaultRun,
-                       record: Callable[[str], None], n: int) -> int:
+async def exhaust_pool(
+    harness: Harness, config: FaultConfig, run: FaultRun, record: Callable[[str], None], n: int
+) -> int:
     """The number of 503 answers while the pool was exhausted."""
     api, ledger = harness.api, run.ledger
     assert api is not None
     before = ledger.count(503, "pool-exhaustion")
     api.stop()
     api.env = harness.env(TINY_POOL)
-    record(f"round {n + 1}: API restarted (SIGTERM) with ?{TINY_POOL} in "
-           f"{await asyncio.to_thread(api.start):.1f} s")
+    record(
+        f"round {n + 1}: API restarted (SIGTERM) with ?{TINY_POOL} in "
+        f"{await asyncio.to_thread(api.start):.1f} s"
+    )
     await asyncio.sleep(1.0)
     with phase(ledger, "pool-exhaustion"):
         began = time.monotonic()
@@ -228,13 +249,17 @@ async def exhaust_pool(harness: Harness, config: FaultConfig, run: FaultRun,
         # Requests already waiting when the lock goes still belong to this phase.
         await asyncio.sleep(0.5)
     busy = ledger.count(503, "pool-exhaustion") - before
-    record(f"round {n + 1}: events table write-locked for {config.lock_seconds:g} s "
-           f"under the tiny pool: {busy} answers 503")
+    record(
+        f"round {n + 1}: events table write-locked for {config.lock_seconds:g} s "
+        f"under the tiny pool: {busy} answers 503"
+    )
     await asyncio.sleep(1.0)
     api.stop()
     api.env = harness.env()
-    record(f"round {n + 1}: API restarted (SIGTERM) with its usual pool in "
-           f"{await asyncio.to_thread(api.start):.1f} s")
+    record(
+        f"round {n + 1}: API restarted (SIGTERM) with its usual pool in "
+        f"{await asyncio.to_thread(api.start):.1f} s"
+    )
     return busy
 
 
@@ -251,9 +276,21 @@ async def drive(harness: Harness, config: FaultConfig, run: FaultRun) -> list[st
     plans = await seed(harness.port, tokens, config.plans, config.request_timeout)
     harness.note(f"seeded {len(plans)} plans; {config.clients} clients start writing")
     stop = asyncio.Event()
-    clients = [asyncio.create_task(fault_client(
-        n, harness.port, tokens, plans, run.ledger, stop, config.policy,
-        config.request_timeout)) for n in range(config.clients)]
+    clients = [
+        asyncio.create_task(
+            fault_client(
+                n,
+                harness.port,
+                tokens,
+                plans,
+                run.ledger,
+                stop,
+                config.policy,
+                config.request_timeout,
+            )
+        )
+        for n in range(config.clients)
+    ]
     try:
         await faults(harness, config, run)
     finally:
@@ -286,12 +323,19 @@ def _run_faults(config: FaultConfig, say: Callable[[str], None]) -> FaultRun:
     began = time.monotonic()
     try:
         harness.start()
-        plan_ids = asyncio.run(asyncio.wait_for(drive(harness, config, run),
-                                                config.deadline_seconds))
+        plan_ids = asyncio.run(
+            asyncio.wait_for(drive(harness, config, run), config.deadline_seconds)
+        )
         remaining = config.deadline_seconds - (time.monotonic() - began)
         run.findings = check_everything(
-            harness.cluster, harness.env(), run.ledger, plan_ids, harness.signing_key, folder,
-            projector_timeout=max(10.0, min(90.0, remaining)))
+            harness.cluster,
+            harness.env(),
+            run.ledger,
+            plan_ids,
+            harness.signing_key,
+            folder,
+            projector_timeout=max(10.0, min(90.0, remaining)),
+        )
         harness.note("checks done")
     except BaseException:
         say(harness.diagnostics())

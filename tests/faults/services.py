@@ -50,8 +50,9 @@ def sigterm_as_interrupt() -> Iterator[None]:
 
 
 def planledger_command() -> str:
-    found = shutil.which("planledger", path=str(Path(sys.executable).parent)) \
-        or shutil.which("planledger")
+    found = shutil.which("planledger", path=str(Path(sys.executable).parent)) or shutil.which(
+        "planledger"
+    )
     if found is None:
         raise ServiceError("planledger is not installed in this environment (pip install -e .)")
     return found
@@ -61,15 +62,27 @@ def service_env(database_url: str, master_key: str | None = None, **more: str) -
     """The environment of the API and the projector: PostgreSQL, a JWT secret and a
     master key (personal data sealed at rest, as in production)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PLANLEDGER_")}
-    return {**env, "PLANLEDGER_DATABASE_URL": database_url, "PLANLEDGER_JWT_SECRET": JWT_SECRET,
-            "PLANLEDGER_ENCRYPTION_KEY": master_key or new_master_key(), **more}
+    return {
+        **env,
+        "PLANLEDGER_DATABASE_URL": database_url,
+        "PLANLEDGER_JWT_SECRET": JWT_SECRET,
+        "PLANLEDGER_ENCRYPTION_KEY": master_key or new_master_key(),
+        **more,
+    }
 
 
 class Service:
     """One long-running subprocess; start() returns once `ready()` says so."""
 
-    def __init__(self, name: str, argv: list[str], env: Mapping[str, str], log: Path,
-                 ready: Callable[[Service], bool], ready_timeout: float = 60.0) -> None:
+    def __init__(
+        self,
+        name: str,
+        argv: list[str],
+        env: Mapping[str, str],
+        log: Path,
+        ready: Callable[[Service], bool],
+        ready_timeout: float = 60.0,
+    ) -> None:
         self.name, self.argv, self.env, self.log = name, argv, dict(env), log
         self.ready, self.ready_timeout = ready, ready_timeout
         self.proc: subprocess.Popen | None = None
@@ -87,21 +100,29 @@ class Service:
         with self.log.open("ab") as out:
             out.write(f"\n--- start {self.name} at {time.strftime('%H:%M:%S')}\n".encode())
             out.flush()
-            self.proc = subprocess.Popen(self.argv, env=self.env, stdout=out,
-                                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                         start_new_session=True)
+            self.proc = subprocess.Popen(
+                self.argv,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
         self.started_at = time.monotonic()
         deadline = self.started_at + self.ready_timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise ServiceError(f"{self.name} exited with {self.proc.returncode} before it "
-                                   f"was ready\n{self.log_tail()}")
+                raise ServiceError(
+                    f"{self.name} exited with {self.proc.returncode} before it "
+                    f"was ready\n{self.log_tail()}"
+                )
             if self.ready(self):
                 return time.monotonic() - self.started_at
             time.sleep(0.1)
         self.stop()
-        raise ServiceError(f"{self.name} was not ready in {self.ready_timeout:.0f} s\n"
-                           f"{self.log_tail()}")
+        raise ServiceError(
+            f"{self.name} was not ready in {self.ready_timeout:.0f} s\n{self.log_tail()}"
+        )
 
     def kill9(self) -> None:
         """kill -9 the service's process group, as a crash or an OOM kill would."""
@@ -127,8 +148,11 @@ class Service:
         """The log's last lines, but for the one-per-request access lines (they hold no
         personal data, only routes and statuses, but bury whatever went wrong)."""
         with contextlib.suppress(OSError):
-            text = [line for line in self.log.read_text(errors="replace").splitlines()
-                    if '"planledger.access"' not in line][-lines:]
+            text = [
+                line
+                for line in self.log.read_text(errors="replace").splitlines()
+                if '"planledger.access"' not in line
+            ][-lines:]
             return f"[{self.name} log, last {lines} lines but requests]\n" + "\n".join(text)
         return ""
 
@@ -173,13 +197,22 @@ def heartbeat_ready(heartbeat: Path) -> Callable[[Service], bool]:
 
 
 def api_service(env: Mapping[str, str], port: int, log: Path, workers: int = 1) -> Service:
-    argv = [planledger_command(), "serve", "--host", "127.0.0.1", "--port", str(port),
-            "--workers", str(workers)]
+    argv = [
+        planledger_command(),
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
     return Service("api", argv, env, log, http_ready(port))
 
 
-def projector_service(env: Mapping[str, str], heartbeat: Path, log: Path,
-                      poll: float = 0.2) -> Service:
+def projector_service(
+    env: Mapping[str, str], heartbeat: Path, log: Path, poll: float = 0.2
+) -> Service:
     argv = [planledger_command(), "project", "--heartbeat", str(heartbeat), "--poll", str(poll)]
     return Service("projector", argv, env, log, heartbeat_ready(heartbeat))
 

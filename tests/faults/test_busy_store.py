@@ -76,15 +76,27 @@ def test_past_its_queue_limit_a_request_still_takes_a_free_connection(planning) 
 
 
 def test_the_api_answers_503_with_retry_after_when_no_connection_comes_free(postgres_url) -> None:
-    settings = Settings(database_url=two_connections(postgres_url, 1), jwt_secret=SECRET,
-                        encryption_key=new_master_key())
-    token = issue_token(SECRET, sub="u-lead", name="Lead", role=Role.LEAD_PROFESSIONAL,
-                        org="school:x", ttl_seconds=600)
-    with TestClient(create_app(settings)) as client, \
-            all_connections_held(client.app.state.planning):
+    settings = Settings(
+        database_url=two_connections(postgres_url, 1),
+        jwt_secret=SECRET,
+        encryption_key=new_master_key(),
+    )
+    token = issue_token(
+        SECRET,
+        sub="u-lead",
+        name="Lead",
+        role=Role.LEAD_PROFESSIONAL,
+        org="school:x",
+        ttl_seconds=600,
+    )
+    with (
+        TestClient(create_app(settings)) as client,
+        all_connections_held(client.app.state.planning),
+    ):
         began = time.monotonic()
-        answer = client.get(f"/api/plans/{uuid.uuid4()}",
-                            headers={"Authorization": f"Bearer {token}"})
+        answer = client.get(
+            f"/api/plans/{uuid.uuid4()}", headers={"Authorization": f"Bearer {token}"}
+        )
         took = time.monotonic() - began
     assert answer.status_code == 503, answer.text
     assert answer.headers["retry-after"] == "1"

@@ -31,8 +31,14 @@ TARGETS_PER_PLAN = 2  # seeded targets, evaluated by reviews
 
 
 def token(sub: str, role: Role, hours: float = 6.0) -> str:
-    return issue_token(JWT_SECRET, sub=sub, name=sub.removeprefix("u-").replace("-", " ").title(),
-                       role=role, org=SCHOOL, ttl_seconds=int(hours * 3600))
+    return issue_token(
+        JWT_SECRET,
+        sub=sub,
+        name=sub.removeprefix("u-").replace("-", " ").title(),
+        role=role,
+        org=SCHOOL,
+        ttl_seconds=int(hours * 3600),
+    )
 
 
 @dataclass(frozen=True)
@@ -42,8 +48,10 @@ class Tokens:
 
     @classmethod
     def make(cls, hours: float = 6.0) -> Tokens:
-        return cls(token(LEAD_ID, Role.LEAD_PROFESSIONAL, hours),
-                   token(PRACTITIONER_ID, Role.PRACTITIONER, hours))
+        return cls(
+            token(LEAD_ID, Role.LEAD_PROFESSIONAL, hours),
+            token(PRACTITIONER_ID, Role.PRACTITIONER, hours),
+        )
 
 
 @dataclass(frozen=True)
@@ -102,23 +110,50 @@ def write_spec(kind: str, plan: SeededPlan, marker: str, rng: random.Random) -> 
     base = f"/api/plans/{plan.plan_id}"
     day = today()
     if kind == "target":
-        return WriteSpec(kind, f"{base}/targets", {
-            "outcome_id": plan.outcome_id, "due_on": (day + timedelta(days=60)).isoformat(),
-            "text": f"Use a visual timetable each morning [{marker}]",
-            "success_criteria": "Four mornings out of five"}, True, {"TargetSet": 1}, "target_id")
+        return WriteSpec(
+            kind,
+            f"{base}/targets",
+            {
+                "outcome_id": plan.outcome_id,
+                "due_on": (day + timedelta(days=60)).isoformat(),
+                "text": f"Use a visual timetable each morning [{marker}]",
+                "success_criteria": "Four mornings out of five",
+            },
+            True,
+            {"TargetSet": 1},
+            "target_id",
+        )
     if kind == "contribution":
-        return WriteSpec(kind, f"{base}/contributions", {
-            "kind": "observation", "text": f"Settled quickly after break [{marker}]"},
-            False, {"ContributionAppended": 1}, "contribution_id")
+        return WriteSpec(
+            kind,
+            f"{base}/contributions",
+            {"kind": "observation", "text": f"Settled quickly after break [{marker}]"},
+            False,
+            {"ContributionAppended": 1},
+            "contribution_id",
+        )
     evaluated = rng.sample(plan.target_ids, rng.randint(1, len(plan.target_ids)))
-    return WriteSpec("review", f"{base}/reviews", {
-        "held_on": day.isoformat(), "attendees": ["Lead professional", "Parent"],
-        "summary": f"Termly review [{marker}]",
-        "next_review_on": (day + timedelta(days=90)).isoformat(),
-        "evaluations": [
-            {"target_id": t, "progress": rng.choice(["partially_achieved", "not_achieved"]),
-             "impact": f"Needs fewer prompts [{marker}/{i}]"} for i, t in enumerate(evaluated)],
-    }, True, {"ReviewHeld": 1, "TargetEvaluated": len(evaluated)}, "review_id")
+    return WriteSpec(
+        "review",
+        f"{base}/reviews",
+        {
+            "held_on": day.isoformat(),
+            "attendees": ["Lead professional", "Parent"],
+            "summary": f"Termly review [{marker}]",
+            "next_review_on": (day + timedelta(days=90)).isoformat(),
+            "evaluations": [
+                {
+                    "target_id": t,
+                    "progress": rng.choice(["partially_achieved", "not_achieved"]),
+                    "impact": f"Needs fewer prompts [{marker}/{i}]",
+                }
+                for i, t in enumerate(evaluated)
+            ],
+        },
+        True,
+        {"ReviewHeld": 1, "TargetEvaluated": len(evaluated)},
+        "review_id",
+    )
 
 
 WRITE_KINDS = (("target", 0.4), ("contribution", 0.4), ("review", 0.2))
@@ -160,8 +195,9 @@ class Ledger:
                 self.missing_retry_after += 1
 
     def count(self, status: int | str, phase: str | None = None) -> int:
-        return sum(n for (p, s), n in self.answers.items()
-                   if s == status and (phase is None or p == phase))
+        return sum(
+            n for (p, s), n in self.answers.items() if s == status and (phase is None or p == phase)
+        )
 
 
 def retry_delay(answer: Answer | None, rng: random.Random) -> float:
@@ -187,8 +223,14 @@ def retryable(answer: Answer) -> bool:
     return answer.status == 409 and b"concurrent-update" in answer.body
 
 
-async def send_write(conns: dict[bool, Connection], spec: WriteSpec, record: WriteRecord,
-                     ledger: Ledger, policy: RetryPolicy, rng: random.Random) -> None:
+async def send_write(
+    conns: dict[bool, Connection],
+    spec: WriteSpec,
+    record: WriteRecord,
+    ledger: Ledger,
+    policy: RetryPolicy,
+    rng: random.Random,
+) -> None:
     began = time.monotonic()
     while True:
         record.attempts += 1
@@ -229,8 +271,9 @@ async def send_write(conns: dict[bool, Connection], spec: WriteSpec, record: Wri
 # -- seeding ----------------------------------------------------------------------------------
 
 
-async def post_until_done(conn: Connection, path: str, body: dict[str, Any],
-                          attempts: int = 20) -> dict[str, Any]:
+async def post_until_done(
+    conn: Connection, path: str, body: dict[str, Any], attempts: int = 20
+) -> dict[str, Any]:
     """A set-up write, idempotent, retried like the clients' writes; fails loudly."""
     key = secrets.token_hex(16)
     rng = random.Random()
@@ -256,20 +299,42 @@ async def seed(port: int, tokens: Tokens, plans: int, timeout: float = 15.0) -> 
     async def one(n: int) -> SeededPlan:
         conn = Connection("127.0.0.1", port, tokens.lead, timeout)
         try:
-            plan = await post_until_done(conn, "/api/plans", {
-                "plan_type": "iep", "stage": "additional", "org": SCHOOL,
-                "child": {"name": f"Fault Child {n}", "date_of_birth": "2016-03-14"}})
+            plan = await post_until_done(
+                conn,
+                "/api/plans",
+                {
+                    "plan_type": "iep",
+                    "stage": "additional",
+                    "org": SCHOOL,
+                    "child": {"name": f"Fault Child {n}", "date_of_birth": "2016-03-14"},
+                },
+            )
             base = f"/api/plans/{plan['id']}"
-            await post_until_done(conn, f"{base}/members", {
-                "user_id": PRACTITIONER_ID, "role": "practitioner", "name": "Fault Practitioner"})
-            outcome = await post_until_done(conn, f"{base}/outcomes", {
-                "text": "I will take part in group work", "area": "Learning"})
-            targets = [await post_until_done(conn, f"{base}/targets", {
-                "outcome_id": outcome["outcome_id"], "text": f"Seeded target {i}",
-                "due_on": (today() + timedelta(days=120)).isoformat()})
-                for i in range(TARGETS_PER_PLAN)]
-            return SeededPlan(plan["id"], outcome["outcome_id"],
-                              tuple(t["target_id"] for t in targets))
+            await post_until_done(
+                conn,
+                f"{base}/members",
+                {"user_id": PRACTITIONER_ID, "role": "practitioner", "name": "Fault Practitioner"},
+            )
+            outcome = await post_until_done(
+                conn,
+                f"{base}/outcomes",
+                {"text": "I will take part in group work", "area": "Learning"},
+            )
+            targets = [
+                await post_until_done(
+                    conn,
+                    f"{base}/targets",
+                    {
+                        "outcome_id": outcome["outcome_id"],
+                        "text": f"Seeded target {i}",
+                        "due_on": (today() + timedelta(days=120)).isoformat(),
+                    },
+                )
+                for i in range(TARGETS_PER_PLAN)
+            ]
+            return SeededPlan(
+                plan["id"], outcome["outcome_id"], tuple(t["target_id"] for t in targets)
+            )
         finally:
             await conn.close()
 
@@ -282,14 +347,24 @@ async def seed(port: int, tokens: Tokens, plans: int, timeout: float = 15.0) -> 
 # -- the fault clients ------------------------------------------------------------------------
 
 
-async def fault_client(n: int, port: int, tokens: Tokens, plans: list[SeededPlan],
-                       ledger: Ledger, stop: asyncio.Event, policy: RetryPolicy,
-                       timeout: float, read_share: float = 0.25) -> None:
+async def fault_client(
+    n: int,
+    port: int,
+    tokens: Tokens,
+    plans: list[SeededPlan],
+    ledger: Ledger,
+    stop: asyncio.Event,
+    policy: RetryPolicy,
+    timeout: float,
+    read_share: float = 0.25,
+) -> None:
     """Writes (and some reads) until `stop`; a write under way when `stop` is set goes on
     until it is acknowledged, refused or out of budget."""
     rng = random.Random(f"{ledger.run}-{n}")
-    conns = {True: Connection("127.0.0.1", port, tokens.lead, timeout),
-             False: Connection("127.0.0.1", port, tokens.practitioner, timeout)}
+    conns = {
+        True: Connection("127.0.0.1", port, tokens.lead, timeout),
+        False: Connection("127.0.0.1", port, tokens.practitioner, timeout),
+    }
     seq = 0
     try:
         while not stop.is_set():
@@ -300,9 +375,14 @@ async def fault_client(n: int, port: int, tokens: Tokens, plans: list[SeededPlan
             seq += 1
             marker = f"FLT-{ledger.run}-{n}-{seq}"
             spec = write_spec(pick_write(rng), plan, marker, rng)
-            record = WriteRecord(marker=marker, kind=spec.kind, plan_id=plan.plan_id,
-                                 key=secrets.token_hex(16), expected=spec.expected,
-                                 created_field=spec.created_field)
+            record = WriteRecord(
+                marker=marker,
+                kind=spec.kind,
+                plan_id=plan.plan_id,
+                key=secrets.token_hex(16),
+                expected=spec.expected,
+                created_field=spec.created_field,
+            )
             ledger.writes.append(record)
             await send_write(conns, spec, record, ledger, policy, rng)
     finally:

@@ -39,8 +39,13 @@ def now() -> str:
 
 
 def a_plan_request(child_name: str = CHILD_NAME, **fields: Any) -> Body:
-    return {"plan_type": "iep", "stage": "additional", "org": SCHOOL,
-            "child": {"name": child_name, "date_of_birth": "2016-03-14"}, **fields}
+    return {
+        "plan_type": "iep",
+        "stage": "additional",
+        "org": SCHOOL,
+        "child": {"name": child_name, "date_of_birth": "2016-03-14"},
+        **fields,
+    }
 
 
 def a_member(person: Person) -> Body:
@@ -52,13 +57,20 @@ def an_agency(org: str = SALT) -> Body:
 
 
 def an_outcome() -> Body:
-    return {"text": "I will play with my friends at break", "area": "Social and emotional",
-            "aspiration": "To have good friends"}
+    return {
+        "text": "I will play with my friends at break",
+        "area": "Social and emotional",
+        "aspiration": "To have good friends",
+    }
 
 
 def a_target(outcome_id: str) -> Body:
-    return {"outcome_id": outcome_id, "text": "Take turns in a board game with two peers",
-            "due_on": days_from_today(60), "success_criteria": "Three sessions in a row"}
+    return {
+        "outcome_id": outcome_id,
+        "text": "Take turns in a board game with two peers",
+        "due_on": days_from_today(60),
+        "success_criteria": "Three sessions in a row",
+    }
 
 
 def a_revision(text: str = "Take turns in a board game with three peers") -> Body:
@@ -66,9 +78,15 @@ def a_revision(text: str = "Take turns in a board game with three peers") -> Bod
 
 
 def a_provision(target_ids: list[str] | None = None) -> Body:
-    return {"kind": "intervention", "description": "Lego-based social skills group",
-            "target_ids": target_ids or [], "frequency": "2 x 30 min per week",
-            "staff": "PSA", "cost": "640.00", "recommended_by": "EP"}
+    return {
+        "kind": "intervention",
+        "description": "Lego-based social skills group",
+        "target_ids": target_ids or [],
+        "frequency": "2 x 30 min per week",
+        "staff": "PSA",
+        "cost": "640.00",
+        "recommended_by": "EP",
+    }
 
 
 def an_evaluation(progress: str = "partially_achieved") -> Body:
@@ -76,10 +94,20 @@ def an_evaluation(progress: str = "partially_achieved") -> Body:
 
 
 def a_review(*target_ids: str) -> Body:
-    return {"held_on": days_from_today(0), "attendees": ["Fiona MacLeod", "Morag Campbell"],
-            "summary": "A good term", "next_review_on": days_from_today(90),
-            "evaluations": [{"target_id": t, "progress": "partially_achieved",
-                             "impact": "Taking turns with support"} for t in target_ids]}
+    return {
+        "held_on": days_from_today(0),
+        "attendees": ["Fiona MacLeod", "Morag Campbell"],
+        "summary": "A good term",
+        "next_review_on": days_from_today(90),
+        "evaluations": [
+            {
+                "target_id": t,
+                "progress": "partially_achieved",
+                "impact": "Taking turns with support",
+            }
+            for t in target_ids
+        ],
+    }
 
 
 def a_stage_change(stage: str = "targeted") -> Body:
@@ -179,18 +207,24 @@ class Endpoint:
 
     def url(self, refs: PlanRefs) -> str:
         return self.path.format(
-            plan_id=refs.plan_id, target_id=refs.target_id,
+            plan_id=refs.plan_id,
+            target_id=refs.target_id,
             disclosure_id=refs.spare_disclosure_id,
         )
 
     def call(
-        self, client: TestClient, refs: PlanRefs, person: Person | None,
+        self,
+        client: TestClient,
+        refs: PlanRefs,
+        person: Person | None,
         headers: dict[str, str] | None = None,
     ) -> Response:
         if headers is None:
             headers = person.headers() if person else {}
         return client.request(
-            self.method, self.url(refs), headers=headers,
+            self.method,
+            self.url(refs),
+            headers=headers,
             json=self.body(refs, person) if self.body else None,
             params=self.query() if self.query else None,
         )
@@ -202,28 +236,49 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("read plan as of", "GET", PLAN, query=lambda: {"as_of": now()}),
     Endpoint("read history", "GET", PLAN + "/history"),
     Endpoint("read access log", "GET", PLAN + "/access-log"),
-    Endpoint("add member", "POST", PLAN + "/members",
-             lambda r, p: {"user_id": f"u-{uuid4().hex[:8]}", "role": "parent_carer",
-                           "name": "Jean Thomson"}),
-    Endpoint("join agency", "POST", PLAN + "/agencies",
-             lambda r, p: an_agency(f"nhs:{uuid4().hex[:8]}")),
+    Endpoint(
+        "add member",
+        "POST",
+        PLAN + "/members",
+        lambda r, p: {
+            "user_id": f"u-{uuid4().hex[:8]}",
+            "role": "parent_carer",
+            "name": "Jean Thomson",
+        },
+    ),
+    Endpoint(
+        "join agency", "POST", PLAN + "/agencies", lambda r, p: an_agency(f"nhs:{uuid4().hex[:8]}")
+    ),
     Endpoint("agree outcome", "POST", PLAN + "/outcomes", lambda r, p: an_outcome()),
     Endpoint("set target", "POST", PLAN + "/targets", lambda r, p: a_target(r.outcome_id)),
-    Endpoint("revise target", "POST", PLAN + "/targets/{target_id}/revisions",
-             lambda r, p: a_revision()),
-    Endpoint("plan provision", "POST", PLAN + "/provisions",
-             lambda r, p: a_provision([r.target_id])),
+    Endpoint(
+        "revise target", "POST", PLAN + "/targets/{target_id}/revisions", lambda r, p: a_revision()
+    ),
+    Endpoint(
+        "plan provision", "POST", PLAN + "/provisions", lambda r, p: a_provision([r.target_id])
+    ),
     Endpoint("hold review", "POST", PLAN + "/reviews", lambda r, p: a_review(r.target_id)),
-    Endpoint("evaluate target", "POST", PLAN + "/targets/{target_id}/evaluations",
-             lambda r, p: an_evaluation()),
+    Endpoint(
+        "evaluate target",
+        "POST",
+        PLAN + "/targets/{target_id}/evaluations",
+        lambda r, p: an_evaluation(),
+    ),
     Endpoint("change stage", "POST", PLAN + "/stage", lambda r, p: a_stage_change()),
-    Endpoint("append contribution", "POST", PLAN + "/contributions",
-             lambda r, p: a_contribution()),
+    Endpoint("append contribution", "POST", PLAN + "/contributions", lambda r, p: a_contribution()),
     Endpoint("record views", "POST", PLAN + "/views", lambda r, p: views(_whose_views(p))),
-    Endpoint("grant disclosure", "POST", PLAN + "/disclosures",
-             lambda r, p: a_disclosure(f"u-{uuid4().hex[:8]}")),
-    Endpoint("revoke disclosure", "POST", PLAN + "/disclosures/{disclosure_id}/revoke",
-             lambda r, p: a_revocation()),
+    Endpoint(
+        "grant disclosure",
+        "POST",
+        PLAN + "/disclosures",
+        lambda r, p: a_disclosure(f"u-{uuid4().hex[:8]}"),
+    ),
+    Endpoint(
+        "revoke disclosure",
+        "POST",
+        PLAN + "/disclosures/{disclosure_id}/revoke",
+        lambda r, p: a_revocation(),
+    ),
     Endpoint("close plan", "POST", PLAN + "/close", lambda r, p: a_closure()),
 )
 """In an order every allowed call can follow: reads, writes, then revoking and closing."""

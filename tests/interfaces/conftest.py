@@ -25,8 +25,12 @@ from tests.interfaces.people import SECRET
 @pytest.fixture
 def settings(postgres_url: str, master_key: str) -> Settings:
     """Production-like: personal data sealed with a master key, HS256 tokens."""
-    return Settings(database_url=postgres_url, jwt_secret=SECRET, encryption_key=master_key,
-                    read_wait_seconds=5.0)
+    return Settings(
+        database_url=postgres_url,
+        jwt_secret=SECRET,
+        encryption_key=master_key,
+        read_wait_seconds=5.0,
+    )
 
 
 @pytest.fixture

@@ -23,8 +23,14 @@ class Person:
     org: str | None = None
 
     def token(self, secret: str = SECRET, ttl_seconds: int = 3600) -> str:
-        return issue_token(secret, sub=self.sub, name=self.name, role=self.role, org=self.org,
-                           ttl_seconds=ttl_seconds)
+        return issue_token(
+            secret,
+            sub=self.sub,
+            name=self.name,
+            role=self.role,
+            org=self.org,
+            ttl_seconds=ttl_seconds,
+        )
 
     def headers(self, **extra: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token()}", **extra}

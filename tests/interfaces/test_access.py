@@ -46,8 +46,13 @@ from tests.interfaces.people import (
     Person,
 )
 
-LP, PR, PC, YP, RV = (Role.LEAD_PROFESSIONAL, Role.PRACTITIONER, Role.PARENT_CARER,
-                      Role.YOUNG_PERSON, Role.REVIEWER)
+LP, PR, PC, YP, RV = (
+    Role.LEAD_PROFESSIONAL,
+    Role.PRACTITIONER,
+    Role.PARENT_CARER,
+    Role.YOUNG_PERSON,
+    Role.REVIEWER,
+)
 
 ALLOWED_ON_A_PLAN_THEY_MAY_SEE: dict[str, set[Role]] = {
     "read plan": {LP, PR, PC, YP, RV},
@@ -78,15 +83,21 @@ def nothing(client: TestClient, plan: PlanRefs) -> None:
 
 def disclose(grantee: str, **fields: str) -> Callable[[TestClient, PlanRefs], str]:
     def arrange(client: TestClient, plan: PlanRefs) -> str:
-        return post(client, LEAD, f"/api/plans/{plan.plan_id}/disclosures",
-                    a_disclosure(grantee, **fields))["disclosure_id"]
+        return post(
+            client, LEAD, f"/api/plans/{plan.plan_id}/disclosures", a_disclosure(grantee, **fields)
+        )["disclosure_id"]
+
     return arrange
 
 
 def disclose_then_revoke(client: TestClient, plan: PlanRefs) -> None:
     disclosure_id = disclose(REVIEWER.sub)(client, plan)
-    post(client, LEAD, f"/api/plans/{plan.plan_id}/disclosures/{disclosure_id}/revoke",
-         a_revocation())
+    post(
+        client,
+        LEAD,
+        f"/api/plans/{plan.plan_id}/disclosures/{disclosure_id}/revoke",
+        a_revocation(),
+    )
 
 
 @dataclass(frozen=True)
@@ -117,15 +128,23 @@ SITUATIONS = (
     Situation("a parent who is not a member", OTHER_PARENT, False),
     Situation("a young person who is a member", YOUNG_PERSON, True),
     Situation("a young person who is not a member", OTHER_YOUNG_PERSON, False),
-    Situation("a reviewer with a disclosure to them in force", REVIEWER, True,
-              disclose(REVIEWER.sub)),
-    Situation("a reviewer with a disclosure to their org in force", REVIEWER, True,
-              disclose(TRIBUNAL, until=days_from_today(30))),
+    Situation(
+        "a reviewer with a disclosure to them in force", REVIEWER, True, disclose(REVIEWER.sub)
+    ),
+    Situation(
+        "a reviewer with a disclosure to their org in force",
+        REVIEWER,
+        True,
+        disclose(TRIBUNAL, until=days_from_today(30)),
+    ),
     Situation("a reviewer with no disclosure", REVIEWER, False),
     Situation("a reviewer whose disclosure was revoked", REVIEWER, False, disclose_then_revoke),
-    Situation("a reviewer whose disclosure has expired", REVIEWER, False,
-              disclose(REVIEWER.sub, occurred_on=days_from_today(-10),
-                       until=days_from_today(-2))),
+    Situation(
+        "a reviewer whose disclosure has expired",
+        REVIEWER,
+        False,
+        disclose(REVIEWER.sub, occurred_on=days_from_today(-10), until=days_from_today(-2)),
+    ),
     Situation("an analyst", ANALYST, False),
 )
 
@@ -154,23 +173,32 @@ def test_every_plan_endpoint_answers_exactly_as_the_contract_says(client, store,
     assert actual == expected
 
 
-@pytest.mark.parametrize("person", [LEAD, MEMBER_PRACTITIONER, PARENT, YOUNG_PERSON, REVIEWER,
-                                    ANALYST], ids=lambda p: p.role.value)
+@pytest.mark.parametrize(
+    "person",
+    [LEAD, MEMBER_PRACTITIONER, PARENT, YOUNG_PERSON, REVIEWER, ANALYST],
+    ids=lambda p: p.role.value,
+)
 def test_only_a_lead_professional_may_open_a_plan(client, person):
     response = client.post("/api/plans", json=a_plan_request(), headers=person.headers())
     assert response.status_code == (201 if person.role is LP else 403)
 
 
-@pytest.mark.parametrize("person", [LEAD, MEMBER_PRACTITIONER, PARENT, YOUNG_PERSON, REVIEWER,
-                                    ANALYST], ids=lambda p: p.role.value)
+@pytest.mark.parametrize(
+    "person",
+    [LEAD, MEMBER_PRACTITIONER, PARENT, YOUNG_PERSON, REVIEWER, ANALYST],
+    ids=lambda p: p.role.value,
+)
 def test_any_signed_in_user_may_read_the_stages(client, person):
     assert client.get("/api/stages", headers=person.headers()).status_code == 200
 
 
 def test_a_young_person_may_not_record_a_parents_views(client, store, plan):
     written = events_of(store, plan.plan_id)
-    response = client.post(f"/api/plans/{plan.plan_id}/views", json=views("parent_carer"),
-                           headers=YOUNG_PERSON.headers())
+    response = client.post(
+        f"/api/plans/{plan.plan_id}/views",
+        json=views("parent_carer"),
+        headers=YOUNG_PERSON.headers(),
+    )
     assert (response.status_code, events_of(store, plan.plan_id)) == (403, written)
 
 
@@ -178,7 +206,8 @@ def test_every_plan_endpoint_needs_a_token(client, store, plan):
     written = events_of(store, plan.plan_id)
     responses = {e.name: e.call(client, plan, None) for e in ENDPOINTS}
     assert {name: r.status_code for name, r in responses.items()} == {
-        e.name: 401 for e in ENDPOINTS}
+        e.name: 401 for e in ENDPOINTS
+    }
     for response in responses.values():
         assert response.headers["WWW-Authenticate"].startswith("Bearer")
         problem_of(response)

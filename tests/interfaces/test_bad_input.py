@@ -63,8 +63,10 @@ MALFORMED = {
     "JSON that is not UTF-8": ("/outcomes", {"content": b'{"text": "\xff\xfe", "area": "x"}'}),
     "JSON that is not an object": ("/outcomes", {"json": ["Play", "Social"]}),
     "no body at all": ("/outcomes", {}),
-    "a body that is not JSON": ("/outcomes", {"content": b"text=Play",
-                                              "headers": {"Content-Type": "text/plain"}}),
+    "a body that is not JSON": (
+        "/outcomes",
+        {"content": b"text=Play", "headers": {"Content-Type": "text/plain"}},
+    ),
     "a number for a text": ("/outcomes", {"json": {"text": 5, "area": "Social"}}),
     "a list for a text": ("/outcomes", {"json": {"text": "Play", "area": ["Social"]}}),
     "a NUL character in a text": ("/outcomes", {"json": {"text": "Play\u0000", "area": "x"}}),
@@ -72,22 +74,34 @@ MALFORMED = {
     "an empty text": ("/outcomes", {"json": {"text": "", "area": "Social"}}),
     "an unknown field": ("/outcomes", {"json": {**an_outcome(), "colour": "blue"}}),
     "a missing required field": ("/outcomes", {"json": without(an_outcome(), "area")}),
-    "a date that is not a date": ("/targets", {"json": {**a_target(str(uuid4())),
-                                                        "due_on": "next Tuesday"}}),
+    "a date that is not a date": (
+        "/targets",
+        {"json": {**a_target(str(uuid4())), "due_on": "next Tuesday"}},
+    ),
     "an outcome id that is not a uuid": ("/targets", {"json": a_target("outcome-1")}),
     "an unknown provision kind": ("/provisions", {"json": {**a_provision(), "kind": "magic"}}),
     "a negative cost": ("/provisions", {"json": {**a_provision(), "cost": "-5"}}),
-    "an unknown progress": ("/targets/{target_id}/evaluations",
-                            {"json": an_evaluation("brilliant")}),
+    "an unknown progress": (
+        "/targets/{target_id}/evaluations",
+        {"json": an_evaluation("brilliant")},
+    ),
     "an unknown whose": ("/views", {"json": views("grandparent")}),
-    "an unknown member role": ("/members", {"json": {"user_id": "u-9", "role": "analyst",
-                                                     "name": "Ana"}}),
-    "review attendees that are not a list": ("/reviews", {"json": {
-        **a_review(), "attendees": "Fiona and Morag"}}),
-    "a disclosure with no purpose": ("/disclosures", {"json": without(
-        a_disclosure("u-reviewer-1"), "purpose")}),
-    "an occurred_on that is not a date": ("/contributions", {"json": {
-        **a_contribution(), "occurred_on": "yesterday"}}),
+    "an unknown member role": (
+        "/members",
+        {"json": {"user_id": "u-9", "role": "analyst", "name": "Ana"}},
+    ),
+    "review attendees that are not a list": (
+        "/reviews",
+        {"json": {**a_review(), "attendees": "Fiona and Morag"}},
+    ),
+    "a disclosure with no purpose": (
+        "/disclosures",
+        {"json": without(a_disclosure("u-reviewer-1"), "purpose")},
+    ),
+    "an occurred_on that is not a date": (
+        "/contributions",
+        {"json": {**a_contribution(), "occurred_on": "yesterday"}},
+    ),
 }
 
 
@@ -103,10 +117,14 @@ PLAN_BODIES = {
     "an unknown plan type": {**a_plan_request(), "plan_type": "nhs_plan"},
     "a child with no date of birth": {**a_plan_request(), "child": {"name": CHILD_NAME}},
     "a child's name where the child should be": {**a_plan_request(), "child": CHILD_NAME},
-    "a child with a date of birth that is not a date": {**a_plan_request(), "child": {
-        "name": CHILD_NAME, "date_of_birth": "14/03/2016"}},
-    "a child with an unknown field": {**a_plan_request(), "child": {
-        "name": CHILD_NAME, "date_of_birth": "2016-03-14", "nhs_number": "943 476 5919"}},
+    "a child with a date of birth that is not a date": {
+        **a_plan_request(),
+        "child": {"name": CHILD_NAME, "date_of_birth": "14/03/2016"},
+    },
+    "a child with an unknown field": {
+        **a_plan_request(),
+        "child": {"name": CHILD_NAME, "date_of_birth": "2016-03-14", "nhs_number": "943 476 5919"},
+    },
     "no org": without(a_plan_request(), "org"),
     "an org with a NUL character": {**a_plan_request(), "org": "school:\u0000"},
 }
@@ -132,8 +150,13 @@ class TestTooLarge:
 
     def test_a_streamed_body_over_the_limit_is_413(self, refuses, plan, settings):
         chunks = (b"x" * 65536 for _ in range(settings.max_body_bytes // 65536 + 2))
-        refuses(413, "POST", f"/api/plans/{plan.plan_id}/contributions", content=chunks,
-                headers={**LEAD.headers(), "Content-Type": "application/json"})
+        refuses(
+            413,
+            "POST",
+            f"/api/plans/{plan.plan_id}/contributions",
+            content=chunks,
+            headers={**LEAD.headers(), "Content-Type": "application/json"},
+        )
 
 
 def test_every_endpoint_answers_404_for_an_unknown_plan(client, store, plan):
@@ -141,7 +164,8 @@ def test_every_endpoint_answers_404_for_an_unknown_plan(client, store, plan):
     before = events_anywhere(store)
     responses = {e.name: e.call(client, unknown, LEAD) for e in ENDPOINTS}
     assert {name: r.status_code for name, r in responses.items()} == {
-        e.name: 404 for e in ENDPOINTS}
+        e.name: 404 for e in ENDPOINTS
+    }
     for response in responses.values():
         assert_safe_error(response)
     assert events_anywhere(store) == before
@@ -156,10 +180,14 @@ REFUSED_BY_A_RULE = {
     "revoking an unknown disclosure": ("/disclosures/{unknown}/revoke", a_revocation()),
     "an unknown stage": ("/stage", a_stage_change("level-9")),
     "the stage the plan is already at": ("/stage", a_stage_change("additional")),
-    "something that happened tomorrow": ("/contributions", {
-        **a_contribution(), "occurred_on": days_from_today(1)}),
-    "a review whose next review is before it": ("/reviews", {
-        **a_review(), "next_review_on": days_from_today(-1)}),
+    "something that happened tomorrow": (
+        "/contributions",
+        {**a_contribution(), "occurred_on": days_from_today(1)},
+    ),
+    "a review whose next review is before it": (
+        "/reviews",
+        {**a_review(), "next_review_on": days_from_today(-1)},
+    ),
 }
 
 
@@ -178,8 +206,14 @@ def test_an_evaluation_of_a_target_already_achieved_is_409(client, refuses, plan
 
 def claims(**changes) -> dict:
     now = int(time.time())
-    base = {"sub": LEAD.sub, "name": LEAD.name, "role": "lead_professional", "org": LEAD.org,
-            "iat": now, "exp": now + 600}
+    base = {
+        "sub": LEAD.sub,
+        "name": LEAD.name,
+        "role": "lead_professional",
+        "org": LEAD.org,
+        "iat": now,
+        "exp": now + 600,
+    }
     return {k: v for k, v in {**base, **changes}.items() if v is not None}
 
 
@@ -201,8 +235,13 @@ BAD_TOKENS = {
 @pytest.mark.parametrize("case", BAD_TOKENS, ids=str)
 def test_a_bad_token_is_401(refuses, plan, case):
     headers = {"Authorization": f"Bearer {BAD_TOKENS[case]}"}
-    response = refuses(401, "POST", f"/api/plans/{plan.plan_id}/contributions",
-                       headers=headers, json=a_contribution())
+    response = refuses(
+        401,
+        "POST",
+        f"/api/plans/{plan.plan_id}/contributions",
+        headers=headers,
+        json=a_contribution(),
+    )
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
 
 

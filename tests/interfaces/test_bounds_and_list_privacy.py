@@ -7,17 +7,26 @@ from tests.interfaces.people import LEAD, PARENT
 
 
 def test_an_as_of_instant_in_year_one_is_invalid_input_not_an_error(client, plan):
-    response = client.get(f"/api/plans/{plan.plan_id}", params={"as_of": "0001-01-01T00:00:00"},
-                          headers=LEAD.headers())
+    response = client.get(
+        f"/api/plans/{plan.plan_id}",
+        params={"as_of": "0001-01-01T00:00:00"},
+        headers=LEAD.headers(),
+    )
     assert response.status_code == 422
 
 
 def test_a_child_cannot_be_born_tomorrow_or_in_year_one(client):
     for born in ("9999-12-31", "0001-01-01"):
-        response = client.post("/api/plans", headers=LEAD.headers(), json={
-            "plan_type": "iep", "stage": "additional", "org": LEAD.org,
-            "child": {"name": "Calum Reid", "date_of_birth": born},
-        })
+        response = client.post(
+            "/api/plans",
+            headers=LEAD.headers(),
+            json={
+                "plan_type": "iep",
+                "stage": "additional",
+                "org": LEAD.org,
+                "child": {"name": "Calum Reid", "date_of_birth": born},
+            },
+        )
         assert response.status_code == 422, born
 
 

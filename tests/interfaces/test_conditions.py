@@ -25,13 +25,17 @@ def plan(plan_with_target):
 
 
 def contribute(client, plan, **headers):
-    return client.post(f"/api/plans/{plan.plan_id}/contributions", json=a_contribution(),
-                       headers=LEAD.headers(**headers))
+    return client.post(
+        f"/api/plans/{plan.plan_id}/contributions",
+        json=a_contribution(),
+        headers=LEAD.headers(**headers),
+    )
 
 
 def version_of(client, plan) -> int:
-    return int(client.get(f"/api/plans/{plan.plan_id}", headers=LEAD.headers())
-               .headers["ETag"].strip('"'))
+    return int(
+        client.get(f"/api/plans/{plan.plan_id}", headers=LEAD.headers()).headers["ETag"].strip('"')
+    )
 
 
 class TestIfMatch:
@@ -64,15 +68,21 @@ class TestIdempotencyKey:
     def test_the_same_key_with_another_body_is_422_and_writes_nothing(self, client, store, plan):
         contribute(client, plan, **{"Idempotency-Key": "k-2"})
         before = events_of(store, plan.plan_id)
-        response = client.post(f"/api/plans/{plan.plan_id}/outcomes", json=an_outcome(),
-                               headers=LEAD.headers(**{"Idempotency-Key": "k-2"}))
+        response = client.post(
+            f"/api/plans/{plan.plan_id}/outcomes",
+            json=an_outcome(),
+            headers=LEAD.headers(**{"Idempotency-Key": "k-2"}),
+        )
         assert response.status_code == 422
         problem_of(response)
         assert events_of(store, plan.plan_id) == before
 
     def test_a_retried_plan_opening_opens_one_plan(self, client, store):
-        send = lambda: client.post("/api/plans", json=a_plan_request(),  # noqa: E731
-                                   headers=LEAD.headers(**{"Idempotency-Key": "open-1"}))
+        send = lambda: client.post(
+            "/api/plans",
+            json=a_plan_request(),  # noqa: E731
+            headers=LEAD.headers(**{"Idempotency-Key": "open-1"}),
+        )
         first, again = send(), send()
         assert again.status_code == first.status_code == 201
         assert again.json()["id"] == first.json()["id"]
@@ -105,8 +115,11 @@ def live(settings, plan):
 
 
 def contribution_at(plan, **headers) -> Callable[[httpx.Client], httpx.Response]:
-    return lambda http: http.post(f"/api/plans/{plan.plan_id}/contributions",
-                                  json=a_contribution(), headers=LEAD.headers(**headers))
+    return lambda http: http.post(
+        f"/api/plans/{plan.plan_id}/contributions",
+        json=a_contribution(),
+        headers=LEAD.headers(**headers),
+    )
 
 
 def test_two_writers_on_one_version_get_one_201_and_one_412(client, store, plan, live):

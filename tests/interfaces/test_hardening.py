@@ -86,7 +86,8 @@ class TestWhoHasAccessIsForTheLeadProfessional:
 def test_an_if_match_of_thousands_of_digits_is_a_precondition_failure(client):
     plan_id = open_plan(client)
     answer = client.post(
-        f"/api/plans/{plan_id}/contributions", json={"kind": "note", "text": "Calm week"},
+        f"/api/plans/{plan_id}/contributions",
+        json={"kind": "note", "text": "Calm week"},
         headers=LEAD.headers(**{"If-Match": '"' + "9" * 4301 + '"'}),
     )
     assert answer.status_code == 412
@@ -94,14 +95,18 @@ def test_an_if_match_of_thousands_of_digits_is_a_precondition_failure(client):
 
 
 def test_a_content_length_of_thousands_of_digits_is_too_large(client):
-    answer = client.post("/api/plans", content=b"{}", headers=LEAD.headers(
-        **{"Content-Length": "9" * 5000, "Content-Type": "application/json"}))
+    answer = client.post(
+        "/api/plans",
+        content=b"{}",
+        headers=LEAD.headers(**{"Content-Length": "9" * 5000, "Content-Type": "application/json"}),
+    )
     assert answer.status_code == 413
 
 
 def test_a_lead_professional_opens_plans_under_their_own_organisation_only(client):
-    answer = client.post("/api/plans", json=a_plan_request(org="school:another-school"),
-                         headers=LEAD.headers())
+    answer = client.post(
+        "/api/plans", json=a_plan_request(org="school:another-school"), headers=LEAD.headers()
+    )
     assert answer.status_code == 403
     assert "own organisation" in problem_of(answer)["detail"]
 
@@ -118,10 +123,16 @@ def test_nothing_is_recorded_as_happening_before_the_child_was_born(client):
 
 
 def test_opening_a_plan_is_a_read_of_its_personal_data(client, store):
-    answer = client.post("/api/plans", json=a_plan_request(), headers=LEAD.headers(
-        **{"Idempotency-Key": "open-once"}))
-    again = client.post("/api/plans", json=a_plan_request(), headers=LEAD.headers(
-        **{"Idempotency-Key": "open-once"}))
+    answer = client.post(
+        "/api/plans",
+        json=a_plan_request(),
+        headers=LEAD.headers(**{"Idempotency-Key": "open-once"}),
+    )
+    again = client.post(
+        "/api/plans",
+        json=a_plan_request(),
+        headers=LEAD.headers(**{"Idempotency-Key": "open-once"}),
+    )
     assert again.json()["child"] == answer.json()["child"]
     log = store.access_log(UUID(answer.json()["id"]))
     assert [(e.user_id, e.action) for e in log] == [(LEAD.sub, "POST /api/plans")] * 2
@@ -162,8 +173,7 @@ def test_a_short_development_secret_is_refused_at_start(tmp_path):
         TokenVerifier(Settings(database_url=f"sqlite:///{tmp_path / 'x.db'}", jwt_secret="secret"))
 
 
-def test_a_postgresql_store_without_a_master_key_is_refused_unless_opted_out(
-        postgres_url, caplog):
+def test_a_postgresql_store_without_a_master_key_is_refused_unless_opted_out(postgres_url, caplog):
     plain = Settings(database_url=postgres_url, jwt_secret=SECRET)
     with pytest.raises(ConfigurationError, match="PLANLEDGER_ENCRYPTION_KEY"):
         application(plain)

@@ -57,8 +57,9 @@ def test_no_line_holds_the_childs_name_or_the_callers_id(logged):
     with logged() as (client, lines):
         plan_id = open_plan(client)
         client.get(f"/api/plans/{plan_id}/history", headers=LEAD.headers())
-        client.post("/api/plans", json={**a_plan_request(), "child": CHILD_NAME},
-                    headers=LEAD.headers())
+        client.post(
+            "/api/plans", json={**a_plan_request(), "child": CHILD_NAME}, headers=LEAD.headers()
+        )
         entries = lines()
         assert [e["status"] for e in entries] == [201, 200, 422]
         text = json.dumps(entries)

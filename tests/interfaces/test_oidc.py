@@ -64,17 +64,31 @@ def jwks_url() -> Iterator[str]:
 
 @pytest.fixture
 def client(postgres_url, master_key, jwks_url) -> Iterator[TestClient]:
-    settings = Settings(database_url=postgres_url, encryption_key=master_key,
-                        jwt_secret=None, jwt_secret_file=None,
-                        oidc_issuer=ISSUER, oidc_audience=AUDIENCE, oidc_jwks_url=jwks_url)
+    settings = Settings(
+        database_url=postgres_url,
+        encryption_key=master_key,
+        jwt_secret=None,
+        jwt_secret_file=None,
+        oidc_issuer=ISSUER,
+        oidc_audience=AUDIENCE,
+        oidc_jwks_url=jwks_url,
+    )
     with TestClient(create_app(settings)) as client:
         yield client
 
 
 def claims(**changes) -> dict:
     now = int(time.time())
-    base = {"iss": ISSUER, "aud": AUDIENCE, "sub": LEAD.sub, "name": LEAD.name,
-            "role": "lead_professional", "org": LEAD.org, "iat": now, "exp": now + 300}
+    base = {
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "sub": LEAD.sub,
+        "name": LEAD.name,
+        "role": "lead_professional",
+        "org": LEAD.org,
+        "iat": now,
+        "exp": now + 300,
+    }
     return {k: v for k, v in {**base, **changes}.items() if v is not None}
 
 
@@ -100,10 +114,16 @@ def test_an_rs256_token_from_the_issuer_for_this_audience_is_accepted(client):
 
 
 def test_the_caller_is_the_tokens_subject(client):
-    response = client.post("/api/plans", headers={"Authorization": f"Bearer {a_token()}"},
-                           json={"plan_type": "iep", "stage": "additional", "org": LEAD.org,
-                                 "child": {"name": "Isla Campbell",
-                                           "date_of_birth": "2016-03-14"}})
+    response = client.post(
+        "/api/plans",
+        headers={"Authorization": f"Bearer {a_token()}"},
+        json={
+            "plan_type": "iep",
+            "stage": "additional",
+            "org": LEAD.org,
+            "child": {"name": "Isla Campbell", "date_of_birth": "2016-03-14"},
+        },
+    )
     assert response.status_code == 201
     assert response.json()["members"][0]["user_id"] == LEAD.sub
 

@@ -30,9 +30,23 @@ from tests.interfaces.api import (
 from tests.interfaces.conftest import events_of
 from tests.interfaces.people import CHILD_NAME, LEAD, OTHER_LEAD, OTHER_PARENT, PARENT
 
-PLAN_FIELDS = {"id", "version", "plan_type", "stage", "status", "child", "org", "members",
-               "agencies", "outcomes", "provisions", "reviews", "next_review_on", "views",
-               "contributions"}
+PLAN_FIELDS = {
+    "id",
+    "version",
+    "plan_type",
+    "stage",
+    "status",
+    "child",
+    "org",
+    "members",
+    "agencies",
+    "outcomes",
+    "provisions",
+    "reviews",
+    "next_review_on",
+    "views",
+    "contributions",
+}
 EVENT_FIELDS = {"position", "type", "recorded_at", "occurred_on", "actor", "reason", "data"}
 
 
@@ -63,8 +77,9 @@ class TestOpeningAPlan:
 
     def test_makes_the_opener_its_first_member(self, client):
         plan = read(client, f"/api/plans/{open_plan(client)}")
-        assert plan["members"] == [{"user_id": LEAD.sub, "role": "lead_professional",
-                                    "name": LEAD.name}]
+        assert plan["members"] == [
+            {"user_id": LEAD.sub, "role": "lead_professional", "name": LEAD.name}
+        ]
 
     def test_can_be_read_back_at_its_location(self, client):
         response = client.post("/api/plans", json=a_plan_request(), headers=LEAD.headers())
@@ -92,8 +107,12 @@ class TestReadingAPlan:
         assert [e["position"] for e in items] == list(range(1, len(items) + 1))
         assert items[0]["type"] == "PlanOpened"
         assert all(e.keys() >= EVENT_FIELDS for e in items)
-        assert items[0]["actor"] == {"id": LEAD.sub, "name": LEAD.name,
-                                     "role": "lead_professional", "org": LEAD.org}
+        assert items[0]["actor"] == {
+            "id": LEAD.sub,
+            "name": LEAD.name,
+            "role": "lead_professional",
+            "org": LEAD.org,
+        }
 
     def test_history_keeps_the_reason_and_the_day_it_happened(self, client, plan):
         body = {**a_contribution(), "reason": "Phone call", "occurred_on": days_from_today(-3)}
@@ -125,11 +144,16 @@ class TestOutcomesAndTargets:
         assert {"outcome_id", "version"} <= written.keys()
         outcome = read(client, f"/api/plans/{plan_id}")["outcomes"][0]
         assert (outcome["id"], outcome["text"], outcome["area"], outcome["targets"]) == (
-            written["outcome_id"], an_outcome()["text"], an_outcome()["area"], [])
+            written["outcome_id"],
+            an_outcome()["text"],
+            an_outcome()["area"],
+            [],
+        )
 
     def test_setting_a_target_answers_its_id_and_records_target_set(self, client, plan):
-        written = post(client, LEAD, f"/api/plans/{plan.plan_id}/targets",
-                       a_target(plan.outcome_id))
+        written = post(
+            client, LEAD, f"/api/plans/{plan.plan_id}/targets", a_target(plan.outcome_id)
+        )
         assert {"target_id", "version"} <= written.keys()
         assert last_event(client, plan.plan_id)["type"] == "TargetSet"
         targets = read(client, f"/api/plans/{plan.plan_id}")["outcomes"][0]["targets"]
@@ -138,8 +162,12 @@ class TestOutcomesAndTargets:
 
     def test_a_revision_is_appended_under_the_target_and_the_old_text_stays(self, client, plan):
         before = read(client, f"/api/plans/{plan.plan_id}")["outcomes"][0]["targets"][0]["text"]
-        post(client, LEAD, f"/api/plans/{plan.plan_id}/targets/{plan.target_id}/revisions",
-             a_revision("Take turns with three peers"))
+        post(
+            client,
+            LEAD,
+            f"/api/plans/{plan.plan_id}/targets/{plan.target_id}/revisions",
+            a_revision("Take turns with three peers"),
+        )
         target = read(client, f"/api/plans/{plan.plan_id}")["outcomes"][0]["targets"][0]
         assert target["text"] == "Take turns with three peers"
         assert target["revisions"][0]["previous_text"] == before
@@ -147,8 +175,12 @@ class TestOutcomesAndTargets:
         assert set_event["data"]["text"] == before
 
     def test_evaluating_a_target_records_target_evaluated(self, client, plan):
-        post(client, LEAD, f"/api/plans/{plan.plan_id}/targets/{plan.target_id}/evaluations",
-             an_evaluation("not_achieved"))
+        post(
+            client,
+            LEAD,
+            f"/api/plans/{plan.plan_id}/targets/{plan.target_id}/evaluations",
+            an_evaluation("not_achieved"),
+        )
         assert last_event(client, plan.plan_id)["type"] == "TargetEvaluated"
         target = read(client, f"/api/plans/{plan.plan_id}")["outcomes"][0]["targets"][0]
         assert {"progress", "impact", "review_id", "occurred_on"} <= target["evaluations"][0].keys()
@@ -157,18 +189,21 @@ class TestOutcomesAndTargets:
 
 class TestProvisionAndReviews:
     def test_planning_provision_answers_its_id_and_the_version(self, client, plan):
-        written = post(client, LEAD, f"/api/plans/{plan.plan_id}/provisions",
-                       a_provision([plan.target_id]))
+        written = post(
+            client, LEAD, f"/api/plans/{plan.plan_id}/provisions", a_provision([plan.target_id])
+        )
         assert {"provision_id", "version"} <= written.keys()
         provision = read(client, f"/api/plans/{plan.plan_id}")["provisions"][0]
         assert (provision["id"], provision["kind"]) == (written["provision_id"], "intervention")
 
     def test_a_review_is_review_held_then_one_target_evaluated_per_evaluation(self, client, plan):
-        second = post(client, LEAD, f"/api/plans/{plan.plan_id}/targets",
-                      a_target(plan.outcome_id))["target_id"]
+        second = post(
+            client, LEAD, f"/api/plans/{plan.plan_id}/targets", a_target(plan.outcome_id)
+        )["target_id"]
         before = len(history(client, plan.plan_id))
-        written = post(client, LEAD, f"/api/plans/{plan.plan_id}/reviews",
-                       a_review(plan.target_id, second))
+        written = post(
+            client, LEAD, f"/api/plans/{plan.plan_id}/reviews", a_review(plan.target_id, second)
+        )
         assert {"review_id", "version"} <= written.keys()
         added = history(client, plan.plan_id)[before:]
         assert [e["type"] for e in added] == ["ReviewHeld", "TargetEvaluated", "TargetEvaluated"]
@@ -204,8 +239,9 @@ class TestClosing:
         post(client, LEAD, f"/api/plans/{plan.plan_id}/close", a_closure())
         assert read(client, f"/api/plans/{plan.plan_id}")["status"] == "closed"
 
-    def test_afterwards_every_write_to_the_plan_is_409_and_writes_nothing(self, client, store,
-                                                                          plan):
+    def test_afterwards_every_write_to_the_plan_is_409_and_writes_nothing(
+        self, client, store, plan
+    ):
         post(client, LEAD, f"/api/plans/{plan.plan_id}/close", a_closure())
         before = events_of(store, plan.plan_id)
         statuses = {w.name: w.call(client, plan, LEAD).status_code for w in WRITES}
@@ -215,12 +251,18 @@ class TestClosing:
 
 class TestDisclosures:
     def test_granting_answers_its_id_and_records_disclosure_granted(self, client, plan):
-        written = post(client, LEAD, f"/api/plans/{plan.plan_id}/disclosures",
-                       a_disclosure("u-reviewer-1", until=days_from_today(30)))
+        written = post(
+            client,
+            LEAD,
+            f"/api/plans/{plan.plan_id}/disclosures",
+            a_disclosure("u-reviewer-1", until=days_from_today(30)),
+        )
         assert {"disclosure_id", "version"} <= written.keys()
         event = last_event(client, plan.plan_id)
         assert (event["type"], event["data"]["disclosure_id"]) == (
-            "DisclosureGranted", written["disclosure_id"])
+            "DisclosureGranted",
+            written["disclosure_id"],
+        )
 
     def test_revoking_records_disclosure_revoked(self, client, plan):
         path = f"/api/plans/{plan.plan_id}/disclosures/{plan.spare_disclosure_id}/revoke"
@@ -235,7 +277,8 @@ class TestAccessLog:
         items = read(client, f"/api/plans/{plan.plan_id}/access-log")["items"]
         assert all(set(i) >= {"user_id", "role", "at", "action"} for i in items)
         assert {"user_id": PARENT.sub, "role": "parent_carer"}.items() <= next(
-            i for i in items if i["user_id"] == PARENT.sub).items()
+            i for i in items if i["user_id"] == PARENT.sub
+        ).items()
 
 
 class TestStagesAndHealth:
@@ -258,14 +301,20 @@ class TestListingPlans:
         assert [p["plan_id"] for p in listed["items"]] == [mine]
         assert theirs in {p["plan_id"] for p in read(client, "/api/plans", OTHER_LEAD)["items"]}
 
-    @pytest.mark.parametrize(("query", "matching"), [
-        ({"plan_type": "csp"}, "csp"),
-        ({"stage": "targeted"}, "targeted"),
-        ({"review_due_before": days_from_today(20)}, "due"),
-    ])
+    @pytest.mark.parametrize(
+        ("query", "matching"),
+        [
+            ({"plan_type": "csp"}, "csp"),
+            ({"stage": "targeted"}, "targeted"),
+            ({"review_due_before": days_from_today(20)}, "due"),
+        ],
+    )
     def test_filters_by_plan_type_stage_and_review_due(self, client, projector, query, matching):
-        plans = {"plain": open_plan(client), "csp": open_plan(client, plan_type="csp"),
-                 "targeted": open_plan(client, stage="targeted"),
-                 "due": open_plan(client, next_review_on=days_from_today(10))}
+        plans = {
+            "plain": open_plan(client),
+            "csp": open_plan(client, plan_type="csp"),
+            "targeted": open_plan(client, stage="targeted"),
+            "due": open_plan(client, next_review_on=days_from_today(10)),
+        }
         listed = {p["plan_id"] for p in read(client, "/api/plans", **query)["items"]}
         assert listed == {plans[matching]}

@@ -28,8 +28,13 @@ from tests.interfaces.conftest import serving
 from tests.interfaces.people import LEAD
 
 CASES = 2_400  # some operations (health, stages) have only a few distinct requests
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance, response_headers_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    response_headers_conformance,
+]
 
 
 def cases_for(operation, known: dict[str, str], closable: dict[str, str]):
@@ -40,8 +45,9 @@ def cases_for(operation, known: dict[str, str], closable: dict[str, str]):
     in_path = {k: v for k, v in ids.items() if "{" + k + "}" in operation.path}
     return st.one_of(
         operation.as_strategy(path_parameters=in_path, headers=auth),
-        operation.as_strategy(path_parameters=in_path, headers=auth,
-                              generation_mode=GenerationMode.NEGATIVE),
+        operation.as_strategy(
+            path_parameters=in_path, headers=auth, generation_mode=GenerationMode.NEGATIVE
+        ),
         operation.as_strategy(headers=auth),
     )
 
@@ -50,9 +56,14 @@ def fuzz(operation, strategy, examples: int, base_url: str, failures: dict) -> i
     """Sends up to `examples` generated requests (deterministically); returns how many."""
     sent = 0
 
-    @hypothesis_settings(max_examples=examples, derandomize=True, database=None,
-                         deadline=None, phases=[Phase.explicit, Phase.generate],
-                         suppress_health_check=list(HealthCheck))
+    @hypothesis_settings(
+        max_examples=examples,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     @given(strategy)
     def run(case) -> None:
         nonlocal sent
@@ -68,23 +79,26 @@ def fuzz(operation, strategy, examples: int, base_url: str, failures: dict) -> i
     return sent
 
 
-def test_generated_requests_never_get_a_5xx_or_an_answer_outside_the_schema(
-    settings, projector
-):
+def test_generated_requests_never_get_a_5xx_or_an_answer_outside_the_schema(settings, projector):
     # Lists wait for the projector; on a loaded machine 5 s can pass, and the answer is
     # then a (documented) 503 that the not-a-server-error check would count.
     settings = settings.model_copy(update={"read_wait_seconds": 15.0})
     with TestClient(create_app(settings)) as client:
         plan = a_working_plan(client)
         closable = {"plan_id": open_plan(client)}
-    known = {"plan_id": plan.plan_id, "target_id": plan.target_id,
-             "disclosure_id": plan.spare_disclosure_id}
+    known = {
+        "plan_id": plan.plan_id,
+        "target_id": plan.target_id,
+        "disclosure_id": plan.spare_disclosure_id,
+    }
     failures: dict[str, str] = {}
     with serving(create_app(settings)) as base_url:
         schema = schemathesis.openapi.from_url(f"{base_url}/openapi.json")
         operations = [result.ok() for result in schema.get_all_operations()]
         examples = math.ceil(CASES / len(operations))
-        sent = sum(fuzz(op, cases_for(op, known, closable), examples, base_url, failures)
-                   for op in operations)
+        sent = sum(
+            fuzz(op, cases_for(op, known, closable), examples, base_url, failures)
+            for op in operations
+        )
     assert not failures, "\n\n".join(f"{found}\n  e.g. {curl}" for found, curl in failures.items())
     assert sent >= 2_000

@@ -13,8 +13,11 @@ SECRET = "a-development-secret-that-is-long-enough-for-hs256"
 
 def oidc_settings(**extra) -> Settings:
     return Settings(
-        database_url="sqlite:///:memory:", jwt_secret=SECRET,
-        oidc_issuer="https://idp.example.org", oidc_audience="planledger", **extra,
+        database_url="sqlite:///:memory:",
+        jwt_secret=SECRET,
+        oidc_issuer="https://idp.example.org",
+        oidc_audience="planledger",
+        **extra,
     )
 
 
@@ -29,19 +32,22 @@ def test_a_token_signed_with_the_shared_secret_is_refused_when_an_issuer_is_set(
 
 def test_development_tokens_beside_an_issuer_need_an_explicit_opt_in():
     caller = TokenVerifier(oidc_settings(allow_development_tokens=True)).verify(
-        a_development_token())
+        a_development_token()
+    )
     assert caller.role is Role.LEAD_PROFESSIONAL
 
 
 def test_an_issuer_without_an_audience_is_a_configuration_error():
     with pytest.raises(ValueError, match="AUDIENCE"):
-        TokenVerifier(Settings(database_url="sqlite:///:memory:",
-                               oidc_issuer="https://idp.example.org"))
+        TokenVerifier(
+            Settings(database_url="sqlite:///:memory:", oidc_issuer="https://idp.example.org")
+        )
 
 
 def test_demo_sign_in_is_offered_only_to_this_machine_by_default():
     embedded = "sqlite:///:memory:"
     assert Settings(database_url=embedded, host="127.0.0.1").demo_signin_enabled()
     assert not Settings(database_url=embedded, host="0.0.0.0").demo_signin_enabled()
-    assert Settings(database_url=embedded, host="0.0.0.0",
-                    web_demo_signin=True).demo_signin_enabled()
+    assert Settings(
+        database_url=embedded, host="0.0.0.0", web_demo_signin=True
+    ).demo_signin_enabled()

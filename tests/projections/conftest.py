@@ -31,8 +31,12 @@ def dump(view) -> dict[str, list[tuple]]:
         if hasattr(view, "fetch_tuples"):
             from psycopg.sql import SQL, Identifier
 
-            rows = view.fetch_tuples(SQL("SELECT * FROM {0}.{1}").format(
-                Identifier(view.datastore.schema), Identifier(table)), {})
+            rows = view.fetch_tuples(
+                SQL("SELECT * FROM {0}.{1}").format(
+                    Identifier(view.datastore.schema), Identifier(table)
+                ),
+                {},
+            )
         else:
             rows = [tuple(r) for r in view.fetch(f"SELECT * FROM {table}", [])]
         out[table.removeprefix(view.name)] = sorted(rows, key=repr)

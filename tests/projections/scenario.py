@@ -42,8 +42,7 @@ CHILD_NAME = "Zebedee Quintrell"
 BIRTHDAY = date(2014, 7, 19)
 
 LEAD = Actor(id="u-fiona", name="Fiona MacLeod", role=Role.LEAD_PROFESSIONAL, org=SCHOOL)
-OTHER_LEAD = Actor(id="u-ewan", name="Ewan Laird", role=Role.LEAD_PROFESSIONAL,
-                   org=OTHER_SCHOOL)
+OTHER_LEAD = Actor(id="u-ewan", name="Ewan Laird", role=Role.LEAD_PROFESSIONAL, org=OTHER_SCHOOL)
 AS_LEAD = Caller.of(LEAD)
 
 
@@ -77,73 +76,166 @@ def build(planning: Planning) -> Scenario:
     def change(plan_id: UUID, command: Command, caller: Caller = lead, **when: Any) -> Any:
         return planning.change(plan_id, command, caller, **when).created
 
-    iep = planning.open_plan(OpenPlan(plan_type=PlanType.IEP, stage="additional", child=child(),
-                                      org=SCHOOL, next_review_on=ago(10)),
-                             lead, occurred_on=ago(400)).plan_id
-    change(iep, AddMember(user_id="u-morag", role=Role.PARENT_CARER, name="Morag"),
-           occurred_on=ago(399))
-    change(iep, JoinAgency(org=SALT, name="Speech and language therapy", kind="health"),
-           occurred_on=ago(398))
-    outcome = UUID(change(iep, AgreeOutcome(text="Play with friends", area="Social"),
-                          occurred_on=ago(397))["outcome_id"])
-    targets = [UUID(change(iep, SetTarget(outcome_id=outcome, text=f"Target {n}",
-                                          due_on=ago(-30)),
-                           occurred_on=ago(396))["target_id"])
-               for n in range(3)]
-    change(iep, PlanProvision(kind=ProvisionKind.INTERVENTION, description="Lego therapy",
-                              cost=Decimal("120.50")), occurred_on=ago(395))
-    change(iep, PlanProvision(kind=ProvisionKind.EQUIPMENT, description="Ear defenders",
-                              cost=Decimal("24.99")), occurred_on=ago(395))
-    change(iep, PlanProvision(kind=ProvisionKind.STRATEGY, description="Visual timetable"),
-           occurred_on=ago(395))
-    change(iep, HoldReview(held_on=ago(200), attendees=("Fiona",), summary="Steady",
-                           evaluations=(Evaluated(target_id=targets[0],
-                                                  progress=Progress.ACHIEVED, impact="Done"),
-                                        Evaluated(target_id=targets[1],
-                                                  progress=Progress.NOT_ACHIEVED, impact="No")),
-                           next_review_on=ago(5)))
+    iep = planning.open_plan(
+        OpenPlan(
+            plan_type=PlanType.IEP,
+            stage="additional",
+            child=child(),
+            org=SCHOOL,
+            next_review_on=ago(10),
+        ),
+        lead,
+        occurred_on=ago(400),
+    ).plan_id
+    change(
+        iep,
+        AddMember(user_id="u-morag", role=Role.PARENT_CARER, name="Morag"),
+        occurred_on=ago(399),
+    )
+    change(
+        iep,
+        JoinAgency(org=SALT, name="Speech and language therapy", kind="health"),
+        occurred_on=ago(398),
+    )
+    outcome = UUID(
+        change(iep, AgreeOutcome(text="Play with friends", area="Social"), occurred_on=ago(397))[
+            "outcome_id"
+        ]
+    )
+    targets = [
+        UUID(
+            change(
+                iep,
+                SetTarget(outcome_id=outcome, text=f"Target {n}", due_on=ago(-30)),
+                occurred_on=ago(396),
+            )["target_id"]
+        )
+        for n in range(3)
+    ]
+    change(
+        iep,
+        PlanProvision(
+            kind=ProvisionKind.INTERVENTION, description="Lego therapy", cost=Decimal("120.50")
+        ),
+        occurred_on=ago(395),
+    )
+    change(
+        iep,
+        PlanProvision(
+            kind=ProvisionKind.EQUIPMENT, description="Ear defenders", cost=Decimal("24.99")
+        ),
+        occurred_on=ago(395),
+    )
+    change(
+        iep,
+        PlanProvision(kind=ProvisionKind.STRATEGY, description="Visual timetable"),
+        occurred_on=ago(395),
+    )
+    change(
+        iep,
+        HoldReview(
+            held_on=ago(200),
+            attendees=("Fiona",),
+            summary="Steady",
+            evaluations=(
+                Evaluated(target_id=targets[0], progress=Progress.ACHIEVED, impact="Done"),
+                Evaluated(target_id=targets[1], progress=Progress.NOT_ACHIEVED, impact="No"),
+            ),
+            next_review_on=ago(5),
+        ),
+    )
     change(iep, CloseTarget(target_id=targets[2]), occurred_on=ago(150))
-    change(iep, ChangeStage(stage="targeted"), occurred_on=ago(100),
-           reason="More support needed")
-    change(iep, GrantDisclosure(grantee="u-alasdair", purpose="Tribunal", until=ago(-60)),
-           occurred_on=ago(20))
-    granted = UUID(change(iep, GrantDisclosure(grantee="tribunal:hec", purpose="Old",
-                                               until=ago(1)),
-                          occurred_on=ago(30))["disclosure_id"])
+    change(iep, ChangeStage(stage="targeted"), occurred_on=ago(100), reason="More support needed")
+    change(
+        iep,
+        GrantDisclosure(grantee="u-alasdair", purpose="Tribunal", until=ago(-60)),
+        occurred_on=ago(20),
+    )
+    granted = UUID(
+        change(
+            iep,
+            GrantDisclosure(grantee="tribunal:hec", purpose="Old", until=ago(1)),
+            occurred_on=ago(30),
+        )["disclosure_id"]
+    )
     change(iep, GrantDisclosure(grantee="u-revoked", purpose="Mistake"), occurred_on=ago(25))
-    change(iep, RevokeDisclosure(disclosure_id=granted), occurred_on=ago(2),
-           reason="No longer needed")
+    change(
+        iep, RevokeDisclosure(disclosure_id=granted), occurred_on=ago(2), reason="No longer needed"
+    )
 
-    csp = planning.open_plan(OpenPlan(plan_type=PlanType.CSP, stage="specialist", child=child(),
-                                      org=SCHOOL),
-                             lead, occurred_on=date(2023, 3, 1)).plan_id
-    change(csp, HoldReview(held_on=date(2024, 2, 28), attendees=("Fiona",), summary="On time",
-                           next_review_on=date(2025, 2, 1)))
-    change(csp, HoldReview(held_on=date(2025, 3, 1), attendees=("Fiona",), summary="Late",
-                           next_review_on=ago(-30)))
+    csp = planning.open_plan(
+        OpenPlan(plan_type=PlanType.CSP, stage="specialist", child=child(), org=SCHOOL),
+        lead,
+        occurred_on=date(2023, 3, 1),
+    ).plan_id
+    change(
+        csp,
+        HoldReview(
+            held_on=date(2024, 2, 28),
+            attendees=("Fiona",),
+            summary="On time",
+            next_review_on=date(2025, 2, 1),
+        ),
+    )
+    change(
+        csp,
+        HoldReview(
+            held_on=date(2025, 3, 1), attendees=("Fiona",), summary="Late", next_review_on=ago(-30)
+        ),
+    )
 
-    prepared = planning.open_plan(OpenPlan(plan_type=PlanType.CSP, stage="specialist",
-                                           child=child(), org=OTHER_SCHOOL),
-                                  other_lead, occurred_on=date(2024, 1, 5)).plan_id
-    change(prepared, ReceiveCspRequest(requested_by=Requester.PARENT_CARER), other_lead,
-           occurred_on=date(2024, 1, 5))
-    change(prepared, DecideCspNeed(decision=CspNeed.NEEDED), other_lead,
-           occurred_on=date(2024, 2, 1))
+    prepared = planning.open_plan(
+        OpenPlan(plan_type=PlanType.CSP, stage="specialist", child=child(), org=OTHER_SCHOOL),
+        other_lead,
+        occurred_on=date(2024, 1, 5),
+    ).plan_id
+    change(
+        prepared,
+        ReceiveCspRequest(requested_by=Requester.PARENT_CARER),
+        other_lead,
+        occurred_on=date(2024, 1, 5),
+    )
+    change(
+        prepared, DecideCspNeed(decision=CspNeed.NEEDED), other_lead, occurred_on=date(2024, 2, 1)
+    )
     change(prepared, PrepareCsp(), other_lead, occurred_on=date(2024, 5, 1))
 
-    closed = planning.open_plan(OpenPlan(plan_type=PlanType.CHILDS_PLAN, stage="universal",
-                                         child=child(), org=OTHER_SCHOOL),
-                                other_lead, occurred_on=ago(300)).plan_id
-    change(closed, ChangeStage(stage="additional"), other_lead, occurred_on=ago(290),
-           reason="More support needed")
+    closed = planning.open_plan(
+        OpenPlan(
+            plan_type=PlanType.CHILDS_PLAN, stage="universal", child=child(), org=OTHER_SCHOOL
+        ),
+        other_lead,
+        occurred_on=ago(300),
+    ).plan_id
+    change(
+        closed,
+        ChangeStage(stage="additional"),
+        other_lead,
+        occurred_on=ago(290),
+        reason="More support needed",
+    )
     # Access given and withdrawn before closing: neither stays in the row.
-    change(closed, AddMember(user_id="u-gone", role=Role.PARENT_CARER, name="Gone"),
-           other_lead, occurred_on=ago(280))
-    change(closed, JoinAgency(org=SALT, name="Speech and language therapy", kind="health"),
-           other_lead, occurred_on=ago(280))
-    change(closed, RemoveMember(user_id="u-gone"), other_lead, occurred_on=ago(250),
-           reason="Moved away")
-    change(closed, LeaveAgency(org=SALT), other_lead, occurred_on=ago(250),
-           reason="Therapy finished")
+    change(
+        closed,
+        AddMember(user_id="u-gone", role=Role.PARENT_CARER, name="Gone"),
+        other_lead,
+        occurred_on=ago(280),
+    )
+    change(
+        closed,
+        JoinAgency(org=SALT, name="Speech and language therapy", kind="health"),
+        other_lead,
+        occurred_on=ago(280),
+    )
+    change(
+        closed,
+        RemoveMember(user_id="u-gone"),
+        other_lead,
+        occurred_on=ago(250),
+        reason="Moved away",
+    )
+    change(
+        closed, LeaveAgency(org=SALT), other_lead, occurred_on=ago(250), reason="Therapy finished"
+    )
     change(closed, ClosePlan(), other_lead, occurred_on=ago(200), reason="Moved school")
     return Scenario(iep=iep, csp=csp, prepared_csp=prepared, closed=closed)

@@ -92,8 +92,10 @@ def test_an_event_already_applied_is_refused_not_counted_twice(planning, open_vi
 def test_two_appliers_racing_apply_each_event_once(planning, open_view):
     build(planning)
     views = [open_view("reports"), open_view("reports")]
-    threads = [threading.Thread(target=catch_up, args=(planning, v), kwargs={"batch_size": 2})
-               for v in views]
+    threads = [
+        threading.Thread(target=catch_up, args=(planning, v), kwargs={"batch_size": 2})
+        for v in views
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -141,8 +143,7 @@ class TestReadYourWrites:
             plan_id = planning.open_plan(opening("iep", "universal"), AS_LEAD).plan_id
             summaries = readers.summaries()
             assert summaries.get_summary(plan_id) is not None
-            page = summaries.list_plans(PlanFilters(), Visibility(member_id=LEAD.id),
-                                        today=today())
+            page = summaries.list_plans(PlanFilters(), Visibility(member_id=LEAD.id), today=today())
             assert [r.plan_id for r in page.items] == [plan_id]
         finally:
             projector.stop()
@@ -161,9 +162,7 @@ class TestReadYourWrites:
         wait_until_current(planning, view, timeout=2, inline=True)
         assert view.get_summary(plan_id) is not None
 
-    def test_after_its_grace_for_a_projector_a_reader_catches_up_itself(
-        self, planning, open_view
-    ):
+    def test_after_its_grace_for_a_projector_a_reader_catches_up_itself(self, planning, open_view):
         plan_id = planning.open_plan(opening("iep", "universal"), AS_LEAD).plan_id
         view = open_view("plan_summaries")
         wait_until_current(planning, view, timeout=2, inline=True, grace=0.2)
@@ -189,12 +188,24 @@ class TestReadYourWrites:
 
 
 def test_planledger_project_stops_cleanly_on_sigterm_and_sigint(database_url, master_key):
-    env = {**os.environ, "PLANLEDGER_DATABASE_URL": database_url,
-           "PLANLEDGER_ENCRYPTION_KEY": master_key}
+    env = {
+        **os.environ,
+        "PLANLEDGER_DATABASE_URL": database_url,
+        "PLANLEDGER_ENCRYPTION_KEY": master_key,
+    }
     for sig in (signal.SIGTERM, signal.SIGINT):
         process = subprocess.Popen(
-            [sys.executable, "-c", "from interfaces.cli import main; main()", "project",
-             "--poll", "0.1"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            [
+                sys.executable,
+                "-c",
+                "from interfaces.cli import main; main()",
+                "project",
+                "--poll",
+                "0.1",
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
         )
         try:
@@ -214,8 +225,9 @@ def _tables(planning) -> list[str]:
     datastore = planning.recorder.datastore
     if hasattr(datastore, "schema"):
         with datastore.get_connection() as conn:
-            rows = conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s",
-                                (datastore.schema,)).fetchall()
+            rows = conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = %s", (datastore.schema,)
+            ).fetchall()
             return [r["tablename"] for r in rows]
     with datastore.transaction(commit=False) as c:
         c.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
@@ -232,8 +244,7 @@ def test_one_event_at_a_time_with_validated_events_equals_the_fast_batched_path(
     one_by_one = open_view(name, 1)
     projection = MODELS[name].projection_at(1)(view=one_by_one)
     for n in planning.recorder.select_notifications(start=1, limit=10_000):
-        projection.process_event(planning.mapper.to_domain_event(n),
-                                 Tracking(planning.name, n.id))
+        projection.process_event(planning.mapper.to_domain_event(n), Tracking(planning.name, n.id))
     batched = open_view(name, 2)
     catch_up(planning, batched, batch_size=6)
     assert dump(one_by_one) == dump(batched)
@@ -259,8 +270,9 @@ def test_a_rebuild_folded_by_two_processes_equals_one_built_in_order(
     try:
         build(planning)
         for n in range(30):  # enough plans that both parts have some
-            planning.open_plan(opening("csp", "universal"), AS_LEAD,
-                               occurred_on=today() - timedelta(days=n))
+            planning.open_plan(
+                opening("csp", "universal"), AS_LEAD, occurred_on=today() - timedelta(days=n)
+            )
         in_order = MODELS[name].open_view(planning.recorder.datastore, 1)
         catch_up(planning, in_order)
         done = rebuild(env, name, parts=2)

@@ -38,14 +38,38 @@ def test_csp_reviews_held_within_12_months_by_org_and_year_due(reports):
     # The CSP in force since 1 March 2023: reviewed a day early (2024), a day late (2025),
     # then not at all (due 1 March 2026). The prepared CSP: due 1 May 2025, never reviewed.
     assert items(reports[1], "csp-reviews") == [
-        {"org": OTHER_SCHOOL, "year": 2025, "held_on_time": 0, "held_late": 0, "not_held": 1,
-         "percent_on_time": 0.0},
-        {"org": SCHOOL, "year": 2024, "held_on_time": 1, "held_late": 0, "not_held": 0,
-         "percent_on_time": 100.0},
-        {"org": SCHOOL, "year": 2025, "held_on_time": 0, "held_late": 1, "not_held": 0,
-         "percent_on_time": 0.0},
-        {"org": SCHOOL, "year": 2026, "held_on_time": 0, "held_late": 0, "not_held": 1,
-         "percent_on_time": 0.0},
+        {
+            "org": OTHER_SCHOOL,
+            "year": 2025,
+            "held_on_time": 0,
+            "held_late": 0,
+            "not_held": 1,
+            "percent_on_time": 0.0,
+        },
+        {
+            "org": SCHOOL,
+            "year": 2024,
+            "held_on_time": 1,
+            "held_late": 0,
+            "not_held": 0,
+            "percent_on_time": 100.0,
+        },
+        {
+            "org": SCHOOL,
+            "year": 2025,
+            "held_on_time": 0,
+            "held_late": 1,
+            "not_held": 0,
+            "percent_on_time": 0.0,
+        },
+        {
+            "org": SCHOOL,
+            "year": 2026,
+            "held_on_time": 0,
+            "held_late": 0,
+            "not_held": 1,
+            "percent_on_time": 0.0,
+        },
     ]
 
 
@@ -73,8 +97,13 @@ def test_planned_provision_cost_by_kind_is_exact(reports):
 
 def test_targets_by_progress_at_each_review(reports):
     assert items(reports[1], "target-progress") == [
-        {"review_number": 1, "achieved": 1, "partially_achieved": 0, "not_achieved": 1,
-         "evaluations": 2},
+        {
+            "review_number": 1,
+            "achieved": 1,
+            "partially_achieved": 0,
+            "not_achieved": 1,
+            "evaluations": 2,
+        },
     ]
 
 

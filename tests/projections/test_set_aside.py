@@ -97,15 +97,24 @@ def env_of(database_url: str, master_key: str) -> dict[str, str]:
 
 @pytest.mark.parametrize(("database_url", "kind"), CASES, indirect=["database_url"])
 def test_an_event_a_read_model_cannot_take_is_set_aside_and_every_list_still_answers(
-    client, planning, database_url, master_key, kind, warnings_logged, monkeypatch,  # noqa: F811
+    client,
+    planning,
+    database_url,
+    master_key,
+    kind,
+    warnings_logged,
+    monkeypatch,  # noqa: F811
 ):
     # On PostgreSQL a projector runs beside the app (the client fixture), as in production.
     before = open_plan(client)
     bad_plan, position = write_bad_opening(planning, kind)
     after = open_plan(client)
 
-    for path, params in (("/api/plans", {}), ("/api/reviews/due", {"before": "2100-01-01"}),
-                         ("/api/reviews/overdue", {})):
+    for path, params in (
+        ("/api/plans", {}),
+        ("/api/reviews/due", {"before": "2100-01-01"}),
+        ("/api/reviews/overdue", {}),
+    ):
         answer = client.get(path, params=params, headers=LEAD)
         assert answer.status_code == 200, (path, answer.text)
     listed = {i["plan_id"] for i in client.get("/api/plans", headers=LEAD).json()["items"]}
@@ -124,8 +133,9 @@ def test_an_event_a_read_model_cannot_take_is_set_aside_and_every_list_still_ans
     messages = [r.getMessage() for r in warnings_logged]
     assert not [m for m in messages if "restarting" in m], messages
     reported = [m for m in messages if "set aside" in m and "plan_summaries_v1" in m]
-    assert reported == [f"read model plan_summaries_v1 set aside event {position}"
-                        f" ({entry.error_type})"]
+    assert reported == [
+        f"read model plan_summaries_v1 set aside event {position} ({entry.error_type})"
+    ]
     assert not [m for m in messages if "\x00" in m or "u-le" in m]
 
     monkeypatch.setenv("PLANLEDGER_DATABASE_URL", database_url)
@@ -133,8 +143,11 @@ def test_an_event_a_read_model_cannot_take_is_set_aside_and_every_list_still_ans
     monkeypatch.delenv("PLANLEDGER_TENANTS", raising=False)
     shown = CliRunner().invoke(cli, ["read-models"])
     assert shown.exit_code == 0, shown.output
-    [row] = [line.split() for line in shown.output.splitlines()
-             if "plan_summaries" in line and "│" in line]
+    [row] = [
+        line.split()
+        for line in shown.output.splitlines()
+        if "plan_summaries" in line and "│" in line
+    ]
     assert (row[1], row[7], row[9]) == ("plan_summaries", "0", "1"), shown.output
     assert f"plan_summaries v1 set aside the events at positions {position}" in shown.output
 
@@ -202,8 +215,11 @@ def test_a_rebuild_tries_set_aside_events_again(
     readers = ReadModels(planning, inline=True)
     assert readers.view(name).name == f"{name}_v1"
     readers.current(name)
-    csp_events = [n.id for n in planning.recorder.select_notifications(start=1, limit=10_000)
-                  if n.originator_id == scenario.csp]
+    csp_events = [
+        n.id
+        for n in planning.recorder.select_notifications(start=1, limit=10_000)
+        if n.originator_id == scenario.csp
+    ]
     assert set_aside_at(planning, name) == csp_events
 
     monkeypatch.setattr(view_class, "write", write)

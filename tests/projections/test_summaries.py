@@ -37,9 +37,17 @@ def test_each_row_agrees_with_the_plan_it_summarises(planning, summaries):
     for plan_id in (scenario.iep, scenario.csp, scenario.prepared_csp, scenario.closed):
         plan, row = planning.get_plan(plan_id), view.get_summary(plan_id)
         assert (row.plan_type, row.stage, row.status, row.org) == (
-            plan.plan_type.value, plan.stage, plan.status.value, plan.org)
+            plan.plan_type.value,
+            plan.stage,
+            plan.status.value,
+            plan.org,
+        )
         assert (row.opened_on, row.closed_on, row.next_review_on, row.version) == (
-            plan.opened_on, plan.closed_on, plan.next_review_on, plan.version)
+            plan.opened_on,
+            plan.closed_on,
+            plan.next_review_on,
+            plan.version,
+        )
         assert row.lead_professional == plan.lead_professional
         assert row.member_ids == list(plan.members)
         assert row.agency_orgs == list(plan.agencies)
@@ -93,7 +101,10 @@ class TestVisibility:
     def test_the_grounds_are_or_ed(self, summaries):
         scenario, view = summaries
         assert self.listed(view, member_id="u-morag", org=OTHER_SCHOOL) == {
-            scenario.iep, scenario.prepared_csp, scenario.closed}
+            scenario.iep,
+            scenario.prepared_csp,
+            scenario.closed,
+        }
 
     def test_no_grounds_show_nothing(self, summaries):
         assert self.listed(summaries[1]) == set()
@@ -101,8 +112,10 @@ class TestVisibility:
 
 class TestFilters:
     def listed(self, view, **filters):
-        return {r.plan_id for r in view.list_plans(PlanFilters(**filters), EVERYONE,
-                                                    today=today()).items}
+        return {
+            r.plan_id
+            for r in view.list_plans(PlanFilters(**filters), EVERYONE, today=today()).items
+        }
 
     def test_by_type_stage_and_status(self, summaries):
         scenario, view = summaries
@@ -118,8 +131,9 @@ class TestFilters:
 
 
 class TestReviews:
-    def test_due_lists_open_plans_due_on_or_before_the_date_soonest_first(self, planning,
-                                                                         summaries):
+    def test_due_lists_open_plans_due_on_or_before_the_date_soonest_first(
+        self, planning, summaries
+    ):
         scenario, view = summaries
         later = today() + timedelta(days=30)
         page = view.reviews_due(later, EVERYONE, today=today())
@@ -134,8 +148,9 @@ class TestReviews:
 class TestPaging:
     def test_pages_cover_every_plan_once(self, planning, open_view):
         for n in range(7):
-            planning.open_plan(opening("iep", "universal"), AS_LEAD,
-                               occurred_on=today() - timedelta(days=n % 3))
+            planning.open_plan(
+                opening("iep", "universal"), AS_LEAD, occurred_on=today() - timedelta(days=n % 3)
+            )
         view = open_view("plan_summaries")
         catch_up(planning, view)
         seen, after, pages = [], None, 0

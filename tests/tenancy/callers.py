@@ -16,18 +16,32 @@ from tests.interfaces.people import SECRET, Person
 
 
 def token(person: Person, authority: str | None, *, national: bool = False) -> str:
-    return issue_token(SECRET, sub=person.sub, name=person.name, role=person.role,
-                       org=person.org, ttl_seconds=3600, authority=authority,
-                       national=national)
+    return issue_token(
+        SECRET,
+        sub=person.sub,
+        name=person.name,
+        role=person.role,
+        org=person.org,
+        ttl_seconds=3600,
+        authority=authority,
+        national=national,
+    )
 
 
-def headers(person: Person, authority: str | None, *, national: bool = False,
-            **extra: str) -> dict[str, str]:
+def headers(
+    person: Person, authority: str | None, *, national: bool = False, **extra: str
+) -> dict[str, str]:
     return {"Authorization": f"Bearer {token(person, authority, national=national)}", **extra}
 
 
-def post(client: TestClient, person: Person, authority: str, path: str,
-         body: dict[str, Any], **extra: str) -> dict[str, Any]:
+def post(
+    client: TestClient,
+    person: Person,
+    authority: str,
+    path: str,
+    body: dict[str, Any],
+    **extra: str,
+) -> dict[str, Any]:
     response = client.post(path, json=body, headers=headers(person, authority, **extra))
     assert response.status_code == 201, response.text
     return response.json()

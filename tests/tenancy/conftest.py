@@ -64,13 +64,16 @@ def tenant_databases() -> Iterator[dict[str, str]]:
         for name in names.values():
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:
-        yield {a: urlunparse(urlparse(POSTGRES_URL)._replace(path=f"/{n}", query=""))
-               for a, n in names.items()}
+        yield {
+            a: urlunparse(urlparse(POSTGRES_URL)._replace(path=f"/{n}", query=""))
+            for a, n in names.items()
+        }
     finally:
         with psycopg.connect(_admin_url(), autocommit=True) as conn:
             for name in names.values():
-                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                    sql.Identifier(name)))
+                conn.execute(
+                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+                )
 
 
 @pytest.fixture
@@ -81,8 +84,10 @@ def tenant_urls(tenant_databases: dict[str, str]) -> Iterator[dict[str, str]]:
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
     try:
-        yield {a: f"{url}?schema={schema}&pool_size=2&max_overflow=2"
-               for a, url in tenant_databases.items()}
+        yield {
+            a: f"{url}?schema={schema}&pool_size=2&max_overflow=2"
+            for a, url in tenant_databases.items()
+        }
     finally:
         for url in tenant_databases.values():
             with psycopg.connect(url, autocommit=True) as conn:
@@ -97,15 +102,20 @@ def fife_stages(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def settings(tenant_urls: dict[str, str], fife_stages: Path, master_key: str,
-             tmp_path: Path) -> Settings:
+def settings(
+    tenant_urls: dict[str, str], fife_stages: Path, master_key: str, tmp_path: Path
+) -> Settings:
     """Tenant mode. database_url names a file that must never be made: no request may
     fall back to a store of no authority."""
     return Settings(
         database_url=f"sqlite:///{tmp_path / 'never-used.db'}",
-        tenants={NORTH: tenant_urls[NORTH],
-                 SOUTH: {"database_url": tenant_urls[SOUTH], "stages_file": str(fife_stages)}},
-        jwt_secret=SECRET, encryption_key=master_key, read_wait_seconds=5.0,
+        tenants={
+            NORTH: tenant_urls[NORTH],
+            SOUTH: {"database_url": tenant_urls[SOUTH], "stages_file": str(fife_stages)},
+        },
+        jwt_secret=SECRET,
+        encryption_key=master_key,
+        read_wait_seconds=5.0,
     )
 
 
@@ -128,8 +138,10 @@ def count_rows(url: str, table: str, plan_id: str) -> int:
     with psycopg.connect(urlunparse(parsed._replace(query=""))) as conn:
         found = conn.execute(
             sql.SQL("SELECT count(*) FROM {}.{} WHERE {} = %s").format(
-                sql.Identifier(schema), sql.Identifier(table),
-                sql.Identifier("originator_id" if table.endswith("_events") else "plan_id")),
+                sql.Identifier(schema),
+                sql.Identifier(table),
+                sql.Identifier("originator_id" if table.endswith("_events") else "plan_id"),
+            ),
             (plan_id,),
         ).fetchone()
     return found[0] if found else 0

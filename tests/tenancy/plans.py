@@ -21,11 +21,9 @@ def a_working_plan(client: TestClient, authority: str, **fields: str) -> PlanRef
     plan_id = open_plan(client, LEAD, authority, **fields)
     base = f"/api/plans/{plan_id}"
     outcome_id = post(client, LEAD, authority, f"{base}/outcomes", an_outcome())["outcome_id"]
-    target_id = post(client, LEAD, authority, f"{base}/targets",
-                     a_target(outcome_id))["target_id"]
+    target_id = post(client, LEAD, authority, f"{base}/targets", a_target(outcome_id))["target_id"]
     for person in (PARENT, YOUNG_PERSON, MEMBER_PRACTITIONER):
         post(client, LEAD, authority, f"{base}/members", a_member(person))
     post(client, LEAD, authority, f"{base}/agencies", an_agency())
-    spare = post(client, LEAD, authority, f"{base}/disclosures",
-                 a_disclosure("nhs:camhs-lothian"))
+    spare = post(client, LEAD, authority, f"{base}/disclosures", a_disclosure("nhs:camhs-lothian"))
     return PlanRefs(plan_id, outcome_id, target_id, spare["disclosure_id"])

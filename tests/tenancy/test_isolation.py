@@ -36,12 +36,17 @@ EVIDENCE_AND_CLOCKS = (
     Endpoint("clocks", "GET", "/api/plans/{plan_id}/clocks"),
     Endpoint("shared copies", "GET", "/api/plans/{plan_id}/shared-copies"),
     Endpoint("shared copy", "GET", "/api/plans/{plan_id}/shared-copies/1.pdf"),
-    Endpoint("share", "POST", "/api/plans/{plan_id}/shared-copies",
-             lambda r, p: {"recipients": ["Morag Campbell"], "method": "email"}),
+    Endpoint(
+        "share",
+        "POST",
+        "/api/plans/{plan_id}/shared-copies",
+        lambda r, p: {"recipients": ["Morag Campbell"], "method": "email"},
+    ),
     Endpoint("diff", "GET", "/api/plans/{plan_id}/diff", query=lambda: {"from": now()}),
     Endpoint("export", "GET", "/api/plans/{plan_id}/export"),
-    Endpoint("bundle", "GET", "/api/plans/{plan_id}/bundle.pdf",
-             query=lambda: {"to": days_from_today(0)}),
+    Endpoint(
+        "bundle", "GET", "/api/plans/{plan_id}/bundle.pdf", query=lambda: {"to": days_from_today(0)}
+    ),
 )
 
 
@@ -60,13 +65,21 @@ def test_a_plan_is_stored_in_its_own_authoritys_database_only(client, tenant_url
     assert count_rows(tenant_urls[SOUTH], "planning_links", plan_id) == 0
 
 
-@pytest.mark.parametrize("person", [LEAD, MEMBER_PRACTITIONER, PARENT, YOUNG_PERSON, REVIEWER],
-                         ids=lambda p: p.role.value)
+@pytest.mark.parametrize(
+    "person",
+    [LEAD, MEMBER_PRACTITIONER, PARENT, YOUNG_PERSON, REVIEWER],
+    ids=lambda p: p.role.value,
+)
 def test_no_endpoint_of_a_plan_answers_a_caller_of_another_authority(client, tenants, person):
     refs = a_working_plan(client, NORTH)
     # The reviewer is granted a disclosure too, so that in its own authority it could read.
-    post(client, LEAD, NORTH, f"/api/plans/{refs.plan_id}/disclosures",
-         {"grantee": REVIEWER.sub, "purpose": "Tribunal appeal"})
+    post(
+        client,
+        LEAD,
+        NORTH,
+        f"/api/plans/{refs.plan_id}/disclosures",
+        {"grantee": REVIEWER.sub, "purpose": "Tribunal appeal"},
+    )
     before = history_length(tenants, NORTH, refs.plan_id)
     mine = Endpoint("read plan", "GET", "/api/plans/{plan_id}")
     assert mine.call(client, refs, person, headers(person, NORTH)).status_code == 200
@@ -84,44 +97,55 @@ def test_a_caller_of_one_authority_cannot_read_the_other_even_with_its_plan_ids(
     north_plan = open_plan(client, LEAD, NORTH)
     south_plan = open_plan(client, LEAD, SOUTH)
 
-    for authority, own, other in ((NORTH, north_plan, south_plan),
-                                  (SOUTH, south_plan, north_plan)):
+    for authority, own, other in ((NORTH, north_plan, south_plan), (SOUTH, south_plan, north_plan)):
         assert client.get(f"/api/plans/{own}", headers=headers(LEAD, authority)).status_code == 200
         for path in ("", "/history", "/access-log", "/clocks", "/export"):
             answer = client.get(f"/api/plans/{other}{path}", headers=headers(LEAD, authority))
             assert answer.status_code == 404, (authority, path, answer.text)
 
 
-@pytest.mark.parametrize("authority", [None, "atlantis", "HIGHLAND"],
-                         ids=["no authority", "unknown", "not its spelling"])
-def test_a_token_without_an_authority_served_here_is_refused_with_nothing_of_any(
-    client, authority
-):
+@pytest.mark.parametrize(
+    "authority", [None, "atlantis", "HIGHLAND"], ids=["no authority", "unknown", "not its spelling"]
+)
+def test_a_token_without_an_authority_served_here_is_refused_with_nothing_of_any(client, authority):
     plan_id = open_plan(client, LEAD, NORTH)
     post(client, LEAD, SOUTH, "/api/plans", a_plan_request())
 
-    for method, path in (("GET", "/api/plans"), ("GET", f"/api/plans/{plan_id}"),
-                         ("GET", f"/api/plans/{plan_id}/history"), ("GET", "/api/stages"),
-                         ("GET", "/api/reviews/overdue"), ("GET", "/api/reports"),
-                         ("GET", "/api/reports/plans-by-type-and-stage"),
-                         ("POST", "/api/plans")):
+    for method, path in (
+        ("GET", "/api/plans"),
+        ("GET", f"/api/plans/{plan_id}"),
+        ("GET", f"/api/plans/{plan_id}/history"),
+        ("GET", "/api/stages"),
+        ("GET", "/api/reviews/overdue"),
+        ("GET", "/api/reports"),
+        ("GET", "/api/reports/plans-by-type-and-stage"),
+        ("POST", "/api/plans"),
+    ):
         for person in (LEAD, ANALYST):
-            response = client.request(method, path, headers=headers(person, authority),
-                                      json=a_plan_request() if method == "POST" else None)
+            response = client.request(
+                method,
+                path,
+                headers=headers(person, authority),
+                json=a_plan_request() if method == "POST" else None,
+            )
             assert response.status_code == 403, (method, path, response.text)
             problem = problem_of(response)
             assert problem["type"] == "/problems/unknown-authority"
             assert "authority" in problem["detail"]
             # Only the problem: nothing but the path asked for names the plan.
-            assert set(problem) <= {"type", "title", "status", "detail", "instance",
-                                    "request_id"}
+            assert set(problem) <= {"type", "title", "status", "detail", "instance", "request_id"}
             assert plan_id not in problem["detail"] and CHILD_NAME not in response.text
 
 
 def test_without_a_token_the_answer_is_401_as_before(client):
     plan_id = open_plan(client, LEAD, NORTH)
-    for path in ("/api/plans", f"/api/plans/{plan_id}", "/api/stages", "/api/reports",
-                 "/api/reports/national/plans-by-type-and-stage"):
+    for path in (
+        "/api/plans",
+        f"/api/plans/{plan_id}",
+        "/api/stages",
+        "/api/reports",
+        "/api/reports/national/plans-by-type-and-stage",
+    ):
         response = client.get(path)
         assert response.status_code == 401, (path, response.text)
         assert problem_of(response)["type"] == "/problems/not-authenticated"
@@ -138,10 +162,12 @@ def test_lists_are_per_authority(client):
 
 
 def test_review_lists_are_per_authority(client):
-    overdue = open_plan(client, LEAD, NORTH, occurred_on=days_from_today(-40),
-                        next_review_on=days_from_today(-2))
-    due = open_plan(client, LEAD, SOUTH, occurred_on=days_from_today(-40),
-                    next_review_on=days_from_today(5))
+    overdue = open_plan(
+        client, LEAD, NORTH, occurred_on=days_from_today(-40), next_review_on=days_from_today(-2)
+    )
+    due = open_plan(
+        client, LEAD, SOUTH, occurred_on=days_from_today(-40), next_review_on=days_from_today(5)
+    )
 
     def listed(path: str, authority: str) -> set[str]:
         response = client.get(path, headers=headers(LEAD, authority))
@@ -155,11 +181,13 @@ def test_review_lists_are_per_authority(client):
     assert listed(before, SOUTH) == {due}
 
 
-def report(client, authority: str | None, name: str, *, national: bool = False,
-           **params: str) -> list[dict]:
+def report(
+    client, authority: str | None, name: str, *, national: bool = False, **params: str
+) -> list[dict]:
     path = f"/api/reports/national/{name}" if national else f"/api/reports/{name}"
-    response = client.get(path, params=params, headers=headers(ANALYST, authority,
-                                                                national=national))
+    response = client.get(
+        path, params=params, headers=headers(ANALYST, authority, national=national)
+    )
     assert response.status_code == 200, response.text
     return response.json()["items"]
 
@@ -170,12 +198,22 @@ def two_authorities_of_plans(client) -> None:
     for _ in range(2):
         open_plan(client, LEAD, NORTH)
     north = open_plan(client, LEAD, NORTH, plan_type="childs_plan", stage="targeted")
-    post(client, LEAD, NORTH, f"/api/plans/{north}/provisions",
-         {"kind": "intervention", "description": "Social skills group", "cost": "640.10"})
+    post(
+        client,
+        LEAD,
+        NORTH,
+        f"/api/plans/{north}/provisions",
+        {"kind": "intervention", "description": "Social skills group", "cost": "640.10"},
+    )
     south = open_plan(client, LEAD, SOUTH)
     open_plan(client, LEAD, SOUTH, plan_type="csp", stage="enhanced")
-    post(client, LEAD, SOUTH, f"/api/plans/{south}/provisions",
-         {"kind": "intervention", "description": "Speech therapy", "cost": "1200.25"})
+    post(
+        client,
+        LEAD,
+        SOUTH,
+        f"/api/plans/{south}/provisions",
+        {"kind": "intervention", "description": "Speech therapy", "cost": "1200.25"},
+    )
 
 
 def test_reports_are_per_authority(client):
@@ -202,20 +240,26 @@ def test_the_national_report_sums_every_authority(client):
     assert report(client, None, "provision-costs", national=True) == [
         {"kind": "intervention", "provisions": 2, "costed": 2, "total_cost": "1840.35"},
     ]
-    assert report(client, None, "plans-by-type-and-stage", national=True,
-                  by_authority="true") == [
+    assert report(client, None, "plans-by-type-and-stage", national=True, by_authority="true") == [
         {"authority": SOUTH, "plan_type": "csp", "stage": "enhanced", "open": 1, "closed": 0},
         {"authority": SOUTH, "plan_type": "iep", "stage": "additional", "open": 1, "closed": 0},
-        {"authority": NORTH, "plan_type": "childs_plan", "stage": "targeted", "open": 1,
-         "closed": 0},
+        {
+            "authority": NORTH,
+            "plan_type": "childs_plan",
+            "stage": "targeted",
+            "open": 1,
+            "closed": 0,
+        },
         {"authority": NORTH, "plan_type": "iep", "stage": "additional", "open": 2, "closed": 0},
     ]
 
 
 def test_the_national_report_comes_as_csv_too(client):
     two_authorities_of_plans(client)
-    response = client.get("/api/reports/national/provision-costs",
-                          headers=headers(ANALYST, None, national=True, Accept="text/csv"))
+    response = client.get(
+        "/api/reports/national/provision-costs",
+        headers=headers(ANALYST, None, national=True, Accept="text/csv"),
+    )
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
     assert response.text == "kind,provisions,costed,total_cost\r\nintervention,2,2,1840.35\r\n"
@@ -223,8 +267,9 @@ def test_the_national_report_comes_as_csv_too(client):
 
 def test_a_national_analyst_of_one_authority_also_reads_that_authoritys_own_reports(client):
     two_authorities_of_plans(client)
-    own = client.get("/api/reports/plans-by-type-and-stage",
-                     headers=headers(ANALYST, SOUTH, national=True))
+    own = client.get(
+        "/api/reports/plans-by-type-and-stage", headers=headers(ANALYST, SOUTH, national=True)
+    )
     assert own.status_code == 200
     assert sum(row["open"] for row in own.json()["items"]) == 2
 
@@ -232,24 +277,32 @@ def test_a_national_analyst_of_one_authority_also_reads_that_authoritys_own_repo
 def test_national_reports_are_for_analysts_with_the_national_claim_only(client):
     two_authorities_of_plans(client)
     path = "/api/reports/national/plans-by-type-and-stage"
-    for person, authority, national in ((ANALYST, NORTH, False), (LEAD, NORTH, True),
-                                        (LEAD, NORTH, False)):
+    for person, authority, national in (
+        (ANALYST, NORTH, False),
+        (LEAD, NORTH, True),
+        (LEAD, NORTH, False),
+    ):
         response = client.get(path, headers=headers(person, authority, national=national))
         assert response.status_code == 403, response.text
         assert "national" in problem_of(response)["detail"]
     index = client.get("/api/reports/national", headers=headers(ANALYST, None, national=True))
     assert index.status_code == 200
     assert path in {item["href"] for item in index.json()["items"]}
-    unknown = client.get("/api/reports/national/no-such-report",
-                         headers=headers(ANALYST, None, national=True))
+    unknown = client.get(
+        "/api/reports/national/no-such-report", headers=headers(ANALYST, None, national=True)
+    )
     assert unknown.status_code == 404
 
 
 def test_a_national_analyst_with_no_authority_reads_no_plans_and_no_authoritys_reports(client):
     plan_id = open_plan(client, LEAD, NORTH)
     national = headers(ANALYST, None, national=True)
-    for path in ("/api/plans", f"/api/plans/{plan_id}", "/api/stages",
-                 "/api/reports/plans-by-type-and-stage"):
+    for path in (
+        "/api/plans",
+        f"/api/plans/{plan_id}",
+        "/api/stages",
+        "/api/reports/plans-by-type-and-stage",
+    ):
         response = client.get(path, headers=national)
         assert response.status_code == 403, (path, response.text)
         assert problem_of(response)["type"] == "/problems/unknown-authority"
@@ -263,11 +316,13 @@ def test_each_authority_has_its_own_stages(client):
 
     assert stages(NORTH) == ["universal", "additional", "targeted", "specialist"]
     assert stages(SOUTH) == ["universal", "additional", "extended", "enhanced", "specialist"]
-    opened = client.post("/api/plans", json=a_plan_request(stage="enhanced"),
-                         headers=headers(LEAD, SOUTH))
+    opened = client.post(
+        "/api/plans", json=a_plan_request(stage="enhanced"), headers=headers(LEAD, SOUTH)
+    )
     assert opened.status_code == 201, opened.text
-    refused = client.post("/api/plans", json=a_plan_request(stage="enhanced"),
-                          headers=headers(LEAD, NORTH))
+    refused = client.post(
+        "/api/plans", json=a_plan_request(stage="enhanced"), headers=headers(LEAD, NORTH)
+    )
     assert refused.status_code in (409, 422), refused.text
 
 

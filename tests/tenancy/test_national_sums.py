@@ -23,7 +23,10 @@ def test_rows_with_the_same_key_are_added_and_others_kept_in_order():
     a = Table("target-progress", columns, [(1, 2, 3, 4, 9), (2, 1, 0, 0, 1)])
     b = Table("target-progress", a.columns, [(1, 10, 0, 1, 11), (3, 0, 0, 1, 1)])
     assert national("target-progress", {"x": a, "y": b}).rows == [
-        (1, 12, 3, 5, 20), (2, 1, 0, 0, 1), (3, 0, 0, 1, 1)]
+        (1, 12, 3, 5, 20),
+        (2, 1, 0, 0, 1),
+        (3, 0, 0, 1, 1),
+    ]
 
 
 def test_money_stays_exact():

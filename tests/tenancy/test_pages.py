@@ -18,8 +18,11 @@ from tests.web.pages import csrf_token, event_count
 
 @pytest.fixture
 def site(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings.model_copy(update={"web_demo_signin": True})),
-                    base_url="http://localhost", follow_redirects=False) as client:
+    with TestClient(
+        create_app(settings.model_copy(update={"web_demo_signin": True})),
+        base_url="http://localhost",
+        follow_redirects=False,
+    ) as client:
         yield client
 
 
@@ -44,8 +47,12 @@ def test_the_demo_sign_in_asks_which_authority(site):
     for authority in (NORTH, SOUTH):
         assert f'value="{authority}"' in page.text
     for authority in (None, "atlantis"):
-        form = {"csrf_token": csrf_token(site.get("/sign-in").text), "user": "lead",
-                "next": "/plans", **({"authority": authority} if authority else {})}
+        form = {
+            "csrf_token": csrf_token(site.get("/sign-in").text),
+            "user": "lead",
+            "next": "/plans",
+            **({"authority": authority} if authority else {}),
+        }
         answer = site.post("/sign-in", data=form)
         assert answer.status_code == 422
         assert "Choose a local authority" in answer.text
@@ -74,8 +81,11 @@ def test_a_form_sent_from_the_other_authority_writes_nothing(site, demo_plan):
     planning, plan_id = demo_plan
     before = event_count(planning, plan_id)
     sign_in(site, "lead", SOUTH)
-    form = {"csrf_token": csrf_token(site.get("/plans").text), "kind": "observation",
-            "text": "Written in the wrong authority"}
+    form = {
+        "csrf_token": csrf_token(site.get("/plans").text),
+        "kind": "observation",
+        "text": "Written in the wrong authority",
+    }
     answer = site.post(f"/plans/{plan_id}/contributions", data=form)
     assert answer.status_code == 404
     assert event_count(planning, plan_id) == before

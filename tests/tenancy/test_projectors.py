@@ -27,8 +27,14 @@ def positions(tenants, authority: str) -> dict[str, tuple[int, int]]:
     datastore = planning.recorder.datastore
     head = planning.recorder.max_notification_id() or 0
     versions = versions_for(datastore)
-    return {name: (MODELS[name].open_view(datastore, versions.active(name))
-                   .max_tracking_id(planning.name) or 0, head) for name in MODELS}
+    return {
+        name: (
+            MODELS[name].open_view(datastore, versions.active(name)).max_tracking_id(planning.name)
+            or 0,
+            head,
+        )
+        for name in MODELS
+    }
 
 
 def wait_until(check, seconds: float = 30.0) -> bool:
@@ -42,9 +48,11 @@ def wait_until(check, seconds: float = 30.0) -> bool:
 
 def test_each_authoritys_projector_follows_its_own_store(client, tenants, settings, tmp_path):
     heartbeat = tmp_path / "alive"
-    group = Projectors([Projector(s.planning_env(), poll_seconds=0.1)
-                        for _, s in each_store(settings)], poll_seconds=0.1,
-                       heartbeat=heartbeat)
+    group = Projectors(
+        [Projector(s.planning_env(), poll_seconds=0.1) for _, s in each_store(settings)],
+        poll_seconds=0.1,
+        heartbeat=heartbeat,
+    )
     runner = threading.Thread(target=group.run_forever, daemon=True)
     runner.start()
     try:
@@ -53,8 +61,11 @@ def test_each_authoritys_projector_follows_its_own_store(client, tenants, settin
         open_plan(client, LEAD, SOUTH)
 
         def caught_up() -> bool:
-            return all(tracked == head > 0 for a in (NORTH, SOUTH)
-                       for tracked, head in positions(tenants, a).values())
+            return all(
+                tracked == head > 0
+                for a in (NORTH, SOUTH)
+                for tracked, head in positions(tenants, a).values()
+            )
 
         assert wait_until(caught_up), {a: positions(tenants, a) for a in (NORTH, SOUTH)}
         # Each log has its own positions: three plans in one, one in the other.
@@ -92,17 +103,21 @@ def test_read_models_and_rebuild_go_through_each_authority(client, settings, mon
     shown = CliRunner().invoke(cli, ["read-models"])
     assert shown.exit_code == 0, shown.output
     rows = [line.split() for line in shown.output.splitlines() if "reports" in line]
-    assert [(r[1], r[3], r[5]) for r in rows] == [(NORTH, "reports", "2"),
-                                                  (SOUTH, "reports", "2")], shown.output
+    assert [(r[1], r[3], r[5]) for r in rows] == [
+        (NORTH, "reports", "2"),
+        (SOUTH, "reports", "2"),
+    ], shown.output
 
 
 def test_a_command_for_an_authority_not_served_here_stops_before_doing_anything(
     settings, monkeypatch, tmp_path: Path
 ):
     env_of(settings, monkeypatch)
-    for args in (["project", "--authority", "orkney"], ["rebuild", "reports", "--authority",
-                                                        "orkney"],
-                 ["read-models", "--authority", "orkney"]):
+    for args in (
+        ["project", "--authority", "orkney"],
+        ["rebuild", "reports", "--authority", "orkney"],
+        ["read-models", "--authority", "orkney"],
+    ):
         result = CliRunner().invoke(cli, args)
         assert result.exit_code == 2, (args, result.output)
         assert "No tenant 'orkney'" in result.output
@@ -120,18 +135,35 @@ def test_planledger_project_runs_one_projector_per_authority_until_sigterm(
     open_plan(client, LEAD, NORTH)
     open_plan(client, LEAD, SOUTH)
     heartbeat = tmp_path / "alive"
-    env = {**os.environ,
-           "PLANLEDGER_TENANTS": json.dumps({a: s.database_url for a, s in each_store(settings)}),
-           "PLANLEDGER_ENCRYPTION_KEY": settings.master_key() or ""}
+    env = {
+        **os.environ,
+        "PLANLEDGER_TENANTS": json.dumps({a: s.database_url for a, s in each_store(settings)}),
+        "PLANLEDGER_ENCRYPTION_KEY": settings.master_key() or "",
+    }
     process = subprocess.Popen(
-        [sys.executable, "-c", "from interfaces.cli import main; main()", "project",
-         "--poll", "0.1", "--heartbeat", str(heartbeat)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-c",
+            "from interfaces.cli import main; main()",
+            "project",
+            "--poll",
+            "0.1",
+            "--heartbeat",
+            str(heartbeat),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
+
         def caught_up() -> bool:
-            return all(tracked == head == 1 for a in (NORTH, SOUTH)
-                       for tracked, head in positions(tenants, a).values())
+            return all(
+                tracked == head == 1
+                for a in (NORTH, SOUTH)
+                for tracked, head in positions(tenants, a).values()
+            )
 
         assert wait_until(caught_up, 60), {a: positions(tenants, a) for a in (NORTH, SOUTH)}
         assert wait_until(heartbeat.exists)

@@ -35,8 +35,10 @@ def test_the_authority_claim_changes_nothing_in_one_store(single, authority):
 
 def test_there_are_no_national_reports_in_one_store(single):
     national = headers(ANALYST, None, national=True)
-    assert single.get("/api/reports/national/plans-by-type-and-stage",
-                      headers=national).status_code == 404
+    assert (
+        single.get("/api/reports/national/plans-by-type-and-stage", headers=national).status_code
+        == 404
+    )
     assert single.get("/api/reports/plans-by-type-and-stage", headers=national).status_code == 200
     assert not any("national" in path for path in single.get("/openapi.json").json()["paths"])
 

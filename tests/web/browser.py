@@ -30,8 +30,13 @@ AXE_SCRIPT = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = Path(os.environ.get("PLANLEDGER_CHROMIUM", "/usr/bin/chromium"))
 # As root in CI Chromium needs --no-sandbox; the rest keep it off the (closed) network.
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--disable-dev-shm-usage",
 ]
 TIMEOUT_MS = 20_000
@@ -39,9 +44,12 @@ TIMEOUT_MS = 20_000
 
 def chromium() -> str:
     if not CHROMIUM.exists():
-        pytest.fail(f"Chromium is not at {CHROMIUM}. The browser tests use Debian's Chromium: "
-                    "run scripts/test (it installs it) or `apt-get install -y chromium`, or "
-                    "set PLANLEDGER_CHROMIUM to another Chromium binary.", pytrace=False)
+        pytest.fail(
+            f"Chromium is not at {CHROMIUM}. The browser tests use Debian's Chromium: "
+            "run scripts/test (it installs it) or `apt-get install -y chromium`, or "
+            "set PLANLEDGER_CHROMIUM to another Chromium binary.",
+            pytrace=False,
+        )
     return str(CHROMIUM)
 
 
@@ -56,13 +64,19 @@ def npm_installed(directory: Path, marker: Path, what: str) -> Path:
         return marker
     npm = shutil.which("npm")
     if npm is None:
-        pytest.fail(f"npm is needed to install {what}: "
-                    "`apt-get install -y npm` (or Node.js with npm).", pytrace=False)
-    done = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"],
-                          cwd=directory, capture_output=True, text=True, timeout=300)
+        pytest.fail(
+            f"npm is needed to install {what}: `apt-get install -y npm` (or Node.js with npm).",
+            pytrace=False,
+        )
+    done = subprocess.run(
+        [npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"],
+        cwd=directory,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     if done.returncode != 0 or not marker.exists():
-        pytest.fail(f"npm ci in {directory} failed:\n{done.stdout}\n{done.stderr}",
-                    pytrace=False)
+        pytest.fail(f"npm ci in {directory} failed:\n{done.stdout}\n{done.stderr}", pytrace=False)
     return marker
 
 
@@ -87,8 +101,14 @@ def clean_env(**settings: str) -> dict[str, str]:
 
 
 def load_demo(env: dict[str, str]) -> str:
-    done = subprocess.run([*planledger_command(), "demo"], env=env, capture_output=True,
-                          text=True, timeout=120, cwd=ROOT)
+    done = subprocess.run(
+        [*planledger_command(), "demo"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
     assert done.returncode == 0, f"planledger demo failed:\n{done.stdout}\n{done.stderr}"
     match = re.search(r"[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}", done.stdout)
     assert match, f"planledger demo named no plan:\n{done.stdout}"
@@ -118,8 +138,11 @@ def serve(env: dict[str, str], cwd: Path = ROOT) -> Iterator[Served]:
     port = free_port()
     process = subprocess.Popen(
         [*planledger_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env={**env, "COLUMNS": "200"}, cwd=cwd, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True,
+        env={**env, "COLUMNS": "200"},
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     served = Served(process, port)
     lines = iter(process.stdout.readline, "")  # drained, so the pipe never fills
@@ -141,16 +164,21 @@ def _wait_until_ready(served: Served, seconds: float = 60.0) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if served.process.poll() is not None:
-            pytest.fail(f"planledger serve exited ({served.process.returncode}):\n"
-                        + "".join(served.output), pytrace=False)
+            pytest.fail(
+                f"planledger serve exited ({served.process.returncode}):\n"
+                + "".join(served.output),
+                pytrace=False,
+            )
         try:
             if httpx.get(f"{served.url}/healthz", timeout=2).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
         time.sleep(0.2)
-    pytest.fail(f"planledger serve did not answer within {seconds} s:\n" + "".join(served.output),
-                pytrace=False)
+    pytest.fail(
+        f"planledger serve did not answer within {seconds} s:\n" + "".join(served.output),
+        pytrace=False,
+    )
 
 
 # -- in the page ------------------------------------------------------------------------------

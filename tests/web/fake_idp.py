@@ -25,10 +25,14 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 class FakeIdp:
     client_id: str = "planledger-web"
     client_secret: str = "s3cret-of-the-client"
-    user: dict[str, Any] = field(default_factory=lambda: {
-        "sub": "u-fiona", "name": "Fiona MacLeod", "role": "lead_professional",
-        "org": "school:st-ninians-primary",
-    })
+    user: dict[str, Any] = field(
+        default_factory=lambda: {
+            "sub": "u-fiona",
+            "name": "Fiona MacLeod",
+            "role": "lead_professional",
+            "org": "school:st-ninians-primary",
+        }
+    )
     auto_approve: bool = True  # False: the authorisation page asks for a click
     nonce_override: str | None = None  # answer with another nonce (a replayed token)
     codes: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -55,8 +59,14 @@ class FakeIdp:
 
     def id_token(self, nonce: str) -> str:
         now = int(time.time())
-        claims = {**self.user, "iss": self.issuer, "aud": self.client_id, "iat": now,
-                  "exp": now + 600, "nonce": self.nonce_override or nonce}
+        claims = {
+            **self.user,
+            "iss": self.issuer,
+            "aud": self.client_id,
+            "iat": now,
+            "exp": now + 600,
+            "nonce": self.nonce_override or nonce,
+        }
         return jwt.encode(claims, self.key, algorithm="RS256", headers={"kid": self.kid})
 
     def approve(self, query: dict[str, str]) -> str:
@@ -87,12 +97,17 @@ def _handler(idp: FakeIdp) -> type[BaseHTTPRequestHandler]:
             url = urlsplit(self.path)
             query = {k: v[-1] for k, v in parse_qs(url.query).items()}
             if url.path == "/.well-known/openid-configuration":
-                self._json(200, {
-                    "issuer": idp.issuer, "authorization_endpoint": f"{idp.issuer}/authorize",
-                    "token_endpoint": f"{idp.issuer}/token", "jwks_uri": f"{idp.issuer}/jwks",
-                    "response_types_supported": ["code"],
-                    "id_token_signing_alg_values_supported": ["RS256"],
-                })
+                self._json(
+                    200,
+                    {
+                        "issuer": idp.issuer,
+                        "authorization_endpoint": f"{idp.issuer}/authorize",
+                        "token_endpoint": f"{idp.issuer}/token",
+                        "jwks_uri": f"{idp.issuer}/jwks",
+                        "response_types_supported": ["code"],
+                        "id_token_signing_alg_values_supported": ["RS256"],
+                    },
+                )
             elif url.path == "/jwks":
                 self._json(200, idp.jwks())
             elif url.path == "/authorize":
@@ -109,10 +124,12 @@ def _handler(idp: FakeIdp) -> type[BaseHTTPRequestHandler]:
 
         def _page(self, query: dict[str, str]) -> None:
             target = html.escape(f"/approve?{urlencode(query)}")
-            body = (f"<!doctype html><html lang='en'><head><title>Fake IdP</title></head><body>"
-                    f"<main><h1>Fake organisation sign-in</h1>"
-                    f"<p><a href='{target}'>Continue as {html.escape(idp.user['name'])}</a></p>"
-                    f"</main></body></html>").encode()
+            body = (
+                f"<!doctype html><html lang='en'><head><title>Fake IdP</title></head><body>"
+                f"<main><h1>Fake organisation sign-in</h1>"
+                f"<p><a href='{target}'>Continue as {html.escape(idp.user['name'])}</a></p>"
+                f"</main></body></html>"
+            ).encode()
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
@@ -134,15 +151,28 @@ def _handler(idp: FakeIdp) -> type[BaseHTTPRequestHandler]:
             if pending is None or form.get("grant_type") != "authorization_code":
                 self._json(400, {"error": "invalid_grant"})
                 return
-            challenge = base64.urlsafe_b64encode(
-                hashlib.sha256(form.get("code_verifier", "").encode()).digest()
-            ).rstrip(b"=").decode()
-            if (form.get("redirect_uri") != pending["redirect_uri"]
-                    or pending.get("code_challenge_method") != "S256"
-                    or challenge != pending.get("code_challenge")):
+            challenge = (
+                base64.urlsafe_b64encode(
+                    hashlib.sha256(form.get("code_verifier", "").encode()).digest()
+                )
+                .rstrip(b"=")
+                .decode()
+            )
+            if (
+                form.get("redirect_uri") != pending["redirect_uri"]
+                or pending.get("code_challenge_method") != "S256"
+                or challenge != pending.get("code_challenge")
+            ):
                 self._json(400, {"error": "invalid_grant"})
                 return
-            self._json(200, {"access_token": secrets.token_urlsafe(24), "token_type": "Bearer",
-                             "expires_in": 600, "id_token": idp.id_token(pending["nonce"])})
+            self._json(
+                200,
+                {
+                    "access_token": secrets.token_urlsafe(24),
+                    "token_type": "Bearer",
+                    "expires_in": 600,
+                    "id_token": idp.id_token(pending["nonce"]),
+                },
+            )
 
     return Handler

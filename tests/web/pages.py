@@ -33,8 +33,7 @@ class Site:
 
 
 def settings_for(database_url: str, **extra: object) -> Settings:
-    return Settings(database_url=database_url, jwt_secret=SECRET, web_demo_signin=True,
-                    **extra)
+    return Settings(database_url=database_url, jwt_secret=SECRET, web_demo_signin=True, **extra)
 
 
 def csrf_token(html: str) -> str:

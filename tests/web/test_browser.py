@@ -40,8 +40,9 @@ expect.set_options(timeout=TIMEOUT_MS)
 def browser() -> Iterator[Browser]:
     executable = chromium()
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS,
-                                              timeout=60_000)
+        launched = playwright.chromium.launch(
+            executable_path=executable, args=CHROMIUM_ARGS, timeout=60_000
+        )
         yield launched
         launched.close()
 
@@ -53,8 +54,12 @@ def axe() -> str:
 
 @pytest.fixture
 def demo_server(postgres_url):
-    env = clean_env(database_url=postgres_url, jwt_secret=SECRET,
-                    encryption_key=new_master_key(), web_demo_signin="true")
+    env = clean_env(
+        database_url=postgres_url,
+        jwt_secret=SECRET,
+        encryption_key=new_master_key(),
+        web_demo_signin="true",
+    )
     plan_id = load_demo(env)
     with serve(env) as served:
         yield served, plan_id
@@ -65,15 +70,20 @@ def person(browser: Browser, axe: str, base_url: str, *, phone: bool = False) ->
     """A fresh browser profile for one person; the pages' CSP stays on (axe comes in as
     an init script, which CSP does not govern), and any CSP refusal fails the test."""
     context = browser.new_context(
-        base_url=base_url, viewport=PHONE if phone else {"width": 1200, "height": 900},
-        locale="en-GB", timezone_id="Europe/London", is_mobile=phone, has_touch=phone,
+        base_url=base_url,
+        viewport=PHONE if phone else {"width": 1200, "height": 900},
+        locale="en-GB",
+        timezone_id="Europe/London",
+        is_mobile=phone,
+        has_touch=phone,
     )
     context.set_default_timeout(TIMEOUT_MS)
     context.add_init_script(path=axe)
     page = context.new_page()
     refused: list[str] = []
-    page.on("console", lambda m: refused.append(m.text)
-            if "Content Security Policy" in m.text else None)
+    page.on(
+        "console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None
+    )
     try:
         yield page
     finally:
@@ -130,7 +140,8 @@ def test_a_lead_professional_sets_a_target_reviews_it_and_finds_it_in_history_an
         form.get_by_label("Due by").fill((today() - timedelta(days=1)).isoformat())
         form.get_by_role("button", name="Set the target").click()
         expect(page.locator("#target-error")).to_contain_text(
-            "The due date must be after the date it happened.")
+            "The due date must be after the date it happened."
+        )
         expect(page.locator(".error-summary")).to_be_visible()
         expect(form.get_by_label("Target", exact=True)).to_have_value(TARGET)
         check(page, "04-target-refused")
@@ -161,9 +172,11 @@ def test_a_lead_professional_sets_a_target_reviews_it_and_finds_it_in_history_an
         expect(newest).to_contain_text("Partly achieved")
         expect(newest).to_contain_text("Fiona MacLeod (Lead professional)")
         expect(page.locator('#timeline > li[data-type="ReviewHeld"]').first).to_contain_text(
-            "Isla asked a friend to play twice.")
+            "Isla asked a friend to play twice."
+        )
         expect(page.locator('#timeline > li[data-backdated="true"]').first).to_contain_text(
-            "entered late")
+            "entered late"
+        )
         check(page, "05-timeline")
 
         # The plan as it stood just after the target was set: not yet evaluated.
@@ -183,16 +196,18 @@ def test_a_lead_professional_sets_a_target_reviews_it_and_finds_it_in_history_an
         row = page.locator(f'tr[data-target-id="{target_id}"]')
         cell = row.locator(f'td[data-date="{today().isoformat()}"]')
         expect(cell).to_have_text("Partly achieved")
-        expect(page.locator(f'g.series[data-target-id="{target_id}"] [data-progress-level="1"]')
-               ).to_have_count(1)
+        expect(
+            page.locator(f'g.series[data-target-id="{target_id}"] [data-progress-level="1"]')
+        ).to_have_count(1)
         check(page, "07-progress")
 
         # The manager's chart counts the review just held, on time, in this month.
         page.get_by_role("link", name="Reviews on time").click()
         month = page.locator(f'g.bar[data-month="{today():%Y-%m}"]')
         expect(month).to_have_attribute("data-on-time", "1")
-        expect(page.locator(f'#reviews-by-month tr[data-month="{today():%Y-%m}"] td').first
-               ).to_have_text("1")
+        expect(
+            page.locator(f'#reviews-by-month tr[data-month="{today():%Y-%m}"] td').first
+        ).to_have_text("1")
         check(page, "07b-reviews-on-time")
 
         page.get_by_role("button", name="Sign out").click()
@@ -225,9 +240,7 @@ def test_a_parent_reads_the_plan_on_a_phone_and_adds_her_views(demo_server, brow
         check(page, "10-family-views-added")
 
 
-def test_a_practitioner_from_an_agency_that_has_not_joined_sees_no_plan(
-    demo_server, browser, axe
-):
+def test_a_practitioner_from_an_agency_that_has_not_joined_sees_no_plan(demo_server, browser, axe):
     served, plan_id = demo_server
     with person(browser, axe, served.url) as page:
         sign_in(page, "Tom Baird")
@@ -253,8 +266,9 @@ def test_a_practitioner_adds_a_contribution_and_is_offered_only_her_forms(
         form = page.locator("#form-contribution")
         form.locator("summary").click()
         form.get_by_label("Kind of contribution").fill("observation")
-        form.get_by_label("Contribution", exact=True).fill("Followed a two-step instruction "
-                                                            "with the visual cue, unprompted.")
+        form.get_by_label("Contribution", exact=True).fill(
+            "Followed a two-step instruction with the visual cue, unprompted."
+        )
         form.get_by_role("button", name="Add the contribution").click()
         expect(status(page)).to_contain_text("Contribution added.")
         expect(page.locator("#contributions-list")).to_contain_text("two-step instruction")
@@ -263,8 +277,7 @@ def test_a_practitioner_adds_a_contribution_and_is_offered_only_her_forms(
 
 def test_a_newcomer_opens_the_printed_url_and_finds_the_demo(tmp_path, browser, axe):
     # The embedded default, exactly as README tells a newcomer: no settings at all.
-    with serve(clean_env(), cwd=tmp_path) as served, \
-            person(browser, axe, served.url) as page:
+    with serve(clean_env(), cwd=tmp_path) as served, person(browser, axe, served.url) as page:
         page.goto(served.printed_url())
         expect(page).to_have_url(re.compile(r"/sign-in$"))
         sign_in(page, "Fiona MacLeod")
@@ -274,10 +287,14 @@ def test_a_newcomer_opens_the_printed_url_and_finds_the_demo(tmp_path, browser, 
 
 def test_signing_in_with_an_organisations_account_in_the_browser(postgres_url, browser, axe):
     with FakeIdp(auto_approve=False) as idp:
-        env = clean_env(database_url=postgres_url, oidc_issuer=idp.issuer,
-                        oidc_audience=idp.client_id, oidc_client_id=idp.client_id,
-                        oidc_client_secret=idp.client_secret,
-                        web_secret="browser-web-secret-0123456789abcdef")
+        env = clean_env(
+            database_url=postgres_url,
+            oidc_issuer=idp.issuer,
+            oidc_audience=idp.client_id,
+            oidc_client_id=idp.client_id,
+            oidc_client_secret=idp.client_secret,
+            web_secret="browser-web-secret-0123456789abcdef",
+        )
         load_demo(env)
         with serve(env) as served, person(browser, axe, served.url) as page:
             page.goto("/")

@@ -34,14 +34,27 @@ def test_each_outcome_charts_its_targets_evaluations_by_date(site):
 
 
 def test_reviews_count_as_on_time_late_or_missed_in_their_month(planning):
-    plan_id = planning.open_plan(OpenPlan(
-        plan_type=PlanType.IEP, stage="additional", org=LEAD.org,
-        child=Child(name="A Child", date_of_birth=ago(3000)), next_review_on=ago(200),
-    ), AS_LEAD, occurred_on=ago(300)).plan_id
-    planning.change(plan_id, HoldReview(held_on=ago(202), attendees=(), summary="On time",
-                                        next_review_on=ago(100)), AS_LEAD)
-    planning.change(plan_id, HoldReview(held_on=ago(95), attendees=(), summary="Five days late",
-                                        next_review_on=ago(10)), AS_LEAD)
+    plan_id = planning.open_plan(
+        OpenPlan(
+            plan_type=PlanType.IEP,
+            stage="additional",
+            org=LEAD.org,
+            child=Child(name="A Child", date_of_birth=ago(3000)),
+            next_review_on=ago(200),
+        ),
+        AS_LEAD,
+        occurred_on=ago(300),
+    ).plan_id
+    planning.change(
+        plan_id,
+        HoldReview(held_on=ago(202), attendees=(), summary="On time", next_review_on=ago(100)),
+        AS_LEAD,
+    )
+    planning.change(
+        plan_id,
+        HoldReview(held_on=ago(95), attendees=(), summary="Five days late", next_review_on=ago(10)),
+        AS_LEAD,
+    )
     dates = planning.review_dates([plan_id])[plan_id]
     found = charts.review_outcomes(dates)
     assert found == [(ago(202), "on_time"), (ago(95), "late"), (ago(10), "missed")]
@@ -56,37 +69,60 @@ def test_reviews_count_as_on_time_late_or_missed_in_their_month(planning):
 def test_a_review_evaluating_a_target_shows_in_the_progress_picture(site):
     plan = site.planning.get_plan(site.plan_id)
     target = plan.open_targets()[0]
-    site.planning.change(site.plan_id, HoldReview(
-        held_on=today(), attendees=(), summary="Today",
-        evaluations=(Evaluated(target_id=target.id, progress=Progress.NOT_ACHIEVED,
-                               impact="Hard week"),)), AS_LEAD)
+    site.planning.change(
+        site.plan_id,
+        HoldReview(
+            held_on=today(),
+            attendees=(),
+            summary="Today",
+            evaluations=(
+                Evaluated(target_id=target.id, progress=Progress.NOT_ACHIEVED, impact="Hard week"),
+            ),
+        ),
+        AS_LEAD,
+    )
     with site.client() as client:
         sign_in(client, "practitioner")
         page = client.get(f"/plans/{site.plan_id}/progress").text
     row = re.search(rf'<tr data-target-id="{target.id}">(.*?)</tr>', page, re.S).group(1)
     assert re.search(rf'<td data-date="{today().isoformat()}">Not achieved</td>', row)
-    series = re.search(rf'<g class="series" data-target-id="{target.id}">(.*?)</g>', page,
-                       re.S).group(1)
+    series = re.search(
+        rf'<g class="series" data-target-id="{target.id}">(.*?)</g>', page, re.S
+    ).group(1)
     assert f'data-date="{today().isoformat()}" data-progress-level="0"' in series
 
 
 def _month_rows(html: str) -> list[tuple[int, int, int]]:
-    rows = re.findall(r'<tr data-month="[\d-]+"><th scope="row">[\d-]+</th>'
-                      r"<td>(\d+)</td><td>(\d+)</td><td>(\d+)</td></tr>", html)
+    rows = re.findall(
+        r'<tr data-month="[\d-]+"><th scope="row">[\d-]+</th>'
+        r"<td>(\d+)</td><td>(\d+)</td><td>(\d+)</td></tr>",
+        html,
+    )
     assert len(rows) == 12
     return [(int(a), int(b), int(c)) for a, b, c in rows]
 
 
 def test_the_reviews_chart_counts_a_managers_whole_org_and_otherwise_only_ones_own(site):
     # Another lead's plan at the same school, whose review was held late.
-    other = Caller.of(Actor(id="u-ewan", name="Ewan Ross", role=Role.LEAD_PROFESSIONAL,
-                            org=LEAD.org))
-    plan_id = site.planning.open_plan(OpenPlan(
-        plan_type=PlanType.IEP, stage="additional", org=LEAD.org,
-        child=Child(name="B Child", date_of_birth=ago(3000)), next_review_on=ago(50),
-    ), other, occurred_on=ago(100)).plan_id
-    site.planning.change(plan_id, HoldReview(held_on=ago(40), attendees=(), summary="Late",
-                                             next_review_on=ago(-60)), other)
+    other = Caller.of(
+        Actor(id="u-ewan", name="Ewan Ross", role=Role.LEAD_PROFESSIONAL, org=LEAD.org)
+    )
+    plan_id = site.planning.open_plan(
+        OpenPlan(
+            plan_type=PlanType.IEP,
+            stage="additional",
+            org=LEAD.org,
+            child=Child(name="B Child", date_of_birth=ago(3000)),
+            next_review_on=ago(50),
+        ),
+        other,
+        occurred_on=ago(100),
+    ).plan_id
+    site.planning.change(
+        plan_id,
+        HoldReview(held_on=ago(40), attendees=(), summary="Late", next_review_on=ago(-60)),
+        other,
+    )
     with site.client() as client:
         sign_in(client, "lead")
         own = client.get("/reviews/on-time")
@@ -107,12 +143,27 @@ def test_the_reviews_chart_counts_a_managers_whole_org_and_otherwise_only_ones_o
 
 def test_the_chart_reads_dates_only_never_the_sealed_personal_data(make_planning, master_key):
     planning = make_planning(PLANLEDGER_ENCRYPTION_KEY=master_key)
-    plans = [planning.open_plan(OpenPlan(
-        plan_type=PlanType.IEP, stage="additional", org=LEAD.org,
-        child=Child(name=f"Child {n}", date_of_birth=ago(3000)), next_review_on=ago(200),
-    ), AS_LEAD, occurred_on=ago(300)).plan_id for n in range(2)]
-    planning.change(plans[1], HoldReview(held_on=ago(190), attendees=("Morag",),
-                                         summary="Secret", next_review_on=ago(100)), AS_LEAD)
+    plans = [
+        planning.open_plan(
+            OpenPlan(
+                plan_type=PlanType.IEP,
+                stage="additional",
+                org=LEAD.org,
+                child=Child(name=f"Child {n}", date_of_birth=ago(3000)),
+                next_review_on=ago(200),
+            ),
+            AS_LEAD,
+            occurred_on=ago(300),
+        ).plan_id
+        for n in range(2)
+    ]
+    planning.change(
+        plans[1],
+        HoldReview(
+            held_on=ago(190), attendees=("Morag",), summary="Secret", next_review_on=ago(100)
+        ),
+        AS_LEAD,
+    )
     planning.change(plans[1], AppendContribution(kind="note", text="Not a date"), AS_LEAD)
 
     dates = planning.review_dates(plans)

@@ -24,8 +24,11 @@ def idp():
 @pytest.fixture
 def oidc_site(site, idp, database_url) -> Site:
     settings = Settings(
-        database_url=database_url, oidc_issuer=idp.issuer, oidc_audience=idp.client_id,
-        oidc_client_id=idp.client_id, oidc_client_secret=idp.client_secret,
+        database_url=database_url,
+        oidc_issuer=idp.issuer,
+        oidc_audience=idp.client_id,
+        oidc_client_id=idp.client_id,
+        oidc_client_secret=idp.client_secret,
         web_secret="web-secret-for-oidc-tests-0123456789",
     )
     return Site(planning=site.planning, plan_id=site.plan_id, settings=settings)
@@ -112,8 +115,11 @@ def test_a_person_without_a_role_is_told_why_they_cannot_sign_in(oidc_site, idp)
 def test_the_demo_sign_in_is_off_beside_a_real_issuer(oidc_site):
     with oidc_site.client() as client:
         page = client.get("/sign-in")
-        token = page.text.split('name="csrf_token" value="')[1].split('"')[0] if (
-            'name="csrf_token"' in page.text) else ""
+        token = (
+            page.text.split('name="csrf_token" value="')[1].split('"')[0]
+            if ('name="csrf_token"' in page.text)
+            else ""
+        )
         answer = client.post("/sign-in", data={"csrf_token": token, "user": "lead"})
         assert answer.status_code == 404
         assert "planledger_session" not in answer.headers.get("set-cookie", "")

@@ -13,8 +13,19 @@ from domain.events import ClosePlan, GrantDisclosure, SetTarget
 from interfaces.demo import DEMO_USERS
 from tests.web.pages import csrf_token, event_count, forms_on, sign_in
 
-LEAD_FORMS = {"outcome", "target", "revision", "evaluation", "provision", "review", "stage",
-              "agency", "contribution", "views", "member"}
+LEAD_FORMS = {
+    "outcome",
+    "target",
+    "revision",
+    "evaluation",
+    "provision",
+    "review",
+    "stage",
+    "agency",
+    "contribution",
+    "views",
+    "member",
+}
 PRACTITIONER_FORMS = {"target", "evaluation", "provision", "contribution"}
 
 
@@ -39,8 +50,9 @@ def test_a_page_without_a_session_asks_to_sign_in_and_comes_back(site):
 def test_a_form_sent_without_a_session_writes_nothing_and_asks_to_sign_in(site):
     before = event_count(site.planning, site.plan_id)
     with site.client() as client:
-        answer = client.post(f"/plans/{site.plan_id}/views",
-                             data={"whose": "parent_carer", "text": "Hello"})
+        answer = client.post(
+            f"/plans/{site.plan_id}/views", data={"whose": "parent_carer", "text": "Hello"}
+        )
     assert answer.status_code == 303
     assert answer.headers["location"] == "/sign-in?next=%2Fplans"
     assert event_count(site.planning, site.plan_id) == before
@@ -59,14 +71,12 @@ def test_the_session_cookie_is_httponly_lax_and_secure_except_on_local_http(site
         sign_in(client, "lead")
     with site.client() as client:
         page = client.get("/sign-in")
-        answer = client.post("/sign-in", data={"csrf_token": csrf_token(page.text),
-                                               "user": "lead"})
+        answer = client.post("/sign-in", data={"csrf_token": csrf_token(page.text), "user": "lead"})
         cookie = answer.headers["set-cookie"].lower()
         assert "httponly" in cookie and "samesite=lax" in cookie and "secure" not in cookie
     with site.client(base_url="https://plans.example.org") as client:
         page = client.get("/sign-in")
-        answer = client.post("/sign-in", data={"csrf_token": csrf_token(page.text),
-                                               "user": "lead"})
+        answer = client.post("/sign-in", data={"csrf_token": csrf_token(page.text), "user": "lead"})
         cookie = answer.headers["set-cookie"].lower()
         assert "httponly" in cookie and "samesite=lax" in cookie and "secure" in cookie
 
@@ -83,8 +93,10 @@ def test_sign_in_refuses_a_form_without_its_csrf_token(site):
 def test_sign_in_never_redirects_off_the_site(site):
     with site.client() as client:
         page = client.get("/sign-in")
-        answer = client.post("/sign-in", data={"csrf_token": csrf_token(page.text),
-                                               "user": "lead", "next": "//evil.example/x"})
+        answer = client.post(
+            "/sign-in",
+            data={"csrf_token": csrf_token(page.text), "user": "lead", "next": "//evil.example/x"},
+        )
         assert answer.headers["location"] == "/plans"
 
 
@@ -92,8 +104,9 @@ def test_a_write_without_a_csrf_token_is_refused_and_writes_nothing(site):
     before = event_count(site.planning, site.plan_id)
     with site.client() as client:
         sign_in(client, "lead")
-        answer = client.post(f"/plans/{site.plan_id}/contributions",
-                             data={"kind": "observation", "text": "Forged"})
+        answer = client.post(
+            f"/plans/{site.plan_id}/contributions", data={"kind": "observation", "text": "Forged"}
+        )
         assert answer.status_code == 403
         assert "Nothing was saved" in answer.text
     assert event_count(site.planning, site.plan_id) == before
@@ -107,18 +120,22 @@ def test_a_csrf_token_from_another_session_or_browser_is_refused(site):
         first_token = csrf_token(first.get(f"/plans/{site.plan_id}").text)
         # The same browser, after signing in again: the old token was for the old session.
         sign_in(first, "practitioner")
-        answer = first.post(f"/plans/{site.plan_id}/contributions",
-                            data={**form, "csrf_token": first_token})
+        answer = first.post(
+            f"/plans/{site.plan_id}/contributions", data={**form, "csrf_token": first_token}
+        )
         assert answer.status_code == 403
         assert "before you signed in or out" in answer.text
         # Another browser, signed in as the same person: its nonce cookie differs.
         sign_in(second, "practitioner")
-        answer = second.post(f"/plans/{site.plan_id}/contributions",
-                             data={**form, "csrf_token": first_token})
+        answer = second.post(
+            f"/plans/{site.plan_id}/contributions", data={**form, "csrf_token": first_token}
+        )
         assert answer.status_code == 403
         # A token altered by hand.
-        answer = second.post(f"/plans/{site.plan_id}/contributions",
-                             data={**form, "csrf_token": first_token[:-2] + "xx"})
+        answer = second.post(
+            f"/plans/{site.plan_id}/contributions",
+            data={**form, "csrf_token": first_token[:-2] + "xx"},
+        )
         assert answer.status_code == 403
     assert event_count(site.planning, site.plan_id) == before
 
@@ -157,15 +174,23 @@ def test_a_family_member_cannot_write_what_their_role_does_not_allow(site):
         sign_in(client, "parent")
         token = csrf_token(client.get(f"/plans/{site.plan_id}").text)
         outcome_id = next(iter(site.planning.get_plan(site.plan_id).outcomes))
-        answer = client.post(f"/plans/{site.plan_id}/targets", data={
-            "csrf_token": token, "outcome_id": str(outcome_id), "text": "A target",
-            "due_on": (today() + timedelta(days=30)).isoformat()})
+        answer = client.post(
+            f"/plans/{site.plan_id}/targets",
+            data={
+                "csrf_token": token,
+                "outcome_id": str(outcome_id),
+                "text": "A target",
+                "due_on": (today() + timedelta(days=30)).isoformat(),
+            },
+        )
         assert answer.status_code == 403
         assert "does not allow" in answer.text
         sign_in(client, "young_person")
         token = csrf_token(client.get(f"/plans/{site.plan_id}").text)
-        answer = client.post(f"/plans/{site.plan_id}/views", data={
-            "csrf_token": token, "whose": "parent_carer", "text": "Posing as mum"})
+        answer = client.post(
+            f"/plans/{site.plan_id}/views",
+            data={"csrf_token": token, "whose": "parent_carer", "text": "Posing as mum"},
+        )
         assert answer.status_code == 403
     assert event_count(site.planning, site.plan_id) == before
 
@@ -190,9 +215,16 @@ def test_a_refused_rule_is_shown_in_plain_words_and_the_typed_text_is_kept(site)
         sign_in(client, "lead")
         token = csrf_token(client.get(f"/plans/{site.plan_id}").text)
         outcome_id = next(iter(site.planning.get_plan(site.plan_id).outcomes))
-        answer = client.post(f"/plans/{site.plan_id}/targets", data={
-            "csrf_token": token, "outcome_id": str(outcome_id), "text": text,
-            "due_on": yesterday, "success_criteria": "Seen by the class teacher"})
+        answer = client.post(
+            f"/plans/{site.plan_id}/targets",
+            data={
+                "csrf_token": token,
+                "outcome_id": str(outcome_id),
+                "text": text,
+                "due_on": yesterday,
+                "success_criteria": "Seen by the class teacher",
+            },
+        )
     assert answer.status_code == 409
     assert "The due date must be after the date it happened." in answer.text
     fields = forms_on(answer.text).fields
@@ -208,8 +240,10 @@ def test_invalid_input_names_the_field_and_keeps_the_rest(site):
     with site.client() as client:
         sign_in(client, "lead")
         token = csrf_token(client.get(f"/plans/{site.plan_id}").text)
-        answer = client.post(f"/plans/{site.plan_id}/outcomes", data={
-            "csrf_token": token, "text": "I will join a lunchtime club", "area": "  "})
+        answer = client.post(
+            f"/plans/{site.plan_id}/outcomes",
+            data={"csrf_token": token, "text": "I will join a lunchtime club", "area": "  "},
+        )
     assert answer.status_code == 422
     assert "The area of need is needed." in answer.text
     assert forms_on(answer.text).fields["outcome-text"] == "I will join a lunchtime club"
@@ -220,8 +254,12 @@ def test_a_double_submitted_form_writes_once(site):
     with site.client() as client:
         sign_in(client, "practitioner")
         token = csrf_token(client.get(f"/plans/{site.plan_id}").text)
-        form = {"csrf_token": token, "idempotency_key": "k-123", "kind": "observation",
-                "text": "Used the now/next board without prompting"}
+        form = {
+            "csrf_token": token,
+            "idempotency_key": "k-123",
+            "kind": "observation",
+            "text": "Used the now/next board without prompting",
+        }
         first = client.post(f"/plans/{site.plan_id}/contributions", data=form)
         second = client.post(f"/plans/{site.plan_id}/contributions", data=form)
     assert first.status_code == second.status_code == 303
@@ -235,12 +273,20 @@ def test_a_review_records_one_evaluation_per_target_given(site):
     with site.client() as client:
         sign_in(client, "lead")
         token = csrf_token(client.get(f"/plans/{site.plan_id}").text)
-        answer = client.post(f"/plans/{site.plan_id}/reviews", data={
-            "csrf_token": token, "held_on": today().isoformat(),
-            "attendees": "Fiona MacLeod\nMorag Campbell (mum)\n", "summary": "Going well",
-            f"progress:{evaluated.id}": "achieved", f"impact:{evaluated.id}": "Every day",
-            f"progress:{skipped.id}": "", f"impact:{skipped.id}": "",
-            "next_review_on": (today() + timedelta(days=90)).isoformat()})
+        answer = client.post(
+            f"/plans/{site.plan_id}/reviews",
+            data={
+                "csrf_token": token,
+                "held_on": today().isoformat(),
+                "attendees": "Fiona MacLeod\nMorag Campbell (mum)\n",
+                "summary": "Going well",
+                f"progress:{evaluated.id}": "achieved",
+                f"impact:{evaluated.id}": "Every day",
+                f"progress:{skipped.id}": "",
+                f"impact:{skipped.id}": "",
+                "next_review_on": (today() + timedelta(days=90)).isoformat(),
+            },
+        )
     assert answer.status_code == 303
     assert answer.headers["location"].startswith(f"/plans/{site.plan_id}?done=review#review-")
     after = site.planning.get_plan(site.plan_id)
@@ -276,15 +322,22 @@ def test_the_plan_as_it_stood_at_an_instant_leaves_out_later_entries(site):
     between = datetime.now(UTC)
     new_text = "Ask to join a game at break twice a week"
     outcome_id = next(iter(site.planning.get_plan(site.plan_id).outcomes))
-    site.planning.change(site.plan_id, SetTarget(
-        outcome_id=outcome_id, text=new_text, due_on=today() + timedelta(days=60),
-    ), Caller.of(DEMO_USERS["lead"]))
+    site.planning.change(
+        site.plan_id,
+        SetTarget(
+            outcome_id=outcome_id,
+            text=new_text,
+            due_on=today() + timedelta(days=60),
+        ),
+        Caller.of(DEMO_USERS["lead"]),
+    )
     with site.client() as client:
         sign_in(client, "lead")
         now = client.get(f"/plans/{site.plan_id}").text
         then = client.get(f"/plans/{site.plan_id}", params={"as_of": between.isoformat()}).text
-        a_day_ago = client.get(f"/plans/{site.plan_id}",
-                               params={"as_of": (today() - timedelta(days=1)).isoformat()})
+        a_day_ago = client.get(
+            f"/plans/{site.plan_id}", params={"as_of": (today() - timedelta(days=1)).isoformat()}
+        )
     assert new_text in now
     assert "As it stood at" in then and "Isla Campbell" in then
     assert new_text not in then
@@ -297,9 +350,17 @@ def test_a_lead_opens_a_csp_and_sees_its_statutory_review_clock(site):
     with site.client() as client:
         sign_in(client, "lead")
         token = csrf_token(client.get("/plans").text)
-        answer = client.post("/plans", data={
-            "csrf_token": token, "child_name": "Calum Reid", "date_of_birth": "2015-06-02",
-            "plan_type": "csp", "stage": "specialist", "org": "school:st-ninians-primary"})
+        answer = client.post(
+            "/plans",
+            data={
+                "csrf_token": token,
+                "child_name": "Calum Reid",
+                "date_of_birth": "2015-06-02",
+                "plan_type": "csp",
+                "stage": "specialist",
+                "org": "school:st-ninians-primary",
+            },
+        )
         assert answer.status_code == 303
         location = answer.headers["location"]
         assert location.endswith("?done=open")
@@ -310,8 +371,12 @@ def test_a_lead_opens_a_csp_and_sees_its_statutory_review_clock(site):
     assert 'data-clock="csp_review" data-status="running"' in plan_page
     assert "ASL (Scotland) Act 2004 s.10(2)" in plan_page
     assert "Calum Reid" in mine
-    row = re.search(r'<tr data-plan-id="[^"]+" data-next-review="">\s*<th scope="row">'
-                    r'<a href="[^"]+">Calum Reid</a>.*?</tr>', mine, re.S).group(0)
+    row = re.search(
+        r'<tr data-plan-id="[^"]+" data-next-review="">\s*<th scope="row">'
+        r'<a href="[^"]+">Calum Reid</a>.*?</tr>',
+        mine,
+        re.S,
+    ).group(0)
     assert 'data-clock="csp_review"' in row
     assert due == today()
 
@@ -320,19 +385,34 @@ def test_opening_a_plan_is_for_lead_professionals_and_refusals_keep_the_form(sit
     with site.client() as client:
         sign_in(client, "lead")
         token = csrf_token(client.get("/plans").text)
-        answer = client.post("/plans", data={
-            "csrf_token": token, "child_name": "Calum Reid", "date_of_birth": "2015-06-02",
-            "plan_type": "iep", "stage": "no-such-stage", "org": DEMO_USERS["lead"].org})
+        answer = client.post(
+            "/plans",
+            data={
+                "csrf_token": token,
+                "child_name": "Calum Reid",
+                "date_of_birth": "2015-06-02",
+                "plan_type": "iep",
+                "stage": "no-such-stage",
+                "org": DEMO_USERS["lead"].org,
+            },
+        )
         assert answer.status_code == 409
         assert "Stage 'no-such-stage' is not one the authority defines." in unescape(answer.text)
         assert forms_on(answer.text).fields["open-child_name"] == "Calum Reid"
         sign_in(client, "practitioner")
         page = client.get("/plans").text
         assert 'id="form-open"' not in page
-        answer = client.post("/plans", data={
-            "csrf_token": csrf_token(page), "child_name": "Calum Reid",
-            "date_of_birth": "2015-06-02", "plan_type": "iep", "stage": "additional",
-            "org": "school:x"})
+        answer = client.post(
+            "/plans",
+            data={
+                "csrf_token": csrf_token(page),
+                "child_name": "Calum Reid",
+                "date_of_birth": "2015-06-02",
+                "plan_type": "iep",
+                "stage": "additional",
+                "org": "school:x",
+            },
+        )
         assert answer.status_code == 403
 
 
@@ -340,8 +420,11 @@ def test_a_reviewer_sees_a_plan_only_while_it_is_disclosed_to_them_and_may_not_c
     with site.client() as client:
         sign_in(client, "reviewer")
         assert client.get(f"/plans/{site.plan_id}").status_code == 404
-        site.planning.change(site.plan_id, GrantDisclosure(
-            grantee="u-alasdair", purpose="Tribunal reference"), Caller.of(DEMO_USERS["lead"]))
+        site.planning.change(
+            site.plan_id,
+            GrantDisclosure(grantee="u-alasdair", purpose="Tribunal reference"),
+            Caller.of(DEMO_USERS["lead"]),
+        )
         page = client.get(f"/plans/{site.plan_id}")
         assert page.status_code == 200
         assert forms_on(page.text).panels == set()
@@ -350,8 +433,9 @@ def test_a_reviewer_sees_a_plan_only_while_it_is_disclosed_to_them_and_may_not_c
 
 
 def test_a_closed_plan_is_shown_without_forms(site):
-    site.planning.change(site.plan_id, ClosePlan(), Caller.of(DEMO_USERS["lead"]),
-                         reason="Moved away")
+    site.planning.change(
+        site.plan_id, ClosePlan(), Caller.of(DEMO_USERS["lead"]), reason="Moved away"
+    )
     with site.client() as client:
         sign_in(client, "lead")
         page = client.get(f"/plans/{site.plan_id}")

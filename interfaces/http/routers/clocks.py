@@ -8,9 +8,9 @@ from uuid import UUID
 from fastapi import APIRouter
 
 from application.statutory import plan_clocks
+from domain.actions import Action
 from domain.calendar import today
 from domain.plans import Plan
-from domain.actions import Action
 from interfaces.http.deps import PlanningDep, authorise
 from interfaces.http.routers.read_model_schemas import Clocks
 

@@ -5,9 +5,9 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
-from domain.plans import Plan
 from domain.actions import Action
 from domain.events import GrantDisclosure, RevokeDisclosure
+from domain.plans import Plan
 from interfaces.http.deps import PlanningDep, WriterDep, authorise
 from interfaces.http.schemas import AccessLog, DisclosureCreate, RevokeRequest, Written
 
@@ -31,11 +31,14 @@ def revoke_disclosure(
 
 @router.get("/access-log", response_model=AccessLog)
 def read_access_log(
-    plan_id: UUID, planning: PlanningDep,
+    plan_id: UUID,
+    planning: PlanningDep,
     plan: Annotated[Plan, authorise(Action.READ_ACCESS_LOG)],
 ) -> dict:
     """Who read this plan's personal data, when, and through which endpoint (newest first)."""
-    return {"items": [
-        {"user_id": e.user_id, "role": e.role, "at": e.at, "action": e.action}
-        for e in planning.access_log(plan_id)
-    ]}
+    return {
+        "items": [
+            {"user_id": e.user_id, "role": e.role, "at": e.at, "action": e.action}
+            for e in planning.access_log(plan_id)
+        ]
+    }

@@ -13,6 +13,8 @@ from pydantic import BaseModel, Field
 
 from application.evidence.diff import plan_diff
 from application.evidence.export import build_export
+from domain import access
+from domain.actions import Action
 from domain.calendar import today
 from domain.events import SharePlan
 from domain.plans import Plan
@@ -22,8 +24,6 @@ from interfaces.documents.plan_copy import (
     SharedCopyNotFoundError,
     shared_copy_pdf,
 )
-from domain import access
-from domain.actions import Action
 from interfaces.http.answers import FastJSON, written
 from interfaces.http.deps import CallerDep, ConditionsDep, PlanningDep, authorise
 from interfaces.http.problems import Problem, not_found
@@ -76,10 +76,17 @@ def share_plan(
     """Record that the plan as it stands was given to the family (event PlanShared), with
     the SHA-256 of the PDF they received; `version` is the plan's version after the write
     (the copy shows the version before it)."""
-    return written(response, planning.change(
-        plan_id, body.to(SharePlan), caller, occurred_on=body.occurred_on, reason=body.reason,
-        conditions=conditions,
-    ))
+    return written(
+        response,
+        planning.change(
+            plan_id,
+            body.to(SharePlan),
+            caller,
+            occurred_on=body.occurred_on,
+            reason=body.reason,
+            conditions=conditions,
+        ),
+    )
 
 
 @router.get("/shared-copies", response_model=SharedCopies)
@@ -168,7 +175,10 @@ def bundle(
     if to > today():
         raise Problem(422, "invalid-input", "Invalid input", "'to' may not be in the future.")
     result = build_bundle(
-        planning, plan_id, to, with_access_log=access.may_see_access_summary(caller),
+        planning,
+        plan_id,
+        to,
+        with_access_log=access.may_see_access_summary(caller),
         reader=caller,
     )
     return Response(

@@ -21,7 +21,8 @@ def readyz(request: Request) -> JSONResponse:
     try:
         for planning in stores:
             planning.recorder.max_notification_id()
-    except Exception:  # noqa: BLE001 - any failure means not ready; the type is logged upstream
-        return JSONResponse({"status": "unavailable"}, status_code=503,
-                            headers={"Retry-After": "1"})
+    except Exception:
+        return JSONResponse(
+            {"status": "unavailable"}, status_code=503, headers={"Retry-After": "1"}
+        )
     return JSONResponse({"status": "ready"})

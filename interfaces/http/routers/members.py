@@ -27,7 +27,9 @@ def join_agency(plan_id: UUID, body: AgencyCreate, write: WriterDep) -> dict:
 
 @router.post("/members/{user_id}/remove", status_code=201, response_model=Written)
 def remove_member(
-    plan_id: UUID, user_id: Annotated[str, Path(max_length=200)], body: RemovalRequest,
+    plan_id: UUID,
+    user_id: Annotated[str, Path(max_length=200)],
+    body: RemovalRequest,
     write: WriterDep,
 ) -> dict:
     """Withdraw a person's access to the plan (event MemberRemoved); the history keeps
@@ -37,7 +39,9 @@ def remove_member(
 
 @router.post("/agencies/{org}/leave", status_code=201, response_model=Written)
 def leave_agency(
-    plan_id: UUID, org: Annotated[str, Path(max_length=200)], body: RemovalRequest,
+    plan_id: UUID,
+    org: Annotated[str, Path(max_length=200)],
+    body: RemovalRequest,
     write: WriterDep,
 ) -> dict:
     """An agency's part in the plan ends; its practitioners no longer see the plan

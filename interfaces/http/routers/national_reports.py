@@ -8,12 +8,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request, Response
 
+from domain.access import may_read_national_reports
 from domain.calendar import today
 from interfaces.http.deps import CallerDep, require
 from interfaces.http.problems import not_found
 from interfaces.http.read_models import answered
 from interfaces.http.routers.read_model_schemas import Report, ReportIndex
-from domain.access import may_read_national_reports
 from projections.reports.national import national
 from projections.reports.view import REPORTS
 
@@ -27,15 +27,22 @@ REFUSED = "National reports are for analysts whose token carries the national cl
 def list_national_reports(caller: CallerDep) -> dict[str, Any]:
     """The reports there are, summed over every authority."""
     require(may_read_national_reports(caller), REFUSED)
-    return {"items": [{"name": n, "title": f"{t} (all authorities)",
-                       "href": f"/api/reports/national/{n}"} for n, t in REPORTS.items()]}
+    return {
+        "items": [
+            {"name": n, "title": f"{t} (all authorities)", "href": f"/api/reports/national/{n}"}
+            for n, t in REPORTS.items()
+        ]
+    }
 
 
 @router.get("/{name}", response_model=Report, responses=CSV)
 def read_national_report(
-    name: str, request: Request, caller: CallerDep,
-    by_authority: Annotated[bool, Query(description="One row per authority and key, "
-                                        "instead of the sum")] = False,
+    name: str,
+    request: Request,
+    caller: CallerDep,
+    by_authority: Annotated[
+        bool, Query(description="One row per authority and key, instead of the sum")
+    ] = False,
     accept: Annotated[str | None, Header()] = None,
 ) -> Any:
     """Aggregates only: each authority's report, summed (shares worked out again from
@@ -45,13 +52,14 @@ def read_national_report(
         raise not_found("report")
     day = today()
     tables = {
-        tenant.authority: answered(
-            lambda tenant=tenant: tenant.read_models.report(name, today=day))
+        tenant.authority: answered(lambda tenant=tenant: tenant.read_models.report(name, today=day))
         for tenant in request.app.state.tenants
     }
     table = national(name, tables, by_authority=by_authority)
     if accept and "text/csv" in accept:
-        return Response(table.as_csv(), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition":
-                                 f'attachment; filename="national-{name}.csv"'})
+        return Response(
+            table.as_csv(),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="national-{name}.csv"'},
+        )
     return table.as_json()

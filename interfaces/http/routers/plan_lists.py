@@ -7,12 +7,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
+from domain import access
+from domain.access import Action, Decision, visibility
 from domain.calendar import today
 from domain.values import PlanStatus, PlanType
-from domain import access
-from domain.access import Action, Decision
 from interfaces.http.deps import CallerDep, PlanningDep, require
-from domain.access import visibility
 from interfaces.http.read_models import ReadModelsDep, answered
 from interfaces.http.routers.read_model_schemas import PlanList
 from projections.plan_summaries.view import PlanFilters
@@ -22,23 +21,33 @@ router = APIRouter(prefix="/api/plans", tags=["lists"])
 
 @router.get("", response_model=PlanList)
 def list_plans(
-    request: Request, planning: PlanningDep, read_models: ReadModelsDep, caller: CallerDep,
+    request: Request,
+    planning: PlanningDep,
+    read_models: ReadModelsDep,
+    caller: CallerDep,
     plan_type: PlanType | None = None,
     stage: Annotated[str | None, Query(max_length=64)] = None,
     status: PlanStatus | None = None,
     review_due_before: Annotated[date | None, Query(description="Next review on or before")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    after: Annotated[str | None, Query(max_length=200, description="`next` of the last page")]
-    = None,
+    after: Annotated[
+        str | None, Query(max_length=200, description="`next` of the last page")
+    ] = None,
 ) -> dict[str, Any]:
     """The plans visible to the caller, newest first, a page at a time (`next` is the
     cursor for the following page). Includes every write the caller made before."""
     require(access.may_list_plans(caller), "Analysts read reports, not plans.")
-    filters = PlanFilters(plan_type=plan_type.value if plan_type else None, stage=stage,
-                          status=status.value if status else None,
-                          review_due_before=review_due_before)
-    page = answered(lambda: read_models.summaries().list_plans(
-        filters, visibility(caller), today=today(), limit=limit, after=after))
+    filters = PlanFilters(
+        plan_type=plan_type.value if plan_type else None,
+        stage=stage,
+        status=status.value if status else None,
+        review_due_before=review_due_before,
+    )
+    page = answered(
+        lambda: read_models.summaries().list_plans(
+            filters, visibility(caller), today=today(), limit=limit, after=after
+        )
+    )
     items, read = [], []
     plans = planning.get_plans([row.plan_id for row in page.items])
     for row in page.items:

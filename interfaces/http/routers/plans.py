@@ -6,13 +6,19 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 
-from domain.plans import Plan
-from domain.events import ChangeStage, ClosePlan, OpenPlan
 from domain.actions import Action
+from domain.events import ChangeStage, ClosePlan, OpenPlan
+from domain.plans import Plan
 from interfaces.http.answers import FastJSON, plan_body
 from interfaces.http.deps import CallerDep, ConditionsDep, PlanningDep, WriterDep, authorise
 from interfaces.http.schemas import (
-    CloseRequest, History, Instant, PlanCreate, PlanOut, StageChange, Written,
+    CloseRequest,
+    History,
+    Instant,
+    PlanCreate,
+    PlanOut,
+    StageChange,
+    Written,
 )
 
 router = APIRouter(prefix="/api/plans", tags=["plans"])
@@ -24,7 +30,10 @@ def open_plan(
 ) -> FastJSON:
     """Open a plan for a child; the caller becomes its first member."""
     result = planning.open_plan(
-        body.to(OpenPlan), caller, occurred_on=body.occurred_on, reason=body.reason,
+        body.to(OpenPlan),
+        caller,
+        occurred_on=body.occurred_on,
+        reason=body.reason,
         conditions=conditions,
     )
     plan = planning.get_plan(result.plan_id, version=result.version)
@@ -38,8 +47,12 @@ def open_plan(
 
 @router.get("/{plan_id}", response_model=PlanOut)
 def read_plan(
-    plan_id: UUID, planning: PlanningDep, plan: Annotated[Plan, authorise(Action.READ_PLAN)],
-    as_of: Annotated[Instant | None, Query(description="The plan as it stood at this instant")] = None,
+    plan_id: UUID,
+    planning: PlanningDep,
+    plan: Annotated[Plan, authorise(Action.READ_PLAN)],
+    as_of: Annotated[
+        Instant | None, Query(description="The plan as it stood at this instant")
+    ] = None,
 ) -> FastJSON:
     """The plan now, or exactly as it stood at a recorded instant."""
     if as_of is not None:
@@ -49,19 +62,30 @@ def read_plan(
 
 @router.get("/{plan_id}/history", response_model=History)
 def read_history(
-    plan_id: UUID, planning: PlanningDep, caller: CallerDep,
+    plan_id: UUID,
+    planning: PlanningDep,
+    caller: CallerDep,
     plan: Annotated[Plan, authorise(Action.READ_HISTORY)],
 ) -> FastJSON:
     """Every event of the plan in order: who, in what role, when it happened, when it was
     recorded, and why."""
-    return FastJSON({"items": [
+    return FastJSON(
         {
-            "position": e.position, "type": e.type, "recorded_at": e.recorded_at.isoformat(),
-            "occurred_on": e.occurred_on.isoformat(), "backdated": e.backdated,
-            "actor": e.actor.model_dump(mode="json"), "reason": e.reason, "data": e.data,
+            "items": [
+                {
+                    "position": e.position,
+                    "type": e.type,
+                    "recorded_at": e.recorded_at.isoformat(),
+                    "occurred_on": e.occurred_on.isoformat(),
+                    "backdated": e.backdated,
+                    "actor": e.actor.model_dump(mode="json"),
+                    "reason": e.reason,
+                    "data": e.data,
+                }
+                for e in planning.history(plan_id, reader=caller)
+            ]
         }
-        for e in planning.history(plan_id, reader=caller)
-    ]})
+    )
 
 
 @router.post("/{plan_id}/stage", status_code=201, response_model=Written)

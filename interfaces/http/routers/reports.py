@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Response
 
-from domain.calendar import today
 from domain import access
+from domain.calendar import today
 from interfaces.http.deps import CallerDep, require
 from interfaces.http.problems import not_found
 from interfaces.http.read_models import ReadModelsDep, answered
@@ -23,13 +23,16 @@ CSV = {200: {"content": {"text/csv": {}}, "description": "The report as JSON or 
 def list_reports(caller: CallerDep) -> dict[str, Any]:
     """The reports there are."""
     require(access.may_read_reports(caller), "Reports are for analysts.")
-    return {"items": [{"name": n, "title": t, "href": f"/api/reports/{n}"}
-                      for n, t in REPORTS.items()]}
+    return {
+        "items": [{"name": n, "title": t, "href": f"/api/reports/{n}"} for n, t in REPORTS.items()]
+    }
 
 
 @router.get("/{name}", response_model=Report, responses=CSV)
 def read_report(
-    name: str, read_models: ReadModelsDep, caller: CallerDep,
+    name: str,
+    read_models: ReadModelsDep,
+    caller: CallerDep,
     org: Annotated[str | None, Query(max_length=200, description="One org only")] = None,
     accept: Annotated[str | None, Header()] = None,
 ) -> Any:
@@ -39,6 +42,9 @@ def read_report(
         raise not_found("report")
     table = answered(lambda: read_models.report(name, today=today(), org=org))
     if accept and "text/csv" in accept:
-        return Response(table.as_csv(), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+        return Response(
+            table.as_csv(),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
     return table.as_json()

@@ -9,10 +9,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from domain.calendar import today
 from domain import access
-from interfaces.http.deps import CallerDep, require
 from domain.access import visibility
+from domain.calendar import today
+from interfaces.http.deps import CallerDep, require
 from interfaces.http.read_models import ReadModelsDep, answered
 from interfaces.http.routers.read_model_schemas import ReviewList
 from projections.engine.paging import Page
@@ -26,37 +26,60 @@ After = Annotated[str | None, Query(max_length=200, description="`next` of the l
 
 @router.get("/due", response_model=ReviewList)
 def reviews_due(
-    read_models: ReadModelsDep, caller: CallerDep,
+    read_models: ReadModelsDep,
+    caller: CallerDep,
     before: Annotated[date, Query(description="Due on or before this date")],
-    limit: Limit = 50, after: After = None,
+    limit: Limit = 50,
+    after: After = None,
 ) -> dict[str, Any]:
     """Open plans visible to the caller (or, for a manager, in their org) with a review
     due on or before `before`, soonest first."""
     require(access.may_list_plans(caller), "Analysts read reports, not plans.")
-    page = answered(lambda: read_models.summaries().reviews_due(
-        before, visibility(caller, org_wide=True), today=today(), limit=limit, after=after))
+    page = answered(
+        lambda: read_models.summaries().reviews_due(
+            before, visibility(caller, org_wide=True), today=today(), limit=limit, after=after
+        )
+    )
     return _reviews(page)
 
 
 @router.get("/overdue", response_model=ReviewList)
 def reviews_overdue(
-    read_models: ReadModelsDep, caller: CallerDep, limit: Limit = 50, after: After = None,
+    read_models: ReadModelsDep,
+    caller: CallerDep,
+    limit: Limit = 50,
+    after: After = None,
 ) -> dict[str, Any]:
     """Open plans whose next review date has passed, most overdue first."""
     require(access.may_list_plans(caller), "Analysts read reports, not plans.")
     day = today()
-    page = answered(lambda: read_models.summaries().reviews_due(
-        day, visibility(caller, org_wide=True), today=day, overdue_only=True, limit=limit,
-        after=after))
+    page = answered(
+        lambda: read_models.summaries().reviews_due(
+            day,
+            visibility(caller, org_wide=True),
+            today=day,
+            overdue_only=True,
+            limit=limit,
+            after=after,
+        )
+    )
     return _reviews(page)
 
 
 def _reviews(page: Page[PlanSummary]) -> dict[str, Any]:
     day = today()
-    return {"items": [
-        {"plan_id": str(s.plan_id), "next_review_on": s.next_review_on.isoformat()
-         if s.next_review_on else None, "days_overdue": max((day - s.next_review_on).days, 0)
-         if s.next_review_on else 0, "plan_type": s.plan_type, "stage": s.stage, "org": s.org,
-         "lead_professional": s.lead_professional}
-        for s in page.items
-    ], "next": page.next}
+    return {
+        "items": [
+            {
+                "plan_id": str(s.plan_id),
+                "next_review_on": s.next_review_on.isoformat() if s.next_review_on else None,
+                "days_overdue": max((day - s.next_review_on).days, 0) if s.next_review_on else 0,
+                "plan_type": s.plan_type,
+                "stage": s.stage,
+                "org": s.org,
+                "lead_professional": s.lead_professional,
+            }
+            for s in page.items
+        ],
+        "next": page.next,
+    }
