@@ -1,4 +1,5 @@
-"""Who is calling (a domain.access.Caller): bearer JWTs, HS256 with a shared secret or an OIDC issuer's JWKS.
+"""Who is calling (a domain.access.Caller): bearer JWTs, HS256 with a shared secret or an
+OIDC issuer's JWKS.
 
 Algorithms are pinned per mode, so a token signed with 'none' or with the other mode's
 algorithm is refused before its claims are read.

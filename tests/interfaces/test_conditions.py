@@ -78,9 +78,9 @@ class TestIdempotencyKey:
         assert events_of(store, plan.plan_id) == before
 
     def test_a_retried_plan_opening_opens_one_plan(self, client, store):
-        send = lambda: client.post(
+        send = lambda: client.post(  # noqa: E731
             "/api/plans",
-            json=a_plan_request(),  # noqa: E731
+            json=a_plan_request(),
             headers=LEAD.headers(**{"Idempotency-Key": "open-1"}),
         )
         first, again = send(), send()

@@ -97,13 +97,13 @@ def env_of(database_url: str, master_key: str) -> dict[str, str]:
 
 @pytest.mark.parametrize(("database_url", "kind"), CASES, indirect=["database_url"])
 def test_an_event_a_read_model_cannot_take_is_set_aside_and_every_list_still_answers(
-    client,
+    client,  # noqa: F811
     planning,
     database_url,
     master_key,
     kind,
     warnings_logged,
-    monkeypatch,  # noqa: F811
+    monkeypatch,
 ):
     # On PostgreSQL a projector runs beside the app (the client fixture), as in production.
     before = open_plan(client)
