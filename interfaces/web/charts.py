@@ -140,7 +140,7 @@ class MonthBar:
         return self.on_time + self.late + self.missed
 
 
-def review_outcomes(events: list[Any]) -> list[tuple[date, str]]:
+def review_outcomes(history: list[Any]) -> list[tuple[date, str]]:
     """(month's anchor date, on_time | late | missed) for each review a plan owed.
 
     Judged by domain.reviews against the date set for the review when it was held (by
@@ -149,7 +149,7 @@ def review_outcomes(events: list[Any]) -> list[tuple[date, str]]:
     """
     due: date | None = None
     found: list[tuple[date, str]] = []
-    for event in events:  # Planning.review_dates: these four kinds only
+    for event in history:  # Planning.review_dates: these four kinds only
         if isinstance(event, events.PlanOpened | events.ReviewScheduled):
             due = event.next_review_on
         elif isinstance(event, events.ReviewHeld):

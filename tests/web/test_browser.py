@@ -289,6 +289,7 @@ def test_signing_in_with_an_organisations_account_in_the_browser(postgres_url, b
     with FakeIdp(auto_approve=False) as idp:
         env = clean_env(
             database_url=postgres_url,
+            encryption_key=new_master_key(),
             oidc_issuer=idp.issuer,
             oidc_audience=idp.client_id,
             oidc_client_id=idp.client_id,
