@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from domain import events
 from domain.calendar import today
 from domain.plans import Plan
 from domain.reviews import ReviewOutcome, review_on_time, review_outcome
@@ -176,8 +177,8 @@ def reviews_by_month(plans: list[list[Any]], months: int = 12) -> list[MonthBar]
     """Each plan's review dates (Planning.review_dates), counted by month."""
     window = months_back(months)
     counts: Counter[tuple[str, str]] = Counter()
-    for events in plans:
-        for on, outcome in review_outcomes(events):
+    for history in plans:
+        for on, outcome in review_outcomes(history):
             counts[(on.strftime("%Y-%m"), outcome)] += 1
     return [
         MonthBar(m, counts[(m, "on_time")], counts[(m, "late")], counts[(m, "missed")])
