@@ -24,7 +24,8 @@ TEST_SYSTEM_PACKAGES=(
     postgresql                  # tests/faults: initdb and pg_ctl for a throwaway cluster
 )
 TEST_COMMANDS=(
-    npm:npm  # tests/web installs axe-core from the npm registry
+    npm:npm        # tests/web installs axe-core and oidc-provider from the npm registry
+    node:nodejs    # tests/web runs oidc-provider (a certified OpenID Connect provider)
 )
 
 packages_for_missing_commands() {  # "command:package"... -> packages of missing commands

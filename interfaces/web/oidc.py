@@ -14,7 +14,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 import httpx
 import jwt
@@ -147,7 +147,8 @@ class OidcClient:
         }
         auth = None
         if self.client_secret:
-            auth = (self.client_id or "", self.client_secret)  # client_secret_basic
+            # client_secret_basic: both halves form-urlencoded first (RFC 6749 2.3.1).
+            auth = (quote_plus(self.client_id or ""), quote_plus(self.client_secret))
         else:
             form["client_id"] = self.client_id or ""  # a public client
         try:

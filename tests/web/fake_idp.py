@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, quote_plus, urlencode, urlsplit
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -143,7 +143,9 @@ def _handler(idp: FakeIdp) -> type[BaseHTTPRequestHandler]:
                 return
             length = int(self.headers.get("Content-Length", "0"))
             form = {k: v[-1] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
-            expected = base64.b64encode(f"{idp.client_id}:{idp.client_secret}".encode()).decode()
+            # RFC 6749 2.3.1: client_secret_basic form-urlencodes both halves first.
+            pair = f"{quote_plus(idp.client_id)}:{quote_plus(idp.client_secret)}"
+            expected = base64.b64encode(pair.encode()).decode()
             if self.headers.get("Authorization") != f"Basic {expected}":
                 self._json(401, {"error": "invalid_client"})
                 return
