@@ -183,7 +183,7 @@ def may_see_who_has_access(caller: Caller) -> bool:
     return caller.role is Role.LEAD_PROFESSIONAL
 
 
-WHO_HAS_ACCESS: tuple[type[Command], ...] = (DisclosureGranted, DisclosureRevoked)
+WHO_HAS_ACCESS = frozenset(c.__name__ for c in (DisclosureGranted, DisclosureRevoked))
 """The events that say to whom a plan has been disclosed."""
 
 
@@ -194,7 +194,7 @@ def may_see_event(caller: Caller | None, event_type: str) -> bool:
     run by the authority, a rebuild), which sees everything."""
     if caller is None or may_see_who_has_access(caller):
         return True
-    return event_type not in {c.__name__ for c in WHO_HAS_ACCESS}
+    return event_type not in WHO_HAS_ACCESS
 
 
 def may_see_access_summary(caller: Caller) -> bool:

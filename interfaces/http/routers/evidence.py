@@ -24,19 +24,14 @@ from interfaces.documents.plan_copy import (
     SharedCopyNotFoundError,
     shared_copy_pdf,
 )
-from interfaces.http.answers import FastJSON, written
-from interfaces.http.deps import CallerDep, ConditionsDep, PlanningDep, authorise
+from interfaces.http.answers import FastJSON
+from interfaces.http.deps import CallerDep, PlanningDep, WriterDep, authorise
 from interfaces.http.problems import Problem, not_found
 from interfaces.http.schemas import Name, Short, WriteBody
 
 router = APIRouter(prefix="/api/plans/{plan_id}", tags=["evidence"])
 
 PDF = {200: {"content": {"application/pdf": {}}, "description": "A PDF"}}
-
-
-# Each application is built with its renderer and signer (interfaces/bootstrap.py), so a
-# copy shared through the API always has its SHA-256 recorded.
-EvidencePlanning = PlanningDep
 
 
 class SharedCopyCreate(WriteBody):
@@ -65,28 +60,11 @@ class SharedCopies(BaseModel):
 
 
 @router.post("/shared-copies", status_code=201, response_model=SharedCopyCreated)
-def share_plan(
-    plan_id: UUID,
-    body: SharedCopyCreate,
-    response: Response,
-    planning: EvidencePlanning,
-    caller: CallerDep,
-    conditions: ConditionsDep,
-) -> dict:
+def share_plan(plan_id: UUID, body: SharedCopyCreate, write: WriterDep) -> dict:
     """Record that the plan as it stands was given to the family (event PlanShared), with
     the SHA-256 of the PDF they received; `version` is the plan's version after the write
     (the copy shows the version before it)."""
-    return written(
-        response,
-        planning.change(
-            plan_id,
-            body.to(SharePlan),
-            caller,
-            occurred_on=body.occurred_on,
-            reason=body.reason,
-            conditions=conditions,
-        ),
-    )
+    return write(plan_id, body.to(SharePlan), body)
 
 
 @router.get("/shared-copies", response_model=SharedCopies)
@@ -102,7 +80,7 @@ def list_shared_copies(
 def shared_copy(
     plan_id: UUID,
     number: int,
-    planning: EvidencePlanning,
+    planning: PlanningDep,
     plan: Annotated[Plan, authorise(Action.READ_EVIDENCE)],
 ) -> Response:
     """The copy the family received, rendered again from the plan at that version; its
@@ -122,7 +100,7 @@ def shared_copy(
 @router.get("/diff")
 def diff(
     plan_id: UUID,
-    planning: EvidencePlanning,
+    planning: PlanningDep,
     plan: Annotated[Plan, authorise(Action.READ_EVIDENCE)],
     caller: CallerDep,
     from_: Annotated[datetime, Query(alias="from", description="Instant, ISO 8601 with offset")],
@@ -146,7 +124,7 @@ def diff(
 @router.get("/export")
 def export(
     plan_id: UUID,
-    planning: EvidencePlanning,
+    planning: PlanningDep,
     plan: Annotated[Plan, authorise(Action.READ_EVIDENCE)],
     caller: CallerDep,
 ) -> FastJSON:
@@ -164,7 +142,7 @@ def export(
 @router.get("/bundle.pdf", response_class=Response, responses=PDF)
 def bundle(
     plan_id: UUID,
-    planning: EvidencePlanning,
+    planning: PlanningDep,
     plan: Annotated[Plan, authorise(Action.READ_EVIDENCE)],
     caller: CallerDep,
     to: Annotated[date, Query(description="Records up to and including this date (UK)")],
