@@ -12,6 +12,8 @@ The table, from ../shared/API.md:
 - reviewer: read a plan's history, as-of views, diff and bundle (the evidence) only while
   a disclosure to them or their org is in force on that plan.
 - analyst: reports only; aggregates with no personal data.
+- authority_officer (API.md, "Added in 2026-12"): reads every CSP and EHCP in the store
+  (any other plan only as a member) and alone takes the authority's statutory decisions.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from domain.base import Immutable
 from domain.calendar import today
 from domain.errors import ActionForbiddenError, PlanNotVisibleError
 from domain.events import Command, DisclosureGranted, DisclosureRevoked, RecordViews
-from domain.values import FAMILY_ROLES, Actor, Role, Whose
+from domain.values import FAMILY_ROLES, Actor, PlanType, Role, Whose
 
 if TYPE_CHECKING:
     from domain.plans import Plan
@@ -75,8 +77,25 @@ class Caller(Immutable):
 
 READS = frozenset({Action.READ_PLAN, Action.READ_HISTORY, Action.READ_EVIDENCE, Action.READ_CLOCKS})
 
+STATUTORY_PLANS = frozenset({PlanType.CSP, PlanType.EHCP})
+"""The plans an authority officer sees without being a member: the authority's own."""
+
 ALLOWED: dict[Role, frozenset[Action]] = {
-    Role.LEAD_PROFESSIONAL: frozenset(Action) - {Action.DESTROY_PLAN},
+    # The authority's decisions are taken by its authorised officer (CSP Regulations
+    # reg 3(1)(c): "signed by a duly authorised officer"), never by the school.
+    Role.LEAD_PROFESSIONAL: frozenset(Action)
+    - {Action.DESTROY_PLAN, Action.TAKE_STATUTORY_DECISION},
+    Role.AUTHORITY_OFFICER: READS
+    | {
+        Action.TAKE_STATUTORY_DECISION,
+        Action.RECORD_STATUTORY_STEP,
+        Action.MAKE_STATUTORY_REQUEST,
+        Action.GIVE_NOTICE,
+        Action.RECORD_SECTION,
+        Action.HOLD_REVIEW,
+        Action.SHARE_PLAN,
+        Action.ASSIGN_LEAD_PROFESSIONAL,
+    },
     Role.PRACTITIONER: READS
     | {
         Action.APPEND_CONTRIBUTION,
@@ -84,8 +103,9 @@ ALLOWED: dict[Role, frozenset[Action]] = {
         Action.PLAN_PROVISION,
         Action.EVALUATE_TARGET,
     },
-    Role.PARENT_CARER: READS | {Action.RECORD_VIEWS},
-    Role.YOUNG_PERSON: READS | {Action.RECORD_VIEWS},
+    # A family may ask for a CSP, or for an early review, themselves (the Act s.6, s.10(3)).
+    Role.PARENT_CARER: READS | {Action.RECORD_VIEWS, Action.MAKE_STATUTORY_REQUEST},
+    Role.YOUNG_PERSON: READS | {Action.RECORD_VIEWS, Action.MAKE_STATUTORY_REQUEST},
     Role.REVIEWER: READS,
     # Statutory destruction runs under the authority's retention policy, not a person.
     Role.SYSTEM: frozenset({Action.DESTROY_PLAN}),
@@ -115,6 +135,8 @@ def can_see(caller: Caller, plan: Plan) -> bool:
         )
     if caller.role is Role.REVIEWER:
         return has_disclosure(caller, plan)
+    if caller.role is Role.AUTHORITY_OFFICER:
+        return plan.plan_type in STATUTORY_PLANS or plan.member(caller.sub) is not None
     return caller.role is Role.SYSTEM
 
 
@@ -229,12 +251,18 @@ class Visibility:
     agency_orgs: tuple[str, ...] = ()
     grantees: tuple[str, ...] = ()
     org: str | None = None
+    plan_types: tuple[str, ...] = ()
     everyone: bool = False
 
     @property
     def is_empty(self) -> bool:
         return not (
-            self.member_id or self.agency_orgs or self.grantees or self.org or self.everyone
+            self.member_id
+            or self.agency_orgs
+            or self.grantees
+            or self.org
+            or self.plan_types
+            or self.everyone
         )
 
 
@@ -248,4 +276,8 @@ def visibility(caller: Caller, *, org_wide: bool = False) -> Visibility:
         return Visibility(member_id=caller.sub, agency_orgs=(caller.org,) if caller.org else ())
     if caller.role is Role.REVIEWER:
         return Visibility(grantees=(caller.sub, *([caller.org] if caller.org else [])))
+    if caller.role is Role.AUTHORITY_OFFICER:
+        return Visibility(
+            member_id=caller.sub, plan_types=tuple(sorted(t.value for t in STATUTORY_PLANS))
+        )
     return Visibility()

@@ -37,3 +37,10 @@ class Action(StrEnum):
     CLOSE_PLAN = "close_plan"
     DESTROY_PLAN = "destroy_plan"
     RECORD_STATUTORY_STEP = "record_statutory_step"
+    """A step of a statutory process that is not a decision: a proposal, a delay, a
+    review begun, more time to answer."""
+    MAKE_STATUTORY_REQUEST = "make_statutory_request"
+    TAKE_STATUTORY_DECISION = "take_statutory_decision"
+    """The authority's own decisions: an authorised officer's alone."""
+    GIVE_NOTICE = "give_notice"
+    RECORD_SECTION = "record_section"

@@ -25,23 +25,24 @@ from typing import Any
 
 from domain.reviews import ReviewOutcome, review_outcome
 from domain.statutory import (
-    CSP_NEED_DECISION_WEEKS,
     CSP_PREPARATION_CEILING_WEEKS,
     CSP_PREPARATION_WEEKS,
+    CSP_REQUEST_ANSWER_WEEKS,
     CSP_REVIEW_COMPLETION_WEEKS,
     EARLY_REVIEW_ANSWER_EXTENDED_WEEKS,
     EARLY_REVIEW_ANSWER_WEEKS,
     EHCP_ASSESSMENT_DECISION_WEEKS,
     EHCP_FINAL_PLAN_WEEKS,
     EHCP_ISSUE_DECISION_WEEKS,
-    TRIBUNAL_REFERENCE_MONTHS,
     CspNeed,
+    CspRequestAnswer,
     EarlyReviewAnswer,
     EhcpAssessment,
     EhcpIssue,
     StatutoryState,
-    add_months,
     add_weeks,
+    completes_statutory_review,
+    reference_by,
     review_due_on,
 )
 from domain.values import PlanType
@@ -55,10 +56,10 @@ class ClockStatus(StrEnum):
 
 
 STATUTES = {
-    "csp_need_decision": "CSP Regulations reg 4A (SSI 2010/149): 8 weeks",
-    "csp_preparation": "CSP Regulations reg 4: 16 weeks, never beyond 24 (reported)",
+    "csp_request_answer": "CSP Regulations reg 4A (SSI 2010/149): 8 weeks to answer a request",
+    "csp_preparation": "CSP Regulations reg 4: 16 weeks from the proposal, never beyond 24",
     "csp_review": "ASL (Scotland) Act 2004 s.10(2): 12 months",
-    "csp_review_completion": "12 weeks to complete a review once started (reported)",
+    "csp_review_completion": "CSP Regulations reg 4: 12 weeks to complete a review once begun",
     "early_review_answer": "CSP Regulations reg 5A (SSI 2010/149): 4 weeks, or 12",
     "ehcp_assessment_decision": "SEND Regulations 2014 reg 5(1): 6 weeks",
     "ehcp_issue_decision": "SEND Regulations 2014 reg 10(1): 16 weeks",
@@ -94,6 +95,24 @@ class Clock:
     def statute(self) -> str:
         return STATUTES[self.name]
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Clock:
+        """A clock as as_dict wrote it (a read model keeps its running clocks so)."""
+
+        def day(value: str | None) -> date | None:
+            return date.fromisoformat(value) if value else None
+
+        return cls(
+            name=d["name"],
+            started_on=date.fromisoformat(d["started_on"]),
+            due_on=date.fromisoformat(d["due_on"]),
+            stopped_on=day(d.get("stopped_on")),
+            sources=tuple(Source(s["position"], s["type"]) for s in d.get("sources", ())),
+            outcome=d.get("outcome"),
+            ceiling_on=day(d.get("ceiling_on")),
+            reference_by=day(d.get("reference_by")),
+        )
+
     def as_dict(self) -> dict[str, Any]:
         def iso(day: date | None) -> str | None:
             return day.isoformat() if day else None
@@ -114,33 +133,59 @@ class Clock:
 
 
 def may_have_clocks(plan_type: PlanType, statutory: StatutoryState) -> bool:
-    """False when `clocks` would find none: a plan not opened as a CSP on which no
-    statutory step was ever recorded (every clock starts at a CSP's opening or at a step).
-    Lets a list of many plans skip reading the events of those that have none."""
-    return plan_type is PlanType.CSP or statutory != StatutoryState()
+    """False when `clocks` would find none: no statutory step was ever recorded on the
+    plan (every clock starts at a step). Lets a list of many plans skip reading the
+    events of those that have none."""
+    return statutory != StatutoryState()
 
 
 def clocks(events: Iterable[Any], today: date) -> list[Clock]:
     """Every statutory clock of the plan, earliest first, judged as at `today`."""
-    events = [e for e in events if hasattr(e, "occurred_on")]
-    book = _Book(review_anchor=_review_anchor(events))
+    book = ClockBook()
     for event in events:
-        handler = _HANDLERS.get(type(event).__name__)
-        if handler is not None:
-            handler(book, event, _source(event))
-    return sorted((_judge(c, today) for c in book.all()), key=lambda c: (c.started_on, c.name))
+        book.fold(event)
+    return book.judged(today)
+
+
+def clocks_as_of(events: Iterable[Any], day: date) -> list[Clock]:
+    """The clocks as they stood at the end of `day`: from the steps that had happened by
+    then (by their occurred_on, not when they were recorded), judged on that day."""
+    return clocks((e for e in events if getattr(e, "occurred_on", day) <= day), day)
 
 
 # -- building the clocks -----------------------------------------------------------------
 
 
 @dataclass
-class _Book:
-    """Clocks so far: the finished ones, and the one open per name."""
+class ClockBook:
+    """Clocks so far: the finished ones, and the one running per name. Events are folded
+    in one at a time, so a read model can keep a book per plan (its running clocks are
+    all a list of what falls due needs: `running` and `from_running`)."""
 
-    review_anchor: tuple[int, date] | None
     done: list[Clock] = field(default_factory=list)
     open: dict[str, Clock] = field(default_factory=dict)
+
+    def fold(self, event: Any) -> None:
+        handler = _HANDLERS.get(type(event).__name__)
+        if handler is not None and hasattr(event, "occurred_on"):
+            handler(self, event, _source(event))
+
+    def judged(self, today: date) -> list[Clock]:
+        return sorted(
+            (_judge(c, today) for c in [*self.done, *self.open.values()]),
+            key=lambda c: (c.started_on, c.name),
+        )
+
+    def next_due_on(self) -> date | None:
+        """The earliest day a running clock falls due (or fell due, if it is late)."""
+        return min((c.due_on for c in self.open.values()), default=None)
+
+    def running(self) -> list[dict[str, Any]]:
+        return [c.as_dict() for c in self.open.values()]
+
+    @classmethod
+    def from_running(cls, running: Iterable[dict[str, Any]]) -> ClockBook:
+        return cls(open={c["name"]: Clock.from_dict(c) for c in running})
 
     def start(self, name: str, started_on: date, due_on: date, src: Source, **extra: Any) -> None:
         self.open[name] = Clock(name, started_on, due_on, sources=(src,), **extra)
@@ -159,122 +204,125 @@ class _Book:
     def drop(self, name: str) -> None:
         self.open.pop(name, None)
 
-    def all(self) -> list[Clock]:
-        return [*self.done, *self.open.values()]
-
 
 def _source(event: Any) -> Source:
     return Source(position=event.originator_version, type=type(event).__name__)
 
 
-def _review_anchor(events: list[Any]) -> tuple[int, date] | None:
-    """Where the 12-month review clock first starts: the plan's preparation (CspPrepared).
-    A CSP recorded as already in force, with no preparation steps at all, starts it on
-    the day the plan was opened. (The reports' fold, projections/reports/fold.py, applies
-    the same rule.)"""
-    types = {type(e).__name__ for e in events}
-    for event in events:
-        if type(event).__name__ == "CspPrepared":
-            return event.originator_version, event.occurred_on
-    opened = events[0] if events and type(events[0]).__name__ == "PlanOpened" else None
-    if (
-        opened is not None
-        and opened.plan_type == PlanType.CSP
-        and "CspRequestReceived" not in types
-    ):
-        return opened.originator_version, opened.occurred_on
-    return None
+def _start_preparation(book: ClockBook, day: date, src: Source) -> None:
+    # reg 4(1): 16 weeks from the proposal, or from agreeing to a request, to establish
+    # need and prepare the plan; 24 weeks whatever the exceptions (Enquire).
+    book.start(
+        "csp_preparation",
+        day,
+        add_weeks(day, CSP_PREPARATION_WEEKS),
+        src,
+        ceiling_on=add_weeks(day, CSP_PREPARATION_CEILING_WEEKS),
+    )
 
 
-def _reference_by(decided_on: date) -> date:
-    return add_months(decided_on, TRIBUNAL_REFERENCE_MONTHS)
-
-
-def _plan_opened(book: _Book, event: Any, src: Source) -> None:
-    if book.review_anchor and book.review_anchor[0] == src.position:
-        book.start("csp_review", event.occurred_on, review_due_on(event.occurred_on), src)
-
-
-def _csp_request_received(book: _Book, event: Any, src: Source) -> None:
+def _csp_request_received(book: ClockBook, event: Any, src: Source) -> None:
     day = event.occurred_on
-    book.start("csp_need_decision", day, add_weeks(day, CSP_NEED_DECISION_WEEKS), src)
+    book.start("csp_request_answer", day, add_weeks(day, CSP_REQUEST_ANSWER_WEEKS), src)
 
 
-def _csp_need_decided(book: _Book, event: Any, src: Source) -> None:
-    day, needed = event.occurred_on, event.decision == CspNeed.NEEDED
+def _csp_request_answered(book: ClockBook, event: Any, src: Source) -> None:
+    day, refused = event.occurred_on, event.answer == CspRequestAnswer.REFUSED
     book.stop(
-        "csp_need_decision",
+        "csp_request_answer",
         day,
         src,
-        event.decision.value,
-        reference_by=None if needed else _reference_by(day),
+        event.answer.value,
+        reference_by=reference_by(day) if refused else None,
     )
+    if not refused:
+        _start_preparation(book, day, src)
+
+
+def _csp_proposed(book: ClockBook, event: Any, src: Source) -> None:
+    _start_preparation(book, event.occurred_on, src)
+
+
+def _csp_need_decided(book: ClockBook, event: Any, src: Source) -> None:
+    day, needed = event.occurred_on, event.decision == CspNeed.NEEDED
+    if "csp_request_answer" in book.open:
+        # Recorded by an earlier release, where the decision answered the request.
+        book.stop("csp_request_answer", day, src, event.decision.value)
+        if needed:
+            _start_preparation(book, day, src)
     if needed:
-        book.start(
-            "csp_preparation",
-            day,
-            add_weeks(day, CSP_PREPARATION_WEEKS),
-            src,
-            ceiling_on=add_weeks(day, CSP_PREPARATION_CEILING_WEEKS),
-        )
+        book.touch("csp_preparation", src)
+    else:
+        book.stop("csp_preparation", day, src, event.decision.value, reference_by=reference_by(day))
 
 
-def _csp_preparation_delayed(book: _Book, event: Any, src: Source) -> None:
+def _csp_preparation_delayed(book: ClockBook, event: Any, src: Source) -> None:
     book.touch("csp_preparation", src, due_on=event.new_due_on)
 
 
-def _csp_prepared(book: _Book, event: Any, src: Source) -> None:
+def _csp_prepared(book: ClockBook, event: Any, src: Source) -> None:
+    if getattr(event, "amended", False):
+        return  # the amended plan signed after a review: no clock starts or stops
     day = event.occurred_on
     book.stop("csp_preparation", day, src, "prepared")
-    if book.review_anchor and book.review_anchor[0] == src.position:
-        book.start("csp_review", day, review_due_on(day), src)
+    book.start("csp_review", day, review_due_on(day), src)
 
 
-def _review_started(book: _Book, event: Any, src: Source) -> None:
+def _review_started(book: ClockBook, event: Any, src: Source) -> None:
     day = event.occurred_on
     book.start("csp_review_completion", day, add_weeks(day, CSP_REVIEW_COMPLETION_WEEKS), src)
 
 
-def _review_held(book: _Book, event: Any, src: Source) -> None:
-    # Completing any review restarts the 12 months from its completion (s.10(2)).
+def _review_held(book: ClockBook, event: Any, src: Source) -> None:
+    # Only a statutory review completes the review begun and restarts the 12 months,
+    # from its completion (s.10(2)); an in-year meeting touches neither.
+    if not completes_statutory_review(event.kind, "csp_review_completion" in book.open):
+        return
     held_on = event.held_on
     book.stop("csp_review_completion", held_on, src, "held")
     if "csp_review" in book.open:
-        book.stop("csp_review", held_on, src, "held")
+        ended = event.recommends_discontinuance
+        book.stop(
+            "csp_review",
+            held_on,
+            src,
+            "discontinuance_recommended" if ended else "held",
+            reference_by=reference_by(held_on) if ended else None,
+        )
         book.start("csp_review", held_on, review_due_on(held_on), src)
 
 
-def _early_review_requested(book: _Book, event: Any, src: Source) -> None:
+def _early_review_requested(book: ClockBook, event: Any, src: Source) -> None:
     day = event.occurred_on
     book.start("early_review_answer", day, add_weeks(day, EARLY_REVIEW_ANSWER_WEEKS), src)
 
 
-def _early_review_deadline_extended(book: _Book, event: Any, src: Source) -> None:
+def _early_review_deadline_extended(book: ClockBook, event: Any, src: Source) -> None:
     clock = book.open.get("early_review_answer")
     if clock is not None:
         due_on = add_weeks(clock.started_on, EARLY_REVIEW_ANSWER_EXTENDED_WEEKS)
         book.touch("early_review_answer", src, due_on=due_on)
 
 
-def _early_review_decided(book: _Book, event: Any, src: Source) -> None:
+def _early_review_decided(book: ClockBook, event: Any, src: Source) -> None:
     day, refused = event.occurred_on, event.decision == EarlyReviewAnswer.REFUSED
     book.stop(
         "early_review_answer",
         day,
         src,
         event.decision.value,
-        reference_by=_reference_by(day) if refused else None,
+        reference_by=reference_by(day) if refused else None,
     )
 
 
-def _ehcp_assessment_requested(book: _Book, event: Any, src: Source) -> None:
+def _ehcp_assessment_requested(book: ClockBook, event: Any, src: Source) -> None:
     day = event.occurred_on
     book.start("ehcp_assessment_decision", day, add_weeks(day, EHCP_ASSESSMENT_DECISION_WEEKS), src)
     book.start("ehcp_issue_decision", day, add_weeks(day, EHCP_ISSUE_DECISION_WEEKS), src)
     book.start("ehcp_final_plan", day, add_weeks(day, EHCP_FINAL_PLAN_WEEKS), src)
 
 
-def _ehcp_assessment_decided(book: _Book, event: Any, src: Source) -> None:
+def _ehcp_assessment_decided(book: ClockBook, event: Any, src: Source) -> None:
     book.stop("ehcp_assessment_decision", event.occurred_on, src, event.decision.value)
     if event.decision == EhcpAssessment.DECLINE:
         # No assessment, so the later duties never arose.
@@ -282,25 +330,29 @@ def _ehcp_assessment_decided(book: _Book, event: Any, src: Source) -> None:
         book.drop("ehcp_final_plan")
 
 
-def _ehcp_issue_decided(book: _Book, event: Any, src: Source) -> None:
+def _ehcp_issue_decided(book: ClockBook, event: Any, src: Source) -> None:
     book.stop("ehcp_issue_decision", event.occurred_on, src, event.decision.value)
     if event.decision == EhcpIssue.DECLINE:
         book.drop("ehcp_final_plan")
 
 
-def _ehcp_issued(book: _Book, event: Any, src: Source) -> None:
+def _ehcp_issued(book: ClockBook, event: Any, src: Source) -> None:
     book.stop("ehcp_final_plan", event.occurred_on, src, "issued")
 
 
-def _plan_closed(book: _Book, event: Any, src: Source) -> None:
-    # Discontinuing the plan ends every duty still running (CSP Regulations reg 11).
-    for name in list(book.open):
-        book.stop(name, event.occurred_on, src, "plan_closed")
+def _plan_ended(outcome: str) -> Any:
+    def handler(book: ClockBook, event: Any, src: Source) -> None:
+        # The plan's end ends every duty still running (CSP Regulations reg 11).
+        for name in list(book.open):
+            book.stop(name, event.occurred_on, src, outcome)
+
+    return handler
 
 
 _HANDLERS = {
-    "PlanOpened": _plan_opened,
     "CspRequestReceived": _csp_request_received,
+    "CspRequestAnswered": _csp_request_answered,
+    "CspProposed": _csp_proposed,
     "CspNeedDecided": _csp_need_decided,
     "CspPreparationDelayed": _csp_preparation_delayed,
     "CspPrepared": _csp_prepared,
@@ -313,7 +365,8 @@ _HANDLERS = {
     "EhcpAssessmentDecided": _ehcp_assessment_decided,
     "EhcpIssueDecided": _ehcp_issue_decided,
     "EhcpIssued": _ehcp_issued,
-    "PlanClosed": _plan_closed,
+    "PlanClosed": _plan_ended("plan_closed"),
+    "CspDiscontinued": _plan_ended("discontinued"),
 }
 
 
@@ -335,8 +388,9 @@ def _judge(clock: Clock, today: date) -> Clock:
 def _judge_review(clock: Clock, today: date) -> Clock:
     """By the rule every count of reviews on time uses (domain/reviews.py). Closing the
     plan before the review fell due ends the duty in time."""
-    held_on = clock.stopped_on if clock.outcome == "held" else None
-    ended_on = clock.stopped_on if clock.outcome == "plan_closed" else None
+    held = clock.outcome in ("held", "discontinuance_recommended")
+    held_on = clock.stopped_on if held else None
+    ended_on = clock.stopped_on if clock.outcome in ("plan_closed", "discontinued") else None
     outcome = review_outcome(clock.due_on, held_on, today=today, ended_on=ended_on)
     if outcome is None:
         status = ClockStatus.RUNNING if clock.stopped_on is None else ClockStatus.MET
@@ -355,9 +409,10 @@ def _judge_early_review(clock: Clock, today: date) -> Clock:
     if clock.stopped_on is None and today <= clock.due_on:
         return replace(clock, status=ClockStatus.RUNNING)
     refused_on = clock.due_on + timedelta(days=1)
-    deemed = replace(clock, deemed_refusal_on=refused_on, reference_by=_reference_by(refused_on))
+    deemed = replace(clock, deemed_refusal_on=refused_on, reference_by=reference_by(refused_on))
     if clock.stopped_on is None:
         return replace(deemed, status=ClockStatus.DEEMED_REFUSAL)
     # Answered late: if refused, the later refusal opens its own (later) window.
     windows = [d for d in (deemed.reference_by, clock.reference_by) if d is not None]
     return replace(deemed, status=ClockStatus.MISSED, reference_by=max(windows))
+

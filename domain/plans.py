@@ -8,7 +8,7 @@ new event, and the earlier state stays in the history.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -40,8 +40,28 @@ from domain.errors import (
     TargetNotFoundError,
 )
 from domain.events import Evaluated, PlanEvent
+from domain.sections import content_of
 from domain.statutory import (
+    EARLY_REVIEW_REQUESTERS,
+    CspAlreadyInPreparationError,
     CspAlreadyPreparedError,
+    CspRequestAnswer,
+    CspRequestNotPendingError,
+    DiscontinuanceNotRecommendedError,
+    EarlyReviewAnswer,
+    EarlyReviewRequesterError,
+    NoticeAfterDestructionError,
+    NoticeKind,
+    NotAStatutoryReviewPlanError,
+    NothingToSignError,
+    ReferenceWindowOpenError,
+    RequestNotYoursError,
+    Requester,
+    ReviewKind,
+    SignedCspEndsByDiscontinuanceError,
+    StatutoryReviewNotBegunError,
+    UnknownRequestError,
+    reference_by,
     CspNeed,
     CspNeedAlreadyDecidedError,
     CspNeedNotDecidedError,
@@ -77,12 +97,14 @@ from domain.values import (
     Contribution,
     Disclosure,
     Member,
+    Notice,
     Outcome,
     PlanStatus,
     PlanType,
     Provision,
     Review,
     Role,
+    Section,
     SharedCopy,
     Target,
     TargetStatus,
@@ -114,7 +136,10 @@ class PlanState(SnapshotState):
     contributions: list[Contribution]
     shared_copies: list[SharedCopy]
     disclosures: dict[UUID, Disclosure]
-    statutory: StatutoryState = StatutoryState()  # absent from snapshots taken before it
+    # absent from snapshots taken before they were
+    statutory: StatutoryState = StatutoryState()
+    sections: dict[str, Section] = {}
+    notices: list[Notice] = []
 
 
 class Plan(Aggregate):
@@ -149,6 +174,8 @@ class Plan(Aggregate):
         self.shared_copies: list[SharedCopy]
         self.disclosures: dict[UUID, Disclosure]
         self.statutory: StatutoryState
+        self.sections: dict[str, Section]
+        self.notices: list[Notice]
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Plan:
         # Every value a plan holds is frozen, so a copy needs new containers only: far
@@ -285,6 +312,7 @@ class Plan(Aggregate):
         """Record a review meeting and its evaluation of each target, as one decision."""
         held = by.model_copy(update={"occurred_on": command.held_on})
         self._check_writable(held, "held_on")
+        self._check_review_kind(command)
         if command.next_review_on is not None and command.next_review_on <= command.held_on:
             raise DateOrderError("next_review_on", "held_on")
         seen: set[UUID] = set()
@@ -358,8 +386,13 @@ class Plan(Aggregate):
     # -- closing and destruction ------------------------------------------------------
 
     def close_plan(self, command: events.ClosePlan, by: Attribution) -> None:
-        """Close (discontinue) the plan; its date is noted on the plan (CSP reg 11(3)(a))."""
+        """Close the plan. A signed CSP ends only by discontinuance (reg 11), and no CSP
+        closes while a decision on it may still be referred to the tribunal."""
         self._check_writable(by)
+        if self.plan_type is PlanType.CSP:
+            if self.statutory.csp_prepared_on is not None:
+                raise SignedCspEndsByDiscontinuanceError
+            self._check_no_reference_window(by.occurred_on)
         self._record(events.PlanClosed, by, command)
 
     def check_can_be_destroyed(self) -> None:
@@ -375,35 +408,61 @@ class Plan(Aggregate):
         self._record(events.PlanDestroyed, by, command)
 
     # -- statutory processes: Scotland's CSP ------------------------------------------
+    # Who may take each step is domain/access.py's: the authority's decisions are an
+    # authorised officer's (Action.TAKE_STATUTORY_DECISION).
 
     def receive_csp_request(self, command: events.ReceiveCspRequest, by: Attribution) -> None:
         self._check_statutory(by, csp=True)
-        if self.statutory.csp_requested_on is not None:
-            raise CspRequestAlreadyReceivedError(self.statutory.csp_requested_on)
-        if self.statutory.csp_prepared_on is not None:
-            raise CspAlreadyPreparedError(self.statutory.csp_prepared_on)
+        _check_own_request(command.requested_by, by)
+        state = self.statutory
+        if state.csp_requested_on is not None:
+            raise CspRequestAlreadyReceivedError(state.csp_requested_on)
+        if state.csp_preparation_started_on is not None:
+            raise CspAlreadyInPreparationError(state.csp_preparation_started_on)
+        if state.csp_prepared_on is not None:
+            raise CspAlreadyPreparedError(state.csp_prepared_on)
         self._record(events.CspRequestReceived, by, command)
+
+    def answer_csp_request(self, command: events.AnswerCspRequest, by: Attribution) -> None:
+        self._check_statutory(by, csp=True)
+        state = self.statutory
+        if not state.request_pending or state.csp_requested_on is None:
+            raise CspRequestNotPendingError
+        if command.request_id not in (None, state.csp_request_id):
+            raise UnknownRequestError(command.request_id)
+        _check_not_before(by.occurred_on, state.csp_requested_on, "the request")
+        self._record(events.CspRequestAnswered, by, command)
+
+    def propose_csp(self, command: events.ProposeCsp, by: Attribution) -> None:
+        self._check_statutory(by, csp=True)
+        state = self.statutory
+        if state.csp_prepared_on is not None:
+            raise CspAlreadyPreparedError(state.csp_prepared_on)
+        if state.csp_preparation_started_on is not None:
+            raise CspAlreadyInPreparationError(state.csp_preparation_started_on)
+        if state.request_pending:
+            raise CspRequestAlreadyReceivedError(state.csp_requested_on or by.occurred_on)
+        self._record(events.CspProposed, by, command)
 
     def decide_csp_need(self, command: events.DecideCspNeed, by: Attribution) -> None:
         self._check_statutory(by, csp=True)
-        requested_on = self.statutory.csp_requested_on
-        if requested_on is None:
+        state = self.statutory
+        if state.csp_need_decided_on is not None:
+            raise CspNeedAlreadyDecidedError(state.csp_need_decided_on)
+        started_on = state.csp_preparation_started_on
+        if started_on is None:
             raise NoCspRequestError
-        if self.statutory.csp_need_decided_on is not None:
-            raise CspNeedAlreadyDecidedError(self.statutory.csp_need_decided_on)
-        _check_not_before(by.occurred_on, requested_on, "the request")
+        _check_not_before(by.occurred_on, started_on, "the proposal")
         self._record(events.CspNeedDecided, by, command)
 
     def delay_csp_preparation(self, command: events.DelayCspPreparation, by: Attribution) -> None:
         self._check_statutory(by, csp=True)
         state = self.statutory
-        if not state.preparing:
+        due_on, ceiling_on = state.csp_preparation_due_on, state.csp_preparation_ceiling_on
+        if not state.preparing or due_on is None or ceiling_on is None:
             raise CspNotInPreparationError
         if not by.gave_reason:
             raise DelayReasonMissingError
-        due_on, ceiling_on = state.csp_preparation_due_on, state.csp_preparation_ceiling_on
-        if due_on is None or ceiling_on is None:
-            raise CspNotInPreparationError
         if command.new_due_on <= due_on:
             raise PreparationDelayNotLaterError(due_on)
         if command.new_due_on > ceiling_on:
@@ -411,10 +470,17 @@ class Plan(Aggregate):
         self._record(events.CspPreparationDelayed, by, command)
 
     def prepare_csp(self, command: events.PrepareCsp, by: Attribution) -> None:
+        """Sign the plan: its preparation, or (after a statutory review) its amendment."""
         self._check_statutory(by, csp=True)
         state = self.statutory
         if state.csp_prepared_on is not None:
-            raise CspAlreadyPreparedError(state.csp_prepared_on)
+            last = state.signed[-1].signed_on if state.signed else state.csp_prepared_on
+            reviewed_on = state.last_statutory_review_on
+            if reviewed_on is None or reviewed_on < last:
+                raise NothingToSignError(last)
+            _check_not_before(by.occurred_on, reviewed_on, "the review")
+            self._record(events.CspPrepared, by, command, amended=True)
+            return
         if state.csp_process_started:
             if state.csp_need_decided_on is None:
                 raise CspNeedNotDecidedError
@@ -426,14 +492,17 @@ class Plan(Aggregate):
     def start_review(self, command: events.StartReview, by: Attribution) -> None:
         self._check_statutory(by, csp=True)
         self._check_csp_in_force()
-        started_on = self.statutory.review_started_on
-        if started_on is not None and self._review_in_progress():
-            raise ReviewAlreadyStartedError(started_on)
+        state = self.statutory
+        if state.review_begun and state.review_started_on is not None:
+            raise ReviewAlreadyStartedError(state.review_started_on)
         self._record(events.ReviewStarted, by, command)
 
     def request_early_review(self, command: events.RequestEarlyReview, by: Attribution) -> None:
         self._check_statutory(by, csp=True)
         self._check_csp_in_force()
+        if command.requested_by not in EARLY_REVIEW_REQUESTERS:
+            raise EarlyReviewRequesterError
+        _check_own_request(command.requested_by, by)
         state = self.statutory
         if state.early_review_pending and state.early_review_requested_on is not None:
             raise EarlyReviewRequestPendingError(state.early_review_requested_on)
@@ -443,12 +512,10 @@ class Plan(Aggregate):
         self, command: events.ExtendEarlyReviewAnswer, by: Attribution
     ) -> None:
         self._check_statutory(by, csp=True)
-        state = self.statutory
-        if not state.early_review_pending or state.early_review_due_on is None:
-            raise NoEarlyReviewRequestError
+        state = self._pending_early_review(command.request_id)
         if state.early_review_extended:
             raise EarlyReviewAlreadyExtendedError
-        if by.occurred_on > state.early_review_due_on:
+        if state.early_review_due_on is not None and by.occurred_on > state.early_review_due_on:
             raise EarlyReviewDeadlinePassedError(state.early_review_due_on)
         if not by.gave_reason:
             raise DelayReasonMissingError
@@ -461,8 +528,95 @@ class Plan(Aggregate):
             raise NoEarlyReviewRequestError
         if state.early_review_answer is not None:
             raise EarlyReviewAlreadyDecidedError(state.early_review_requested_on)
+        self._pending_early_review(command.request_id)
         _check_not_before(by.occurred_on, state.early_review_requested_on, "the request")
         self._record(events.EarlyReviewDecided, by, command)
+
+    def discontinue_csp(self, command: events.DiscontinueCsp, by: Attribution) -> None:
+        """reg 11(2): after a review that recommends it, and not before the time to refer
+        that decision to the tribunal has passed."""
+        self._check_statutory(by, csp=True)
+        recommended_on = self.statutory.discontinuance_recommended_on
+        if self.statutory.csp_prepared_on is None or recommended_on is None:
+            raise DiscontinuanceNotRecommendedError
+        _check_not_before(by.occurred_on, recommended_on, "the review")
+        self._check_no_reference_window(by.occurred_on)
+        self._record(events.CspDiscontinued, by, command)
+
+    def give_notice(self, command: events.GiveNotice, by: Attribution) -> None:
+        """Notices follow the plan's end: of its discontinuance and, once its content is
+        destroyed, of that (reg 11(3)(b)), which keeps its kind, date and method."""
+        if self.status is PlanStatus.DESTROYED:
+            if command.kind is not NoticeKind.DESTRUCTION:
+                raise NoticeAfterDestructionError
+        elif self.status is not PlanStatus.CLOSED:
+            self._check_writable(by)
+        _check_not_future(by.occurred_on, "occurred_on")
+        self._record(events.NoticeGiven, by, command)
+
+    def record_section(self, command: events.RecordSection, by: Attribution) -> None:
+        self._check_writable(by)
+        content_of(self.plan_type, command.name, {"text": command.text, **command.details})
+        if command.name in self.sections and not by.gave_reason:
+            raise ReasonRequiredError
+        self._record(events.SectionRecorded, by, command)
+
+    def reference_window_open_until(self, day: date) -> date | None:
+        """The last day to refer the latest refusal or "no CSP" decision to the tribunal,
+        if that is still to come on `day` (none for a plan that is not a CSP)."""
+        state = self.statutory
+        decided = [
+            state.csp_request_answered_on
+            if state.csp_request_answer is CspRequestAnswer.REFUSED
+            else None,
+            state.csp_need_decided_on if state.csp_need is CspNeed.NOT_NEEDED else None,
+            state.early_review_answered_on
+            if state.early_review_answer is EarlyReviewAnswer.REFUSED
+            else None,
+        ]
+        if state.early_review_pending and state.early_review_due_on is not None:
+            if day > state.early_review_due_on:  # silence: a deemed refusal (reg 5A)
+                decided.append(state.early_review_due_on + timedelta(days=1))
+        if (recommended_on := state.discontinuance_recommended_on) is not None:
+            # The 2 months run from the day the family is told the outcome and their
+            # right to refer (s.11(2)(b)), never earlier than the review itself.
+            told = [
+                n.given_on
+                for n in self.notices
+                if n.kind == NoticeKind.REVIEW_OUTCOME_AND_RIGHTS and n.given_on >= recommended_on
+            ]
+            decided.append(min(told, default=recommended_on))
+        windows = [reference_by(d) for d in decided if d is not None]
+        latest = max(windows, default=None)
+        return latest if latest is not None and day <= latest else None
+
+    def _check_no_reference_window(self, day: date) -> None:
+        open_until = self.reference_window_open_until(day)
+        if open_until is not None:
+            raise ReferenceWindowOpenError(open_until)
+
+    def _check_review_kind(self, command: events.HoldReview) -> None:
+        """A statutory review completes the one begun on a CSP (the Act s.10); only it
+        may recommend that the plan be discontinued (reg 11(1))."""
+        if command.kind is not ReviewKind.STATUTORY:
+            if command.recommends_discontinuance:
+                raise DiscontinuanceNotRecommendedError
+            return
+        if self.plan_type is not PlanType.CSP:
+            raise NotAStatutoryReviewPlanError
+        started_on = self.statutory.review_started_on
+        if not self.statutory.review_begun or started_on is None:
+            raise StatutoryReviewNotBegunError
+        if command.held_on < started_on:
+            raise DateOrderError("held_on", "the day the review began")
+
+    def _pending_early_review(self, request_id: UUID | None) -> StatutoryState:
+        state = self.statutory
+        if not state.early_review_pending:
+            raise NoEarlyReviewRequestError
+        if request_id not in (None, state.early_review_request_id):
+            raise UnknownRequestError(request_id)
+        return state
 
     # -- statutory processes: England's EHCP ------------------------------------------
 
@@ -536,9 +690,9 @@ class Plan(Aggregate):
             raise NotAnEhcpPlanError
 
     def _check_csp_in_force(self) -> None:
-        # A CSP recorded without its preparation steps (opened as already in force) can
-        # be reviewed; one whose preparation is under way cannot, until it is prepared.
-        if self.statutory.csp_process_started and self.statutory.csp_prepared_on is None:
+        # A CSP is in force once signed; one migrated from paper records its signing
+        # with the day it was signed (occurred_on).
+        if self.statutory.csp_prepared_on is None:
             raise CspNotPreparedError
 
     def _review_in_progress(self) -> bool:
@@ -589,6 +743,16 @@ def _check_born_by(child: Child, day: date) -> None:
     if day >= today():
         raise OccurredInFutureError("date_of_birth")
     raise DateOrderError("occurred_on", "the child's date of birth")
+
+
+def _check_own_request(requested_by: Requester, by: Attribution) -> None:
+    """A parent or young person making a request makes it in their own name."""
+    own = {
+        Role.PARENT_CARER: {Requester.PARENT_CARER},
+        Role.YOUNG_PERSON: {Requester.YOUNG_PERSON, Requester.CHILD},
+    }.get(by.actor.role)
+    if own is not None and requested_by not in own:
+        raise RequestNotYoursError
 
 
 def _check_not_before(day: date, earlier: date, what: str) -> None:

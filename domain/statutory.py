@@ -15,6 +15,7 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 from enum import StrEnum
+from uuid import UUID
 
 from domain.base import Immutable
 from domain.errors import PlanningError
@@ -38,9 +39,9 @@ def add_months(day: date, months: int) -> date:
 
 
 # The periods, each with the rule that sets it.
-CSP_NEED_DECISION_WEEKS = 8  # CSP Regulations reg 4A (inserted by SSI 2010/149)
-CSP_PREPARATION_WEEKS = 16  # CSP Regulations reg 4 (reported: Enquire, East Lothian)
-CSP_PREPARATION_CEILING_WEEKS = 24  # ditto: "never more than 24 weeks" whatever the exceptions
+CSP_REQUEST_ANSWER_WEEKS = 8  # CSP Regulations reg 4A (inserted by SSI 2010/149)
+CSP_PREPARATION_WEEKS = 16  # CSP Regulations reg 4(1), from the proposal or the answer
+CSP_PREPARATION_CEILING_WEEKS = 24  # Enquire: "never more than 24 weeks", exceptions included
 CSP_REVIEW_MONTHS = 12  # the Act s.10(2)
 CSP_REVIEW_COMPLETION_WEEKS = 12  # reported: West Dunbartonshire "Tribunals for Scotland"
 EARLY_REVIEW_ANSWER_WEEKS = 4  # CSP Regulations reg 5A (inserted by SSI 2010/149)
@@ -53,11 +54,35 @@ EHCP_FINAL_PLAN_WEEKS = 20  # SEND Regulations 2014 reg 13(2)
 
 def review_due_on(anchor: date) -> date:
     """A CSP's review is due by the end of 12 months from preparation, then 12 months
-    from the completion of the previous review (the Act s.10(2))."""
+    from the completion of the previous statutory review (the Act s.10(2))."""
     return add_months(anchor, CSP_REVIEW_MONTHS)
 
 
+def reference_by(decided_on: date) -> date:
+    """The last day to refer a decision (or a deemed refusal) to the tribunal: 2 months
+    from the day it was made or notified (Health and Education Chamber Rules 2018)."""
+    return add_months(decided_on, TRIBUNAL_REFERENCE_MONTHS)
+
+
+def completes_statutory_review(kind: ReviewKind | None, review_begun: bool) -> bool:
+    """Whether a review meeting completes the CSP's statutory review (the Act s.10): one
+    recorded as `statutory`. A meeting recorded before reviews had a kind completes it
+    when a statutory review had begun; any other in-year meeting touches no clock."""
+    if kind is None:
+        return review_begun
+    return kind is ReviewKind.STATUTORY
+
+
 # -- values -------------------------------------------------------------------------------
+
+
+class Signature(Immutable):
+    """The plan dated and signed by an authorised officer of the authority (reg 3(1)(c));
+    `amended`: the plan as amended after a review (reg 3(2))."""
+
+    signed_on: date
+    officer: str
+    amended: bool = False
 
 
 class Requester(StrEnum):
@@ -67,7 +92,38 @@ class Requester(StrEnum):
     YOUNG_PERSON = "young_person"
     CHILD = "child"  # a child aged 12-15 with capacity (the Act, as amended in 2016)
     SCHOOL = "school"
-    AUTHORITY = "authority"
+    AGENCY = "agency"
+    AUTHORITY = "authority"  # recorded by earlier releases; now a proposal (CspProposed)
+
+
+EARLY_REVIEW_REQUESTERS = frozenset({Requester.PARENT_CARER, Requester.YOUNG_PERSON, Requester.CHILD})
+"""Who may ask for an early review: the parent, the young person, or a child aged 12+
+with capacity (the Act s.10(3)); the authority reviews early of its own accord instead."""
+
+
+class CspRequestAnswer(StrEnum):
+    """The answer to a request to establish whether a CSP is needed (reg 4A)."""
+
+    WILL_ESTABLISH = "will_establish"
+    REFUSED = "refused"
+
+
+class ReviewKind(StrEnum):
+    STATUTORY = "statutory"  # the Act s.10: restarts the 12 months, completes a review begun
+    IN_YEAR = "in_year"  # a meeting to review targets: no statutory clock
+
+
+class NoticeKind(StrEnum):
+    """The notices the Act requires the authority to give (s.11; reg 11 SSI 2005/518)."""
+
+    PROPOSAL = "proposal"  # s.11(2)(a): before establishing whether a CSP is needed
+    DECISION_AND_RIGHTS = "decision_and_rights"  # s.11(2)(b): the outcome, the right to refer
+    PLAN_COPY = "plan_copy"  # s.11(5)(a): a copy of the plan (or amended plan)
+    PROVIDERS_INFORMED = "providers_informed"  # s.11(5)(e): what providers need to know
+    REVIEW_PROPOSAL = "review_proposal"  # s.11(2)(a): before reviewing
+    REVIEW_OUTCOME_AND_RIGHTS = "review_outcome_and_rights"  # s.11(2)(b), after a review
+    DISCONTINUANCE = "discontinuance"  # reg 11(3): the plan is discontinued
+    DESTRUCTION = "destruction"  # reg 11(3)(b): the plan was destroyed
 
 
 class CspNeed(StrEnum):
@@ -104,16 +160,31 @@ class StatutoryState(Immutable):
     """Where the plan's statutory processes stand: what the rules in plans.py check."""
 
     csp_requested_on: date | None = None
+    csp_request_id: UUID | None = None
+    csp_request_answer: CspRequestAnswer | None = None
+    csp_request_answered_on: date | None = None
+    csp_preparation_started_on: date | None = None
+    """The proposal, or the answer that the authority will establish need (reg 4)."""
     csp_need: CspNeed | None = None
     csp_need_decided_on: date | None = None
     csp_preparation_due_on: date | None = None
     csp_preparation_ceiling_on: date | None = None
     csp_prepared_on: date | None = None
+    signed: tuple[Signature, ...] = ()
+    review_id: UUID | None = None
     review_started_on: date | None = None
+    review_begun: bool = False
+    """A statutory review has begun and is not completed yet."""
+    last_statutory_review_on: date | None = None
+    discontinuance_recommended_on: date | None = None
+    """The day the latest statutory review recommended discontinuance, if it did."""
+    discontinued_on: date | None = None
+    early_review_request_id: UUID | None = None
     early_review_requested_on: date | None = None
     early_review_due_on: date | None = None
     early_review_extended: bool = False
     early_review_answer: EarlyReviewAnswer | None = None
+    early_review_answered_on: date | None = None
     ehcp_requested_on: date | None = None
     ehcp_assessment: EhcpAssessment | None = None
     ehcp_issue: EhcpIssue | None = None
@@ -121,11 +192,20 @@ class StatutoryState(Immutable):
 
     @property
     def csp_process_started(self) -> bool:
-        return self.csp_requested_on is not None
+        return self.csp_requested_on is not None or self.csp_preparation_started_on is not None
 
     @property
     def preparing(self) -> bool:
-        return self.csp_need is CspNeed.NEEDED and self.csp_prepared_on is None
+        """Establishing whether a CSP is needed, or preparing it: the 16 weeks run."""
+        return (
+            self.csp_preparation_started_on is not None
+            and self.csp_need is not CspNeed.NOT_NEEDED
+            and self.csp_prepared_on is None
+        )
+
+    @property
+    def request_pending(self) -> bool:
+        return self.csp_requested_on is not None and self.csp_request_answer is None
 
     @property
     def early_review_pending(self) -> bool:
@@ -258,3 +338,80 @@ class EhcpStepAlreadyDecidedError(StatutoryRuleError):
 class EhcpStepOutOfOrderError(StatutoryRuleError):
     def __init__(self, step: str, needs: str) -> None:
         super().__init__(f"'{step}' needs '{needs}' first.")
+
+
+class CspRequestNotPendingError(StatutoryRuleError):
+    def __init__(self) -> None:
+        super().__init__("No request to establish whether a CSP is needed awaits an answer.")
+
+
+class UnknownRequestError(StatutoryRuleError):
+    def __init__(self, request_id: object) -> None:
+        super().__init__(f"Request {request_id} is not the one awaiting an answer on this plan.")
+
+
+class CspAlreadyInPreparationError(StatutoryRuleError):
+    def __init__(self, started_on: date) -> None:
+        super().__init__(
+            f"The authority has been establishing whether a CSP is needed since {started_on}."
+        )
+
+
+class StatutoryReviewNotBegunError(StatutoryRuleError):
+    def __init__(self) -> None:
+        super().__init__(
+            "No statutory review has begun: begin it first (the family is told before it)."
+        )
+
+
+class NotAStatutoryReviewPlanError(StatutoryRuleError):
+    def __init__(self) -> None:
+        super().__init__("Only a co-ordinated support plan has statutory reviews.")
+
+
+class DiscontinuanceNotRecommendedError(StatutoryRuleError):
+    def __init__(self) -> None:
+        super().__init__(
+            "A CSP is discontinued only after a statutory review recommends it (reg 11)."
+        )
+
+
+class ReferenceWindowOpenError(StatutoryRuleError):
+    def __init__(self, reference_by: date) -> None:
+        super().__init__(
+            "The time to refer the decision to the tribunal runs until "
+            f"{reference_by}: the plan may not end before then (reg 11(2))."
+        )
+
+
+class SignedCspEndsByDiscontinuanceError(StatutoryRuleError):
+    def __init__(self) -> None:
+        super().__init__(
+            "A signed CSP ends by discontinuance after a review (POST .../csp/discontinue)."
+        )
+
+
+class EarlyReviewRequesterError(StatutoryRuleError):
+    def __init__(self) -> None:
+        super().__init__(
+            "An early review is requested by the parent, the young person or the child "
+            "(the Act s.10(3)); the authority begins a review of its own accord instead."
+        )
+
+
+class RequestNotYoursError(StatutoryRuleError):
+    def __init__(self) -> None:
+        super().__init__("A family member records a request in their own name only.")
+
+
+class NothingToSignError(StatutoryRuleError):
+    def __init__(self, signed_on: date) -> None:
+        super().__init__(
+            f"The plan was signed on {signed_on}; it is signed again only as amended after "
+            "a statutory review."
+        )
+
+
+class NoticeAfterDestructionError(StatutoryRuleError):
+    def __init__(self) -> None:
+        super().__init__("Once a plan is destroyed, only the notice of its destruction is given.")

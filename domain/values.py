@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import types
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
@@ -33,6 +33,8 @@ Text = Annotated[str, Field(min_length=1, max_length=20_000)]
 
 class Role(StrEnum):
     LEAD_PROFESSIONAL = "lead_professional"
+    AUTHORITY_OFFICER = "authority_officer"
+    """An officer of the education authority: takes its statutory decisions."""
     PRACTITIONER = "practitioner"
     PARENT_CARER = "parent_carer"
     YOUNG_PERSON = "young_person"
@@ -44,7 +46,13 @@ class Role(StrEnum):
 
 
 MEMBER_ROLES = frozenset(
-    {Role.LEAD_PROFESSIONAL, Role.PRACTITIONER, Role.PARENT_CARER, Role.YOUNG_PERSON}
+    {
+        Role.LEAD_PROFESSIONAL,
+        Role.PRACTITIONER,
+        Role.PARENT_CARER,
+        Role.YOUNG_PERSON,
+        Role.AUTHORITY_OFFICER,
+    }
 )
 FAMILY_ROLES = frozenset({Role.PARENT_CARER, Role.YOUNG_PERSON})
 
@@ -197,6 +205,8 @@ class Review(Immutable):
     attendees: tuple[str, ...]
     summary: str
     next_review_on: date | None
+    kind: str | None = None
+    """`statutory` or `in_year`; None when recorded before reviews had a kind."""
 
 
 class Views(Immutable):
@@ -238,6 +248,29 @@ class SharedCopy(Immutable):
     sha256: str | None
 
 
+class Notice(Immutable):
+    """A notice the law requires, as given: its kind, to whom, how and when."""
+
+    id: UUID
+    kind: str
+    to: tuple[str, ...]
+    method: str
+    given_on: date
+    by: str
+
+
+class Section(Immutable):
+    """The current content of a named section of a statutory plan (domain/sections.py)."""
+
+    name: str
+    text: str
+    details: dict[str, Any]
+    occurred_on: date
+    recorded_at: datetime
+    actor: Actor
+    reason: str | None
+
+
 DESTROYED = "[destroyed]"
 
 
@@ -254,5 +287,7 @@ def destroyed_value(annotation: Any) -> Any:
         return None
     if origin is tuple:
         return ()
+    if origin is dict:
+        return {}
     msg = f"No destroyed form is defined for personal data of type {annotation!r}"
     raise TypeError(msg)

@@ -47,6 +47,8 @@ class PlanOpened(PlanEvent, Aggregate.Created, OpenPlan):
         plan.shared_copies = []
         plan.disclosures = {}
         plan.statutory = StatutoryState()
+        plan.sections = {}
+        plan.notices = []
 
 
 class ChangeStage(Command):

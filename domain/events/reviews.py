@@ -11,6 +11,7 @@ from pydantic import Field
 from domain.actions import Action
 from domain.base import Immutable
 from domain.events.base import Command, PlanEvent
+from domain.statutory import ReviewKind, completes_statutory_review
 from domain.values import Personal, Progress, Review
 
 if TYPE_CHECKING:
@@ -37,15 +38,33 @@ class ReviewRecord(Immutable):
 
 class HoldReview(Command, ReviewRecord):
     """A review and its evaluation of each target: ReviewHeld, then one TargetEvaluated
-    per evaluation, in one append. It happened on the day it was held."""
+    per evaluation, in one append. It happened on the day it was held. A CSP's
+    `statutory` review completes the review begun (StartReview); an `in_year` meeting
+    touches no statutory clock."""
 
     action = Action.HOLD_REVIEW
     creates = "review_id"
+    kind: ReviewKind = ReviewKind.IN_YEAR
+    recommends_discontinuance: bool = False
+    """A statutory review's conclusion that a CSP is no longer needed (reg 11(1))."""
     evaluations: tuple[Evaluated, ...] = ()
 
 
 class ReviewHeld(PlanEvent, ReviewRecord):
+    kind: ReviewKind | None = None  # None: recorded before reviews had a kind
+    recommends_discontinuance: bool = False
+
     def apply(self, plan: Plan) -> None:
+        state = plan.statutory
+        if completes_statutory_review(self.kind, state.review_begun):
+            recommended = self.held_on if self.recommends_discontinuance else None
+            plan.statutory = state.model_copy(
+                update={
+                    "review_begun": False,
+                    "last_statutory_review_on": self.held_on,
+                    "discontinuance_recommended_on": recommended,
+                }
+            )
         plan.reviews.append(
             Review(
                 id=self.review_id,
@@ -53,6 +72,7 @@ class ReviewHeld(PlanEvent, ReviewRecord):
                 attendees=self.attendees,
                 summary=self.summary,
                 next_review_on=self.next_review_on,
+                kind=self.kind.value if self.kind else None,
             )
         )
         plan.next_review_on = self.next_review_on
