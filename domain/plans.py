@@ -69,7 +69,6 @@ from domain.statutory import (
     CspNotNeededError,
     CspNotPreparedError,
     CspRequestAlreadyReceivedError,
-    DelayReasonMissingError,
     EarlyReviewAlreadyDecidedError,
     EarlyReviewAlreadyExtendedError,
     EarlyReviewDeadlinePassedError,
@@ -461,8 +460,6 @@ class Plan(Aggregate):
         due_on, ceiling_on = state.csp_preparation_due_on, state.csp_preparation_ceiling_on
         if not state.preparing or due_on is None or ceiling_on is None:
             raise CspNotInPreparationError
-        if not by.gave_reason:
-            raise DelayReasonMissingError
         if command.new_due_on <= due_on:
             raise PreparationDelayNotLaterError(due_on)
         if command.new_due_on > ceiling_on:
@@ -517,8 +514,6 @@ class Plan(Aggregate):
             raise EarlyReviewAlreadyExtendedError
         if state.early_review_due_on is not None and by.occurred_on > state.early_review_due_on:
             raise EarlyReviewDeadlinePassedError(state.early_review_due_on)
-        if not by.gave_reason:
-            raise DelayReasonMissingError
         self._record(events.EarlyReviewDeadlineExtended, by, command)
 
     def decide_early_review(self, command: events.DecideEarlyReview, by: Attribution) -> None:

@@ -272,11 +272,6 @@ class PreparationCeilingError(StatutoryRuleError):
         )
 
 
-class DelayReasonMissingError(StatutoryRuleError):
-    def __init__(self) -> None:
-        super().__init__("A delay must say why: the family must be told the reason.")
-
-
 class CspAlreadyPreparedError(StatutoryRuleError):
     def __init__(self, prepared_on: date) -> None:
         super().__init__(f"The CSP was already prepared on {prepared_on}.")

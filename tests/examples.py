@@ -51,6 +51,15 @@ def a_parent(user_id: str = "u-parent-1") -> Actor:
     return Actor(id=user_id, name="Morag Campbell", role=Role.PARENT_CARER)
 
 
+def an_officer(user_id: str = "u-officer-1") -> Actor:
+    return Actor(
+        id=user_id,
+        name="Morag Reid",
+        role=Role.AUTHORITY_OFFICER,
+        org="authority:city-of-edinburgh",
+    )
+
+
 def a_reviewer() -> Actor:
     return Actor(
         id="u-reviewer-1", name="Alasdair Grant", role=Role.REVIEWER, org="tribunal:hec-scotland"

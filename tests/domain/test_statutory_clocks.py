@@ -1,7 +1,9 @@
 """Statutory clocks, one rule per test, each judged on its last day and the day after.
 
 "8 weeks" from 1 March 2024 ends on 26 April 2024 (56 days later); "12 months" from
-29 February ends on 28 February.
+29 February ends on 28 February. The worked example is the issue's: a request on 2 Sep,
+the family told on 16 Sep that the authority will establish need, need decided 9 Dec,
+the plan signed 3 Mar.
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ from uuid import uuid4
 
 import pytest
 
-from domain.clocks import ClockStatus, clocks, may_have_clocks
+from domain.clocks import ClockStatus, clocks, clocks_as_of, may_have_clocks
 from domain.events import (
-    ClosePlan,
+    AnswerCspRequest,
     DecideCspNeed,
     DecideEarlyReview,
     DecideEhcpAssessment,
@@ -23,6 +25,7 @@ from domain.events import (
     HoldReview,
     IssueEhcp,
     PrepareCsp,
+    ProposeCsp,
     ReceiveCspRequest,
     ReceiveEhcpRequest,
     RequestEarlyReview,
@@ -31,17 +34,20 @@ from domain.events import (
 from domain.plans import Plan
 from domain.statutory import (
     CspNeed,
+    CspRequestAnswer,
     DelayCause,
     EarlyReviewAnswer,
     EhcpAssessment,
     EhcpIssue,
     PreparationCeilingError,
     Requester,
+    ReviewKind,
 )
 from domain.values import PlanType
-from tests.examples import a_lead_professional, an_opening, by
+from tests.examples import a_lead_professional, an_officer, an_opening, by
 
 LEAD = a_lead_professional()
+OFFICER = an_officer()
 DAY = timedelta(days=1)
 
 
@@ -49,22 +55,48 @@ def a_plan(plan_type: PlanType = PlanType.CSP, opened_on: date = date(2024, 1, 8
     return Plan.open(an_opening(plan_type), by(LEAD, opened_on))
 
 
-def a_csp_in_preparation(decided_on: date) -> Plan:
+def a_csp_proposed(proposed_on: date) -> Plan:
     plan = a_plan()
-    plan.receive_csp_request(
-        ReceiveCspRequest(requested_by=Requester.PARENT_CARER), by(LEAD, decided_on - 10 * DAY)
-    )
-    plan.decide_csp_need(DecideCspNeed(decision=CspNeed.NEEDED), by(LEAD, decided_on))
+    plan.propose_csp(ProposeCsp(), by(LEAD, proposed_on))
+    return plan
+
+
+def a_csp_in_preparation(started_on: date) -> Plan:
+    """The authority proposed on `started_on` and decided a week later that one is needed."""
+    plan = a_csp_proposed(started_on)
+    decide(plan, CspNeed.NEEDED, started_on + 7 * DAY)
     return plan
 
 
 def a_prepared_csp(prepared_on: date) -> Plan:
     plan = a_csp_in_preparation(prepared_on - 30 * DAY)
-    plan.prepare_csp(PrepareCsp(), by(LEAD, prepared_on))
+    sign(plan, prepared_on)
     return plan
 
 
-def hold_review(plan: Plan, held_on: date) -> None:
+def decide(plan: Plan, need: CspNeed, on: date) -> None:
+    plan.decide_csp_need(DecideCspNeed(decision=need), by(OFFICER, on, "Four tests of s.2"))
+
+
+def sign(plan: Plan, on: date) -> None:
+    plan.prepare_csp(PrepareCsp(), by(OFFICER, on))
+
+
+def request(plan: Plan, on: date) -> None:
+    plan.receive_csp_request(ReceiveCspRequest(requested_by=Requester.PARENT_CARER), by(LEAD, on))
+
+
+def answer(plan: Plan, given: CspRequestAnswer, on: date) -> None:
+    plan.answer_csp_request(AnswerCspRequest(answer=given), by(OFFICER, on, "Considered"))
+
+
+def begin_review(plan: Plan, on: date) -> None:
+    plan.start_review(StartReview(), by(LEAD, on))
+
+
+def hold_review(
+    plan: Plan, held_on: date, kind: ReviewKind = ReviewKind.STATUTORY, *, ends: bool = False
+) -> None:
     plan.hold_review(
         HoldReview(
             review_id=uuid4(),
@@ -73,9 +105,16 @@ def hold_review(plan: Plan, held_on: date) -> None:
             summary="Reviewed",
             next_review_on=None,
             evaluations=(),
+            kind=kind,
+            recommends_discontinuance=ends,
         ),
         by(LEAD),
     )
+
+
+def a_statutory_review(plan: Plan, begun_on: date, held_on: date, **kw) -> None:
+    begin_review(plan, begun_on)
+    hold_review(plan, held_on, **kw)
 
 
 def the_clock(plan: Plan, name: str, today: date, index: int = 0):
@@ -83,51 +122,111 @@ def the_clock(plan: Plan, name: str, today: date, index: int = 0):
     return found[index]
 
 
-class TestCspNeedDecision:
+def _status(events, name, today, index=0):
+    return [c for c in clocks(events, today) if c.name == name][index].status
+
+
+class TestTheWorkedExample:
+    """The 16 weeks run from the answer that the authority will establish need, and cover
+    the decision and the preparation together (reg 4(1)); 24 weeks is the ceiling."""
+
+    def the_example(self) -> Plan:
+        plan = a_plan(opened_on=date(2024, 8, 20))
+        request(plan, date(2024, 9, 2))
+        answer(plan, CspRequestAnswer.WILL_ESTABLISH, date(2024, 9, 16))
+        decide(plan, CspNeed.NEEDED, date(2024, 12, 9))
+        sign(plan, date(2025, 3, 3))
+        return plan
+
+    def test_the_answer_was_in_time_and_the_preparation_was_not(self):
+        found = {c.name: c for c in clocks(self.the_example().collect_events(), date(2025, 4, 1))}
+        answered, prepared = found["csp_request_answer"], found["csp_preparation"]
+        assert (answered.due_on, answered.stopped_on, answered.status) == (
+            date(2024, 10, 28),
+            date(2024, 9, 16),
+            ClockStatus.MET,
+        )
+        assert (prepared.started_on, prepared.due_on, prepared.ceiling_on) == (
+            date(2024, 9, 16),
+            date(2025, 1, 6),
+            date(2025, 3, 3),
+        )
+        assert (prepared.stopped_on, prepared.status) == (date(2025, 3, 3), ClockStatus.MISSED)
+        assert [s.type for s in prepared.sources] == [
+            "CspRequestAnswered",
+            "CspNeedDecided",
+            "CspPrepared",
+        ]
+
+    def test_the_12_months_run_from_the_signing(self):
+        clock = the_clock(self.the_example(), "csp_review", date(2025, 4, 1))
+        assert (clock.started_on, clock.due_on, clock.status) == (
+            date(2025, 3, 3),
+            date(2026, 3, 3),
+            ClockStatus.RUNNING,
+        )
+
+    def test_as_of_the_day_before_the_decision_only_the_preparation_ran(self):
+        events = self.the_example().collect_events()
+        on_8_dec = {c.name: c for c in clocks_as_of(events, date(2024, 12, 8))}
+        assert on_8_dec["csp_preparation"].status is ClockStatus.RUNNING
+        assert on_8_dec["csp_preparation"].stopped_on is None
+        assert "csp_review" not in on_8_dec
+        on_7_jan = {c.name: c.status for c in clocks_as_of(events, date(2025, 1, 7))}
+        assert on_7_jan["csp_preparation"] is ClockStatus.MISSED
+
+
+class TestCspRequestAnswer:
     """Reg 4A: answer a request to establish whether a CSP is needed within 8 weeks."""
 
     def request_on_1_march(self) -> Plan:
         plan = a_plan()
-        plan.receive_csp_request(
-            ReceiveCspRequest(requested_by=Requester.PARENT_CARER), by(LEAD, date(2024, 3, 1))
-        )
+        request(plan, date(2024, 3, 1))
         return plan
 
-    def test_a_decision_on_the_last_day_is_in_time(self):
+    def test_an_answer_on_the_last_day_is_in_time(self):
         plan = self.request_on_1_march()
-        plan.decide_csp_need(DecideCspNeed(decision=CspNeed.NEEDED), by(LEAD, date(2024, 4, 26)))
-        clock = the_clock(plan, "csp_need_decision", date(2024, 12, 1))
-        assert (clock.due_on, clock.stopped_on, clock.status) == (
+        answer(plan, CspRequestAnswer.WILL_ESTABLISH, date(2024, 4, 26))
+        clock = the_clock(plan, "csp_request_answer", date(2024, 12, 1))
+        assert (clock.due_on, clock.stopped_on, clock.status, clock.outcome) == (
             date(2024, 4, 26),
             date(2024, 4, 26),
             ClockStatus.MET,
+            "will_establish",
         )
-        assert [s.type for s in clock.sources] == ["CspRequestReceived", "CspNeedDecided"]
+        assert clock.reference_by is None
+        assert [s.type for s in clock.sources] == ["CspRequestReceived", "CspRequestAnswered"]
 
-    def test_a_decision_a_day_later_is_missed(self):
+    def test_an_answer_a_day_later_is_missed(self):
         plan = self.request_on_1_march()
-        plan.decide_csp_need(
-            DecideCspNeed(decision=CspNeed.NOT_NEEDED), by(LEAD, date(2024, 4, 27))
+        answer(plan, CspRequestAnswer.WILL_ESTABLISH, date(2024, 4, 27))
+        assert the_clock(plan, "csp_request_answer", date(2024, 12, 1)).status is (
+            ClockStatus.MISSED
         )
-        clock = the_clock(plan, "csp_need_decision", date(2024, 12, 1))
-        assert clock.status is ClockStatus.MISSED
-        assert clock.reference_by == date(2024, 6, 27)  # 'not needed' may be referred
 
-    def test_without_a_decision_the_clock_runs_to_its_last_day_then_is_missed(self):
+    def test_a_refusal_may_be_referred_for_2_months_and_starts_no_preparation(self):
+        plan = self.request_on_1_march()
+        answer(plan, CspRequestAnswer.REFUSED, date(2024, 4, 10))
+        found = {c.name: c for c in clocks(plan.collect_events(), date(2024, 12, 1))}
+        assert set(found) == {"csp_request_answer"}
+        assert found["csp_request_answer"].reference_by == date(2024, 6, 10)
+
+    def test_without_an_answer_the_clock_runs_to_its_last_day_then_is_missed(self):
         events = self.request_on_1_march().collect_events()
-        assert _status(events, "csp_need_decision", date(2024, 4, 26)) is ClockStatus.RUNNING
-        assert _status(events, "csp_need_decision", date(2024, 4, 27)) is ClockStatus.MISSED
+        assert _status(events, "csp_request_answer", date(2024, 4, 26)) is ClockStatus.RUNNING
+        assert _status(events, "csp_request_answer", date(2024, 4, 27)) is ClockStatus.MISSED
 
 
 class TestCspPreparation:
-    """Reg 4: prepare within 16 weeks of deciding to; recorded exceptions may move the date,
-    never beyond 24 weeks from the start."""
+    """Reg 4: establish need and prepare within 16 weeks of the proposal; recorded
+    exceptions may move the date, never beyond 24 weeks from the start."""
 
     def test_prepared_on_the_last_of_16_weeks_is_in_time(self):
         plan = a_csp_in_preparation(date(2024, 3, 1))
-        plan.prepare_csp(PrepareCsp(), by(LEAD, date(2024, 6, 21)))
+        sign(plan, date(2024, 6, 21))
         clock = the_clock(plan, "csp_preparation", date(2024, 12, 1))
-        assert (clock.due_on, clock.ceiling_on, clock.status) == (
+        assert (clock.started_on, clock.due_on, clock.ceiling_on, clock.status) == (
+            date(2024, 3, 1),
             date(2024, 6, 21),
             date(2024, 8, 16),
             ClockStatus.MET,
@@ -135,7 +234,22 @@ class TestCspPreparation:
 
     def test_prepared_a_day_after_16_weeks_is_missed(self):
         plan = a_csp_in_preparation(date(2024, 3, 1))
-        plan.prepare_csp(PrepareCsp(), by(LEAD, date(2024, 6, 22)))
+        sign(plan, date(2024, 6, 22))
+        assert the_clock(plan, "csp_preparation", date(2024, 12, 1)).status is ClockStatus.MISSED
+
+    def test_a_decision_that_none_is_needed_stops_it_with_2_months_to_refer(self):
+        plan = a_csp_proposed(date(2024, 3, 1))
+        decide(plan, CspNeed.NOT_NEEDED, date(2024, 6, 21))
+        clock = the_clock(plan, "csp_preparation", date(2024, 12, 1))
+        assert (clock.status, clock.outcome, clock.reference_by) == (
+            ClockStatus.MET,
+            "not_needed",
+            date(2024, 8, 21),
+        )
+
+    def test_a_decision_a_day_late_is_missed(self):
+        plan = a_csp_proposed(date(2024, 3, 1))
+        decide(plan, CspNeed.NOT_NEEDED, date(2024, 6, 22))
         assert the_clock(plan, "csp_preparation", date(2024, 12, 1)).status is ClockStatus.MISSED
 
     def test_a_recorded_delay_moves_the_due_date_up_to_the_24_week_ceiling(self):
@@ -144,10 +258,11 @@ class TestCspPreparation:
             DelayCspPreparation(new_due_on=date(2024, 8, 16), cause=DelayCause.SCHOOL_CLOSED),
             by(LEAD, date(2024, 6, 20), "Summer closure"),
         )
-        plan.prepare_csp(PrepareCsp(), by(LEAD, date(2024, 8, 16)))
+        sign(plan, date(2024, 8, 16))
         clock = the_clock(plan, "csp_preparation", date(2024, 12, 1))
         assert (clock.due_on, clock.status) == (date(2024, 8, 16), ClockStatus.MET)
         assert [s.type for s in clock.sources] == [
+            "CspProposed",
             "CspNeedDecided",
             "CspPreparationDelayed",
             "CspPrepared",
@@ -167,16 +282,17 @@ class TestCspPreparation:
             DelayCspPreparation(new_due_on=date(2024, 7, 31), cause=DelayCause.AGENCY_ADVICE_LATE),
             by(LEAD, date(2024, 6, 20), "Health advice late"),
         )
-        plan.prepare_csp(PrepareCsp(), by(LEAD, date(2024, 8, 1)))
+        sign(plan, date(2024, 8, 1))
         assert the_clock(plan, "csp_preparation", date(2024, 12, 1)).status is ClockStatus.MISSED
 
 
 class TestCspReview:
-    """The Act s.10(2): review within 12 months of preparation, then of each review."""
+    """The Act s.10(2): review within 12 months of preparation, then of each completed
+    statutory review. An in-year meeting is not a statutory review."""
 
     def test_prepared_on_29_february_is_due_for_review_on_28_february(self):
         plan = a_prepared_csp(date(2024, 2, 29))
-        hold_review(plan, date(2025, 2, 28))
+        a_statutory_review(plan, date(2025, 1, 6), date(2025, 2, 28))
         first = the_clock(plan, "csp_review", date(2025, 3, 1))
         assert (first.started_on, first.due_on, first.status) == (
             date(2024, 2, 29),
@@ -186,63 +302,85 @@ class TestCspReview:
 
     def test_a_review_a_day_after_12_months_is_missed(self):
         plan = a_prepared_csp(date(2024, 3, 1))
-        hold_review(plan, date(2025, 3, 2))
+        a_statutory_review(plan, date(2025, 1, 6), date(2025, 3, 2))
         assert the_clock(plan, "csp_review", date(2025, 4, 1)).status is ClockStatus.MISSED
 
-    def test_each_review_restarts_the_12_months_from_its_completion(self):
+    def test_no_review_by_the_day_after_12_months_is_missed(self):
+        events = a_prepared_csp(date(2024, 3, 1)).collect_events()
+        assert _status(events, "csp_review", date(2025, 3, 1)) is ClockStatus.RUNNING
+        assert _status(events, "csp_review", date(2025, 3, 2)) is ClockStatus.MISSED
+
+    def test_each_statutory_review_restarts_the_12_months_from_its_completion(self):
         plan = a_prepared_csp(date(2024, 3, 1))
-        hold_review(plan, date(2024, 11, 5))
-        events = plan.collect_events()
-        second = [c for c in clocks(events, date(2025, 11, 5)) if c.name == "csp_review"][1]
+        a_statutory_review(plan, date(2024, 10, 1), date(2024, 11, 5))
+        second = the_clock(plan, "csp_review", date(2025, 11, 5), index=1)
         assert (second.started_on, second.due_on, second.status) == (
             date(2024, 11, 5),
             date(2025, 11, 5),
             ClockStatus.RUNNING,
         )
-        assert _status(events, "csp_review", date(2025, 11, 6), index=1) is ClockStatus.MISSED
 
-    def test_a_csp_recorded_already_in_force_counts_from_its_opening(self):
-        plan = a_plan(opened_on=date(2024, 1, 8))
-        clock = the_clock(plan, "csp_review", date(2024, 6, 1))
-        assert (clock.started_on, clock.due_on, clock.sources[0].type) == (
-            date(2024, 1, 8),
-            date(2025, 1, 8),
-            "PlanOpened",
-        )
-
-    def test_other_plans_have_no_statutory_review_clock(self):
-        assert clocks(a_plan(PlanType.IEP).collect_events(), date(2026, 1, 1)) == []
-
-    def test_closing_the_plan_stops_a_clock_that_was_still_in_time(self):
+    def test_an_in_year_meeting_restarts_nothing(self):
         plan = a_prepared_csp(date(2024, 3, 1))
-        plan.close_plan(ClosePlan(), by(LEAD, date(2024, 9, 1), "Moved to England"))
-        clock = the_clock(plan, "csp_review", date(2026, 1, 1))
-        assert (clock.stopped_on, clock.outcome, clock.status) == (
-            date(2024, 9, 1),
-            "plan_closed",
-            ClockStatus.MET,
+        hold_review(plan, date(2024, 11, 5), ReviewKind.IN_YEAR)
+        found = [c for c in clocks(plan.collect_events(), date(2025, 3, 2)) if c.name == "csp_review"]
+        assert [(c.started_on, c.due_on, c.status) for c in found] == [
+            (date(2024, 3, 1), date(2025, 3, 1), ClockStatus.MISSED)
+        ]
+
+    def test_a_csp_merely_opened_has_no_review_clock(self):
+        assert clocks(a_plan().collect_events(), date(2026, 1, 1)) == []
+
+    def test_a_review_recommending_discontinuance_opens_2_months_to_refer(self):
+        plan = a_prepared_csp(date(2024, 3, 1))
+        a_statutory_review(plan, date(2025, 1, 6), date(2025, 2, 3), ends=True)
+        clock = the_clock(plan, "csp_review", date(2025, 3, 1))
+        assert (clock.outcome, clock.reference_by) == (
+            "discontinuance_recommended",
+            date(2025, 4, 3),
         )
 
 
 class TestReviewCompletion:
-    """A review once started is completed within 12 weeks (reported)."""
+    """A statutory review begun is completed within 12 weeks."""
 
-    def started_on_3_june(self) -> Plan:
+    def test_begun_20_april_and_completed_15_june_is_in_time(self):
         plan = a_prepared_csp(date(2024, 3, 1))
-        plan.start_review(StartReview(), by(LEAD, date(2024, 6, 3)))
-        return plan
+        begin_review(plan, date(2025, 4, 20))
+        hold_review(plan, date(2025, 5, 1), ReviewKind.IN_YEAR)  # touches no clock
+        hold_review(plan, date(2025, 6, 15))
+        clock = the_clock(plan, "csp_review_completion", date(2025, 12, 1))
+        assert (clock.due_on, clock.stopped_on, clock.status) == (
+            date(2025, 7, 13),
+            date(2025, 6, 15),
+            ClockStatus.MET,
+        )
 
-    def test_held_on_the_last_day_of_12_weeks_is_in_time(self):
-        plan = self.started_on_3_june()
-        hold_review(plan, date(2024, 8, 26))
-        clock = the_clock(plan, "csp_review_completion", date(2024, 12, 1))
-        assert (clock.due_on, clock.status) == (date(2024, 8, 26), ClockStatus.MET)
+    def test_completed_on_the_last_day_of_12_weeks_is_in_time(self):
+        plan = a_prepared_csp(date(2024, 3, 1))
+        a_statutory_review(plan, date(2024, 9, 2), date(2024, 11, 25))
+        assert the_clock(plan, "csp_review_completion", date(2025, 1, 1)).status is (
+            ClockStatus.MET
+        )
 
-    def test_held_a_day_later_is_missed(self):
-        plan = self.started_on_3_june()
-        hold_review(plan, date(2024, 8, 27))
-        clock = the_clock(plan, "csp_review_completion", date(2024, 12, 1))
-        assert clock.status is ClockStatus.MISSED
+    def test_completed_a_day_later_is_missed(self):
+        plan = a_prepared_csp(date(2024, 3, 1))
+        a_statutory_review(plan, date(2024, 9, 2), date(2024, 11, 26))
+        assert the_clock(plan, "csp_review_completion", date(2025, 1, 1)).status is (
+            ClockStatus.MISSED
+        )
+
+    def test_an_in_year_meeting_does_not_complete_it(self):
+        plan = a_prepared_csp(date(2024, 3, 1))
+        begin_review(plan, date(2024, 9, 2))
+        hold_review(plan, date(2024, 10, 1), ReviewKind.IN_YEAR)
+        events = plan.collect_events()
+        assert _status(events, "csp_review_completion", date(2024, 11, 25)) is (
+            ClockStatus.RUNNING
+        )
+        assert _status(events, "csp_review_completion", date(2024, 11, 26)) is (
+            ClockStatus.MISSED
+        )
 
 
 class TestEarlyReview:
@@ -259,7 +397,7 @@ class TestEarlyReview:
     def test_an_answer_on_the_last_day_of_4_weeks_is_in_time(self):
         plan = self.requested_on_1_may()
         plan.decide_early_review(
-            DecideEarlyReview(decision=EarlyReviewAnswer.GRANTED), by(LEAD, date(2024, 5, 29))
+            DecideEarlyReview(decision=EarlyReviewAnswer.GRANTED), by(OFFICER, date(2024, 5, 29), "Considered")
         )
         clock = the_clock(plan, "early_review_answer", date(2024, 12, 1))
         assert (clock.due_on, clock.status, clock.outcome) == (
@@ -284,7 +422,7 @@ class TestEarlyReview:
     def test_an_answer_after_the_deadline_is_missed_and_keeps_the_deemed_refusal(self):
         plan = self.requested_on_1_may()
         plan.decide_early_review(
-            DecideEarlyReview(decision=EarlyReviewAnswer.GRANTED), by(LEAD, date(2024, 5, 30))
+            DecideEarlyReview(decision=EarlyReviewAnswer.GRANTED), by(OFFICER, date(2024, 5, 30), "Considered")
         )
         clock = the_clock(plan, "early_review_answer", date(2024, 12, 1))
         assert (clock.status, clock.deemed_refusal_on) == (ClockStatus.MISSED, date(2024, 5, 30))
@@ -304,10 +442,11 @@ class TestEarlyReview:
     def test_a_refusal_may_be_referred_within_2_months(self):
         plan = self.requested_on_1_may()
         plan.decide_early_review(
-            DecideEarlyReview(decision=EarlyReviewAnswer.REFUSED), by(LEAD, date(2024, 5, 10))
+            DecideEarlyReview(decision=EarlyReviewAnswer.REFUSED), by(OFFICER, date(2024, 5, 10), "Considered")
         )
         clock = the_clock(plan, "early_review_answer", date(2024, 12, 1))
         assert (clock.status, clock.reference_by) == (ClockStatus.MET, date(2024, 7, 10))
+
 
 
 class TestEhcp:
@@ -317,19 +456,19 @@ class TestEhcp:
     def requested_on_1_march(self) -> Plan:
         plan = a_plan(PlanType.EHCP)
         plan.receive_ehcp_request(
-            ReceiveEhcpRequest(requested_by=Requester.PARENT_CARER), by(LEAD, date(2024, 3, 1))
+            ReceiveEhcpRequest(requested_by=Requester.PARENT_CARER), by(OFFICER, date(2024, 3, 1))
         )
         return plan
 
     def test_every_step_on_its_last_day_is_in_time(self):
         plan = self.requested_on_1_march()
         plan.decide_ehcp_assessment(
-            DecideEhcpAssessment(decision=EhcpAssessment.ASSESS), by(LEAD, date(2024, 4, 12))
+            DecideEhcpAssessment(decision=EhcpAssessment.ASSESS), by(OFFICER, date(2024, 4, 12))
         )
         plan.decide_ehcp_issue(
-            DecideEhcpIssue(decision=EhcpIssue.ISSUE), by(LEAD, date(2024, 6, 21))
+            DecideEhcpIssue(decision=EhcpIssue.ISSUE), by(OFFICER, date(2024, 6, 21))
         )
-        plan.issue_ehcp(IssueEhcp(), by(LEAD, date(2024, 7, 19)))
+        plan.issue_ehcp(IssueEhcp(), by(OFFICER, date(2024, 7, 19)))
         found = {c.name: c for c in clocks(plan.collect_events(), date(2024, 12, 1))}
         assert {n: (c.due_on, c.status) for n, c in found.items()} == {
             "ehcp_assessment_decision": (date(2024, 4, 12), ClockStatus.MET),
@@ -340,41 +479,37 @@ class TestEhcp:
     def test_a_final_plan_a_day_after_20_weeks_is_missed(self):
         plan = self.requested_on_1_march()
         plan.decide_ehcp_assessment(
-            DecideEhcpAssessment(decision=EhcpAssessment.ASSESS), by(LEAD, date(2024, 4, 13))
+            DecideEhcpAssessment(decision=EhcpAssessment.ASSESS), by(OFFICER, date(2024, 4, 13))
         )
         plan.decide_ehcp_issue(
-            DecideEhcpIssue(decision=EhcpIssue.ISSUE), by(LEAD, date(2024, 6, 22))
+            DecideEhcpIssue(decision=EhcpIssue.ISSUE), by(OFFICER, date(2024, 6, 22))
         )
-        plan.issue_ehcp(IssueEhcp(), by(LEAD, date(2024, 7, 20)))
+        plan.issue_ehcp(IssueEhcp(), by(OFFICER, date(2024, 7, 20)))
         statuses = {c.name: c.status for c in clocks(plan.collect_events(), date(2024, 12, 1))}
         assert set(statuses.values()) == {ClockStatus.MISSED}
 
     def test_declining_to_assess_ends_the_later_duties(self):
         plan = self.requested_on_1_march()
         plan.decide_ehcp_assessment(
-            DecideEhcpAssessment(decision=EhcpAssessment.DECLINE), by(LEAD, date(2024, 4, 1))
+            DecideEhcpAssessment(decision=EhcpAssessment.DECLINE), by(OFFICER, date(2024, 4, 1))
         )
         names = [c.name for c in clocks(plan.collect_events(), date(2024, 12, 1))]
         assert names == ["ehcp_assessment_decision"]
 
 
-def _status(events, name, today, index=0):
-    return [c for c in clocks(events, today) if c.name == name][index].status
 
 
 def a_plan_with_steps(plan_type: PlanType, *steps: str) -> tuple[Plan, list]:
     plan, day = a_plan(plan_type), date(2024, 3, 1)
     for step in steps:
         if step == "csp request":
-            plan.receive_csp_request(
-                ReceiveCspRequest(requested_by=Requester.PARENT_CARER), by(LEAD, day)
-            )
+            request(plan, day)
         elif step == "ehcp request":
             plan.receive_ehcp_request(
                 ReceiveEhcpRequest(requested_by=Requester.PARENT_CARER), by(LEAD, day)
             )
         elif step == "review":
-            hold_review(plan, day)
+            hold_review(plan, day, ReviewKind.IN_YEAR)
     return plan, plan.collect_events()
 
 

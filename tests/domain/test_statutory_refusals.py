@@ -18,10 +18,10 @@ from domain.events import (
     ReceiveEhcpRequest,
     RequestEarlyReview,
 )
+from domain.errors import ReasonRequiredError
 from domain.statutory import (
     CspAlreadyPreparedError,
     CspRequestAlreadyReceivedError,
-    DelayReasonMissingError,
     EarlyReviewAlreadyExtendedError,
     EhcpAssessment,
     EhcpIssue,
@@ -33,9 +33,10 @@ from domain.statutory import (
 )
 from domain.values import PlanType
 from tests.domain.refusals import refused
-from tests.examples import a_full_plan, a_lead_professional, by, days_ago
+from tests.examples import a_full_plan, a_lead_professional, an_officer, by, days_ago
 
 LEAD = a_lead_professional()
+OFFICER = an_officer()
 
 
 def a_csp():
@@ -54,16 +55,16 @@ def an_ehcp(*steps):
 
 def assess(plan):
     plan.decide_ehcp_assessment(
-        DecideEhcpAssessment(decision=EhcpAssessment.ASSESS), by(LEAD, days_ago(15))
+        DecideEhcpAssessment(decision=EhcpAssessment.ASSESS), by(OFFICER, days_ago(15))
     )
 
 
 def decide_to_issue(plan):
-    plan.decide_ehcp_issue(DecideEhcpIssue(decision=EhcpIssue.ISSUE), by(LEAD, days_ago(10)))
+    plan.decide_ehcp_issue(DecideEhcpIssue(decision=EhcpIssue.ISSUE), by(OFFICER, days_ago(10)))
 
 
 def issue(plan):
-    plan.issue_ehcp(IssueEhcp(), by(LEAD, days_ago(5)))
+    plan.issue_ehcp(IssueEhcp(), by(OFFICER, days_ago(5)))
 
 
 def request_csp(plan):
@@ -81,7 +82,7 @@ class TestCspRequests:
 
     def test_no_request_is_received_for_a_csp_already_prepared(self):
         plan = a_csp()
-        plan.prepare_csp(PrepareCsp(), by(LEAD, days_ago(10)))
+        plan.prepare_csp(PrepareCsp(), by(OFFICER, days_ago(10)))
         with refused(plan, CspAlreadyPreparedError):
             request_csp(plan)
 
@@ -90,7 +91,7 @@ class TestExtendingTheTimeToAnswerAnEarlyReview:
     @pytest.fixture
     def requested(self):
         plan = a_csp()
-        plan.prepare_csp(PrepareCsp(), by(LEAD, days_ago(20)))
+        plan.prepare_csp(PrepareCsp(), by(OFFICER, days_ago(20)))
         plan.request_early_review(
             RequestEarlyReview(requested_by=Requester.PARENT_CARER), by(LEAD, days_ago(5))
         )
@@ -107,7 +108,7 @@ class TestExtendingTheTimeToAnswerAnEarlyReview:
 
     @pytest.mark.parametrize("reason", ["", "   "], ids=["empty", "blank"])
     def test_an_extension_must_say_why(self, requested, reason):
-        with refused(requested, DelayReasonMissingError):
+        with refused(requested, ReasonRequiredError):
             requested.extend_early_review_answer(
                 ExtendEarlyReviewAnswer(), by(LEAD, days_ago(1), reason)
             )

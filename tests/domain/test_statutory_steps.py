@@ -9,22 +9,30 @@ from datetime import date
 
 import pytest
 
-from domain.errors import DateOrderError
+from domain.errors import DateOrderError, ReasonRequiredError
 from domain.events import (
+    AnswerCspRequest,
+    ClosePlan,
     DecideCspNeed,
     DecideEarlyReview,
     DecideEhcpAssessment,
     DelayCspPreparation,
+    DiscontinueCsp,
     ExtendEarlyReviewAnswer,
+    GiveNotice,
     IssueEhcp,
     PrepareCsp,
+    ProposeCsp,
     ReceiveCspRequest,
     ReceiveEhcpRequest,
+    RecordSection,
     RequestEarlyReview,
     StartReview,
 )
 from domain.plans import Plan
+from domain.sections import UnknownSectionError
 from domain.statutory import (
+    CspAlreadyInPreparationError,
     CspAlreadyPreparedError,
     CspNeed,
     CspNeedAlreadyDecidedError,
@@ -32,26 +40,53 @@ from domain.statutory import (
     CspNotInPreparationError,
     CspNotNeededError,
     CspNotPreparedError,
+    CspRequestAnswer,
+    CspRequestNotPendingError,
     DelayCause,
-    DelayReasonMissingError,
+    DiscontinuanceNotRecommendedError,
     EarlyReviewAlreadyDecidedError,
     EarlyReviewAnswer,
     EarlyReviewDeadlinePassedError,
+    EarlyReviewRequesterError,
     EarlyReviewRequestPendingError,
     EhcpAssessment,
     EhcpStepOutOfOrderError,
     NoCspRequestError,
     NoEarlyReviewRequestError,
+    NoticeAfterDestructionError,
+    NoticeKind,
     NotACspPlanError,
     NotAnEhcpPlanError,
+    NotAStatutoryReviewPlanError,
+    NothingToSignError,
     PreparationDelayNotLaterError,
+    ReferenceWindowOpenError,
+    RequestNotYoursError,
     Requester,
     ReviewAlreadyStartedError,
+    ReviewKind,
+    SignedCspEndsByDiscontinuanceError,
+    StatutoryReviewNotBegunError,
+    UnknownRequestError,
     add_months,
 )
-from domain.values import PlanType
-from tests.domain.test_statutory_clocks import LEAD, a_csp_in_preparation, a_plan, a_prepared_csp
-from tests.examples import by
+from domain.values import PlanStatus, PlanType
+from tests.domain.test_statutory_clocks import (
+    LEAD,
+    OFFICER,
+    a_csp_in_preparation,
+    a_csp_proposed,
+    a_plan,
+    a_prepared_csp,
+    a_statutory_review,
+    answer,
+    begin_review,
+    decide,
+    hold_review,
+    request,
+    sign,
+)
+from tests.examples import a_parent, by, days_ago
 
 
 @contextmanager
@@ -70,7 +105,7 @@ def event_types(plan: Plan) -> list[str]:
 
 
 def requested(plan: Plan, on: date = date(2024, 3, 1)) -> Plan:
-    plan.receive_csp_request(ReceiveCspRequest(requested_by=Requester.PARENT_CARER), by(LEAD, on))
+    request(plan, on)
     return plan
 
 
@@ -82,58 +117,122 @@ class TestTheCalendar:
         assert add_months(date(2023, 12, 31), 2) == date(2024, 2, 29)
 
 
-class TestCspSteps:
-    def test_the_steps_are_recorded_in_order(self):
-        plan = a_prepared_csp(date(2024, 5, 1))
+class TestRequestsAndProposals:
+    def test_a_request_answered_then_decided_then_signed_is_recorded_in_order(self):
+        plan = requested(a_plan())
+        answer(plan, CspRequestAnswer.WILL_ESTABLISH, date(2024, 3, 10))
+        decide(plan, CspNeed.NEEDED, date(2024, 5, 1))
+        sign(plan, date(2024, 6, 1))
         assert event_types(plan) == [
             "PlanOpened",
             "CspRequestReceived",
+            "CspRequestAnswered",
             "CspNeedDecided",
             "CspPrepared",
         ]
-        assert plan.statutory.csp_prepared_on == date(2024, 5, 1)
+        signature = plan.statutory.signed[0]
+        assert (signature.signed_on, signature.officer, signature.amended) == (
+            date(2024, 6, 1),
+            OFFICER.name,
+            False,
+        )
 
     def test_only_a_csp_records_csp_steps(self):
         plan = a_plan(PlanType.IEP)
         with refused(plan, NotACspPlanError):
             requested(plan)
 
-    def test_a_decision_needs_a_request(self):
+    def test_a_request_is_answered_once(self):
+        plan = requested(a_plan())
+        answer(plan, CspRequestAnswer.REFUSED, date(2024, 3, 10))
+        with refused(plan, CspRequestNotPendingError):
+            answer(plan, CspRequestAnswer.WILL_ESTABLISH, date(2024, 3, 11))
+
+    def test_an_answer_names_the_request_it_answers(self):
+        plan = requested(a_plan())
+        with refused(plan, UnknownRequestError):
+            plan.answer_csp_request(
+                AnswerCspRequest(
+                    request_id=OFFICER_REQUEST, answer=CspRequestAnswer.WILL_ESTABLISH
+                ),
+                by(OFFICER, date(2024, 3, 10), "Agreed"),
+            )
+
+    def test_an_answer_gives_its_reason(self):
+        plan = requested(a_plan())
+        with refused(plan, ReasonRequiredError):
+            plan.answer_csp_request(
+                AnswerCspRequest(answer=CspRequestAnswer.REFUSED), by(OFFICER, date(2024, 3, 10))
+            )
+
+    def test_an_answer_cannot_precede_the_request(self):
+        plan = requested(a_plan(), date(2024, 3, 1))
+        with refused(plan, DateOrderError):
+            answer(plan, CspRequestAnswer.WILL_ESTABLISH, date(2024, 2, 29))
+
+    def test_a_parent_makes_a_request_in_their_own_name_only(self):
         plan = a_plan()
+        with refused(plan, RequestNotYoursError):
+            plan.receive_csp_request(
+                ReceiveCspRequest(requested_by=Requester.SCHOOL), by(a_parent(), date(2024, 3, 1))
+            )
+
+    def test_a_proposal_while_establishing_need_is_refused(self):
+        plan = a_csp_proposed(date(2024, 3, 1))
+        with refused(plan, CspAlreadyInPreparationError):
+            plan.propose_csp(ProposeCsp(), by(LEAD, date(2024, 3, 2)))
+
+    def test_a_proposal_waits_for_the_answer_to_a_request(self):
+        plan = requested(a_plan())
+        with refused(plan, Exception):
+            plan.propose_csp(ProposeCsp(), by(LEAD, date(2024, 3, 2)))
+
+
+OFFICER_REQUEST = __import__("uuid").uuid4()
+
+
+class TestDecisionAndSigning:
+    def test_a_decision_needs_a_proposal_or_an_agreed_request(self):
+        plan = requested(a_plan())
         with refused(plan, NoCspRequestError):
-            plan.decide_csp_need(DecideCspNeed(decision=CspNeed.NEEDED), by(LEAD, date(2024, 3, 1)))
+            decide(plan, CspNeed.NEEDED, date(2024, 3, 5))
 
     def test_need_is_decided_once(self):
         plan = a_csp_in_preparation(date(2024, 3, 20))
         with refused(plan, CspNeedAlreadyDecidedError):
-            plan.decide_csp_need(
-                DecideCspNeed(decision=CspNeed.NOT_NEEDED), by(LEAD, date(2024, 3, 21))
-            )
+            decide(plan, CspNeed.NOT_NEEDED, date(2024, 3, 28))
 
-    def test_a_decision_cannot_precede_the_request(self):
-        plan = requested(a_plan(), date(2024, 3, 1))
+    def test_a_decision_cannot_precede_the_proposal(self):
+        plan = a_csp_proposed(date(2024, 3, 1))
         with refused(plan, DateOrderError):
-            plan.decide_csp_need(
-                DecideCspNeed(decision=CspNeed.NEEDED), by(LEAD, date(2024, 2, 29))
-            )
+            decide(plan, CspNeed.NEEDED, date(2024, 2, 29))
 
-    def test_a_plan_cannot_be_prepared_before_need_is_decided(self):
-        plan = requested(a_plan())
+    def test_a_decision_gives_its_reason(self):
+        plan = a_csp_proposed(date(2024, 3, 1))
+        with refused(plan, ReasonRequiredError):
+            plan.decide_csp_need(DecideCspNeed(decision=CspNeed.NEEDED), by(OFFICER, date(2024, 4, 1)))
+
+    def test_a_plan_cannot_be_signed_before_need_is_decided(self):
+        plan = a_csp_proposed(date(2024, 3, 1))
         with refused(plan, CspNeedNotDecidedError):
-            plan.prepare_csp(PrepareCsp(), by(LEAD, date(2024, 4, 1)))
+            sign(plan, date(2024, 4, 1))
 
-    def test_a_plan_found_not_needed_cannot_be_prepared(self):
-        plan = requested(a_plan())
-        plan.decide_csp_need(DecideCspNeed(decision=CspNeed.NOT_NEEDED), by(LEAD, date(2024, 3, 5)))
+    def test_a_plan_found_not_needed_cannot_be_signed(self):
+        plan = a_csp_proposed(date(2024, 3, 1))
+        decide(plan, CspNeed.NOT_NEEDED, date(2024, 3, 5))
         with refused(plan, CspNotNeededError):
-            plan.prepare_csp(PrepareCsp(), by(LEAD, date(2024, 4, 1)))
+            sign(plan, date(2024, 4, 1))
 
-    def test_a_plan_is_prepared_once(self):
+    def test_a_plan_is_signed_again_only_as_amended_after_a_statutory_review(self):
         plan = a_prepared_csp(date(2024, 5, 1))
-        with refused(plan, CspAlreadyPreparedError):
-            plan.prepare_csp(PrepareCsp(), by(LEAD, date(2024, 5, 2)))
+        with refused(plan, NothingToSignError):
+            sign(plan, date(2024, 5, 2))
+        a_statutory_review(plan, date(2025, 3, 1), date(2025, 4, 1))
+        sign(plan, date(2025, 4, 8))
+        assert [s.amended for s in plan.statutory.signed] == [False, True]
+        assert plan.statutory.csp_prepared_on == date(2024, 5, 1)
 
-    def test_a_delay_needs_a_preparation_under_way(self):
+    def test_a_delay_needs_the_16_weeks_running(self):
         plan = a_prepared_csp(date(2024, 5, 1))
         with refused(plan, CspNotInPreparationError):
             plan.delay_csp_preparation(
@@ -143,7 +242,7 @@ class TestCspSteps:
 
     def test_a_delay_must_give_its_reason(self):
         plan = a_csp_in_preparation(date(2024, 3, 1))
-        with refused(plan, DelayReasonMissingError):
+        with refused(plan, ReasonRequiredError):
             plan.delay_csp_preparation(
                 DelayCspPreparation(new_due_on=date(2024, 7, 1), cause=DelayCause.OTHER),
                 by(LEAD, date(2024, 5, 2), " "),
@@ -157,16 +256,45 @@ class TestCspSteps:
                 by(LEAD, date(2024, 5, 2), "Late"),
             )
 
-    def test_a_review_cannot_start_before_the_plan_is_prepared(self):
+
+class TestStatutoryReviews:
+    def test_a_review_cannot_begin_before_the_plan_is_signed(self):
         plan = a_csp_in_preparation(date(2024, 3, 1))
         with refused(plan, CspNotPreparedError):
-            plan.start_review(StartReview(), by(LEAD, date(2024, 4, 1)))
+            begin_review(plan, date(2024, 4, 1))
 
     def test_one_review_at_a_time(self):
         plan = a_prepared_csp(date(2024, 3, 1))
-        plan.start_review(StartReview(), by(LEAD, date(2024, 9, 1)))
+        begin_review(plan, date(2024, 9, 1))
         with refused(plan, ReviewAlreadyStartedError):
-            plan.start_review(StartReview(), by(LEAD, date(2024, 9, 2)))
+            begin_review(plan, date(2024, 9, 2))
+
+    def test_a_statutory_review_completes_one_begun(self):
+        plan = a_prepared_csp(date(2024, 3, 1))
+        with refused(plan, StatutoryReviewNotBegunError):
+            hold_review(plan, date(2024, 9, 1))
+
+    def test_a_statutory_review_cannot_be_held_before_it_began(self):
+        plan = a_prepared_csp(date(2024, 3, 1))
+        begin_review(plan, date(2024, 9, 10))
+        with refused(plan, DateOrderError):
+            hold_review(plan, date(2024, 9, 9))
+
+    def test_only_a_csp_has_statutory_reviews(self):
+        plan = a_plan(PlanType.IEP)
+        with refused(plan, NotAStatutoryReviewPlanError):
+            hold_review(plan, date(2024, 9, 1))
+
+    def test_only_a_statutory_review_recommends_discontinuance(self):
+        plan = a_prepared_csp(date(2024, 3, 1))
+        with refused(plan, DiscontinuanceNotRecommendedError):
+            hold_review(plan, date(2024, 9, 1), ReviewKind.IN_YEAR, ends=True)
+
+    def test_the_next_review_may_begin_once_one_is_completed(self):
+        plan = a_prepared_csp(date(2024, 3, 1))
+        a_statutory_review(plan, date(2024, 9, 1), date(2024, 10, 1))
+        begin_review(plan, date(2025, 8, 1))
+        assert plan.statutory.review_begun
 
 
 class TestEarlyReviewSteps:
@@ -177,22 +305,19 @@ class TestEarlyReviewSteps:
         )
         return plan
 
+    def answer(self, plan: Plan, given: EarlyReviewAnswer, on: date) -> None:
+        plan.decide_early_review(DecideEarlyReview(decision=given), by(OFFICER, on, "Considered"))
+
     def test_an_answer_needs_a_request(self):
         plan = a_prepared_csp(date(2024, 3, 1))
         with refused(plan, NoEarlyReviewRequestError):
-            plan.decide_early_review(
-                DecideEarlyReview(decision=EarlyReviewAnswer.GRANTED), by(LEAD, date(2024, 5, 2))
-            )
+            self.answer(plan, EarlyReviewAnswer.GRANTED, date(2024, 5, 2))
 
     def test_a_request_is_answered_once(self):
         plan = self.requested()
-        plan.decide_early_review(
-            DecideEarlyReview(decision=EarlyReviewAnswer.REFUSED), by(LEAD, date(2024, 5, 2))
-        )
+        self.answer(plan, EarlyReviewAnswer.REFUSED, date(2024, 5, 2))
         with refused(plan, EarlyReviewAlreadyDecidedError):
-            plan.decide_early_review(
-                DecideEarlyReview(decision=EarlyReviewAnswer.GRANTED), by(LEAD, date(2024, 5, 3))
-            )
+            self.answer(plan, EarlyReviewAnswer.GRANTED, date(2024, 5, 3))
 
     def test_a_new_request_waits_for_the_answer_to_the_last(self):
         plan = self.requested()
@@ -201,11 +326,168 @@ class TestEarlyReviewSteps:
                 RequestEarlyReview(requested_by=Requester.PARENT_CARER), by(LEAD, date(2024, 5, 2))
             )
 
+    def test_only_the_family_asks_for_an_early_review(self):
+        plan = a_prepared_csp(date(2024, 3, 1))
+        with refused(plan, EarlyReviewRequesterError):
+            plan.request_early_review(
+                RequestEarlyReview(requested_by=Requester.SCHOOL), by(LEAD, date(2024, 5, 2))
+            )
+
     def test_the_time_cannot_be_extended_once_the_4_weeks_have_passed(self):
         plan = self.requested()
         with refused(plan, EarlyReviewDeadlinePassedError):
             plan.extend_early_review_answer(
                 ExtendEarlyReviewAnswer(), by(LEAD, date(2024, 5, 30), "Staff absence")
+            )
+
+    def test_an_extension_gives_its_reason(self):
+        plan = self.requested()
+        with refused(plan, ReasonRequiredError):
+            plan.extend_early_review_answer(ExtendEarlyReviewAnswer(), by(LEAD, date(2024, 5, 3)))
+
+
+class TestEndingACsp:
+    """reg 11(2): discontinued after a review recommends it, and not while the decision
+    may still be referred; a signed CSP ends no other way."""
+
+    def reviewed(self, held_on: date = date(2025, 2, 3)) -> Plan:
+        plan = a_prepared_csp(date(2024, 3, 1))
+        a_statutory_review(plan, date(2025, 1, 6), held_on, ends=True)
+        return plan
+
+    def discontinue(self, plan: Plan, on: date) -> None:
+        plan.discontinue_csp(DiscontinueCsp(), by(OFFICER, on, "Needs now met in school"))
+
+    def test_not_before_a_review_recommends_it(self):
+        plan = a_prepared_csp(date(2024, 3, 1))
+        a_statutory_review(plan, date(2025, 1, 6), date(2025, 2, 3))
+        with refused(plan, DiscontinuanceNotRecommendedError):
+            self.discontinue(plan, date(2025, 6, 1))
+
+    def test_not_on_the_last_day_of_the_reference_window(self):
+        plan = self.reviewed()
+        with refused(plan, ReferenceWindowOpenError):
+            self.discontinue(plan, date(2025, 4, 3))
+
+    def test_the_day_after_the_window_it_is_discontinued_and_dated(self):
+        plan = self.reviewed()
+        self.discontinue(plan, date(2025, 4, 4))
+        assert (plan.status, plan.closed_on, plan.statutory.discontinued_on) == (
+            PlanStatus.CLOSED,
+            date(2025, 4, 4),
+            date(2025, 4, 4),
+        )
+
+    def test_the_window_runs_from_the_day_the_family_was_told(self):
+        plan = self.reviewed()
+        plan.give_notice(
+            GiveNotice(
+                kind=NoticeKind.REVIEW_OUTCOME_AND_RIGHTS, to=("Mrs Cameron",), method="letter"
+            ),
+            by(LEAD, date(2025, 2, 20)),
+        )
+        with refused(plan, ReferenceWindowOpenError):
+            self.discontinue(plan, date(2025, 4, 20))
+        self.discontinue(plan, date(2025, 4, 21))
+
+    def test_a_later_review_that_keeps_the_plan_withdraws_the_recommendation(self):
+        plan = self.reviewed()
+        a_statutory_review(plan, date(2025, 3, 1), date(2025, 3, 10))
+        with refused(plan, DiscontinuanceNotRecommendedError):
+            self.discontinue(plan, date(2025, 9, 1))
+
+    def test_a_signed_csp_is_not_simply_closed(self):
+        plan = a_prepared_csp(date(2024, 3, 1))
+        with refused(plan, SignedCspEndsByDiscontinuanceError):
+            plan.close_plan(ClosePlan(), by(LEAD, date(2024, 4, 1), "Moved away"))
+
+    def test_four_days_after_a_refusal_a_csp_may_not_be_closed(self):
+        plan = requested(a_plan(), days_ago(30))
+        answer(plan, CspRequestAnswer.REFUSED, days_ago(10))
+        with refused(plan, ReferenceWindowOpenError):
+            plan.close_plan(ClosePlan(), by(LEAD, days_ago(6), "Refused"))
+
+    def test_after_the_window_a_refused_csp_may_be_closed(self):
+        plan = requested(a_plan(), date(2024, 3, 1))
+        answer(plan, CspRequestAnswer.REFUSED, date(2024, 3, 10))
+        plan.close_plan(ClosePlan(), by(LEAD, date(2024, 5, 11), "Not referred"))
+        assert plan.status is PlanStatus.CLOSED
+
+
+class TestNotices:
+    def notice(self, kind: NoticeKind = NoticeKind.PLAN_COPY) -> GiveNotice:
+        return GiveNotice(kind=kind, to=("Mrs Cameron", "Isla"), method="recorded delivery")
+
+    def test_a_notice_records_to_whom_how_and_when(self):
+        plan = a_prepared_csp(date(2024, 3, 1))
+        plan.give_notice(self.notice(), by(LEAD, date(2024, 3, 2)))
+        (given,) = plan.notices
+        assert (given.kind, given.to, given.method, given.given_on, given.by) == (
+            "plan_copy",
+            ("Mrs Cameron", "Isla"),
+            "recorded delivery",
+            date(2024, 3, 2),
+            LEAD.name,
+        )
+
+    def test_the_discontinuance_is_notified_after_the_plan_ends(self):
+        plan = TestEndingACsp().reviewed()
+        TestEndingACsp().discontinue(plan, date(2025, 4, 4))
+        plan.give_notice(self.notice(NoticeKind.DISCONTINUANCE), by(OFFICER, date(2025, 4, 5)))
+        assert [n.kind for n in plan.notices] == ["discontinuance"]
+
+    def test_once_destroyed_only_the_destruction_is_notified(self):
+        from tests.examples import a_destroyed_full_plan
+
+        plan = a_destroyed_full_plan(PlanType.CSP).plan
+        with refused(plan, NoticeAfterDestructionError):
+            plan.give_notice(self.notice(NoticeKind.PLAN_COPY), by(OFFICER))
+        plan.give_notice(self.notice(NoticeKind.DESTRUCTION), by(OFFICER))
+        assert [n.kind for n in plan.notices] == ["destruction"]
+
+
+class TestSections:
+    def test_a_section_holds_its_particulars(self):
+        plan = a_prepared_csp(date(2024, 3, 1))
+        plan.record_section(
+            RecordSection(
+                name="parents",
+                text="Both parents share care.",
+                details={"parents": [{"name": "Ann Cameron", "relationship": "mother"}]},
+            ),
+            by(LEAD, date(2024, 3, 2)),
+        )
+        section = plan.sections["parents"]
+        assert (section.text, section.details["parents"][0]["relationship"]) == (
+            "Both parents share care.",
+            "mother",
+        )
+
+    def test_a_name_the_plan_type_does_not_have_is_refused(self):
+        plan = a_prepared_csp(date(2024, 3, 1))
+        with refused(plan, UnknownSectionError):
+            plan.record_section(RecordSection(name="h1", text="x"), by(LEAD, date(2024, 3, 2)))
+
+    def test_replacing_content_needs_a_reason_and_keeps_the_earlier_in_the_history(self):
+        plan = a_prepared_csp(date(2024, 3, 1))
+        plan.record_section(RecordSection(name="profile", text="Loves maps"), by(LEAD))
+        with refused(plan, ReasonRequiredError):
+            plan.record_section(RecordSection(name="profile", text="Loves trains"), by(LEAD))
+        plan.record_section(
+            RecordSection(name="profile", text="Loves trains"), by(LEAD, None, "After review")
+        )
+        assert (plan.sections["profile"].text, plan.sections["profile"].reason) == (
+            "Loves trains",
+            "After review",
+        )
+
+    def test_a_field_a_section_does_not_hold_is_refused(self):
+        from pydantic import ValidationError
+
+        plan = a_prepared_csp(date(2024, 3, 1))
+        with refused(plan, ValidationError):
+            plan.record_section(
+                RecordSection(name="coordinator", text="x", details={"shoe_size": 9}), by(LEAD)
             )
 
 
@@ -223,20 +505,26 @@ class TestEhcpSteps:
             ReceiveEhcpRequest(requested_by=Requester.SCHOOL), by(LEAD, date(2024, 3, 1))
         )
         plan.decide_ehcp_assessment(
-            DecideEhcpAssessment(decision=EhcpAssessment.DECLINE), by(LEAD, date(2024, 3, 9))
+            DecideEhcpAssessment(decision=EhcpAssessment.DECLINE), by(OFFICER, date(2024, 3, 9))
         )
         with refused(plan, EhcpStepOutOfOrderError):
-            plan.issue_ehcp(IssueEhcp(), by(LEAD, date(2024, 4, 1)))
+            plan.issue_ehcp(IssueEhcp(), by(OFFICER, date(2024, 4, 1)))
 
 
 class TestSnapshots:
-    def test_a_snapshot_keeps_the_statutory_state(self):
-        plan = a_csp_in_preparation(date(2024, 3, 1))
-        snapshot = Plan.Snapshot.take(plan)
-        assert snapshot.mutate(None).statutory == plan.statutory
+    def test_a_snapshot_keeps_the_statutory_state_sections_and_notices(self):
+        plan = a_prepared_csp(date(2024, 3, 1))
+        plan.record_section(RecordSection(name="profile", text="Loves maps"), by(LEAD))
+        plan.give_notice(TestNotices().notice(), by(LEAD))
+        restored = Plan.Snapshot.take(plan).mutate(None)
+        assert (restored.statutory, restored.sections, restored.notices) == (
+            plan.statutory,
+            plan.sections,
+            plan.notices,
+        )
 
-    @pytest.mark.parametrize("state_without", ["statutory"])
-    def test_a_snapshot_taken_before_the_statutory_steps_existed_still_loads(self, state_without):
+    @pytest.mark.parametrize("state_without", ["statutory", "sections", "notices"])
+    def test_a_snapshot_taken_before_these_existed_still_loads(self, state_without):
         plan = a_plan(PlanType.IEP)
         state = dict(Plan.Snapshot.take(plan).state)
         state.pop(state_without)
@@ -246,4 +534,9 @@ class TestSnapshots:
             topic=Plan.Snapshot.take(plan).topic,
             state=state,
         )
-        assert old.mutate(None).statutory.csp_requested_on is None
+        restored = old.mutate(None)
+        assert (restored.statutory.csp_requested_on, restored.sections, restored.notices) == (
+            None,
+            {},
+            [],
+        )

@@ -10,6 +10,10 @@ from decimal import Decimal
 
 from domain.events import (
     AddMember,
+    AnswerCspRequest,
+    DiscontinueCsp,
+    ProposeCsp,
+    RecordSection,
     AgreeOutcome,
     AppendContribution,
     AssignLeadProfessional,
@@ -49,6 +53,7 @@ from domain.events import (
 )
 from domain.statutory import (
     CspNeed,
+    CspRequestAnswer,
     DelayCause,
     EarlyReviewAnswer,
     EhcpAssessment,
@@ -56,9 +61,10 @@ from domain.statutory import (
     Requester,
 )
 from domain.values import Child, PlanType, Progress, ProvisionKind, Role, Whose
-from tests.examples import SALT, FullPlan, a_lead_professional, by
+from tests.examples import SALT, FullPlan, a_lead_professional, an_officer, by
 
 LEAD = a_lead_professional()
+OFFICER = an_officer()
 
 Write = Callable[[FullPlan, date], object]
 CommandOf = Callable[[FullPlan, date], Command]
@@ -151,9 +157,18 @@ STATUTORY_WRITES: dict[str, tuple[PlanType, Write]] = {
             ReceiveCspRequest(requested_by=Requester.PARENT_CARER), by(LEAD, on)
         ),
     ),
+    "answer_csp_request": (
+        PlanType.CSP,
+        lambda f, on: f.plan.answer_csp_request(
+            AnswerCspRequest(answer=CspRequestAnswer.WILL_ESTABLISH), by(OFFICER, on, "Agreed")
+        ),
+    ),
+    "propose_csp": (PlanType.CSP, lambda f, on: f.plan.propose_csp(ProposeCsp(), by(LEAD, on))),
     "decide_csp_need": (
         PlanType.CSP,
-        lambda f, on: f.plan.decide_csp_need(DecideCspNeed(decision=CspNeed.NEEDED), by(LEAD, on)),
+        lambda f, on: f.plan.decide_csp_need(
+            DecideCspNeed(decision=CspNeed.NEEDED), by(OFFICER, on, "Needed")
+        ),
     ),
     "delay_csp_preparation": (
         PlanType.CSP,
@@ -161,7 +176,7 @@ STATUTORY_WRITES: dict[str, tuple[PlanType, Write]] = {
             DelayCspPreparation(new_due_on=on, cause=DelayCause.OTHER), by(LEAD, on, "Late")
         ),
     ),
-    "prepare_csp": (PlanType.CSP, lambda f, on: f.plan.prepare_csp(PrepareCsp(), by(LEAD, on))),
+    "prepare_csp": (PlanType.CSP, lambda f, on: f.plan.prepare_csp(PrepareCsp(), by(OFFICER, on))),
     "start_review": (PlanType.CSP, lambda f, on: f.plan.start_review(StartReview(), by(LEAD, on))),
     "request_early_review": (
         PlanType.CSP,
@@ -178,7 +193,17 @@ STATUTORY_WRITES: dict[str, tuple[PlanType, Write]] = {
     "decide_early_review": (
         PlanType.CSP,
         lambda f, on: f.plan.decide_early_review(
-            DecideEarlyReview(decision=EarlyReviewAnswer.GRANTED), by(LEAD, on)
+            DecideEarlyReview(decision=EarlyReviewAnswer.GRANTED), by(OFFICER, on, "Agreed")
+        ),
+    ),
+    "discontinue_csp": (
+        PlanType.CSP,
+        lambda f, on: f.plan.discontinue_csp(DiscontinueCsp(), by(OFFICER, on, "Needs met")),
+    ),
+    "record_section": (
+        PlanType.CSP,
+        lambda f, on: f.plan.record_section(
+            RecordSection(name="profile", text="Loves maps"), by(LEAD, on)
         ),
     ),
     "receive_ehcp_request": (
@@ -190,14 +215,14 @@ STATUTORY_WRITES: dict[str, tuple[PlanType, Write]] = {
     "decide_ehcp_assessment": (
         PlanType.EHCP,
         lambda f, on: f.plan.decide_ehcp_assessment(
-            DecideEhcpAssessment(decision=EhcpAssessment.ASSESS), by(LEAD, on)
+            DecideEhcpAssessment(decision=EhcpAssessment.ASSESS), by(OFFICER, on)
         ),
     ),
     "decide_ehcp_issue": (
         PlanType.EHCP,
         lambda f, on: f.plan.decide_ehcp_issue(
-            DecideEhcpIssue(decision=EhcpIssue.ISSUE), by(LEAD, on)
+            DecideEhcpIssue(decision=EhcpIssue.ISSUE), by(OFFICER, on)
         ),
     ),
-    "issue_ehcp": (PlanType.EHCP, lambda f, on: f.plan.issue_ehcp(IssueEhcp(), by(LEAD, on))),
+    "issue_ehcp": (PlanType.EHCP, lambda f, on: f.plan.issue_ehcp(IssueEhcp(), by(OFFICER, on))),
 }
