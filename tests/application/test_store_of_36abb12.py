@@ -37,15 +37,43 @@ def test_the_fixture_holds_every_kind_of_event():
     assert len(EXPECTED["topics"]) == 37
 
 
+ADDED_SINCE = {
+    # plans: the sections and notices of a statutory plan, and its statutory summary
+    "sections": {},
+    "notices": [],
+    # reviews: their kind; a review recorded before kinds existed has none
+    "kind": None,
+    "recommends_discontinuance": False,
+    # statutory steps: requests and reviews begun gained ids, a signature whether amended
+    "request_id": None,
+    "review_id": None,
+    "amended": False,
+}
+"""Fields added since 36abb12, with what a plan or an event recorded then reads as."""
+
+
+def as_it_was(now, then) -> bool:
+    """`now` holds everything `then` did, unchanged; whatever it adds is a field added
+    since, reading as its value for records made before it existed."""
+    if isinstance(then, dict) and isinstance(now, dict):
+        added = set(now) - set(then)
+        return (
+            set(then) <= set(now)
+            and all(as_it_was(now[k], v) for k, v in then.items())
+            and all(k in ADDED_SINCE and now[k] == ADDED_SINCE[k] for k in added)
+        )
+    if isinstance(then, list) and isinstance(now, list):
+        return len(now) == len(then) and all(map(as_it_was, now, then))
+    return now == then
+
+
 @pytest.mark.parametrize("label", sorted(PLANS))
 def test_each_plan_reads_as_it_did(planning, label):
     expected = PLANS[label]
     plan = planning.get_plan(UUID(expected["plan_id"]))
     assert plan.version == expected["version"]
-    assert (
-        json.loads(json.dumps(plan_as_dict(plan, planning.stages), default=str))
-        == (expected["plan"])
-    )
+    now = json.loads(json.dumps(plan_as_dict(plan, planning.stages), default=str))
+    assert as_it_was(now, expected["plan"])
 
 
 @pytest.mark.parametrize("label", sorted(PLANS))
@@ -63,7 +91,7 @@ def test_each_history_reads_as_it_did(planning, label):
         }
         for h in planning.history(UUID(expected["plan_id"]))
     ]
-    assert history == expected["history"]
+    assert as_it_was(history, expected["history"])
 
 
 @pytest.mark.parametrize("label", sorted(PLANS))
