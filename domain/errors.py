@@ -144,3 +144,10 @@ class PlanNotVisibleError(AccessError):
 class ActionForbiddenError(AccessError):
     def __init__(self, detail: str = "Your role does not allow this on this plan.") -> None:
         super().__init__(detail)
+
+
+class ProviderNotOnPlanError(PlanningError):
+    def __init__(self, org: str) -> None:
+        super().__init__(
+            f"'{org}' is neither the plan's school or service nor an agency that has joined it."
+        )

@@ -34,6 +34,7 @@ from domain.errors import (
     PlanNotClosedError,
     ProvisionEndedError,
     ProvisionNotFoundError,
+    ProviderNotOnPlanError,
     ReasonRequiredError,
     StageUnchangedError,
     TargetClosedError,
@@ -293,6 +294,9 @@ class Plan(Aggregate):
         for target_id in command.target_ids:
             if target_id not in self.targets:
                 raise TargetNotFoundError(target_id)
+        provider = command.provided_by
+        if provider is not None and provider != self.org and provider not in self.agencies:
+            raise ProviderNotOnPlanError(provider)
         self._record(events.ProvisionPlanned, by, command)
 
     def record_delivery(self, command: events.RecordDelivery, by: Attribution) -> None:

@@ -194,6 +194,7 @@ class Provision(Immutable):
     cost: Decimal | None = None
     funding: str | None = None
     recommended_by: str | None = None
+    provided_by: str | None = None
     planned_on: date
     ended_on: date | None = None
     deliveries: tuple[Delivery, ...] = ()

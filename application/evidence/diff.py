@@ -34,7 +34,11 @@ SECTIONS = (
     "contributions",
     "shared_copies",
     "disclosures",
+    "statutory_steps",
+    "notices",
 )
+"""The parts every plan has. A statutory plan's named sections (domain/sections.py) are
+parts of their own, each under its name ("profile", "factors", ...), where they change."""
 
 # event type -> (section, change, what happened in words, the id field of the item)
 CHANGES: dict[str, tuple[str, str, str, str | None]] = {
@@ -61,6 +65,28 @@ CHANGES: dict[str, tuple[str, str, str, str | None]] = {
     "PlanShared": ("shared_copies", "added", "copy given to the family", "number"),
     "DisclosureGranted": ("disclosures", "added", "disclosure granted", "disclosure_id"),
     "DisclosureRevoked": ("disclosures", "closed", "disclosure revoked", "disclosure_id"),
+    "SectionRecorded": ("", "revised", "section recorded", "name"),
+    "NoticeGiven": ("notices", "added", "notice given", "notice_id"),
+    "CspRequestReceived": ("statutory_steps", "added", "CSP request received", "request_id"),
+    "CspRequestAnswered": ("statutory_steps", "revised", "CSP request answered", "request_id"),
+    "CspProposed": ("statutory_steps", "added", "authority proposed to establish need", None),
+    "CspNeedDecided": ("statutory_steps", "revised", "decided whether a CSP is needed", None),
+    "CspPreparationDelayed": ("statutory_steps", "revised", "CSP preparation delayed", None),
+    "CspPrepared": ("statutory_steps", "added", "CSP signed", None),
+    "ReviewStarted": ("statutory_steps", "added", "statutory review begun", "review_id"),
+    "EarlyReviewRequested": ("statutory_steps", "added", "early review requested", "request_id"),
+    "EarlyReviewDeadlineExtended": (
+        "statutory_steps",
+        "revised",
+        "time to answer an early review extended",
+        "request_id",
+    ),
+    "EarlyReviewDecided": ("statutory_steps", "revised", "early review answered", "request_id"),
+    "CspDiscontinued": ("status", "closed", "CSP discontinued", None),
+    "EhcpAssessmentRequested": ("statutory_steps", "added", "EHC needs assessment requested", None),
+    "EhcpAssessmentDecided": ("statutory_steps", "revised", "decided whether to assess", None),
+    "EhcpIssueDecided": ("statutory_steps", "revised", "decided whether to issue", None),
+    "EhcpIssued": ("statutory_steps", "added", "EHC plan issued", None),
 }
 
 
@@ -86,7 +112,7 @@ def plan_diff(
     for event in planning.events.get(plan_id, gt=from_version, lte=to_version):
         change = _change(event, plan)
         if change is not None and access.may_see_event(reader, type(event).__name__):
-            sections[change.pop("section")].append(change)
+            sections.setdefault(change.pop("section"), []).append(change)
         plan = event.mutate(plan)
     return {
         "plan_id": str(plan_id),
@@ -102,6 +128,9 @@ def _change(event: Any, before: Plan | None) -> dict[str, Any] | None:
     if known is None:
         return None
     section, change, what, id_field = known
+    if entry.type == "SectionRecorded":
+        section = entry.data["name"]
+        change = "revised" if before is not None and section in before.sections else "added"
     return {
         "section": section,
         "change": change,
@@ -134,6 +163,9 @@ def _before(kind: str, data: dict[str, Any], plan: Plan | None) -> dict[str, Any
         return plan.child.model_dump(mode="json")
     if kind == "LeadProfessionalAssigned":
         return {"user_id": plan.lead_professional}
+    if kind == "SectionRecorded":
+        earlier = plan.sections.get(data["name"])
+        return {"text": earlier.text, **earlier.details} if earlier else None
     if kind == "TargetEvaluated":
         target = plan.targets[UUID(data["target_id"])]
         return {"status": target.status.value}

@@ -31,6 +31,9 @@ class PlanProvision(Command):
     cost: Decimal | None = None
     funding: Personal[str | None] = None
     recommended_by: Personal[str | None] = None
+    provided_by: str | None = None
+    """The org that provides it: the plan's own school or service, or a joined agency
+    (a CSP names "the persons by whom the support should be provided", s.9(2)(a)(iv))."""
 
 
 class ProvisionPlanned(PlanEvent, PlanProvision):
@@ -47,6 +50,7 @@ class ProvisionPlanned(PlanEvent, PlanProvision):
             cost=self.cost,
             funding=self.funding,
             recommended_by=self.recommended_by,
+            provided_by=self.provided_by,
             planned_on=self.occurred_on,
         )
 

@@ -38,7 +38,8 @@ from application.planning import Planning
 from domain.access import Caller
 from domain.calendar import UK
 from interfaces.documents import render
-from interfaces.documents.plan_copy import PLAN_TYPES, ROLES, plan_document
+from domain.clocks import clocks_as_of, may_have_clocks
+from interfaces.documents.plan_copy import NOTICE_KINDS, PLAN_TYPES, ROLES, plan_document
 
 
 @dataclass(frozen=True)
@@ -86,9 +87,13 @@ def build_bundle(
         checkpoint = planning.checkpoint_signer.sign(
             [Head(plan_id=plan_id, position=version, link=link.link)], cutoff
         )
+    statutory = _statutory(planning, plan_id, version, to) if may_have_clocks(
+        plan.plan_type, plan.statutory
+    ) or plan.notices else None
     sections = [
         ("index", "Index"),
         ("chronology", "Chronology of recorded events"),
+        *([("statutory", "Statutory timescales and notices")] if statutory else []),
         *((d["key"], d["title"]) for d in documents),
         ("access", "Access log summary"),
         ("verification", "Verification of the record"),
@@ -105,6 +110,7 @@ def build_bundle(
         },
         sections=[{"key": k, "title": t} for k, t in sections],
         chronology=[_chronology_row(e) for e in entries],
+        statutory=statutory,
         documents=documents,
         access=_access_summary(planning, plan_id, cutoff) if with_access_log else None,
         head={
@@ -130,7 +136,15 @@ def _documents(planning: Planning, plan_id: UUID, entries: list[HistoryEntry]) -
     as it was when each copy was given to the family."""
     documents = []
     for i, entry in enumerate(entries):
-        if entry.type == "ReviewHeld":
+        if entry.type == "CspPrepared":
+            version = entry.position
+            amended = "amended " if entry.data.get("amended") else ""
+            title = f"The {amended}plan as signed on {render.long_date(entry.occurred_on)}"
+            note = (
+                f"As it stood at version {version}, when signed by {entry.actor.name} "
+                "(CSP Regulations reg 3(1)(c))."
+            )
+        elif entry.type == "ReviewHeld":
             version = entry.position
             review_id = entry.data["review_id"]
             for later in entries[i + 1 :]:
@@ -162,8 +176,45 @@ def _documents(planning: Planning, plan_id: UUID, entries: list[HistoryEntry]) -
     return documents
 
 
+def _statutory(planning: Planning, plan_id: UUID, version: int, to: date) -> dict[str, Any]:
+    """Each statutory clock as it stood at the end of `to`, from the events in the bundle,
+    and each notice given: when a decision was notified, and when a failure began
+    (a reference must state both: ASN Tribunal Rules 2006 rule 5)."""
+    events = [e for e in planning.events.get(plan_id) if e.originator_version <= version]
+    plan = planning.get_plan(plan_id, version=version)
+    return {
+        "clocks": [
+            {**c.as_dict(), "label": CLOCK_LABELS.get(c.name, c.name)}
+            for c in clocks_as_of(events, to)
+        ],
+        "notices": [
+            {
+                "given_on": n.given_on.isoformat(),
+                "kind": NOTICE_KINDS.get(n.kind, n.kind),
+                "to": ", ".join(n.to),
+                "method": n.method,
+            }
+            for n in plan.notices
+        ],
+    }
+
+
+CLOCK_LABELS = {
+    "csp_request_answer": "Answer to the request to establish whether a CSP is needed",
+    "csp_preparation": "Establishing need and preparing the CSP",
+    "csp_review": "Statutory review of the CSP",
+    "csp_review_completion": "Completing the review begun",
+    "early_review_answer": "Answer to the request for an early review",
+    "ehcp_assessment_decision": "Decision whether to assess",
+    "ehcp_issue_decision": "Decision whether to issue a plan",
+    "ehcp_final_plan": "The final EHC plan",
+}
+
+
 def _chronology_row(entry: HistoryEntry) -> dict[str, Any]:
     what = CHANGES.get(entry.type, ("", "", entry.type, None))[2]
+    if entry.type == "SectionRecorded":
+        what = f"{what}: {entry.data['name']}"
     actor = entry.actor
     who = f"{actor.name} ({ROLES.get(actor.role.value, actor.role.value)}"
     who += f", {actor.org})" if actor.org else ")"

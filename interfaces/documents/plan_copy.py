@@ -15,7 +15,8 @@ from uuid import UUID
 from application.planning import Planning
 from domain.plans import Plan
 from domain.stages import StageCatalogue
-from domain.values import SharedCopy
+from domain.sections import SECTIONS
+from domain.values import PlanType, SharedCopy
 from interfaces.plan_text import plan_as_dict
 
 PLAN_TYPES = {
@@ -43,6 +44,7 @@ ROLES = {
     "parent_carer": "Parent or carer",
     "young_person": "Young person",
     "reviewer": "Reviewer",
+    "authority_officer": "Authority officer",
     "analyst": "Analyst",
     "system": "Automatic process",
 }
@@ -73,9 +75,89 @@ class SharedCopyMismatchError(RuntimeError):
         )
 
 
+NOTICE_KINDS = {
+    "proposal": "Told that the authority proposes to establish whether a CSP is needed",
+    "decision_and_rights": "Told the decision and the right to refer it to the tribunal",
+    "plan_copy": "Given a copy of the plan",
+    "providers_informed": "Those providing the support told what they need to know",
+    "review_proposal": "Told that the authority proposes to review the plan",
+    "review_outcome_and_rights": "Told the outcome of the review and the right to refer it",
+    "discontinuance": "Told that the plan is discontinued",
+    "destruction": "Told that the plan has been destroyed",
+}
+
+DETAIL_LABELS = {
+    "address": "Address",
+    "telephone": "Telephone",
+    "gender": "Gender",
+    "preferred_language": "Preferred language or form of communication",
+    "school_attended": "School attended",
+    "school_entry_on": "Date of entry to that school",
+    "school": "School",
+    "name": "Name",
+    "role": "Post",
+    "email": "Email",
+    "relationship": "Relationship to the child",
+}
+
+
+def schedule(plan: Plan) -> list[dict[str, Any]]:
+    """A CSP's sections in the order of the Schedule's form (SSI 2005/518), each with its
+    heading, the law it comes from, and its content as recorded (or none yet)."""
+    rows = []
+    for name, heading in SECTIONS[PlanType.CSP].items():
+        section = plan.sections.get(name)
+        details = dict(section.details) if section else {}
+        parents = details.pop("parents", [])
+        rows.append(
+            {
+                "name": name,
+                "title": heading.title,
+                "source": heading.source,
+                "text": section.text if section else None,
+                "details": [
+                    (DETAIL_LABELS.get(k, k), v) for k, v in details.items() if v not in (None, "")
+                ],
+                "parents": [
+                    [(DETAIL_LABELS.get(k, k), v) for k, v in parent.items() if v]
+                    for parent in parents
+                ],
+                "recorded_on": section.occurred_on.isoformat() if section else None,
+            }
+        )
+    return rows
+
+
+def objectives(p: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each educational objective with the support for it and who provides it (s.9(2)(a)
+    (ii)-(iv)): provision is linked to an objective through the targets it serves."""
+    target_outcome = {t["id"]: o["id"] for o in p["outcomes"] for t in o["targets"]}
+    rows = []
+    for outcome in p["outcomes"]:
+        support = [
+            v
+            for v in p["provisions"]
+            if any(target_outcome.get(t) == outcome["id"] for t in v["target_ids"])
+        ]
+        rows.append({"objective": outcome, "support": support})
+    linked = {v["id"] for row in rows for v in row["support"]}
+    general = [v for v in p["provisions"] if v["id"] not in linked]
+    if general:
+        rows.append({"objective": None, "support": general})
+    return rows
+
+
 def plan_document(plan: Plan, stages: StageCatalogue) -> dict[str, Any]:
     """The plan in plain words: plan_as_dict plus labels a family can read."""
     p = plan_as_dict(plan, stages)
+    p["notices_given"] = [
+        {**_dump(n), "kind_label": NOTICE_KINDS.get(n.kind, n.kind)} for n in plan.notices
+    ]
+    if plan.plan_type is PlanType.CSP:
+        p["schedule"] = schedule(plan)
+        p["signatures"] = [_dump(s) for s in plan.statutory.signed]
+        discontinued = plan.statutory.discontinued_on
+        p["discontinued_on"] = discontinued.isoformat() if discontinued else None
     p["type_label"] = PLAN_TYPES.get(p["plan_type"], p["plan_type"])
     p["status_label"] = STATUSES.get(p["status"], p["status"])
     for outcome in p["outcomes"]:
@@ -85,14 +167,22 @@ def plan_document(plan: Plan, stages: StageCatalogue) -> dict[str, Any]:
             if latest is not None:
                 latest = {**latest, "progress_label": PROGRESS.get(latest["progress"], "")}
             target["latest"] = latest
+    providers = {a.org: a.name for a in plan.agencies.values()}
     for provision in p["provisions"]:
+        provision["provider_name"] = providers.get(provision.get("provided_by") or "")
         provision["kind_label"] = PROVISION_KINDS.get(provision["kind"], provision["kind"])
         provision["how_often"] = _how_often(provision)
     for member in p["members"]:
         member["role_label"] = ROLES.get(member["role"], member["role"])
     for views in p["views"]:
         views["whose_label"] = WHOSE.get(views["whose"], views["whose"])
+    if "schedule" in p:
+        p["objectives"] = objectives(p)
     return p
+
+
+def _dump(value: Any) -> dict[str, Any]:
+    return value.model_dump(mode="json")
 
 
 def _how_often(provision: dict[str, Any]) -> str:

@@ -48,6 +48,8 @@ ADDED_SINCE = {
     "request_id": None,
     "review_id": None,
     "amended": False,
+    # provision: the org that provides it
+    "provided_by": None,
 }
 """Fields added since 36abb12, with what a plan or an event recorded then reads as."""
 
