@@ -102,7 +102,13 @@ class PlanMapper(Mapper[UUID]):
             if isinstance(domain_event, CanInitAggregate):
                 data_cipher, wrapped = self.keyring.new_key(plan_id)
             else:
-                _, data_cipher = self.keyring.cipher_for(plan_id)
+                had_key, data_cipher = self.keyring.cipher_for(plan_id)
+                if had_key and data_cipher is None:
+                    # Its key is destroyed (a notice of destruction, given afterwards):
+                    # nothing personal is ever added to a shredded plan, not even plain.
+                    placeholders = _placeholders(cls)
+                    blank = domain_event.model_copy(update=placeholders)
+                    state.update(blank.model_dump(mode="json", include=set(placeholders)))
         if data_cipher is not None and not is_snapshot:
             state[NONCE] = secrets.token_urlsafe(16)
         digest = None

@@ -25,13 +25,22 @@ from application.retention import (
     run_retention,
 )
 from domain.errors import PlanDestroyedError
-from domain.events import AppendContribution, ClosePlan, DestroyPlan
+from domain.calendar import today
+from domain.events import AppendContribution, ClosePlan, DestroyPlan, GiveNotice
+from domain.statutory import NoticeKind
 from domain.values import DESTROYED, PlanStatus, PlanType
 from interfaces.cli import app as cli
 from tests.conftest import POSTGRES_URL
 from tests.evidence.plans import OUTCOME, PARENT_VIEWS, a_reviewed_plan
 from tests.evidence.verifiers import VERIFIERS
-from tests.examples import a_child, a_lead_professional, a_parent, as_caller, days_ago
+from tests.examples import (
+    a_child,
+    a_lead_professional,
+    a_parent,
+    an_officer,
+    as_caller,
+    days_ago,
+)
 
 SIX_YEARS = 6 * 365 + 60
 PLAINTEXTS = [
@@ -159,6 +168,21 @@ class TestDestroyingAPlanPastItsRetention:
         assert writer.get_plan(plan_id).child == a_child()  # now cached in this process
         run_retention(writer, POLICY)
         assert writer.get_plan(plan_id).child.name == DESTROYED
+
+    def test_the_family_told_of_it_keeps_the_date_and_how_with_nothing_personal(
+        self, destroyed, store, postgres_url
+    ):
+        # reg 11(3)(b): the family is told the plan was destroyed; the notice outlives it.
+        planning = store()
+        planning.change(
+            destroyed[0],
+            GiveNotice(kind=NoticeKind.DESTRUCTION, to=(a_parent().name,), method="letter"),
+            as_caller(an_officer()),
+        )
+        [notice] = planning.get_plan(destroyed[0]).notices
+        assert (notice.kind, notice.method, notice.given_on) == ("destruction", "letter", today())
+        assert notice.to == () and notice.by == DESTROYED
+        assert plaintext_in(everything_stored(postgres_url)) == []
 
     def test_a_second_run_has_nothing_to_do_and_writes_are_refused(self, destroyed, store):
         planning = store()
