@@ -415,4 +415,3 @@ def _judge_early_review(clock: Clock, today: date) -> Clock:
     # Answered late: if refused, the later refusal opens its own (later) window.
     windows = [d for d in (deemed.reference_by, clock.reference_by) if d is not None]
     return replace(deemed, status=ClockStatus.MISSED, reference_by=max(windows))
-

@@ -12,6 +12,8 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
+from pydantic import Field
+
 from domain import events
 from domain.base import Aggregate, AggregateSnapshot, SnapshotState
 from domain.calendar import today
@@ -32,9 +34,9 @@ from domain.errors import (
     PlanClosedError,
     PlanDestroyedError,
     PlanNotClosedError,
+    ProviderNotOnPlanError,
     ProvisionEndedError,
     ProvisionNotFoundError,
-    ProviderNotOnPlanError,
     ReasonRequiredError,
     StageUnchangedError,
     TargetClosedError,
@@ -46,23 +48,6 @@ from domain.statutory import (
     EARLY_REVIEW_REQUESTERS,
     CspAlreadyInPreparationError,
     CspAlreadyPreparedError,
-    CspRequestAnswer,
-    CspRequestNotPendingError,
-    DiscontinuanceNotRecommendedError,
-    EarlyReviewAnswer,
-    EarlyReviewRequesterError,
-    NoticeAfterDestructionError,
-    NoticeKind,
-    NotAStatutoryReviewPlanError,
-    NothingToSignError,
-    ReferenceWindowOpenError,
-    RequestNotYoursError,
-    Requester,
-    ReviewKind,
-    SignedCspEndsByDiscontinuanceError,
-    StatutoryReviewNotBegunError,
-    UnknownRequestError,
-    reference_by,
     CspNeed,
     CspNeedAlreadyDecidedError,
     CspNeedNotDecidedError,
@@ -70,9 +55,14 @@ from domain.statutory import (
     CspNotNeededError,
     CspNotPreparedError,
     CspRequestAlreadyReceivedError,
+    CspRequestAnswer,
+    CspRequestNotPendingError,
+    DiscontinuanceNotRecommendedError,
     EarlyReviewAlreadyDecidedError,
     EarlyReviewAlreadyExtendedError,
+    EarlyReviewAnswer,
     EarlyReviewDeadlinePassedError,
+    EarlyReviewRequesterError,
     EarlyReviewRequestPendingError,
     EhcpAssessment,
     EhcpIssue,
@@ -84,10 +74,22 @@ from domain.statutory import (
     NoEhcpRequestError,
     NotACspPlanError,
     NotAnEhcpPlanError,
+    NotAStatutoryReviewPlanError,
+    NothingToSignError,
+    NoticeAfterDestructionError,
+    NoticeKind,
     PreparationCeilingError,
     PreparationDelayNotLaterError,
+    ReferenceWindowOpenError,
+    Requester,
+    RequestNotYoursError,
     ReviewAlreadyStartedError,
+    ReviewKind,
+    SignedCspEndsByDiscontinuanceError,
+    StatutoryReviewNotBegunError,
     StatutoryState,
+    UnknownRequestError,
+    reference_by,
 )
 from domain.values import (
     MEMBER_ROLES,
@@ -138,8 +140,8 @@ class PlanState(SnapshotState):
     disclosures: dict[UUID, Disclosure]
     # absent from snapshots taken before they were
     statutory: StatutoryState = StatutoryState()
-    sections: dict[str, Section] = {}
-    notices: list[Notice] = []
+    sections: dict[str, Section] = Field(default_factory=dict)
+    notices: list[Notice] = Field(default_factory=list)
 
 
 class Plan(Aggregate):
@@ -573,9 +575,9 @@ class Plan(Aggregate):
             if state.early_review_answer is EarlyReviewAnswer.REFUSED
             else None,
         ]
-        if state.early_review_pending and state.early_review_due_on is not None:
-            if day > state.early_review_due_on:  # silence: a deemed refusal (reg 5A)
-                decided.append(state.early_review_due_on + timedelta(days=1))
+        due_on = state.early_review_due_on
+        if state.early_review_pending and due_on is not None and day > due_on:
+            decided.append(due_on + timedelta(days=1))  # silence: a deemed refusal (reg 5A)
         if (recommended_on := state.discontinuance_recommended_on) is not None:
             # The 2 months run from the day the family is told the outcome and their
             # right to refer (s.11(2)(b)), never earlier than the review itself.

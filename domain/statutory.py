@@ -96,7 +96,9 @@ class Requester(StrEnum):
     AUTHORITY = "authority"  # recorded by earlier releases; now a proposal (CspProposed)
 
 
-EARLY_REVIEW_REQUESTERS = frozenset({Requester.PARENT_CARER, Requester.YOUNG_PERSON, Requester.CHILD})
+EARLY_REVIEW_REQUESTERS = frozenset(
+    {Requester.PARENT_CARER, Requester.YOUNG_PERSON, Requester.CHILD}
+)
 """Who may ask for an early review: the parent, the young person, or a child aged 12+
 with capacity (the Act s.10(3)); the authority reviews early of its own accord instead."""
 

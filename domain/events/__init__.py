@@ -52,6 +52,7 @@ from domain.events.reviews import (
     ReviewScheduled,
     ScheduleReview,
 )
+from domain.events.sections import RecordSection, SectionRecorded
 from domain.events.sharing import (
     DisclosureGranted,
     DisclosureRevoked,
@@ -60,26 +61,21 @@ from domain.events.sharing import (
     RevokeDisclosure,
     SharePlan,
 )
-from domain.events.sections import RecordSection, SectionRecorded
 from domain.events.statutory import (
     AnswerCspRequest,
     CspDiscontinued,
     CspNeedDecided,
-    CspProposed,
-    CspRequestAnswered,
-    DiscontinueCsp,
-    GiveNotice,
-    NoticeGiven,
-    ProposeCsp,
-    StatutoryDecision,
     CspPreparationDelayed,
     CspPrepared,
+    CspProposed,
+    CspRequestAnswered,
     CspRequestReceived,
     DecideCspNeed,
     DecideEarlyReview,
     DecideEhcpAssessment,
     DecideEhcpIssue,
     DelayCspPreparation,
+    DiscontinueCsp,
     EarlyReviewDeadlineExtended,
     EarlyReviewDecided,
     EarlyReviewRequested,
@@ -88,13 +84,17 @@ from domain.events.statutory import (
     EhcpIssued,
     EhcpIssueDecided,
     ExtendEarlyReviewAnswer,
+    GiveNotice,
     IssueEhcp,
+    NoticeGiven,
     PrepareCsp,
+    ProposeCsp,
     ReceiveCspRequest,
     ReceiveEhcpRequest,
     RequestEarlyReview,
     ReviewStarted,
     StartReview,
+    StatutoryDecision,
     StatutoryStep,
 )
 from domain.events.targets import (

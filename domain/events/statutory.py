@@ -75,7 +75,7 @@ class ReceiveCspRequest(Command):
 
 
 class CspRequestReceived(PlanEvent, ReceiveCspRequest):
-    request_id: UUID | None = None  # None: recorded before requests had ids
+    request_id: UUID | None = None  # type: ignore[assignment]  # None: stored before ids
 
     def apply(self, plan: Plan) -> None:
         _update(plan, csp_requested_on=self.occurred_on, csp_request_id=self.request_id)
@@ -166,7 +166,7 @@ class StartReview(StatutoryStep):
 
 
 class ReviewStarted(PlanEvent, StartReview):
-    review_id: UUID | None = None  # None: recorded before reviews begun had ids
+    review_id: UUID | None = None  # type: ignore[assignment]  # None: stored before ids
 
     def apply(self, plan: Plan) -> None:
         _update(
@@ -185,7 +185,7 @@ class RequestEarlyReview(Command):
 
 
 class EarlyReviewRequested(PlanEvent, RequestEarlyReview):
-    request_id: UUID | None = None  # None: recorded before requests had ids
+    request_id: UUID | None = None  # type: ignore[assignment]  # None: stored before ids
 
     def apply(self, plan: Plan) -> None:
         _update(

@@ -37,8 +37,8 @@ from application.persistence.chain import CHAIN_VERSION
 from application.planning import Planning
 from domain.access import Caller
 from domain.calendar import UK
-from interfaces.documents import render
 from domain.clocks import clocks_as_of, may_have_clocks
+from interfaces.documents import render
 from interfaces.documents.plan_copy import NOTICE_KINDS, PLAN_TYPES, ROLES, plan_document
 
 
@@ -87,9 +87,11 @@ def build_bundle(
         checkpoint = planning.checkpoint_signer.sign(
             [Head(plan_id=plan_id, position=version, link=link.link)], cutoff
         )
-    statutory = _statutory(planning, plan_id, version, to) if may_have_clocks(
-        plan.plan_type, plan.statutory
-    ) or plan.notices else None
+    statutory = (
+        _statutory(planning, plan_id, version, to)
+        if may_have_clocks(plan.plan_type, plan.statutory) or plan.notices
+        else None
+    )
     sections = [
         ("index", "Index"),
         ("chronology", "Chronology of recorded events"),

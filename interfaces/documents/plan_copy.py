@@ -14,8 +14,8 @@ from uuid import UUID
 
 from application.planning import Planning
 from domain.plans import Plan
-from domain.stages import StageCatalogue
 from domain.sections import SECTIONS
+from domain.stages import StageCatalogue
 from domain.values import PlanType, SharedCopy
 from interfaces.plan_text import plan_as_dict
 

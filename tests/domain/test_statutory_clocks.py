@@ -323,7 +323,9 @@ class TestCspReview:
     def test_an_in_year_meeting_restarts_nothing(self):
         plan = a_prepared_csp(date(2024, 3, 1))
         hold_review(plan, date(2024, 11, 5), ReviewKind.IN_YEAR)
-        found = [c for c in clocks(plan.collect_events(), date(2025, 3, 2)) if c.name == "csp_review"]
+        found = [
+            c for c in clocks(plan.collect_events(), date(2025, 3, 2)) if c.name == "csp_review"
+        ]
         assert [(c.started_on, c.due_on, c.status) for c in found] == [
             (date(2024, 3, 1), date(2025, 3, 1), ClockStatus.MISSED)
         ]
@@ -375,12 +377,8 @@ class TestReviewCompletion:
         begin_review(plan, date(2024, 9, 2))
         hold_review(plan, date(2024, 10, 1), ReviewKind.IN_YEAR)
         events = plan.collect_events()
-        assert _status(events, "csp_review_completion", date(2024, 11, 25)) is (
-            ClockStatus.RUNNING
-        )
-        assert _status(events, "csp_review_completion", date(2024, 11, 26)) is (
-            ClockStatus.MISSED
-        )
+        assert _status(events, "csp_review_completion", date(2024, 11, 25)) is (ClockStatus.RUNNING)
+        assert _status(events, "csp_review_completion", date(2024, 11, 26)) is (ClockStatus.MISSED)
 
 
 class TestEarlyReview:
@@ -397,7 +395,8 @@ class TestEarlyReview:
     def test_an_answer_on_the_last_day_of_4_weeks_is_in_time(self):
         plan = self.requested_on_1_may()
         plan.decide_early_review(
-            DecideEarlyReview(decision=EarlyReviewAnswer.GRANTED), by(OFFICER, date(2024, 5, 29), "Considered")
+            DecideEarlyReview(decision=EarlyReviewAnswer.GRANTED),
+            by(OFFICER, date(2024, 5, 29), "Considered"),
         )
         clock = the_clock(plan, "early_review_answer", date(2024, 12, 1))
         assert (clock.due_on, clock.status, clock.outcome) == (
@@ -422,7 +421,8 @@ class TestEarlyReview:
     def test_an_answer_after_the_deadline_is_missed_and_keeps_the_deemed_refusal(self):
         plan = self.requested_on_1_may()
         plan.decide_early_review(
-            DecideEarlyReview(decision=EarlyReviewAnswer.GRANTED), by(OFFICER, date(2024, 5, 30), "Considered")
+            DecideEarlyReview(decision=EarlyReviewAnswer.GRANTED),
+            by(OFFICER, date(2024, 5, 30), "Considered"),
         )
         clock = the_clock(plan, "early_review_answer", date(2024, 12, 1))
         assert (clock.status, clock.deemed_refusal_on) == (ClockStatus.MISSED, date(2024, 5, 30))
@@ -442,11 +442,11 @@ class TestEarlyReview:
     def test_a_refusal_may_be_referred_within_2_months(self):
         plan = self.requested_on_1_may()
         plan.decide_early_review(
-            DecideEarlyReview(decision=EarlyReviewAnswer.REFUSED), by(OFFICER, date(2024, 5, 10), "Considered")
+            DecideEarlyReview(decision=EarlyReviewAnswer.REFUSED),
+            by(OFFICER, date(2024, 5, 10), "Considered"),
         )
         clock = the_clock(plan, "early_review_answer", date(2024, 12, 1))
         assert (clock.status, clock.reference_by) == (ClockStatus.MET, date(2024, 7, 10))
-
 
 
 class TestEhcp:
@@ -495,8 +495,6 @@ class TestEhcp:
         )
         names = [c.name for c in clocks(plan.collect_events(), date(2024, 12, 1))]
         assert names == ["ehcp_assessment_decision"]
-
-
 
 
 def a_plan_with_steps(plan_type: PlanType, *steps: str) -> tuple[Plan, list]:

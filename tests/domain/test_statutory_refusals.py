@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from domain.errors import ReasonRequiredError
 from domain.events import (
     DecideEhcpAssessment,
     DecideEhcpIssue,
@@ -18,7 +19,6 @@ from domain.events import (
     ReceiveEhcpRequest,
     RequestEarlyReview,
 )
-from domain.errors import ReasonRequiredError
 from domain.statutory import (
     CspAlreadyPreparedError,
     CspRequestAlreadyReceivedError,

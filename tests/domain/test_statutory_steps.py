@@ -21,19 +21,16 @@ from domain.events import (
     ExtendEarlyReviewAnswer,
     GiveNotice,
     IssueEhcp,
-    PrepareCsp,
     ProposeCsp,
     ReceiveCspRequest,
     ReceiveEhcpRequest,
     RecordSection,
     RequestEarlyReview,
-    StartReview,
 )
 from domain.plans import Plan
 from domain.sections import UnknownSectionError
 from domain.statutory import (
     CspAlreadyInPreparationError,
-    CspAlreadyPreparedError,
     CspNeed,
     CspNeedAlreadyDecidedError,
     CspNeedNotDecidedError,
@@ -53,16 +50,16 @@ from domain.statutory import (
     EhcpStepOutOfOrderError,
     NoCspRequestError,
     NoEarlyReviewRequestError,
-    NoticeAfterDestructionError,
-    NoticeKind,
     NotACspPlanError,
     NotAnEhcpPlanError,
     NotAStatutoryReviewPlanError,
     NothingToSignError,
+    NoticeAfterDestructionError,
+    NoticeKind,
     PreparationDelayNotLaterError,
     ReferenceWindowOpenError,
-    RequestNotYoursError,
     Requester,
+    RequestNotYoursError,
     ReviewAlreadyStartedError,
     ReviewKind,
     SignedCspEndsByDiscontinuanceError,
@@ -210,7 +207,9 @@ class TestDecisionAndSigning:
     def test_a_decision_gives_its_reason(self):
         plan = a_csp_proposed(date(2024, 3, 1))
         with refused(plan, ReasonRequiredError):
-            plan.decide_csp_need(DecideCspNeed(decision=CspNeed.NEEDED), by(OFFICER, date(2024, 4, 1)))
+            plan.decide_csp_need(
+                DecideCspNeed(decision=CspNeed.NEEDED), by(OFFICER, date(2024, 4, 1))
+            )
 
     def test_a_plan_cannot_be_signed_before_need_is_decided(self):
         plan = a_csp_proposed(date(2024, 3, 1))

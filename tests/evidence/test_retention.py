@@ -24,8 +24,8 @@ from application.retention import (
     RetentionPolicy,
     run_retention,
 )
-from domain.errors import PlanDestroyedError
 from domain.calendar import today
+from domain.errors import PlanDestroyedError
 from domain.events import AppendContribution, ClosePlan, DestroyPlan, GiveNotice
 from domain.statutory import NoticeKind
 from domain.values import DESTROYED, PlanStatus, PlanType
