@@ -34,7 +34,9 @@ from domain.values import Actor, PlanStatus, PlanType, Role
 
 DEFAULT_RETENTION_YEARS: dict[PlanType, int] = {PlanType.CSP: 5}
 RETENTION_ACTOR = Actor(id="system:retention", name="Retention schedule", role=Role.SYSTEM)
-_TOPICS = (get_topic(events.PlanClosed), get_topic(events.PlanDestroyed))
+_TOPICS = tuple(
+    get_topic(e) for e in (events.PlanClosed, events.CspDiscontinued, events.PlanDestroyed)
+)
 
 
 class NothingToShredError(Exception):

@@ -26,8 +26,17 @@ from application.retention import (
 )
 from domain.calendar import today
 from domain.errors import PlanDestroyedError
-from domain.events import AppendContribution, ClosePlan, DestroyPlan, GiveNotice
-from domain.statutory import NoticeKind
+from domain.events import (
+    AppendContribution,
+    ClosePlan,
+    DestroyPlan,
+    DiscontinueCsp,
+    GiveNotice,
+    HoldReview,
+    PrepareCsp,
+    StartReview,
+)
+from domain.statutory import NoticeKind, ReviewKind
 from domain.values import DESTROYED, PlanStatus, PlanType
 from interfaces.cli import app as cli
 from tests.conftest import POSTGRES_URL
@@ -190,6 +199,35 @@ class TestDestroyingAPlanPastItsRetention:
         with pytest.raises(PlanDestroyedError):
             # Destruction is the retention schedule's (a lead is forbidden it outright).
             planning.change(destroyed[0], DestroyPlan(), as_caller(RETENTION_ACTOR))
+
+
+def test_a_csp_discontinued_after_review_is_destroyed_5_years_on(store):
+    # reg 11(2)-(3): discontinued (its date noted), kept 5 years, then destroyed.
+    planning = store()
+    lead, officer = as_caller(), as_caller(an_officer())
+    story = a_reviewed_plan(planning, plan_type=PlanType.CSP, opened_days_ago=SIX_YEARS + 200)
+
+    def step(command, caller, ago, reason=None):
+        planning.change(story.plan_id, command, caller, occurred_on=days_ago(ago), reason=reason)
+
+    step(PrepareCsp(), officer, SIX_YEARS + 100)
+    step(StartReview(), lead, SIX_YEARS + 10)
+    planning.change(
+        story.plan_id,
+        HoldReview(
+            held_on=days_ago(SIX_YEARS),
+            attendees=("Fiona MacLeod",),
+            summary="Needs met in school",
+            next_review_on=None,
+            kind=ReviewKind.STATUTORY,
+            recommends_discontinuance=True,
+        ),
+        lead,
+    )
+    step(DiscontinueCsp(), officer, SIX_YEARS - 70, "No longer needed")
+    decisions = run_retention(planning, POLICY)
+    assert [(d.plan_id, d.outcome) for d in decisions] == [(story.plan_id, Outcome.DESTROYED)]
+    assert planning.get_plan(story.plan_id).status is PlanStatus.DESTROYED
 
 
 def test_plans_still_within_retention_are_kept(store, postgres_url):
