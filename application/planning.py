@@ -280,7 +280,13 @@ class Planning(Application[UUID]):
         """Each plan's opening, review dates set, reviews held and closing, in order, read
         without personal data or keys, in one query: what a chart of reviews on time for
         a whole organisation needs (its full histories would cost seconds)."""
-        kinds = (events.PlanOpened, events.ReviewScheduled, events.ReviewHeld, events.PlanClosed)
+        kinds = (
+            events.PlanOpened,
+            events.ReviewScheduled,
+            events.ReviewHeld,
+            events.PlanClosed,
+            events.CspDiscontinued,
+        )
         found: dict[UUID, list[Any]] = {plan_id: [] for plan_id in plan_ids}
         for stored in self.records.select_events_of(plan_ids, [get_topic(k) for k in kinds]):
             event = self.mapper.without_personal_data(stored)

@@ -12,6 +12,7 @@ from pydantic import Field, StringConstraints
 
 from domain.actions import Action
 from domain.events.base import Command, PlanEvent
+from domain.events.lifecycle import PlanClosed
 from domain.statutory import (
     CSP_PREPARATION_CEILING_WEEKS,
     CSP_PREPARATION_WEEKS,
@@ -27,7 +28,7 @@ from domain.statutory import (
     Signature,
     add_weeks,
 )
-from domain.values import Notice, Personal, PlanStatus
+from domain.values import Notice, Personal
 
 if TYPE_CHECKING:
     from domain.plans import Plan
@@ -235,10 +236,12 @@ class DiscontinueCsp(StatutoryDecision):
     The plan is then kept for 5 years and destroyed (application/retention.py)."""
 
 
-class CspDiscontinued(PlanEvent, DiscontinueCsp):
+class CspDiscontinued(PlanClosed, DiscontinueCsp):
+    """A closing of the plan (so whatever follows closed plans follows it: the lists,
+    the reports, retention), which also notes the date of discontinuance."""
+
     def apply(self, plan: Plan) -> None:
-        plan.status = PlanStatus.CLOSED
-        plan.closed_on = self.occurred_on
+        super().apply(plan)
         _update(plan, discontinued_on=self.occurred_on)
 
 
