@@ -229,7 +229,9 @@ class Plan(Aggregate):
     ) -> None:
         self._check_writable(by)
         member = self.members.get(command.user_id)
-        if member is None or member.role is not Role.LEAD_PROFESSIONAL:
+        if member is None and command.name is None:
+            raise NotAMemberError(command.user_id)
+        if member is not None and member.role is not Role.LEAD_PROFESSIONAL:
             raise NotALeadProfessionalError(command.user_id)
         self._record(events.LeadProfessionalAssigned, by, command)
 

@@ -25,12 +25,20 @@ class MemberAdded(PlanEvent, AddMember):
 
 
 class AssignLeadProfessional(Command):
+    """Hand the plan to another lead professional, who becomes a member if not one."""
+
     action = Action.ASSIGN_LEAD_PROFESSIONAL
     user_id: str
+    name: Personal[str | None] = None
+    """Needed when they are not yet a member."""
 
 
 class LeadProfessionalAssigned(PlanEvent, AssignLeadProfessional):
     def apply(self, plan: Plan) -> None:
+        if self.user_id not in plan.members and self.name is not None:
+            plan.members[self.user_id] = Member(
+                user_id=self.user_id, role=Role.LEAD_PROFESSIONAL, name=self.name
+            )
         plan.lead_professional = self.user_id
 
 

@@ -48,8 +48,12 @@ ADDED_SINCE = {
     "request_id": None,
     "review_id": None,
     "amended": False,
-    # provision: the org that provides it
+    # provision: the org that provides it; a handover: the new lead's name
     "provided_by": None,
+    "name": None,
+    # plans: a CSP's signatures and date of discontinuance
+    "signatures": [],
+    "discontinued_on": None,
 }
 """Fields added since 36abb12, with what a plan or an event recorded then reads as."""
 

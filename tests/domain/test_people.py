@@ -11,6 +11,7 @@ from domain.errors import (
     InvalidMemberRoleError,
     MemberAlreadyAddedError,
     NotALeadProfessionalError,
+    NotAMemberError,
     OccurredInFutureError,
 )
 from domain.events import AddMember, AssignLeadProfessional, CorrectChildDetails, JoinAgency
@@ -71,12 +72,25 @@ class TestAssigningTheLeadProfessional:
         assert event_types(plan) == ["LeadProfessionalAssigned"]
         assert plan.lead_professional == "u-lead-2"
 
-    def test_someone_who_is_not_a_member_cannot_be_lead(self):
+    def test_someone_who_is_not_a_member_is_named_to_be_made_lead(self):
         plan = an_open_plan()
-        with refused(plan, NotALeadProfessionalError):
+        with refused(plan, NotAMemberError):
             plan.assign_lead_professional(
                 AssignLeadProfessional(user_id="u-lead-2"), by(LEAD, days_ago(1))
             )
+
+    def test_a_handover_to_a_new_colleague_makes_them_a_member_and_lead(self):
+        plan = an_open_plan()
+        plan.assign_lead_professional(
+            AssignLeadProfessional(user_id="u-lead-2", name="Euan Ross"), by(LEAD, days_ago(1))
+        )
+        new = plan.members["u-lead-2"]
+        assert (new.role, new.name, plan.lead_professional) == (
+            Role.LEAD_PROFESSIONAL,
+            "Euan Ross",
+            "u-lead-2",
+        )
+        assert LEAD.id in plan.members  # the former lead stays a member
 
     def test_a_member_who_is_not_a_lead_professional_cannot_be_lead(self):
         plan = an_open_plan()
