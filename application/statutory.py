@@ -9,12 +9,13 @@ from uuid import UUID
 from application.errors import PlanNotFoundError
 from application.planning import Planning
 from domain.calendar import today
-from domain.clocks import Clock, clocks
+from domain.clocks import Clock, clocks_as_of
 
 
 def plan_clocks(planning: Planning, plan_id: UUID, on: date | None = None) -> list[Clock]:
-    """The plan's statutory clocks as at `on` (default: today, UK)."""
+    """The plan's statutory clocks as they stood at the end of `on` (default: today, UK),
+    from the steps that had happened by then."""
     events = list(planning.events.get(plan_id))
     if not events:
         raise PlanNotFoundError(plan_id)
-    return clocks(events, on or today())
+    return clocks_as_of(events, on or today())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from rich.console import Console
@@ -10,7 +11,7 @@ from rich.tree import Tree
 
 from domain.plans import Plan
 from domain.stages import StageCatalogue
-from domain.values import TargetStatus
+from domain.values import Section, TargetStatus
 
 
 def _dump(value: Any) -> Any:
@@ -43,8 +44,28 @@ def plan_as_dict(plan: Plan, stages: StageCatalogue) -> dict[str, Any]:
         "views": [_dump(v) for v in plan.views],
         "contributions": [_dump(c) for c in plan.contributions],
         "shared_copies": [_dump(s) for s in plan.shared_copies],
+        "sections": {name: _section(s) for name, s in plan.sections.items()},
+        "notices": [_dump(n) for n in plan.notices],
+        "signatures": [_dump(s) for s in plan.statutory.signed],
+        "discontinued_on": _iso(plan.statutory.discontinued_on),
         "recorded_at": plan.modified_on.isoformat(),
     }
+
+
+def _section(section: Section) -> dict[str, Any]:
+    """A section as API.md shapes it: its text and fields, then when, and by whom."""
+    return {
+        "text": section.text,
+        **section.details,
+        "occurred_on": section.occurred_on.isoformat(),
+        "recorded_at": section.recorded_at.isoformat(),
+        "actor": _dump(section.actor),
+        "reason": section.reason,
+    }
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def print_plan(console: Console, plan: Plan, stages: StageCatalogue) -> None:

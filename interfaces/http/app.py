@@ -14,6 +14,7 @@ from interfaces.http.auth import TokenVerifier
 from interfaces.http.logs import BodyTooLargeError, RequestContext, configure_logging
 from interfaces.http.routers import (
     contributions,
+    csp,
     disclosures,
     evidence,
     health,
@@ -24,6 +25,7 @@ from interfaces.http.routers import (
     provisions,
     read_models,
     reviews,
+    sections,
     stages,
     targets,
 )
@@ -39,6 +41,8 @@ ROUTERS = (
     targets,
     provisions,
     reviews,
+    csp,
+    sections,
     contributions,
     disclosures,
     evidence,

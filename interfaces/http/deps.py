@@ -24,7 +24,7 @@ from domain.plans import Plan
 from interfaces.http.answers import written
 from interfaces.http.auth import NotAuthenticatedError
 from interfaces.http.problems import Problem, forbidden, not_authenticated
-from interfaces.http.schemas import WriteBody
+from interfaces.http.schemas import Attributed
 from interfaces.tenancy import Tenant
 
 
@@ -192,7 +192,7 @@ class Writer:
     conditions: Conditions
     response: Response
 
-    def __call__(self, plan_id: UUID, command: Command, body: WriteBody) -> dict[str, Any]:
+    def __call__(self, plan_id: UUID, command: Command, body: Attributed) -> dict[str, Any]:
         return written(
             self.response,
             self.planning.change(

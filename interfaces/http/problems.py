@@ -14,6 +14,7 @@ from eventsourcing.persistence import DataError, InterfaceError, OperationalErro
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from application.errors import (
@@ -24,6 +25,8 @@ from application.errors import (
 )
 from application.persistence.postgres import StoreBusyError
 from domain.errors import ActionForbiddenError, PlanningError, PlanNotVisibleError
+from domain.sections import UnknownSectionError
+from domain.statutory import UnknownRequestError
 from interfaces.documents.render import RendererBusyError
 from interfaces.http.logs import BodyTooLargeError
 
@@ -140,6 +143,18 @@ _STATUS_SLUGS = {
 }
 
 
+def _invalid_input(request: Request, errors: Any, detail: str) -> JSONResponse:
+    shown = [
+        {
+            "loc": [str(p) for p in e.get("loc", ())],
+            "msg": e.get("msg", ""),
+            "type": e.get("type", ""),
+        }
+        for e in errors
+    ]
+    return problem_response(422, "invalid-input", "Invalid input", detail, request, errors=shown)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     def _problem(request: Request, exc: Problem) -> JSONResponse:
@@ -149,22 +164,22 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [
-            {
-                "loc": [str(p) for p in e.get("loc", ())],
-                "msg": e.get("msg", ""),
-                "type": e.get("type", ""),
-            }
-            for e in exc.errors()
-        ]
-        return problem_response(
-            422,
-            "invalid-input",
-            "Invalid input",
-            "The request does not match the API's schema.",
-            request,
-            errors=errors,
-        )
+        return _invalid_input(request, exc.errors(), "The request does not match the API's schema.")
+
+    @app.exception_handler(ValidationError)
+    def _invalid_content(request: Request, exc: ValidationError) -> JSONResponse:
+        # A section's fields are checked once the plan's type is known (domain/sections.py).
+        loc = ("body",)
+        errors = [{**e, "loc": (*loc, *e.get("loc", ()))} for e in exc.errors()]
+        return _invalid_input(request, errors, "The section does not hold these fields.")
+
+    @app.exception_handler(UnknownSectionError)
+    def _no_section(request: Request, exc: UnknownSectionError) -> JSONResponse:
+        return problem_response(404, "not-found", "Not found", str(exc), request)
+
+    @app.exception_handler(UnknownRequestError)
+    def _no_request(request: Request, exc: UnknownRequestError) -> JSONResponse:
+        return problem_response(404, "not-found", "Not found", str(exc), request)
 
     @app.exception_handler(StarletteHTTPException)
     def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -22,6 +22,7 @@ from pydantic import (
 
 from domain.calendar import today
 from domain.events import Command
+from domain.statutory import ReviewKind
 from domain.values import PlanType, Progress, ProvisionKind, Whose
 
 C = TypeVar("C", bound=Command)
@@ -74,7 +75,9 @@ def _holds_nul(value: Any) -> bool:
     return False
 
 
-class WriteBody(Body):
+class Attributed(Body):
+    """When it happened and why: what every write may carry."""
+
     occurred_on: Day | None = Field(
         default=None,
         description="When it happened (default today); may be earlier than "
@@ -82,6 +85,8 @@ class WriteBody(Body):
     )
     reason: Text | None = None
 
+
+class WriteBody(Attributed):
     def to(self, command: type[C], **more: Any) -> C:
         """The domain command this body asks for: its fields, less when and why (those
         are the attribution, given beside it), and any taken from the path."""
@@ -143,6 +148,10 @@ class ProvisionCreate(WriteBody):
     cost: Decimal | None = Field(default=None, ge=0, le=10_000_000, decimal_places=2)
     funding: Short | None = None
     recommended_by: Short | None = Field(default=None, examples=["EP", "SALT", "OT"])
+    provided_by: Ref | None = Field(
+        default=None,
+        description="The org that provides it: the plan's own, or a joined agency's",
+    )
 
 
 class EvaluationIn(Body):
@@ -157,6 +166,15 @@ class ReviewCreate(WriteBody):
     summary: Text
     evaluations: list[EvaluationIn] = Field(max_length=200)
     next_review_on: Day | None
+    kind: ReviewKind = Field(
+        default=ReviewKind.IN_YEAR,
+        description="`statutory` completes a CSP's review begun (POST .../csp/reviews) and "
+        "restarts its 12 months; `in_year` touches no statutory clock",
+    )
+    recommends_discontinuance: bool = Field(
+        default=False,
+        description="A statutory review's conclusion that the CSP is no longer needed",
+    )
     occurred_on: Day | None = Field(
         default=None, description="Ignored: a review happens on held_on"
     )
@@ -366,6 +384,34 @@ class SharedCopyOut(BaseModel):
     sha256: str | None
 
 
+class SectionOut(BaseModel):
+    """The current content of a section: `text`, the section's own fields, and when and
+    by whom it was recorded."""
+
+    model_config = ConfigDict(extra="allow")
+
+    text: str
+    occurred_on: date
+    recorded_at: datetime
+    actor: ActorOut
+    reason: str | None
+
+
+class NoticeOut(BaseModel):
+    id: UUID
+    kind: str
+    to: list[str]
+    method: str
+    given_on: date
+    by: str
+
+
+class SignatureOut(BaseModel):
+    signed_on: date
+    officer: str
+    amended: bool
+
+
 class ChildOut(BaseModel):
     name: str
     date_of_birth: date | None
@@ -392,4 +438,10 @@ class PlanOut(BaseModel):
     views: list[ViewsOut]
     contributions: list[ContributionOut]
     shared_copies: list[SharedCopyOut]
+    sections: dict[str, SectionOut] = Field(
+        description="A statutory plan's named sections (API.md), each as it stands"
+    )
+    notices: list[NoticeOut]
+    signatures: list[SignatureOut] = Field(description="A CSP's dated signatures (reg 3)")
+    discontinued_on: date | None
     recorded_at: datetime

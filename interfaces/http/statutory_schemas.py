@@ -1,0 +1,106 @@
+"""Request bodies of the statutory steps, sections and notices (../shared/API.md, "Added
+in 2026-12"): field names fixed by the contract, each mapped onto its domain command."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from domain.events import (
+    AnswerCspRequest,
+    AssignLeadProfessional,
+    DecideCspNeed,
+    DecideEarlyReview,
+    DelayCspPreparation,
+    GiveNotice,
+    ReceiveCspRequest,
+    RequestEarlyReview,
+)
+from domain.statutory import (
+    CspNeed,
+    CspRequestAnswer,
+    EarlyReviewAnswer,
+    NoticeKind,
+    Requester,
+)
+from interfaces.http.schemas import Attributed, Day, Name, Ref, Short, Text, WriteBody
+
+CspRequester = Literal["parent_carer", "young_person", "child", "school", "agency"]
+
+
+class Step(WriteBody):
+    """A step with no fields of its own: a proposal, a signature, a review begun."""
+
+
+class ReasonedStep(WriteBody):
+    reason: Text
+
+
+class CspRequestCreate(WriteBody):
+    requested_by: CspRequester
+
+    def command(self) -> ReceiveCspRequest:
+        return ReceiveCspRequest(requested_by=Requester(self.requested_by))
+
+
+class CspRequestAnswerCreate(WriteBody):
+    answer: CspRequestAnswer
+    reason: Text
+
+    def command(self, request_id: object) -> AnswerCspRequest:
+        return AnswerCspRequest(request_id=request_id, answer=self.answer)
+
+
+class CspDelayCreate(WriteBody):
+    cause: Short = Field(
+        examples=["agency_advice_late", "school_closed", "family_unavailable"],
+        description="The exception to the 16 weeks (reg 4(2)); told to the family",
+    )
+    new_due_on: Day
+    reason: Text
+
+    def command(self) -> DelayCspPreparation:
+        return DelayCspPreparation(cause=self.cause, new_due_on=self.new_due_on)
+
+
+class CspDecisionCreate(WriteBody):
+    needed: bool
+    reason: Text
+
+    def command(self) -> DecideCspNeed:
+        return DecideCspNeed(decision=CspNeed.NEEDED if self.needed else CspNeed.NOT_NEEDED)
+
+
+class EarlyReviewRequestCreate(WriteBody):
+    requested_by: Literal["parent_carer", "young_person", "child"] = Field(
+        description="The Act s.10(3): the parent, the young person, or a child aged 12+"
+    )
+
+    def command(self) -> RequestEarlyReview:
+        return RequestEarlyReview(requested_by=Requester(self.requested_by))
+
+
+class EarlyReviewAnswerCreate(WriteBody):
+    answer: EarlyReviewAnswer
+    reason: Text
+
+    def command(self, request_id: object) -> DecideEarlyReview:
+        return DecideEarlyReview(request_id=request_id, decision=self.answer)
+
+
+class NoticeCreate(Attributed):
+    kind: NoticeKind
+    to: list[Name] = Field(min_length=1, max_length=20)
+    method: Short = Field(examples=["letter", "email", "in person"])
+
+    def command(self) -> GiveNotice:
+        return GiveNotice(kind=self.kind, to=tuple(self.to), method=self.method)
+
+
+class LeadProfessionalCreate(WriteBody):
+    user_id: Ref
+    name: Name
+
+    def command(self) -> AssignLeadProfessional:
+        return AssignLeadProfessional(user_id=self.user_id, name=self.name)
