@@ -18,6 +18,7 @@ from domain.events import (
     ClosePlan,
     CloseTarget,
     Command,
+    AnswerCspRequest,
     DecideCspNeed,
     Evaluated,
     GrantDisclosure,
@@ -28,12 +29,14 @@ from domain.events import (
     PlanProvision,
     PrepareCsp,
     ReceiveCspRequest,
+    StartReview,
     RemoveMember,
     RevokeDisclosure,
     SetTarget,
 )
-from domain.statutory import CspNeed, Requester
+from domain.statutory import CspNeed, CspRequestAnswer, Requester, ReviewKind
 from domain.values import Actor, Child, PlanType, Progress, ProvisionKind, Role
+from tests.examples import an_officer
 
 SCHOOL = "school:st-ninians-primary"
 OTHER_SCHOOL = "school:leith-academy"
@@ -72,6 +75,7 @@ def build(planning: Planning) -> Scenario:
     """An IEP with a bit of everything; a CSP in force reviewed on time then late; a CSP
     prepared through its statutory steps; a closed plan at another school."""
     lead, other_lead = AS_LEAD, Caller.of(OTHER_LEAD)
+    officer = Caller.of(an_officer())
 
     def change(plan_id: UUID, command: Command, caller: Caller = lead, **when: Any) -> Any:
         return planning.change(plan_id, command, caller, **when).created
@@ -168,6 +172,9 @@ def build(planning: Planning) -> Scenario:
         lead,
         occurred_on=date(2023, 3, 1),
     ).plan_id
+    # A CSP signed the day it was recorded, then reviewed on time and late (s.10(2)).
+    change(csp, PrepareCsp(), officer, occurred_on=date(2023, 3, 1))
+    change(csp, StartReview(), occurred_on=date(2024, 2, 1))
     change(
         csp,
         HoldReview(
@@ -175,12 +182,18 @@ def build(planning: Planning) -> Scenario:
             attendees=("Fiona",),
             summary="On time",
             next_review_on=date(2025, 2, 1),
+            kind=ReviewKind.STATUTORY,
         ),
     )
+    change(csp, StartReview(), occurred_on=date(2025, 2, 1))
     change(
         csp,
         HoldReview(
-            held_on=date(2025, 3, 1), attendees=("Fiona",), summary="Late", next_review_on=ago(-30)
+            held_on=date(2025, 3, 1),
+            attendees=("Fiona",),
+            summary="Late",
+            next_review_on=ago(-30),
+            kind=ReviewKind.STATUTORY,
         ),
     )
 
@@ -196,9 +209,20 @@ def build(planning: Planning) -> Scenario:
         occurred_on=date(2024, 1, 5),
     )
     change(
-        prepared, DecideCspNeed(decision=CspNeed.NEEDED), other_lead, occurred_on=date(2024, 2, 1)
+        prepared,
+        AnswerCspRequest(answer=CspRequestAnswer.WILL_ESTABLISH),
+        officer,
+        occurred_on=date(2024, 1, 19),
+        reason="Complex factors",
     )
-    change(prepared, PrepareCsp(), other_lead, occurred_on=date(2024, 5, 1))
+    change(
+        prepared,
+        DecideCspNeed(decision=CspNeed.NEEDED),
+        officer,
+        occurred_on=date(2024, 2, 1),
+        reason="s.2 met",
+    )
+    change(prepared, PrepareCsp(), officer, occurred_on=date(2024, 5, 1))
 
     closed = planning.open_plan(
         OpenPlan(

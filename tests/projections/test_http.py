@@ -10,13 +10,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from domain.access import Caller
-from domain.events import RequestEarlyReview
+from domain.events import PrepareCsp, RequestEarlyReview
 from domain.statutory import Requester
 from domain.values import PlanType, Role
 from interfaces.http.app import create_app
 from interfaces.http.auth import issue_token
 from interfaces.settings import Settings
 from projections.engine.runtime import Projector
+from tests.examples import an_officer
 from tests.projections.scenario import BIRTHDAY, CHILD_NAME, SCHOOL, ago
 
 SECRET = "planledger-projection-tests-0123456789-abcdefghijklmnop"
@@ -149,6 +150,12 @@ class TestClocks:
         )
         client.app.state.planning.change(
             UUID(plan_id),
+            PrepareCsp(),
+            Caller.of(an_officer()),
+            occurred_on=date(2024, 1, 8),
+        )
+        client.app.state.planning.change(
+            UUID(plan_id),
             RequestEarlyReview(requested_by=Requester.PARENT_CARER),
             _lead(),
             occurred_on=date(2024, 5, 1),
@@ -163,7 +170,7 @@ class TestClocks:
             "2024-07-30",
         )
         assert [s["type"] for s in early["sources"]] == ["EarlyReviewRequested"]
-        assert clocks["csp_review"]["started_on"] == "2024-01-08"
+        assert clocks["csp_review"]["started_on"] == "2024-01-08"  # signed that day
 
     def test_a_stranger_gets_a_404(self, client):
         plan_id = open_plan(client)
