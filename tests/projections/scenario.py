@@ -14,11 +14,11 @@ from domain.calendar import today
 from domain.events import (
     AddMember,
     AgreeOutcome,
+    AnswerCspRequest,
     ChangeStage,
     ClosePlan,
     CloseTarget,
     Command,
-    AnswerCspRequest,
     DecideCspNeed,
     Evaluated,
     GrantDisclosure,
@@ -29,10 +29,10 @@ from domain.events import (
     PlanProvision,
     PrepareCsp,
     ReceiveCspRequest,
-    StartReview,
     RemoveMember,
     RevokeDisclosure,
     SetTarget,
+    StartReview,
 )
 from domain.statutory import CspNeed, CspRequestAnswer, Requester, ReviewKind
 from domain.values import Actor, Child, PlanType, Progress, ProvisionKind, Role
