@@ -370,6 +370,10 @@ _HANDLERS = {
 }
 
 
+STEPS = frozenset(_HANDLERS)
+"""The events that start, move or stop a clock."""
+
+
 # -- judging them as at today ------------------------------------------------------------
 
 

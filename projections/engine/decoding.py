@@ -109,6 +109,11 @@ def _uuid(value: Any) -> UUID:
     return value if isinstance(value, UUID) else UUID(str(value))
 
 
-def handled_topics(fold: Any) -> frozenset[str]:
-    """The topics of the event classes a singledispatch fold has handlers for."""
-    return frozenset(get_topic(c) for c in fold.registry if c is not object)
+def handled_topics(fold: Any, *also: str) -> frozenset[str]:
+    """The topics of the event classes a singledispatch fold has handlers for (and of
+    their subclasses, which it dispatches to the same handlers), and of the events
+    named in `also`."""
+    handled = tuple(c for c in fold.registry if c is not object)
+    return frozenset(
+        get_topic(e) for e in events.EVENTS if issubclass(e, handled) or e.__name__ in also
+    )

@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from domain import events
+from domain.clocks import STEPS, ClockBook
 from domain.values import PlanStatus, Progress, Role
 from projections.plan_summaries.rows import Grant, PlanSummary
 
@@ -17,6 +18,7 @@ def fold(rows: dict[UUID, PlanSummary], batch: Iterable[Any]) -> set[UUID]:
     """Apply events to the rows of their plans (missing rows are created by PlanOpened);
     returns the ids of the rows that changed."""
     changed: set[UUID] = set()
+    books: dict[UUID, ClockBook] = {}
     for event in batch:
         plan_id = event.originator_id
         row = rows.get(plan_id)
@@ -24,8 +26,15 @@ def fold(rows: dict[UUID, PlanSummary], batch: Iterable[Any]) -> set[UUID]:
             continue  # a plan whose opening this view never saw: nothing to fold into
         row = summarise(event, row)
         row.version, row.recorded_at = event.originator_version, event.timestamp
+        if type(event).__name__ in STEPS:
+            # The clocks by the one rule the API's clocks use (domain/clocks.py).
+            if plan_id not in books:
+                books[plan_id] = ClockBook.from_running(row.clocks)
+            books[plan_id].fold(event)
         rows[plan_id] = row
         changed.add(plan_id)
+    for plan_id, book in books.items():
+        rows[plan_id].clocks, rows[plan_id].clocks_changed = book.running(), True
     return changed
 
 

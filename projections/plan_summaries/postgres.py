@@ -38,7 +38,7 @@ COLUMNS = (
 
 
 class PostgresPlanSummaryView(PostgresReadModel, PlanSummaryView):
-    table_suffixes = ("access",)
+    table_suffixes = ("access", "clocks")
 
     def create_statements(self) -> Sequence[str]:
         return (
@@ -56,6 +56,12 @@ class PostgresPlanSummaryView(PostgresReadModel, PlanSummaryView):
             " kind text NOT NULL, value text NOT NULL, plan_id uuid NOT NULL, until date,"
             " PRIMARY KEY (kind, value, plan_id))",
             "CREATE INDEX IF NOT EXISTS {idx3} ON {schema}.{access} (plan_id)",
+            # The statutory clocks still running, a row each (a table of their own, so a
+            # store made before them gains it by CREATE ... IF NOT EXISTS).
+            "CREATE TABLE IF NOT EXISTS {schema}.{clocks} ("
+            " plan_id uuid NOT NULL, name text NOT NULL, due_on date NOT NULL,"
+            " clock jsonb NOT NULL, PRIMARY KEY (plan_id, name))",
+            "CREATE INDEX IF NOT EXISTS {idx4} ON {schema}.{clocks} (due_on)",
         )
 
     # -- writing ----------------------------------------------------------------------
@@ -64,10 +70,32 @@ class PostgresPlanSummaryView(PostgresReadModel, PlanSummaryView):
         plan_ids = list({e.originator_id for e in events})
         curs.execute(self.sql("SELECT * FROM {schema}.{main} WHERE plan_id = ANY(%s)"), (plan_ids,))
         rows = {r["plan_id"]: _summary(r) for r in curs.fetchall()}
+        curs.execute(
+            self.sql("SELECT plan_id, clock FROM {schema}.{clocks} WHERE plan_id = ANY(%s)"),
+            (plan_ids,),
+        )
+        for r in curs.fetchall():
+            rows[r["plan_id"]].clocks.append(r["clock"])
         changed = [rows[i] for i in fold(rows, events)]
         if not changed:
             return
         self.upsert(curs, "main", COLUMNS, ("plan_id",), [_values(row) for row in changed])
+        clocks_changed = [row for row in changed if row.clocks_changed]
+        if clocks_changed:
+            curs.execute(
+                self.sql("DELETE FROM {schema}.{clocks} WHERE plan_id = ANY(%s)"),
+                ([row.plan_id for row in clocks_changed],),
+            )
+            self.insert(
+                curs,
+                "clocks",
+                ("plan_id", "name", "due_on", "clock"),
+                [
+                    (row.plan_id, c["name"], c["due_on"], Jsonb(c))
+                    for row in clocks_changed
+                    for c in row.clocks
+                ],
+            )
         access_changed = [row for row in changed if row.access_changed]
         if access_changed:
             curs.execute(
@@ -132,22 +160,33 @@ class PostgresPlanSummaryView(PostgresReadModel, PlanSummaryView):
     ) -> Page[PlanSummary]:
         where, params = self._visible(visibility, today)
         where.append("status = 'open'")
+        # What falls due first: the plan's own review date or a statutory clock's.
+        due = "LEAST(next_review_on, clock_due_on)"
         if overdue_only:
-            where.append("next_review_on < %(today)s")
+            where.append(f"{due} < %(today)s")
         else:
-            where.append("next_review_on <= %(before)s")
+            where.append(f"{due} <= %(before)s")
             params["before"] = before
         kind = "overdue" if overdue_only else "due"
         if after:
             params["a_day"], params["a_id"] = decode_cursor(kind, after)
-            where.append("(next_review_on, plan_id) > (%(a_day)s, %(a_id)s::uuid)")
+            where.append(f"({due}, plan_id) > (%(a_day)s, %(a_id)s::uuid)")
+        clocks = self.sql("{schema}.{clocks}").as_string(None)
+        main = self.sql("{schema}.{main}").as_string(None)
+        source = (
+            f"(SELECT m.*, (SELECT min(c.due_on) FROM {clocks} c WHERE c.plan_id = m.plan_id)"
+            " AS clock_due_on, (SELECT c.name FROM"
+            f" {clocks} c WHERE c.plan_id = m.plan_id ORDER BY c.due_on, c.name LIMIT 1)"
+            f" AS clock_name FROM {main} m) AS s"
+        )
         return self._page(
             kind,
             where,
             params,
-            "next_review_on, plan_id",
+            f"{due}, plan_id",
             limit,
-            key=lambda s: (s.next_review_on, str(s.plan_id)),
+            key=lambda s: (s.due_on, str(s.plan_id)),
+            source=source,
         )
 
     def _visible(self, visibility: Visibility, today: date) -> tuple[list[str], dict[str, Any]]:
@@ -160,6 +199,9 @@ class PostgresPlanSummaryView(PostgresReadModel, PlanSummaryView):
         if visibility.org:
             ors.append("org = %(org)s")
             params["org"] = visibility.org
+        if visibility.plan_types:
+            ors.append("plan_type = ANY(%(plan_types)s)")
+            params["plan_types"] = list(visibility.plan_types)
         access = []
         if visibility.member_id:
             access.append("(a.kind = 'member' AND a.value = %(member)s)")
@@ -181,14 +223,21 @@ class PostgresPlanSummaryView(PostgresReadModel, PlanSummaryView):
         return [f"({' OR '.join(ors)})"], params
 
     def _page(
-        self, kind: str, where: list[str], params: dict[str, Any], order: str, limit: int, key: Any
+        self,
+        kind: str,
+        where: list[str],
+        params: dict[str, Any],
+        order: str,
+        limit: int,
+        key: Any,
+        source: str | None = None,
     ) -> Page[PlanSummary]:
         limit = check_limit(limit)
         params["limit"] = limit + 1
         clause = " AND ".join(where) or "true"
-        main = self.sql("{schema}.{main}").as_string(None)
+        source = source or self.sql("{schema}.{main}").as_string(None)
         rows = self.fetch(
-            self.sql(f"SELECT * FROM {main} WHERE {clause} ORDER BY {order} LIMIT %(limit)s"),
+            self.sql(f"SELECT * FROM {source} WHERE {clause} ORDER BY {order} LIMIT %(limit)s"),
             params,
         )
         items = [_summary(r) for r in rows[:limit]]
@@ -220,6 +269,8 @@ def _summary(r: dict[str, Any]) -> PlanSummary:
         closed_on=r["closed_on"],
         recorded_at=r["recorded_at"],
         version=r["version"],
+        clock_due_on=r.get("clock_due_on"),
+        clock_name=r.get("clock_name"),
     )
 
 

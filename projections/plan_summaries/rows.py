@@ -36,8 +36,27 @@ class PlanSummary:
     closed_on: date | None = None
     recorded_at: datetime | None = None
     version: int = 0
+    clocks: list[dict[str, Any]] = field(default_factory=list)
+    """The statutory clocks still running (domain.clocks.ClockBook.running): dates and
+    clock names only. Stored a row each, beside the plan's row."""
     access_changed: bool = field(default=False, compare=False, repr=False)
     """Set by the fold when members, agencies or disclosures changed (not stored)."""
+    clocks_changed: bool = field(default=False, compare=False, repr=False)
+    clock_due_on: date | None = field(default=None, compare=False)
+    """Read with a list of what falls due: the earliest running clock's due date."""
+    clock_name: str | None = field(default=None, compare=False)
+
+    @property
+    def due_on(self) -> date | None:
+        """What falls due first: the plan's own next review or a statutory clock."""
+        days = [d for d in (self.next_review_on, self.clock_due_on) if d is not None]
+        return min(days, default=None)
+
+    @property
+    def due(self) -> str | None:
+        if self.due_on is None:
+            return None
+        return "review" if self.due_on == self.next_review_on else self.clock_name
 
     def disclosed_to(self, today: date) -> list[Grant]:
         return [g for g in self.grants if g.until is None or g.until >= today]

@@ -37,7 +37,7 @@ COLUMNS = (
 
 
 class SQLitePlanSummaryView(SQLiteReadModel, PlanSummaryView):
-    table_suffixes = ("access",)
+    table_suffixes = ("access", "clocks")
 
     def create_statements(self) -> Sequence[str]:
         return (
@@ -50,6 +50,10 @@ class SQLitePlanSummaryView(SQLiteReadModel, PlanSummaryView):
             "CREATE TABLE IF NOT EXISTS {access} (kind TEXT, value TEXT, plan_id TEXT,"
             " until TEXT, PRIMARY KEY (kind, value, plan_id)) WITHOUT ROWID",
             "CREATE INDEX IF NOT EXISTS {access}_plan ON {access} (plan_id)",
+            # The statutory clocks still running, a row each (postgres.py says why).
+            "CREATE TABLE IF NOT EXISTS {clocks} (plan_id TEXT, name TEXT, due_on TEXT,"
+            " clock TEXT, PRIMARY KEY (plan_id, name)) WITHOUT ROWID",
+            "CREATE INDEX IF NOT EXISTS {clocks}_due ON {clocks} (due_on)",
         )
 
     def write(self, c: SQLiteCursor, events: Sequence[Any]) -> None:
@@ -57,12 +61,25 @@ class SQLitePlanSummaryView(SQLiteReadModel, PlanSummaryView):
         marks = ", ".join("?" * len(plan_ids))
         c.execute(f"SELECT * FROM {self.name} WHERE plan_id IN ({marks})", plan_ids)
         rows = {UUID(r["plan_id"]): _summary(r) for r in c.fetchall()}
+        clocks = self.tables["clocks"]
+        c.execute(f"SELECT plan_id, clock FROM {clocks} WHERE plan_id IN ({marks})", plan_ids)
+        for r in c.fetchall():
+            rows[UUID(r["plan_id"])].clocks.append(orjson.loads(r["clock"]))
         changed = [rows[i] for i in fold(rows, events)]
         marks = ", ".join("?" * len(COLUMNS))
         c.executemany(
             f"INSERT OR REPLACE INTO {self.name} VALUES ({marks})",
             [_values(row) for row in changed],
         )
+        for row in (r for r in changed if r.clocks_changed):
+            c.execute(f"DELETE FROM {clocks} WHERE plan_id = ?", (str(row.plan_id),))
+            c.executemany(
+                f"INSERT INTO {clocks} VALUES (?, ?, ?, ?)",
+                [
+                    (str(row.plan_id), k["name"], k["due_on"], orjson.dumps(k).decode())
+                    for k in row.clocks
+                ],
+            )
         access = self.tables["access"]
         for row in (r for r in changed if r.access_changed):
             c.execute(f"DELETE FROM {access} WHERE plan_id = ?", (str(row.plan_id),))
@@ -120,20 +137,29 @@ class SQLitePlanSummaryView(SQLiteReadModel, PlanSummaryView):
     ) -> Page[PlanSummary]:
         where, params = self._visible(visibility, today)
         where.append("status = 'open'")
-        where.append("next_review_on < ?" if overdue_only else "next_review_on <= ?")
+        # What falls due first (SQLite's two-argument min() is NULL if either is).
+        due = "min(coalesce(next_review_on, clock_due_on), coalesce(clock_due_on, next_review_on))"
+        where.append(f"{due} < ?" if overdue_only else f"{due} <= ?")
         params.append((today if overdue_only else before).isoformat())
         kind = "overdue" if overdue_only else "due"
         if after:
             day, plan_id = decode_cursor(kind, after)
-            where.append("(next_review_on, plan_id) > (?, ?)")
+            where.append(f"({due}, plan_id) > (?, ?)")
             params += [day.isoformat() if day else None, plan_id]
+        clocks = self.tables["clocks"]
+        source = (
+            f"(SELECT m.*, (SELECT min(c.due_on) FROM {clocks} c WHERE c.plan_id = m.plan_id)"
+            f" AS clock_due_on, (SELECT c.name FROM {clocks} c WHERE c.plan_id = m.plan_id"
+            f" ORDER BY c.due_on, c.name LIMIT 1) AS clock_name FROM {self.name} m)"
+        )
         return self._page(
             kind,
             where,
             params,
-            "next_review_on, plan_id",
+            f"{due}, plan_id",
             limit,
-            key=lambda s: (s.next_review_on, str(s.plan_id)),
+            key=lambda s: (s.due_on, str(s.plan_id)),
+            source=source,
         )
 
     def _visible(self, visibility: Visibility, today: date) -> tuple[list[str], list[Any]]:
@@ -146,6 +172,9 @@ class SQLitePlanSummaryView(SQLiteReadModel, PlanSummaryView):
         if visibility.org:
             ors.append("org = ?")
             params.append(visibility.org)
+        if visibility.plan_types:
+            ors.append(f"plan_type IN ({', '.join('?' * len(visibility.plan_types))})")
+            params += list(visibility.plan_types)
         access: list[str] = []
         if visibility.member_id:
             access.append("(a.kind = 'member' AND a.value = ?)")
@@ -165,12 +194,19 @@ class SQLitePlanSummaryView(SQLiteReadModel, PlanSummaryView):
         return [f"({' OR '.join(ors)})"], params
 
     def _page(
-        self, kind: str, where: list[str], params: list[Any], order: str, limit: int, key: Any
+        self,
+        kind: str,
+        where: list[str],
+        params: list[Any],
+        order: str,
+        limit: int,
+        key: Any,
+        source: str = "{main}",
     ) -> Page[PlanSummary]:
         limit = check_limit(limit)
         clause = " AND ".join(where) or "1"
         rows = self.fetch(
-            f"SELECT * FROM {{main}} WHERE {clause} ORDER BY {order} LIMIT ?",
+            f"SELECT * FROM {source} WHERE {clause} ORDER BY {order} LIMIT ?",
             [*params, limit + 1],
         )
         items = [_summary(r) for r in rows[:limit]]
@@ -202,6 +238,8 @@ def _summary(r: Any) -> PlanSummary:
         closed_on=_day(r["closed_on"]),
         recorded_at=datetime.fromisoformat(r["recorded_at"]),
         version=r["version"],
+        clock_due_on=_day(r["clock_due_on"]) if "clock_due_on" in r.keys() else None,
+        clock_name=r["clock_name"] if "clock_name" in r.keys() else None,
     )
 
 

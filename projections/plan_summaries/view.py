@@ -9,6 +9,7 @@ from datetime import date
 from uuid import UUID
 
 from domain.access import Visibility
+from domain.clocks import STEPS
 from projections.engine import decoding
 from projections.engine.paging import Page
 from projections.engine.views import ReadModelProjection, ReadModelView
@@ -26,7 +27,7 @@ class PlanFilters:
 
 
 class PlanSummaryView(ReadModelView):
-    handled_topics = decoding.handled_topics(summarise)
+    handled_topics = decoding.handled_topics(summarise, *STEPS)
 
     @abstractmethod
     def get_summary(self, plan_id: UUID) -> PlanSummary | None: ...

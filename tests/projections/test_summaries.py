@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
-from domain.access import Visibility
+from domain import access
+from domain.access import Caller, Visibility
 from domain.calendar import today
+from domain.events import AnswerCspRequest, ReceiveCspRequest
+from domain.statutory import CspRequestAnswer, Requester
 from projections.engine.catch_up import catch_up
 from projections.engine.paging import InvalidCursorError
 from projections.plan_summaries.view import PlanFilters
+from tests.examples import an_officer
 from tests.projections.scenario import (
     AS_LEAD,
     LEAD,
@@ -84,6 +88,13 @@ class TestVisibility:
         assert self.listed(view, member_id="u-morag") == {scenario.iep}
         assert self.listed(view, member_id=LEAD.id) == {scenario.iep, scenario.csp}
 
+    def test_an_authority_officer_sees_every_csp_and_no_other_plan(self, summaries):
+        scenario, view = summaries
+        officer = access.visibility(Caller.of(an_officer()))
+        assert self.listed(view, **vars(officer)) == {scenario.csp, scenario.prepared_csp}
+        page = view.reviews_due(today(), officer, today=today(), overdue_only=True)
+        assert {r.plan_id for r in page.items} == {scenario.csp, scenario.prepared_csp}
+
     def test_a_joined_agency_sees_the_plan(self, summaries):
         scenario, view = summaries
         assert self.listed(view, agency_orgs=(SALT,)) == {scenario.iep}
@@ -137,12 +148,51 @@ class TestReviews:
         scenario, view = summaries
         later = today() + timedelta(days=30)
         page = view.reviews_due(later, EVERYONE, today=today())
-        assert [r.plan_id for r in page.items] == [scenario.iep, scenario.csp]
+        # Both CSPs' statutory reviews fell due long before either plan's own date.
+        assert [(r.plan_id, r.due, r.due_on) for r in page.items] == [
+            (scenario.prepared_csp, "csp_review", date(2025, 5, 1)),
+            (scenario.csp, "csp_review", date(2026, 3, 1)),
+            (scenario.iep, "review", page.items[2].next_review_on),
+        ]
 
-    def test_overdue_lists_open_plans_whose_review_date_has_passed(self, summaries):
+    def test_overdue_lists_open_plans_whose_review_date_or_statutory_clock_has_passed(
+        self, summaries
+    ):
         scenario, view = summaries
         page = view.reviews_due(today(), EVERYONE, today=today(), overdue_only=True)
-        assert [r.plan_id for r in page.items] == [scenario.iep]
+        assert [r.plan_id for r in page.items] == [
+            scenario.prepared_csp,
+            scenario.csp,
+            scenario.iep,
+        ]
+
+    def test_a_statutory_clock_due_within_the_window_is_listed_and_not_before(
+        self, planning, open_view
+    ):
+        plan_id = planning.open_plan(opening("csp", "specialist"), AS_LEAD).plan_id
+        planning.change(
+            plan_id,
+            ReceiveCspRequest(requested_by=Requester.PARENT_CARER),
+            AS_LEAD,
+            occurred_on=today() - timedelta(weeks=8) + timedelta(days=10),
+        )
+        view = open_view("plan_summaries")
+        catch_up(planning, view)
+        listed = view.reviews_due(today() + timedelta(days=14), EVERYONE, today=today()).items
+        assert [(r.plan_id, r.due, r.due_on) for r in listed] == [
+            (plan_id, "csp_request_answer", today() + timedelta(days=10))
+        ]
+        assert view.reviews_due(today() + timedelta(days=5), EVERYONE, today=today()).items == []
+        overdue = view.reviews_due(today(), EVERYONE, today=today(), overdue_only=True).items
+        assert overdue == []
+        planning.change(
+            plan_id,
+            AnswerCspRequest(answer=CspRequestAnswer.REFUSED),
+            Caller.of(an_officer()),
+            reason="Needs met in school",
+        )
+        catch_up(planning, view)
+        assert view.reviews_due(today() + timedelta(days=14), EVERYONE, today=today()).items == []
 
 
 class TestPaging:

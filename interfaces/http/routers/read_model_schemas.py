@@ -45,6 +45,10 @@ class PlanList(BaseModel):
 class ReviewItem(BaseModel):
     plan_id: str
     next_review_on: date | None
+    due_on: date | None = Field(
+        description="What falls due first: next_review_on or a statutory clock's due_on"
+    )
+    due: str | None = Field(description='"review", or the name of the statutory clock due')
     days_overdue: int
     plan_type: str
     stage: str

@@ -32,8 +32,8 @@ def reviews_due(
     limit: Limit = 50,
     after: After = None,
 ) -> dict[str, Any]:
-    """Open plans visible to the caller (or, for a manager, in their org) with a review
-    due on or before `before`, soonest first."""
+    """Open plans visible to the caller (or, for a manager, in their org) with a review,
+    or a statutory clock still running, due on or before `before`, soonest first."""
     require(access.may_list_plans(caller), "Analysts read reports, not plans.")
     page = answered(
         lambda: read_models.summaries().reviews_due(
@@ -50,7 +50,8 @@ def reviews_overdue(
     limit: Limit = 50,
     after: After = None,
 ) -> dict[str, Any]:
-    """Open plans whose next review date has passed, most overdue first."""
+    """Open plans whose next review date, or a statutory clock still running, has passed
+    (a deemed refusal included), most overdue first."""
     require(access.may_list_plans(caller), "Analysts read reports, not plans.")
     day = today()
     page = answered(
@@ -73,7 +74,9 @@ def _reviews(page: Page[PlanSummary]) -> dict[str, Any]:
             {
                 "plan_id": str(s.plan_id),
                 "next_review_on": s.next_review_on.isoformat() if s.next_review_on else None,
-                "days_overdue": max((day - s.next_review_on).days, 0) if s.next_review_on else 0,
+                "due_on": s.due_on.isoformat() if s.due_on else None,
+                "due": s.due,
+                "days_overdue": max((day - s.due_on).days, 0) if s.due_on else 0,
                 "plan_type": s.plan_type,
                 "stage": s.stage,
                 "org": s.org,
