@@ -12,7 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from domain import events
-from domain.statutory import review_due_on
+from domain.statutory import completes_statutory_review, review_due_on
 from domain.values import PlanStatus, PlanType
 
 
@@ -33,6 +33,21 @@ class PlanFacts:
     """True while the statutory 12-month review clock applies (a CSP in force)."""
     pending_due_on: date | None = None
     """When the next review falls due, while the clock applies."""
+
+    @property
+    def review_begun(self) -> bool:
+        """A statutory review has begun and is not completed (kept in review_seqs, whose
+        other keys are review ids, so that the stored row needs no column of its own)."""
+        return BEGUN in self.review_seqs
+
+    def begin_review(self, begun: bool) -> None:
+        if begun:
+            self.review_seqs[BEGUN] = 0
+        else:
+            self.review_seqs.pop(BEGUN, None)
+
+
+BEGUN = "statutory_review_begun"
 
 
 @dataclass(frozen=True)
@@ -88,29 +103,35 @@ def plan_opened(event: events.PlanOpened, plan: None, facts: Facts) -> None:
         opened_on=event.occurred_on,
     )
     facts.plans[opened.plan_id] = opened
-    if event.plan_type is PlanType.CSP:
-        # A CSP recorded as already in force: its review clock runs from the opening,
-        # unless its preparation is recorded (the same rule as domain/clocks.py).
-        opened.review_clock, opened.pending_due_on = True, review_due_on(event.occurred_on)
-        facts.pending(opened)
 
 
-@count.register
-def csp_request_received(event: events.CspRequestReceived, plan: PlanFacts, facts: Facts) -> None:
-    if plan.review_clock and plan.reviews_held == 0:
-        facts.cycles[(plan.plan_id, 1)] = None  # not in force yet: nothing falls due
-        plan.review_clock, plan.pending_due_on = False, None
+# A CSP's review clock, by the rules of domain/clocks.py: it starts when the plan is
+# signed, and only a statutory review completes a cycle and restarts the 12 months.
 
 
 @count.register
 def csp_prepared(event: events.CspPrepared, plan: PlanFacts, facts: Facts) -> None:
+    if event.amended:
+        return  # the amended plan signed after a review: the clock runs on
     plan.review_clock, plan.pending_due_on = True, review_due_on(event.occurred_on)
     facts.pending(plan)
 
 
 @count.register
+def review_started(event: events.ReviewStarted, plan: PlanFacts, facts: Facts) -> None:
+    plan.begin_review(True)
+
+
+@count.register
 def review_held(event: events.ReviewHeld, plan: PlanFacts, facts: Facts) -> None:
     seq = plan.reviews_held + 1
+    if plan.plan_type == PlanType.CSP.value:
+        if not completes_statutory_review(event.kind, plan.review_begun):
+            # An in-year meeting is not a review of the CSP (the Act s.10): no cycle
+            # ends; its evaluations count with the cycle under way.
+            plan.review_seqs[str(event.review_id)] = seq
+            return
+        plan.begin_review(False)
     due_on = plan.pending_due_on if plan.review_clock else None
     facts.cycles[(plan.plan_id, seq)] = ReviewCycle(seq, due_on, event.held_on, None)
     plan.reviews_held, plan.review_seqs[str(event.review_id)] = seq, seq

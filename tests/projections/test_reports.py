@@ -3,15 +3,29 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from application.statutory import plan_clocks
+from domain.access import Caller
 from domain.calendar import today
+from domain.events import HoldReview, PrepareCsp, StartReview
+from domain.statutory import ReviewKind
 from projections.engine.catch_up import catch_up
 from projections.reports.view import REPORTS, UnknownReportError
-from tests.projections.scenario import BIRTHDAY, CHILD_NAME, OTHER_SCHOOL, SCHOOL, ago, build
+from tests.examples import an_officer
+from tests.projections.scenario import (
+    AS_LEAD,
+    BIRTHDAY,
+    CHILD_NAME,
+    OTHER_SCHOOL,
+    SCHOOL,
+    ago,
+    build,
+    opening,
+)
 
 
 @pytest.fixture
@@ -139,3 +153,55 @@ def test_csv_has_a_header_and_one_line_per_row(reports):
     lines = table.as_csv().splitlines()
     assert lines[0] == "kind,provisions,costed,total_cost"
     assert lines[1:] == ["equipment,1,1,24.99", "intervention,1,1,120.50", "strategy,1,0,0.00"]
+
+
+def test_only_statutory_reviews_count_for_a_csp_and_only_once_it_is_signed(planning, open_view):
+    # The case: a review begun 20 April and completed on 15 June, inside its 12
+    # weeks, with an in-year meeting between, is one review held on time; a CSP opened
+    # and never signed has no review to count.
+    lead, officer = AS_LEAD, Caller.of(an_officer())
+    signed = planning.open_plan(opening("csp", "specialist"), lead, occurred_on=date(2024, 6, 1))
+    signed_id = signed.plan_id
+    planning.open_plan(opening("csp", "specialist"), lead, occurred_on=date(2024, 6, 1))
+
+    def change(command, on, caller=lead, reason=None):
+        planning.change(signed_id, command, caller, occurred_on=on, reason=reason)
+
+    change(PrepareCsp(), date(2024, 6, 20), officer)
+    change(StartReview(), date(2025, 4, 20))
+
+    def review(held_on, kind):
+        planning.change(
+            signed_id,
+            HoldReview(
+                held_on=held_on,
+                attendees=("Fiona",),
+                summary="Review",
+                next_review_on=None,
+                kind=kind,
+            ),
+            lead,
+        )
+
+    review(date(2025, 5, 1), ReviewKind.IN_YEAR)
+    review(date(2025, 6, 15), ReviewKind.STATUTORY)
+    view = open_view("reports")
+    catch_up(planning, view)
+    assert items(view, "csp-reviews") == [
+        {
+            "org": SCHOOL,
+            "year": 2025,
+            "held_on_time": 1,
+            "held_late": 0,
+            "not_held": 0,
+            "percent_on_time": 100.0,
+        },
+        {  # the 12 months from 15 June 2025 ended with no review
+            "org": SCHOOL,
+            "year": 2026,
+            "held_on_time": 0,
+            "held_late": 0,
+            "not_held": 1,
+            "percent_on_time": 0.0,
+        },
+    ]
