@@ -206,6 +206,16 @@ class StatutoryState(Immutable):
         )
 
     @property
+    def awaiting_signature(self) -> bool:
+        """Decided as needed and not yet signed, or amended by a statutory review since
+        it was last signed (the rule Plan.prepare_csp applies, for pages to offer it)."""
+        if self.csp_prepared_on is None:
+            return self.csp_need is CspNeed.NEEDED
+        last = self.signed[-1].signed_on if self.signed else self.csp_prepared_on
+        reviewed = self.last_statutory_review_on
+        return reviewed is not None and reviewed >= last
+
+    @property
     def request_pending(self) -> bool:
         return self.csp_requested_on is not None and self.csp_request_answer is None
 

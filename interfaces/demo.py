@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
 from application.planning import Planning
@@ -16,19 +17,26 @@ from domain.calendar import today
 from domain.events import (
     AddMember,
     AgreeOutcome,
+    AnswerCspRequest,
     AppendContribution,
     ChangeStage,
     Command,
+    DecideCspNeed,
     Evaluated,
+    GiveNotice,
     HoldReview,
     JoinAgency,
     OpenPlan,
     PlanProvision,
+    PrepareCsp,
+    ReceiveCspRequest,
+    RecordSection,
     RecordViews,
     ReviseTarget,
     ScheduleReview,
     SetTarget,
 )
+from domain.statutory import CspNeed, CspRequestAnswer, NoticeKind, Requester
 from domain.values import Actor, Child, PlanType, Progress, ProvisionKind, Role, Whose
 
 SCHOOL = "school:st-ninians-primary"
@@ -47,6 +55,12 @@ DEMO_USERS: dict[str, Actor] = {
     ),
     "analyst": Actor(
         id="u-ana", name="Ana Kowalski", role=Role.ANALYST, org="council:city-of-edinburgh"
+    ),
+    "officer": Actor(
+        id="u-douglas",
+        name="Douglas Reid",
+        role=Role.AUTHORITY_OFFICER,
+        org="council:city-of-edinburgh",
     ),
 }
 
@@ -303,4 +317,82 @@ def load_demo(planning: Planning) -> UUID:
         lead,
         124,
     )
+    load_demo_csps(planning)
     return plan_id
+
+
+def load_demo_csps(planning: Planning) -> None:
+    """Two CSPs for the authority officer's page: one signed a year ago, its statutory
+    review now due, and one being prepared, its 16 weeks running."""
+    lead, officer = DEMO_USERS["lead"], DEMO_USERS["officer"]
+
+    def csp(name: str, born: date, opened_ago: int) -> UUID:
+        return planning.open_plan(
+            OpenPlan(
+                plan_type=PlanType.CSP,
+                stage="specialist",
+                org=SCHOOL,
+                child=Child(name=name, date_of_birth=born),
+            ),
+            Caller.of(lead),
+            occurred_on=_on(opened_ago),
+        ).plan_id
+
+    def step(plan_id: UUID, command: Command, who: Actor, ago: int, why: str | None = None) -> Any:
+        return planning.change(
+            plan_id, command, Caller.of(who), occurred_on=_on(ago), reason=why
+        ).created
+
+    calum = csp("Calum Reid", date(today().year - 12, 6, 2), 520)
+    request = step(calum, ReceiveCspRequest(requested_by=Requester.PARENT_CARER), lead, 500)
+    step(
+        calum,
+        AnswerCspRequest(
+            request_id=UUID(request["request_id"]), answer=CspRequestAnswer.WILL_ESTABLISH
+        ),
+        officer,
+        480,
+        "Complex and multiple factors; health and social work involved",
+    )
+    step(
+        calum,
+        GiveNotice(kind=NoticeKind.PROPOSAL, to=("Kirsty Reid (mum)",), method="letter"),
+        lead,
+        479,
+    )
+    for name, text, details in (
+        ("profile", "Calum is a keen swimmer and a patient helper with younger pupils.", {}),
+        ("factors", "Autism; a hearing impairment; a recent change of carer.", {}),
+        (
+            "parents",
+            "Calum lives with his mum.",
+            {"parents": [{"name": "Kirsty Reid", "relationship": "mother"}]},
+        ),
+        ("nominated_school", "St Ninian's Primary School.", {"school": "St Ninian's Primary"}),
+        ("coordinator", "Co-ordinates the support.", {"name": "Fiona MacLeod"}),
+        ("contact_officer", "Advice and information.", {"name": officer.name}),
+        ("review_timetable", "Reviewed every 12 months, each spring.", {}),
+    ):
+        step(calum, RecordSection(name=name, text=text, details=details), lead, 420)
+    step(
+        calum, DecideCspNeed(decision=CspNeed.NEEDED), officer, 400, "The four tests of s.2 are met"
+    )
+    step(calum, PrepareCsp(), officer, 350)
+    step(
+        calum,
+        GiveNotice(kind=NoticeKind.PLAN_COPY, to=("Kirsty Reid (mum)",), method="letter"),
+        lead,
+        349,
+    )
+
+    ava = csp("Ava Stewart", date(today().year - 9, 1, 20), 60)
+    request = step(ava, ReceiveCspRequest(requested_by=Requester.SCHOOL), lead, 50)
+    step(
+        ava,
+        AnswerCspRequest(
+            request_id=UUID(request["request_id"]), answer=CspRequestAnswer.WILL_ESTABLISH
+        ),
+        officer,
+        40,
+        "Significant support from health is likely to be needed",
+    )

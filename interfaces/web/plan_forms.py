@@ -10,6 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Request
+from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
@@ -30,18 +31,26 @@ from domain.events import (
     AppendContribution,
     ChangeStage,
     Command,
+    DiscontinueCsp,
     EvaluateTarget,
+    ExtendEarlyReviewAnswer,
     HoldReview,
     JoinAgency,
     OpenPlan,
     PlanProvision,
+    PrepareCsp,
+    ProposeCsp,
+    RecordSection,
     RecordViews,
     ReviseTarget,
     SetTarget,
+    StartReview,
 )
 from interfaces.http.deps import planning_of
+from interfaces.http.routers.sections import SectionBody
 from interfaces.http.schemas import (
     AgencyCreate,
+    Attributed,
     ContributionCreate,
     EvaluationCreate,
     MemberCreate,
@@ -55,8 +64,20 @@ from interfaces.http.schemas import (
     ViewsCreate,
     WriteBody,
 )
+from interfaces.http.statutory_schemas import (
+    CspDecisionCreate,
+    CspDelayCreate,
+    CspRequestAnswerCreate,
+    CspRequestCreate,
+    EarlyReviewAnswerCreate,
+    EarlyReviewRequestCreate,
+    LeadProfessionalCreate,
+    NoticeCreate,
+    ReasonedStep,
+    Step,
+)
 from interfaces.web import wording
-from interfaces.web.forms import LABELS, FormInvalid, claim, typed, validate, value
+from interfaces.web.forms import LABELS, FormInvalid, claim, explain, typed, validate, value
 from interfaces.web.guard import (
     PageError,
     forbidden,
@@ -91,7 +112,7 @@ class Submission:
         return {"occurred_on": self.get("occurred_on"), "reason": self.get("reason")}
 
 
-Handler = Callable[[Submission], tuple[Command, WriteBody]]
+Handler = Callable[[Submission], tuple[Command, Attributed]]
 """Form fields in, checked by the API's schema; the command they ask for out."""
 
 
@@ -137,6 +158,8 @@ def _write(
         raise forbidden(str(e)) from None
     except FormInvalid as e:
         return _refused(request, planning, caller, pid, name, form, str(e), 422)
+    except ValidationError as e:  # a section's particulars, checked by the domain
+        return _refused(request, planning, caller, pid, name, form, explain(e), 422)
     except PlanningError as e:  # a rule of the plan; its message is safe to show
         return _refused(request, planning, caller, pid, name, form, wording.refusal(str(e)), 409)
     except (PreconditionFailedError, ConcurrentUpdateError):
@@ -244,6 +267,7 @@ def _provision(s: Submission) -> tuple[Command, WriteBody]:
                     "cost",
                     "funding",
                     "recommended_by",
+                    "provided_by",
                 )
             },
             **s.common(),
@@ -280,6 +304,8 @@ def _review(s: Submission) -> tuple[Command, WriteBody]:
             "summary": s.get("summary"),
             "evaluations": evaluations,
             "next_review_on": s.get("next_review_on"),
+            "kind": s.get("kind") or "in_year",
+            "recommends_discontinuance": s.get("recommends_discontinuance") == "yes",
             "reason": s.get("reason"),
         },
     )
@@ -319,6 +345,99 @@ def _member(s: Submission) -> tuple[Command, WriteBody]:
     return body.to(AddMember), body
 
 
+# -- a CSP's statutory steps, sections and notices (the same bodies and commands as the API)
+
+
+def _csp_request(s: Submission) -> tuple[Command, Attributed]:
+    body = validate(CspRequestCreate, {"requested_by": s.get("requested_by"), **s.common()})
+    return body.command(), body
+
+
+def _csp_answer(s: Submission) -> tuple[Command, Attributed]:
+    body = validate(CspRequestAnswerCreate, {"answer": s.get("answer"), **s.common()})
+    return body.command(as_uuid(s.get("request_id"))), body
+
+
+def _csp_proposal(s: Submission) -> tuple[Command, Attributed]:
+    body = validate(Step, s.common())
+    return ProposeCsp(), body
+
+
+def _csp_delay(s: Submission) -> tuple[Command, Attributed]:
+    body = validate(
+        CspDelayCreate, {"cause": s.get("cause"), "new_due_on": s.get("new_due_on"), **s.common()}
+    )
+    return body.command(), body
+
+
+def _csp_decision(s: Submission) -> tuple[Command, Attributed]:
+    needed = {"yes": True, "no": False}.get(s.get("needed") or "")
+    body = validate(CspDecisionCreate, {"needed": needed, **s.common()})
+    return body.command(), body
+
+
+def _csp_sign(s: Submission) -> tuple[Command, Attributed]:
+    return PrepareCsp(), validate(Step, s.common())
+
+
+def _csp_review(s: Submission) -> tuple[Command, Attributed]:
+    return StartReview(), validate(Step, s.common())
+
+
+def _early_review_request(s: Submission) -> tuple[Command, Attributed]:
+    body = validate(EarlyReviewRequestCreate, {"requested_by": s.get("requested_by"), **s.common()})
+    return body.command(), body
+
+
+def _early_review_extension(s: Submission) -> tuple[Command, Attributed]:
+    body = validate(ReasonedStep, s.common())
+    return ExtendEarlyReviewAnswer(request_id=as_uuid(s.get("request_id"))), body
+
+
+def _early_review_answer(s: Submission) -> tuple[Command, Attributed]:
+    body = validate(EarlyReviewAnswerCreate, {"answer": s.get("answer"), **s.common()})
+    return body.command(as_uuid(s.get("request_id"))), body
+
+
+def _notice(s: Submission) -> tuple[Command, Attributed]:
+    to = [line.strip() for line in (s.get("to") or "").splitlines() if line.strip()]
+    body = validate(
+        NoticeCreate, {"kind": s.get("kind"), "to": to, "method": s.get("method"), **s.common()}
+    )
+    return body.command(), body
+
+
+def _discontinue(s: Submission) -> tuple[Command, Attributed]:
+    return DiscontinueCsp(), validate(ReasonedStep, s.common())
+
+
+def _lead_professional(s: Submission) -> tuple[Command, Attributed]:
+    body = validate(
+        LeadProfessionalCreate, {"user_id": s.get("user_id"), "name": s.get("name"), **s.common()}
+    )
+    return body.command(), body
+
+
+def _section(s: Submission) -> tuple[Command, Attributed]:
+    """A section's text and its particulars: `detail:<field>` inputs, and for parents
+    `parent<n>:<field>` (the domain checks them against the section, domain/sections.py)."""
+    details: dict[str, Any] = {}
+    parents: dict[str, dict[str, str]] = {}
+    for key in s.form:
+        given = s.get(key)
+        if given is None:
+            continue
+        if key.startswith("detail:"):
+            details[key.partition(":")[2]] = given
+        elif key.startswith("parent") and ":" in key:
+            number, _, field = key.partition(":")
+            parents.setdefault(number, {})[field] = given
+    if parents:
+        details["parents"] = [parents[n] for n in sorted(parents)]
+    body = validate(SectionBody, {"text": s.get("text"), **s.common()})
+    return RecordSection(name=s.get("name") or "", text=body.text, details=details), body
+
+
 FORMS: dict[str, tuple[str, Handler]] = {
     "outcome": ("outcomes", _outcome),
     "target": ("targets", _target),
@@ -331,6 +450,20 @@ FORMS: dict[str, tuple[str, Handler]] = {
     "contribution": ("contributions", _contribution),
     "views": ("views", _views),
     "member": ("members", _member),
+    "csp_request": ("csp/requests", _csp_request),
+    "csp_answer": ("csp/answer", _csp_answer),
+    "csp_proposal": ("csp/proposal", _csp_proposal),
+    "csp_delay": ("csp/delays", _csp_delay),
+    "csp_decision": ("csp/decision", _csp_decision),
+    "csp_sign": ("csp/sign", _csp_sign),
+    "csp_review": ("csp/reviews", _csp_review),
+    "early_review_request": ("early-review-requests", _early_review_request),
+    "early_review_extension": ("early-review-requests/extension", _early_review_extension),
+    "early_review_answer": ("early-review-requests/answer", _early_review_answer),
+    "notice": ("notices", _notice),
+    "discontinue": ("csp/discontinue", _discontinue),
+    "lead_professional": ("lead-professional", _lead_professional),
+    "section": ("sections", _section),
 }
 
 

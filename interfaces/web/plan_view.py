@@ -14,8 +14,10 @@ from starlette.responses import Response
 from application.planning import Planning
 from domain import access
 from domain.access import Action, Decision
+from domain.calendar import today
 from domain.plans import Plan
-from domain.values import FAMILY_ROLES, Progress, ProvisionKind, Whose
+from domain.sections import CSP_SECTIONS
+from domain.values import FAMILY_ROLES, PlanType, Progress, ProvisionKind, Whose
 from interfaces.http.auth import Caller
 from interfaces.plan_text import plan_as_dict
 from interfaces.web import wording
@@ -42,6 +44,31 @@ NOTICES = {
     "contribution": "Contribution added.",
     "views": "Thank you: your views have been added to the plan.",
     "member": "Person added to the plan.",
+    "csp_request": "Request recorded: the authority must answer within 8 weeks.",
+    "csp_answer": "Answer recorded. Tell the family, with their right to refer it (a notice).",
+    "csp_proposal": "Proposal recorded: 16 weeks to establish need and prepare the plan.",
+    "csp_delay": "Delay recorded with its new date. Tell the family why.",
+    "csp_decision": "Decision recorded. Tell the family, with their right to refer it.",
+    "csp_sign": "The plan is signed and dated. Give the family a copy (a notice).",
+    "csp_review": "Statutory review begun: 12 weeks to complete it.",
+    "early_review_request": "Request for an early review recorded: to be answered in 4 weeks.",
+    "early_review_extension": "The time to answer is now 12 weeks from the request.",
+    "early_review_answer": "Answer recorded. Tell the family, with their right to refer it.",
+    "notice": "Notice recorded, with the date it was given.",
+    "discontinue": "The plan is discontinued; its date is noted on the plan.",
+    "lead_professional": "The plan has a new lead professional.",
+    "section": "Section recorded; any earlier wording stays in the timeline.",
+}
+
+NOTICE_KIND_WORDS = {
+    "proposal": "Proposal to establish whether a CSP is needed",
+    "decision_and_rights": "The decision, and the right to refer it to the tribunal",
+    "plan_copy": "A copy of the plan",
+    "providers_informed": "Those providing support told what they need to know",
+    "review_proposal": "Proposal to review the plan",
+    "review_outcome_and_rights": "The outcome of the review, and the right to refer it",
+    "discontinuance": "The plan is discontinued",
+    "destruction": "The plan has been destroyed",
 }
 
 
@@ -93,6 +120,34 @@ def plan_context(
         "kind_options": [(k.value, wording.PROVISION_KINDS[k.value]) for k in ProvisionKind],
         "role_options": [(r, wording.ROLES[r]) for r in MEMBER_ROLE_CHOICES],
         "form_key": lambda: uuid4().hex,
+        # Notices follow a CSP past its end (discontinuance, destruction: reg 11(3)).
+        "may_give_notice": as_of is None
+        and access.decide(caller, Action.GIVE_NOTICE, current) is Decision.ALLOW,
+        **csp_context(current),
+    }
+
+
+def csp_context(plan: Plan) -> dict[str, Any]:
+    """A CSP's steps and sections, for its page: where the process stands, the parts of
+    the Schedule's form in order, and the choices of its forms."""
+    if plan.plan_type is not PlanType.CSP:
+        return {"csp": None}
+    state = plan.statutory
+    return {
+        "csp": state,
+        "reference_open_until": plan.reference_window_open_until(today()),
+        "schedule": [
+            (name, heading, plan.sections.get(name)) for name, heading in CSP_SECTIONS.items()
+        ],
+        "notice_kind_options": list(NOTICE_KIND_WORDS.items()),
+        "notice_words": NOTICE_KIND_WORDS,
+        "requester_options": [
+            ("parent_carer", "A parent or carer"),
+            ("young_person", "The young person"),
+            ("child", "The child (aged 12 or over, with capacity)"),
+            ("school", "The school"),
+            ("agency", "Another agency"),
+        ],
     }
 
 

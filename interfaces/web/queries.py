@@ -35,8 +35,8 @@ LISTED = 500  # one page of each list; "My plans" says so when there are more
 DUE_WITHIN_DAYS = 28
 
 CLOCK_WORDS = {
-    "csp_need_decision": "Decide whether a CSP is needed",
-    "csp_preparation": "Prepare the CSP",
+    "csp_request_answer": "Answer the request to establish whether a CSP is needed",
+    "csp_preparation": "Establish need and prepare the CSP",
     "csp_review": "Review the CSP",
     "csp_review_completion": "Complete the review",
     "early_review_answer": "Answer the request for an early review",
@@ -55,6 +55,8 @@ class Clock:
     key: str = "next_review"
     statute: str | None = None
     status: str = "running"  # domain.clocks' status, for statutory clocks
+    reference_by: date | None = None
+    """The last day to refer a refusal (or deemed refusal) to the tribunal."""
 
     @property
     def days_left(self) -> int:
@@ -72,6 +74,7 @@ def statutory_clocks(planning: Planning, plan: Plan) -> tuple[Clock, ...]:
             key=c.name,
             statute=c.statute,
             status=c.status.value,
+            reference_by=c.reference_by,
         )
         for c in plan_clocks(planning, plan.id, today())
         if c.status in watched and not (c.status is ClockStatus.MISSED and c.stopped_on)

@@ -32,6 +32,7 @@ DEMO_DESCRIPTIONS = {
     "young_person": "Young person: Isla herself",
     "reviewer": "Tribunal reviewer: sees a plan only while it is disclosed to him",
     "analyst": "Council analyst: reports only, no plans",
+    "officer": "Authority officer: takes the council's statutory decisions on every CSP",
 }
 MESSAGES = {
     "signed_out": "You have signed out.",
