@@ -100,6 +100,16 @@ def _words(type_name: str) -> str:
     return spaced[:1].upper() + spaced[1:]
 
 
+REQUESTERS = {
+    "parent_carer": "a parent or carer",
+    "young_person": "the young person",
+    "child": "the child",
+    "school": "the school",
+    "agency": "an agency",
+    "authority": "the council",
+}
+
+
 def describe(entry: HistoryEntry, plan: Plan, stages: StageCatalogue) -> str:
     """One line saying what a history entry did, in words a family can read."""
     d: dict[str, Any] = entry.data
@@ -158,5 +168,39 @@ def describe(entry: HistoryEntry, plan: Plan, stages: StageCatalogue) -> str:
             return f"Shared copy {d.get('number')} of the plan ({d.get('method')})."
         case "PlanClosed":
             return "Closed the plan."
+        case "CspRequestReceived":
+            who = REQUESTERS.get(d.get("requested_by", ""), "someone")
+            return f"Recorded a request from {who} to establish whether a CSP is needed."
+        case "CspRequestAnswered":
+            agreed = d.get("answer") == "will_establish"
+            return (
+                "Answered the request: the council will establish whether a CSP is needed."
+                if agreed
+                else "Refused the request to establish whether a CSP is needed."
+            )
+        case "CspProposed":
+            return "The council proposed to establish whether a CSP is needed."
+        case "CspNeedDecided":
+            needed = d.get("decision") == "needed"
+            return "Decided that a CSP is needed." if needed else "Decided that no CSP is needed."
+        case "CspPreparationDelayed":
+            return f"Recorded a delay ({d.get('cause')}): new date {day(d.get('new_due_on'))}."
+        case "CspPrepared":
+            return "Signed the amended plan." if d.get("amended") else "Signed and dated the plan."
+        case "ReviewStarted":
+            return "Began a statutory review of the plan."
+        case "EarlyReviewRequested":
+            who = REQUESTERS.get(d.get("requested_by", ""), "someone")
+            return f"Recorded a request from {who} for an early review."
+        case "EarlyReviewDeadlineExtended":
+            return "Extended the time to answer the early review request to 12 weeks."
+        case "EarlyReviewDecided":
+            return f"Answered the early review request: {d.get('decision')}."
+        case "CspDiscontinued":
+            return "Discontinued the plan."
+        case "NoticeGiven":
+            return f"Recorded a notice given ({str(d.get('kind', '')).replace('_', ' ')})."
+        case "SectionRecorded":
+            return f"Recorded the part “{str(d.get('name', '')).replace('_', ' ')}”."
         case _:
             return _words(entry.type) + "."

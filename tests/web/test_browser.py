@@ -308,3 +308,74 @@ def test_signing_in_with_an_organisations_account_in_the_browser(postgres_url, b
             expect(page).to_have_url(re.compile(r"/plans$"))
             expect(page.get_by_role("link", name="Isla Campbell").first).to_be_visible()
     assert idp.token_requests == 1
+
+
+def test_a_csp_from_request_to_signed_plan_to_statutory_review_through_the_pages(
+    demo_server, browser, axe
+):
+    served, _ = demo_server
+    with person(browser, axe, served.url) as lead:
+        sign_in(lead, "Fiona MacLeod")
+        opening = lead.locator("#form-open")
+        opening.locator("summary").click()
+        opening.get_by_label("Child or young person's full name").fill("Rory Munro")
+        opening.get_by_label("Date of birth").fill("2014-09-01")
+        opening.get_by_label("Type of plan").select_option("csp")
+        opening.get_by_role("button", name="Open the plan").click()
+        expect(lead.get_by_role("heading", name="Rory Munro's plan", level=1)).to_be_visible()
+        plan_url = lead.url.split("?")[0]
+
+        request = lead.locator("#form-csp_request")
+        request.locator("summary").click()
+        request.get_by_label("Who asked").select_option("parent_carer")
+        request.get_by_role("button", name="Record the request").click()
+        expect(status(lead)).to_contain_text("must answer within 8 weeks")
+        expect(lead.locator('[data-clock="csp_request_answer"]')).to_be_visible()
+        expect(lead.locator("#form-csp_answer")).to_have_count(0)  # the officer's decision
+        check(lead, "20-csp-requested-lead")
+
+    with person(browser, axe, served.url) as officer:
+        sign_in(officer, "Douglas Reid")
+        expect(officer.locator("main")).to_contain_text("Rory Munro")
+        officer.goto(plan_url)
+        answer = officer.locator("#form-csp_answer")
+        answer.locator("summary").click()
+        answer.get_by_label("Answer").select_option("will_establish")
+        answer.get_by_label("Reason (told to the family)").fill("Complex factors")
+        answer.get_by_role("button", name="Record the answer").click()
+        expect(officer.locator('[data-clock="csp_preparation"]')).to_be_visible()
+
+        decision = officer.locator("#form-csp_decision")
+        decision.locator("summary").click()
+        decision.get_by_label("Is a CSP needed?").select_option("yes")
+        decision.get_by_label("Reasons").fill("The four tests of s.2 are met")
+        decision.get_by_role("button", name="Record the decision").click()
+        expect(status(officer)).to_contain_text("Decision recorded")
+
+        sign = officer.locator("#form-csp_sign")
+        sign.locator("summary").click()
+        sign.get_by_role("button", name="Sign the plan").click()
+        expect(officer.locator("#csp-signed")).to_contain_text("Signed by Douglas Reid")
+        expect(officer.locator('[data-clock="csp_review"]')).to_have_attribute(
+            "data-status", "running"
+        )
+        expect(officer.locator('[data-clock="csp_preparation"]')).to_have_count(0)
+        check(officer, "21-csp-signed-officer")
+
+    with person(browser, axe, served.url) as lead:
+        sign_in(lead, "Fiona MacLeod")
+        lead.goto(plan_url)
+        begin = lead.locator("#form-csp_review")
+        begin.locator("summary").click()
+        begin.get_by_role("button", name="Begin the review").click()
+        expect(lead.locator('[data-clock="csp_review_completion"]')).to_be_visible()
+
+        review = lead.locator("#form-review")
+        review.locator("summary").click()
+        review.get_by_label("Summary of the discussion").fill("The plan still meets Rory's needs.")
+        review.get_by_label("Kind of review").select_option("statutory")
+        review.get_by_role("button", name="Record the review").click()
+        expect(status(lead)).to_contain_text("Review recorded")
+        expect(lead.locator('[data-clock="csp_review_completion"]')).to_have_count(0)
+        expect(lead.locator("#reviews")).to_contain_text("(statutory review)")
+        check(lead, "22-csp-reviewed-lead")
