@@ -45,8 +45,6 @@ PARENT = Person("u-parent-1", "Morag Campbell", Role.PARENT_CARER)
 OTHER_PARENT = Person("u-parent-9", "Jean Thomson", Role.PARENT_CARER)
 YOUNG_PERSON = Person("u-young-1", "Isla", Role.YOUNG_PERSON)
 OTHER_YOUNG_PERSON = Person("u-young-9", "Calum Reid", Role.YOUNG_PERSON)
-OFFICER = Person(
-    "u-officer-1", "Morag Reid", Role.AUTHORITY_OFFICER, "authority:city-of-edinburgh"
-)
+OFFICER = Person("u-officer-1", "Morag Reid", Role.AUTHORITY_OFFICER, "authority:city-of-edinburgh")
 REVIEWER = Person("u-reviewer-1", "Alasdair Grant", Role.REVIEWER, TRIBUNAL)
 ANALYST = Person("u-analyst-1", "Ana Kowalski", Role.ANALYST, "council:city-of-edinburgh")
