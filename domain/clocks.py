@@ -59,7 +59,7 @@ STATUTES = {
     "csp_request_answer": "CSP Regulations reg 4A (SSI 2010/149): 8 weeks to answer a request",
     "csp_preparation": "CSP Regulations reg 4: 16 weeks from the proposal, never beyond 24",
     "csp_review": "ASL (Scotland) Act 2004 s.10(2): 12 months",
-    "csp_review_completion": "CSP Regulations reg 4: 12 weeks to complete a review once begun",
+    "csp_review_completion": "CSP Regulations reg 4: 12 weeks from the review proposal",
     "early_review_answer": "CSP Regulations reg 5A (SSI 2010/149): 4 weeks, or 12",
     "ehcp_assessment_decision": "SEND Regulations 2014 reg 5(1): 6 weeks",
     "ehcp_issue_decision": "SEND Regulations 2014 reg 10(1): 16 weeks",

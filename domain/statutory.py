@@ -39,11 +39,15 @@ def add_months(day: date, months: int) -> date:
 
 
 # The periods, each with the rule that sets it.
-CSP_REQUEST_ANSWER_WEEKS = 8  # CSP Regulations reg 4A (inserted by SSI 2010/149)
-CSP_PREPARATION_WEEKS = 16  # CSP Regulations reg 4(1), from the proposal or the answer
-CSP_PREPARATION_CEILING_WEEKS = 24  # Enquire: "never more than 24 weeks", exceptions included
-CSP_REVIEW_MONTHS = 12  # the Act s.10(2)
-CSP_REVIEW_COMPLETION_WEEKS = 12  # reported: West Dunbartonshire "Tribunals for Scotland"
+# SSI 2005/518 reg 2 defines "a proposal" (to establish whether a CSP is required: made
+# of the authority's accord, or on agreeing to a request) and "a review proposal", the
+# days its time limits run from; the wording of reg 4 itself was not retrieved, so the
+# 16 and 12 weeks are as Enquire, East Lothian and West Dunbartonshire report them.
+CSP_REQUEST_ANSWER_WEEKS = 8  # CSP Regulations reg 4A (inserted by SSI 2010/149): confirmed
+CSP_PREPARATION_WEEKS = 16  # CSP Regulations reg 4, from the proposal (reported)
+CSP_PREPARATION_CEILING_WEEKS = 24  # Enquire: "should not be more than 24 weeks" (reported)
+CSP_REVIEW_MONTHS = 12  # the Act s.10(2): confirmed
+CSP_REVIEW_COMPLETION_WEEKS = 12  # reg 4, from the review proposal (reported)
 EARLY_REVIEW_ANSWER_WEEKS = 4  # CSP Regulations reg 5A (inserted by SSI 2010/149)
 EARLY_REVIEW_ANSWER_EXTENDED_WEEKS = 12  # reg 5A: where 4 weeks is impractical
 TRIBUNAL_REFERENCE_MONTHS = 2  # reported: Enquire, "Changes to the ASN Tribunal"
