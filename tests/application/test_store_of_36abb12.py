@@ -51,11 +51,16 @@ ADDED_SINCE = {
     # provision: the org that provides it; a handover: the new lead's name
     "provided_by": None,
     "name": None,
-    # plans: a CSP's signatures and date of discontinuance
-    "signatures": [],
+    # plans: a CSP's signatures (read from its recorded preparation, CspPrepared) and
+    # its date of discontinuance
+    "signatures": lambda value: all(s.keys() == {"signed_on", "officer", "amended"} for s in value),
     "discontinued_on": None,
 }
 """Fields added since 36abb12, with what a plan or an event recorded then reads as."""
+
+
+def _reads_as_added(value, expected) -> bool:
+    return expected(value) if callable(expected) else value == expected
 
 
 def as_it_was(now, then) -> bool:
@@ -66,7 +71,7 @@ def as_it_was(now, then) -> bool:
         return (
             set(then) <= set(now)
             and all(as_it_was(now[k], v) for k, v in then.items())
-            and all(k in ADDED_SINCE and now[k] == ADDED_SINCE[k] for k in added)
+            and all(k in ADDED_SINCE and _reads_as_added(now[k], ADDED_SINCE[k]) for k in added)
         )
     if isinstance(then, list) and isinstance(now, list):
         return len(now) == len(then) and all(map(as_it_was, now, then))
