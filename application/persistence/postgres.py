@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
@@ -21,8 +21,9 @@ from eventsourcing.postgres import (
 )
 from eventsourcing.utils import retry
 from psycopg import Connection, Cursor
+from psycopg.errors import DuplicateObject
 from psycopg.rows import DictRow
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Composed, Identifier
 from psycopg_pool import PoolTimeout, TooManyRequests
 
 from application.persistence.chain import genesis
@@ -163,22 +164,30 @@ class SerialisedDDL:
     """For the library's PostgreSQL recorders: processes that start together on a new
     database (the API's workers, the projector) take turns to create tables. Two
     concurrent CREATE TYPE / CREATE TABLE IF NOT EXISTS of the same name otherwise fail
-    on PostgreSQL's catalogue, and the loser stops."""
+    on PostgreSQL's catalogue, and the loser stops.
+
+    The turn is a transaction-scoped advisory lock, and everything runs in that one
+    transaction, on one connection: holding the lock on one connection while the
+    library's create_table asks the pool for another deadlocks a pool of one
+    (`?pool_size=1&max_overflow=0`). The statements are the library's own, as its
+    create_table runs them; each CREATE TYPE, which has no IF NOT EXISTS, in a savepoint
+    of its own, so that one that exists already is rolled back alone."""
 
     datastore: PostgresDatastore
+    sql_create_statements: list[Composed]
 
     def create_table(self) -> None:
-        with self.datastore.get_connection() as conn:
-            conn.execute(
-                "SELECT pg_advisory_lock(hashtext(%s))", (ddl_lock_key(self.datastore.schema),)
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(
+                "SELECT pg_advisory_xact_lock(hashtext(%s))",
+                (ddl_lock_key(self.datastore.schema),),
             )
-            try:
-                super().create_table()  # type: ignore[misc]
-            finally:
-                conn.execute(
-                    "SELECT pg_advisory_unlock(hashtext(%s))",
-                    (ddl_lock_key(self.datastore.schema),),
-                )
+            for statement in self.sql_create_statements:
+                if "CREATE TYPE" in statement.as_string():
+                    with suppress(DuplicateObject), curs.connection.transaction():
+                        curs.execute(statement, prepare=False)
+            self._create_table(curs)  # type: ignore[attr-defined]
+        self.datastore.register_type_adapters()
 
 
 class PostgresSnapshotRecorder(SerialisedDDL, PostgresAggregateRecorder):
