@@ -13,6 +13,30 @@ from domain.plans import Plan
 from domain.stages import StageCatalogue
 from domain.values import Section, TargetStatus
 
+NOTICE_WORDS = {
+    "proposal": "Told that the authority proposes to establish whether a CSP is needed",
+    "decision_and_rights": "Told the decision and the right to refer it to the tribunal",
+    "plan_copy": "Given a copy of the plan",
+    "providers_informed": "Those providing the support told what they need to know",
+    "review_proposal": "Told that the authority proposes to review the plan",
+    "review_outcome_and_rights": "Told the outcome of the review and the right to refer it",
+    "discontinuance": "Told that the plan is discontinued",
+    "destruction": "Told that the plan has been destroyed",
+}
+"""Each kind of notice (domain.statutory.NoticeKind), in words, for pages and documents."""
+
+CLOCK_WORDS = {
+    "csp_request_answer": "Answer the request to establish whether a CSP is needed",
+    "csp_preparation": "Establish need and prepare the CSP",
+    "csp_review": "Review the CSP",
+    "csp_review_completion": "Complete the review begun",
+    "early_review_answer": "Answer the request for an early review",
+    "ehcp_assessment_decision": "Decide whether to assess (EHC)",
+    "ehcp_issue_decision": "Decide whether to issue an EHC plan",
+    "ehcp_final_plan": "Issue the final EHC plan",
+}
+"""Each statutory clock (domain/clocks.py), as the duty it times."""
+
 
 def _dump(value: Any) -> Any:
     return value.model_dump(mode="json")

@@ -39,7 +39,8 @@ from domain.access import Caller
 from domain.calendar import UK
 from domain.clocks import clocks_as_of, may_have_clocks
 from interfaces.documents import render
-from interfaces.documents.plan_copy import NOTICE_KINDS, PLAN_TYPES, ROLES, plan_document
+from interfaces.documents.plan_copy import PLAN_TYPES, ROLES, plan_document
+from interfaces.plan_text import CLOCK_WORDS, NOTICE_WORDS
 
 
 @dataclass(frozen=True)
@@ -186,31 +187,19 @@ def _statutory(planning: Planning, plan_id: UUID, version: int, to: date) -> dic
     plan = planning.get_plan(plan_id, version=version)
     return {
         "clocks": [
-            {**c.as_dict(), "label": CLOCK_LABELS.get(c.name, c.name)}
+            {**c.as_dict(), "label": CLOCK_WORDS.get(c.name, c.name)}
             for c in clocks_as_of(events, to)
         ],
         "notices": [
             {
                 "given_on": n.given_on.isoformat(),
-                "kind": NOTICE_KINDS.get(n.kind, n.kind),
+                "kind": NOTICE_WORDS.get(n.kind, n.kind),
                 "to": ", ".join(n.to),
                 "method": n.method,
             }
             for n in plan.notices
         ],
     }
-
-
-CLOCK_LABELS = {
-    "csp_request_answer": "Answer to the request to establish whether a CSP is needed",
-    "csp_preparation": "Establishing need and preparing the CSP",
-    "csp_review": "Statutory review of the CSP",
-    "csp_review_completion": "Completing the review begun",
-    "early_review_answer": "Answer to the request for an early review",
-    "ehcp_assessment_decision": "Decision whether to assess",
-    "ehcp_issue_decision": "Decision whether to issue a plan",
-    "ehcp_final_plan": "The final EHC plan",
-}
 
 
 def _chronology_row(entry: HistoryEntry) -> dict[str, Any]:

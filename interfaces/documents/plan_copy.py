@@ -17,7 +17,7 @@ from domain.plans import Plan
 from domain.sections import SECTIONS
 from domain.stages import StageCatalogue
 from domain.values import PlanType, SharedCopy
-from interfaces.plan_text import plan_as_dict
+from interfaces.plan_text import NOTICE_WORDS, plan_as_dict
 
 PLAN_TYPES = {
     "plp": "Personal Learning Plan",
@@ -74,17 +74,6 @@ class SharedCopyMismatchError(RuntimeError):
             "the recorded one. The renderer (WeasyPrint, fonts, templates) has changed."
         )
 
-
-NOTICE_KINDS = {
-    "proposal": "Told that the authority proposes to establish whether a CSP is needed",
-    "decision_and_rights": "Told the decision and the right to refer it to the tribunal",
-    "plan_copy": "Given a copy of the plan",
-    "providers_informed": "Those providing the support told what they need to know",
-    "review_proposal": "Told that the authority proposes to review the plan",
-    "review_outcome_and_rights": "Told the outcome of the review and the right to refer it",
-    "discontinuance": "Told that the plan is discontinued",
-    "destruction": "Told that the plan has been destroyed",
-}
 
 DETAIL_LABELS = {
     "address": "Address",
@@ -151,7 +140,7 @@ def plan_document(plan: Plan, stages: StageCatalogue) -> dict[str, Any]:
     """The plan in plain words: plan_as_dict plus labels a family can read."""
     p = plan_as_dict(plan, stages)
     p["notices_given"] = [
-        {**_dump(n), "kind_label": NOTICE_KINDS.get(n.kind, n.kind)} for n in plan.notices
+        {**_dump(n), "kind_label": NOTICE_WORDS.get(n.kind, n.kind)} for n in plan.notices
     ]
     if plan.plan_type is PlanType.CSP:
         p["schedule"] = schedule(plan)

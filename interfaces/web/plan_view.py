@@ -19,7 +19,7 @@ from domain.plans import Plan
 from domain.sections import CSP_SECTIONS
 from domain.values import FAMILY_ROLES, PlanType, Progress, ProvisionKind, Whose
 from interfaces.http.auth import Caller
-from interfaces.plan_text import plan_as_dict
+from interfaces.plan_text import NOTICE_WORDS, plan_as_dict
 from interfaces.web import wording
 from interfaces.web.guard import allowed_actions
 from interfaces.web.queries import statutory_clocks
@@ -58,17 +58,6 @@ NOTICES = {
     "discontinue": "The plan is discontinued; its date is noted on the plan.",
     "lead_professional": "The plan has a new lead professional.",
     "section": "Section recorded; any earlier wording stays in the timeline.",
-}
-
-NOTICE_KIND_WORDS = {
-    "proposal": "Proposal to establish whether a CSP is needed",
-    "decision_and_rights": "The decision, and the right to refer it to the tribunal",
-    "plan_copy": "A copy of the plan",
-    "providers_informed": "Those providing support told what they need to know",
-    "review_proposal": "Proposal to review the plan",
-    "review_outcome_and_rights": "The outcome of the review, and the right to refer it",
-    "discontinuance": "The plan is discontinued",
-    "destruction": "The plan has been destroyed",
 }
 
 
@@ -139,8 +128,8 @@ def csp_context(plan: Plan) -> dict[str, Any]:
         "schedule": [
             (name, heading, plan.sections.get(name)) for name, heading in CSP_SECTIONS.items()
         ],
-        "notice_kind_options": list(NOTICE_KIND_WORDS.items()),
-        "notice_words": NOTICE_KIND_WORDS,
+        "notice_kind_options": list(NOTICE_WORDS.items()),
+        "notice_words": NOTICE_WORDS,
         "requester_options": [
             ("parent_carer", "A parent or carer"),
             ("young_person", "The young person"),

@@ -26,6 +26,7 @@ from domain.plans import Plan
 from interfaces.http.auth import Caller
 from interfaces.http.deps import planning_of
 from interfaces.http.read_models import get_read_models
+from interfaces.plan_text import CLOCK_WORDS
 from interfaces.web.guard import PageError
 from projections.engine.consistency import ReadModelBehindError
 from projections.plan_summaries.rows import PlanSummary as Row
@@ -33,17 +34,6 @@ from projections.plan_summaries.view import PlanFilters
 
 LISTED = 500  # one page of each list; "My plans" says so when there are more
 DUE_WITHIN_DAYS = 28
-
-CLOCK_WORDS = {
-    "csp_request_answer": "Answer the request to establish whether a CSP is needed",
-    "csp_preparation": "Establish need and prepare the CSP",
-    "csp_review": "Review the CSP",
-    "csp_review_completion": "Complete the review",
-    "early_review_answer": "Answer the request for an early review",
-    "ehcp_assessment_decision": "Decide whether to assess (EHC)",
-    "ehcp_issue_decision": "Decide whether to issue an EHC plan",
-    "ehcp_final_plan": "Issue the final EHC plan",
-}
 
 
 @dataclass(frozen=True)

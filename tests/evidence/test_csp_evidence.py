@@ -59,8 +59,8 @@ def test_the_bundle_gives_the_statutory_timescales_notices_and_the_plan_as_signe
     text = " ".join(
         " ".join(pages_text(bundle.pdf)[statutory.first_page - 1 : statutory.last_page]).split()
     )
-    assert "Answer to the request to establish whether a CSP is needed" in text
-    assert "Completing the review begun" in text
+    assert "Answer the request to establish whether a CSP is needed" in text
+    assert "Complete the review begun" in text
     assert "Told that the authority proposes to establish whether a CSP is needed" in text
 
 

@@ -161,7 +161,7 @@ def test_the_family_sees_when_they_were_told_things_and_their_rights(site):
         asked = post_form(client, calum, "early-review-requests", requested_by="parent_carer")
         assert asked.status_code == 303, asked.text
         after = client.get(f"/plans/{calum}").text
-    assert 'data-notice="plan_copy"' in page and "Given a copy" not in page
+    assert 'data-notice="plan_copy"' in page and "Given a copy of the plan" in page
     assert "Health and Education Chamber" in page
     assert "must answer within 4 weeks" in page
     assert "early_review_request" in forms_on(page).panels
