@@ -54,7 +54,7 @@ from domain.calendar import today
 from domain.events import Evaluated
 from domain.plans import Plan
 from domain.stages import Stage
-from domain.statutory import CspNeed, DelayCause, Requester
+from domain.statutory import CspNeed, CspRequestAnswer, DelayCause, Requester, ReviewKind
 from domain.values import (
     Actor,
     Attribution,
@@ -117,6 +117,9 @@ AGENCIES = [
     ("third:barnardos", "Barnardo's family support", "third_sector"),
 ]
 LEADS_PER_ORG = 6
+OFFICER = Actor(
+    id="u-officer-1", name="Authority officer", role=Role.AUTHORITY_OFFICER, org="council:bench"
+)
 FIRST = [
     "Isla",
     "Calum",
@@ -279,8 +282,33 @@ def a_plan(rng: random.Random, plan_no: int) -> tuple[list[Any], list[Any]]:
         _disclosure(w, last_day)
     if closes_on is not None:
         w.day = max(w.day, closes_on)
-        w.do(e.ClosePlan(), reason="Needs met; support ends")
+        if w.plan.statutory.csp_prepared_on is not None:
+            _discontinue(w)
+        else:
+            w.do(e.ClosePlan(), reason="Needs met; support ends")
     return w.plan.collect_events(), w.snapshots
+
+
+def _discontinue(w: Writer) -> None:
+    """A signed CSP ends after a statutory review recommends it, once its 2 months to
+    refer the decision have passed (reg 11)."""
+    assert w.plan is not None
+    if not w.plan.statutory.review_begun:
+        w.do(e.StartReview())
+    w.do(
+        e.HoldReview(
+            review_id=uuid.uuid4(),
+            held_on=w.day,
+            summary="Needs now met in school without a CSP",
+            attendees=(w.lead.name,),
+            next_review_on=None,
+            kind=ReviewKind.STATUTORY,
+            recommends_discontinuance=True,
+        )
+    )
+    w.day += timedelta(days=70)
+    if w.day <= today():
+        w.do(e.DiscontinueCsp(), OFFICER, reason="Needs met; support ends")
 
 
 def _people_and_agencies(w: Writer, profile: Profile, age: int) -> None:
@@ -321,7 +349,12 @@ def _csp_steps(w: Writer) -> None:
     w.do(e.ReceiveCspRequest(requested_by=rng.choice(list(Requester))))
     w.day += timedelta(days=rng.randint(20, 56) if rng.random() < 0.9 else rng.randint(57, 80))
     w.day = min(w.day, now)  # a plan opened lately has its steps close together
-    w.do(e.DecideCspNeed(decision=CspNeed.NEEDED))
+    w.do(
+        e.AnswerCspRequest(answer=CspRequestAnswer.WILL_ESTABLISH),
+        OFFICER,
+        reason="Complex factors",
+    )
+    w.do(e.DecideCspNeed(decision=CspNeed.NEEDED), OFFICER, reason="The four tests are met")
     if rng.random() < 0.1:
         assert w.plan is not None
         due = w.plan.statutory.csp_preparation_due_on
@@ -334,7 +367,7 @@ def _csp_steps(w: Writer) -> None:
             reason="Health advice not yet received",
         )
     w.day = min(w.day + timedelta(days=rng.randint(40, 110)), now)
-    w.do(e.PrepareCsp())
+    w.do(e.PrepareCsp(), OFFICER)
 
 
 def _outcomes(w: Writer, profile: Profile) -> dict[uuid.UUID, list[uuid.UUID]]:
@@ -436,6 +469,7 @@ def _cycles(
                 attendees=(w.lead.name, *(p.name for p in w.parents)),
                 next_review_on=due,
                 evaluations=evaluations,
+                kind=ReviewKind.STATUTORY if plan.plan_type is PlanType.CSP else ReviewKind.IN_YEAR,
             )
         )
         for outcome, targets in outcomes.items():
