@@ -15,6 +15,7 @@ from application.planning import Planning
 from domain import access
 from domain.access import Action, Decision
 from domain.calendar import today
+from domain.notices import owed_notices
 from domain.plans import Plan
 from domain.sections import CSP_SECTIONS
 from domain.values import FAMILY_ROLES, PlanType, Progress, ProvisionKind, Whose
@@ -128,6 +129,7 @@ def csp_context(plan: Plan) -> dict[str, Any]:
         "schedule": [
             (name, heading, plan.sections.get(name)) for name, heading in CSP_SECTIONS.items()
         ],
+        "notices_owed": owed_notices(plan),
         "notice_kind_options": list(NOTICE_WORDS.items()),
         "notice_words": NOTICE_WORDS,
         "requester_options": [

@@ -27,6 +27,7 @@ from domain.events import (
     RecordSection,
     RequestEarlyReview,
 )
+from domain.notices import owed_notices
 from domain.plans import Plan
 from domain.sections import UnknownSectionError
 from domain.statutory import (
@@ -539,3 +540,36 @@ class TestSnapshots:
             {},
             [],
         )
+
+
+class TestNoticesOwed:
+    """Each step makes its notice due (s.11; reg 11(3)); one given since the step pays it."""
+
+    def owed(self, plan: Plan) -> list[tuple[str, date]]:
+        return [(o.kind.value, o.since) for o in owed_notices(plan)]
+
+    def tell(self, plan: Plan, kind: NoticeKind, on: date) -> None:
+        plan.give_notice(GiveNotice(kind=kind, to=("Mrs Cameron",), method="letter"), by(LEAD, on))
+
+    def test_a_signed_plan_owes_its_copy_and_the_providers_until_they_are_told(self):
+        plan = a_prepared_csp(date(2024, 5, 1))
+        assert ("plan_copy", date(2024, 5, 1)) in self.owed(plan)
+        assert ("providers_informed", date(2024, 5, 1)) in self.owed(plan)
+        self.tell(plan, NoticeKind.PLAN_COPY, date(2024, 5, 2))
+        assert ("plan_copy", date(2024, 5, 1)) not in self.owed(plan)
+
+    def test_a_notice_given_before_the_step_does_not_count(self):
+        plan = a_prepared_csp(date(2024, 5, 1))
+        self.tell(plan, NoticeKind.PLAN_COPY, date(2024, 5, 2))
+        a_statutory_review(plan, date(2025, 3, 1), date(2025, 4, 1))
+        sign(plan, date(2025, 4, 8))  # the amended plan: a new copy is owed
+        assert ("plan_copy", date(2025, 4, 8)) in self.owed(plan)
+        assert ("review_outcome_and_rights", date(2025, 4, 1)) in self.owed(plan)
+
+    def test_a_review_begun_owes_its_proposal_and_a_refusal_its_rights(self):
+        plan = a_prepared_csp(date(2024, 3, 1))
+        begin_review(plan, date(2024, 9, 1))
+        assert ("review_proposal", date(2024, 3, 1)) in self.owed(plan)
+        refused_plan = requested(a_plan(), date(2024, 3, 1))
+        answer(refused_plan, CspRequestAnswer.REFUSED, date(2024, 3, 10))
+        assert self.owed(refused_plan) == [("decision_and_rights", date(2024, 3, 10))]

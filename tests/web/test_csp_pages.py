@@ -146,6 +146,8 @@ def test_a_notice_is_recorded_with_its_date(site):
         assert answer.status_code == 303, answer.text
         page = client.get(f"/plans/{calum}").text
     assert 'data-notice="review_proposal"' in page
+    # The demo gave the copy, not word to those providing the support: still owed.
+    assert 'data-owed="providers_informed"' in page and 'data-owed="plan_copy"' not in page
 
 
 def test_the_family_sees_when_they_were_told_things_and_their_rights(site):
