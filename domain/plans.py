@@ -559,10 +559,15 @@ class Plan(Aggregate):
 
     def record_section(self, command: events.RecordSection, by: Attribution) -> None:
         self._check_writable(by)
-        content_of(self.plan_type, command.name, {"text": command.text, **command.details})
+        content = content_of(
+            self.plan_type, command.name, {"text": command.text, **command.details}
+        )
         if command.name in self.sections and not by.gave_reason:
             raise ReasonRequiredError
-        self._record(events.SectionRecorded, by, command)
+        # Recorded as checked: trimmed, dates as dates, fields left empty left out.
+        details = content.model_dump(mode="json", exclude={"text"}, exclude_none=True)
+        checked = command.model_copy(update={"text": content.text, "details": details})
+        self._record(events.SectionRecorded, by, checked)
 
     def reference_window_open_until(self, day: date) -> date | None:
         """The last day to refer the latest refusal or "no CSP" decision to the tribunal,
