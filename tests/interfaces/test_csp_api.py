@@ -384,6 +384,19 @@ def test_only_an_officer_takes_the_authoritys_decisions(client, person: Person, 
     assert events_of(client.app.state.planning, plan_id) == before
 
 
+def test_an_extension_is_for_the_lead_or_the_officer(client):
+    plan_id = signed(client)
+    base = f"/api/plans/{plan_id}"
+    early = post(client, PARENT, f"{base}/early-review-requests", {"requested_by": "parent_carer"})
+    path = f"{base}/early-review-requests/{early['request_id']}/extension"
+    before = events_of(client.app.state.planning, plan_id)
+    for person in (PARENT, YOUNG_PERSON, AGENCY_PRACTITIONER):
+        answer = client.post(path, json={"reason": "x"}, headers=person.headers())
+        assert answer.status_code == 403, answer.text
+    assert events_of(client.app.state.planning, plan_id) == before
+    post(client, OFFICER, path, {"reason": "Psychologist on leave"})
+
+
 @pytest.mark.parametrize("person", NOT_OFFICERS, ids=lambda p: p.role.value)
 def test_only_an_officer_answers_requests(client, person: Person):
     plan_id = signed(client)
@@ -419,11 +432,21 @@ def test_only_an_officer_answers_requests(client, person: Person):
         (AGENCY_PRACTITIONER, "csp/reviews", {}),
         (AGENCY_PRACTITIONER, "csp/requests", {"requested_by": "agency"}),
         (YOUNG_PERSON, "lead-professional", {"user_id": "u-x", "name": "X"}),
+        (PARENT, "csp/delays", {"cause": "x", "new_due_on": days_from_today(30), "reason": "x"}),
+        (AGENCY_PRACTITIONER, "early-review-requests", {"requested_by": "parent_carer"}),
+        (REVIEWER, "csp/reviews", {}),
     ],
     ids=lambda v: v.role.value if isinstance(v, Person) else None,
 )
 def test_steps_a_role_may_not_take_are_403_and_write_nothing(client, person, path, body):
     plan_id = signed(client)
+    if person is REVIEWER:  # a reviewer sees the plan only while it is disclosed to them
+        post(
+            client,
+            LEAD,
+            f"/api/plans/{plan_id}/disclosures",
+            {"grantee": REVIEWER.sub, "purpose": "Reference"},
+        )
     before = events_of(client.app.state.planning, plan_id)
     response = client.post(f"/api/plans/{plan_id}/{path}", json=body, headers=person.headers())
     assert response.status_code == 403, response.text
