@@ -301,11 +301,15 @@ class Plan(Aggregate):
         provider = command.provided_by
         if provider is not None and provider != self.org and provider not in self.agencies:
             raise ProviderNotOnPlanError(provider)
+        if command.replaces is not None:
+            self._active_provision(command.replaces)
         self._record(events.ProvisionPlanned, by, command)
 
     def record_delivery(self, command: events.RecordDelivery, by: Attribution) -> None:
         self._check_writable(by)
         self._active_provision(command.provision_id)
+        if command.period_from is not None and command.period_from > by.occurred_on:
+            raise DateOrderError("period_to", "period_from")
         self._record(events.ProvisionDelivered, by, command)
 
     def end_provision(self, command: events.EndProvision, by: Attribution) -> None:
@@ -328,6 +332,9 @@ class Plan(Aggregate):
                 raise DuplicateEvaluationError(evaluation.target_id)
             seen.add(evaluation.target_id)
             self._open_target(evaluation.target_id)
+        for given in command.provision_impacts:
+            if given.provision_id not in self.provisions:
+                raise ProvisionNotFoundError(given.provision_id)
         self._record(events.ReviewHeld, held, command)
         for evaluation in command.evaluations:
             self._record(

@@ -180,6 +180,17 @@ class Delivery(Immutable):
     minutes: int | None
     note: str | None
     by: str
+    period_from: date | None = None
+    """The period the sessions were delivered in (to delivered_on); None: a single day."""
+    missed: int | None = None
+
+
+class ProvisionImpact(Immutable):
+    """What a review found a provision did (the SEN Support plan's "impact at review")."""
+
+    review_id: UUID
+    impact: str
+    occurred_on: date
 
 
 class Provision(Immutable):
@@ -198,6 +209,13 @@ class Provision(Immutable):
     planned_on: date
     ended_on: date | None = None
     deliveries: tuple[Delivery, ...] = ()
+    replaces: UUID | None = None
+    """The provision this one amends, "on a new row underneath" it; that one ended."""
+    impacts: tuple[ProvisionImpact, ...] = ()
+
+    @property
+    def status(self) -> str:
+        return "ended" if self.ended_on is not None else "active"
 
 
 class Review(Immutable):

@@ -11,7 +11,7 @@ from rich.tree import Tree
 
 from domain.plans import Plan
 from domain.stages import StageCatalogue
-from domain.values import Section, TargetStatus
+from domain.values import Provision, Section, TargetStatus
 
 NOTICE_WORDS = {
     "proposal": "Told that the authority proposes to establish whether a CSP is needed",
@@ -62,7 +62,7 @@ def plan_as_dict(plan: Plan, stages: StageCatalogue) -> dict[str, Any]:
             {**_dump(o), "targets": [_dump(t) for t in plan.targets_of(o.id)]}
             for o in plan.outcomes.values()
         ],
-        "provisions": [_dump(p) for p in plan.provisions.values()],
+        "provisions": [_provision(p) for p in plan.provisions.values()],
         "reviews": [_dump(r) for r in plan.reviews],
         "next_review_on": plan.next_review_on.isoformat() if plan.next_review_on else None,
         "views": [_dump(v) for v in plan.views],
@@ -73,6 +73,16 @@ def plan_as_dict(plan: Plan, stages: StageCatalogue) -> dict[str, Any]:
         "signatures": [_dump(s) for s in plan.statutory.signed],
         "discontinued_on": _iso(plan.statutory.discontinued_on),
         "recorded_at": plan.modified_on.isoformat(),
+    }
+
+
+def _provision(provision: Provision) -> dict[str, Any]:
+    """A provision with its status and the sessions delivered against those planned."""
+    return {
+        **_dump(provision),
+        "status": provision.status,
+        "sessions_delivered": sum(d.sessions for d in provision.deliveries),
+        "sessions_missed": sum(d.missed or 0 for d in provision.deliveries),
     }
 
 

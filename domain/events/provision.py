@@ -3,6 +3,7 @@ delivered and ended."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 from uuid import UUID, uuid4
@@ -34,6 +35,8 @@ class PlanProvision(Command):
     provided_by: str | None = None
     """The org that provides it: the plan's own school or service, or a joined agency
     (a CSP names "the persons by whom the support should be provided", s.9(2)(a)(iv))."""
+    replaces: UUID | None = None
+    """An active provision this one amends after its evaluation: that one ends."""
 
 
 class ProvisionPlanned(PlanEvent, PlanProvision):
@@ -51,16 +54,26 @@ class ProvisionPlanned(PlanEvent, PlanProvision):
             funding=self.funding,
             recommended_by=self.recommended_by,
             provided_by=self.provided_by,
+            replaces=self.replaces,
             planned_on=self.occurred_on,
         )
+        if self.replaces is not None:
+            replaced = plan.provisions[self.replaces]
+            plan.provisions[self.replaces] = replaced.model_copy(
+                update={"ended_on": self.occurred_on}
+            )
 
 
 class RecordDelivery(Command):
+    """Sessions delivered (and missed) in a period ending on the day it happened."""
+
     action = Action.RECORD_DELIVERY
     provision_id: UUID
-    sessions: int
+    sessions: int = Field(ge=0)
     minutes: int | None = None
     note: Personal[str | None] = None
+    period_from: date | None = None
+    sessions_missed: int | None = Field(default=None, ge=0)
 
 
 class ProvisionDelivered(PlanEvent, RecordDelivery):
@@ -72,6 +85,8 @@ class ProvisionDelivered(PlanEvent, RecordDelivery):
             minutes=self.minutes,
             note=self.note,
             by=self.actor.name,
+            period_from=self.period_from,
+            missed=self.sessions_missed,
         )
         plan.provisions[self.provision_id] = provision.model_copy(
             update={"deliveries": (*provision.deliveries, delivery)}
@@ -79,7 +94,10 @@ class ProvisionDelivered(PlanEvent, RecordDelivery):
 
 
 class EndProvision(Command):
+    """A provision stops; why is asked (by a family, a tribunal: s.18(3)(d)(ia))."""
+
     action = Action.END_PROVISION
+    needs_reason = True
     provision_id: UUID
 
 

@@ -12,10 +12,17 @@ from domain.actions import Action
 from domain.base import Immutable
 from domain.events.base import Command, PlanEvent
 from domain.statutory import ReviewKind, completes_statutory_review
-from domain.values import Personal, Progress, Review
+from domain.values import Personal, Progress, ProvisionImpact, Review
 
 if TYPE_CHECKING:
     from domain.plans import Plan
+
+
+class ProvisionImpactGiven(Immutable):
+    """One provision's impact as a review found it."""
+
+    provision_id: UUID
+    impact: str
 
 
 class Evaluated(Immutable):
@@ -48,13 +55,23 @@ class HoldReview(Command, ReviewRecord):
     recommends_discontinuance: bool = False
     """A statutory review's conclusion that a CSP is no longer needed (reg 11(1))."""
     evaluations: tuple[Evaluated, ...] = ()
+    provision_impacts: tuple[ProvisionImpactGiven, ...] = ()
 
 
 class ReviewHeld(PlanEvent, ReviewRecord):
     kind: ReviewKind | None = None  # None: recorded before reviews had a kind
     recommends_discontinuance: bool = False
+    provision_impacts: Personal[tuple[ProvisionImpactGiven, ...]] = ()
 
     def apply(self, plan: Plan) -> None:
+        for given in self.provision_impacts:
+            provision = plan.provisions[given.provision_id]
+            impact = ProvisionImpact(
+                review_id=self.review_id, impact=given.impact, occurred_on=self.held_on
+            )
+            plan.provisions[given.provision_id] = provision.model_copy(
+                update={"impacts": (*provision.impacts, impact)}
+            )
         state = plan.statutory
         if completes_statutory_review(self.kind, state.review_begun):
             recommended = self.held_on if self.recommends_discontinuance else None

@@ -152,6 +152,25 @@ class ProvisionCreate(WriteBody):
         default=None,
         description="The org that provides it: the plan's own, or a joined agency's",
     )
+    replaces: UUID | None = Field(
+        default=None,
+        description="A provision this one amends after its evaluation; that one ends",
+    )
+
+
+class ProvisionImpactIn(Body):
+    provision_id: UUID
+    impact: Text
+
+
+class DeliveryCreate(Attributed):
+    """Sessions delivered in a period (and missed); it happened on period_to."""
+
+    period_from: Day
+    period_to: Annotated[Day, AfterValidator(_not_in_the_future)]
+    sessions_delivered: int = Field(ge=0, le=10_000)
+    sessions_missed: int | None = Field(default=None, ge=0, le=10_000)
+    note: Text | None = None
 
 
 class EvaluationIn(Body):
@@ -174,6 +193,9 @@ class ReviewCreate(WriteBody):
     recommends_discontinuance: bool = Field(
         default=False,
         description="A statutory review's conclusion that the CSP is no longer needed",
+    )
+    provision_impacts: list[ProvisionImpactIn] = Field(
+        default_factory=list, max_length=200, description="The impact of each intervention"
     )
     occurred_on: Day | None = Field(
         default=None, description="Ignored: a review happens on held_on"
@@ -332,6 +354,14 @@ class DeliveryOut(BaseModel):
     minutes: int | None
     note: str | None
     by: str
+    period_from: date | None
+    missed: int | None
+
+
+class ProvisionImpactOut(BaseModel):
+    review_id: UUID
+    impact: str
+    occurred_on: date
 
 
 class ProvisionOut(BaseModel):
@@ -346,9 +376,15 @@ class ProvisionOut(BaseModel):
     cost: Decimal | None
     funding: str | None
     recommended_by: str | None
+    provided_by: str | None
     planned_on: date
     ended_on: date | None
     deliveries: list[DeliveryOut]
+    status: Literal["active", "ended"]
+    replaces: UUID | None
+    impacts: list[ProvisionImpactOut]
+    sessions_delivered: int
+    sessions_missed: int
 
 
 class ReviewOut(BaseModel):

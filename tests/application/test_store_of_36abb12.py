@@ -51,6 +51,15 @@ ADDED_SINCE = {
     # provision: the org that provides it; a handover: the new lead's name
     "provided_by": None,
     "name": None,
+    # provision: what it replaced, its impacts at reviews, deliveries over a period
+    "replaces": None,
+    "impacts": [],
+    "period_from": None,
+    "missed": None,
+    "sessions_missed": lambda value: value in (None, 0),
+    "provision_impacts": [],
+    "status": lambda value: value in ("active", "ended"),
+    "sessions_delivered": lambda value: isinstance(value, int),
     # plans: a CSP's signatures (read from its recorded preparation, CspPrepared) and
     # its date of discontinuance
     "signatures": lambda value: all(s.keys() == {"signed_on", "officer", "amended"} for s in value),

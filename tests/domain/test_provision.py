@@ -41,7 +41,7 @@ def deliver(plan, provision_id):
 
 
 def end(plan, provision_id):
-    plan.end_provision(EndProvision(provision_id=provision_id), by(LEAD, days_ago(2)))
+    plan.end_provision(EndProvision(provision_id=provision_id), by(LEAD, days_ago(2), "Target met"))
 
 
 def test_provision_is_planned_against_the_targets_it_serves():

@@ -77,6 +77,7 @@ NEEDS_REASON = frozenset(
         "change_stage",
         "revoke_disclosure",
         "close_plan",
+        "end_provision",
     }
 )
 """The writes refused without a reason (ReasonRequiredError); WRITES give them one."""
