@@ -299,7 +299,7 @@ class Planning(Application[UUID]):
         entries = [history_entry(e) for e in self.events.get(plan_id)]
         if not entries:
             raise PlanNotFoundError(plan_id)
-        return [e for e in entries if access.may_see_event(reader, e.type)]
+        return [e for e in entries if access.may_see_event(reader, e.type, e.data)]
 
     def chain(self, plan_id: UUID) -> list[Link]:
         return self.records.select_links(plan_id)

@@ -19,9 +19,10 @@ The table, from ../shared/API.md:
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import AfterValidator, ConfigDict, Field
 
@@ -29,8 +30,14 @@ from domain.actions import Action
 from domain.base import Immutable
 from domain.calendar import today
 from domain.errors import ActionForbiddenError, PlanNotVisibleError
-from domain.events import Command, DisclosureGranted, DisclosureRevoked, RecordViews
-from domain.values import FAMILY_ROLES, Actor, PlanType, Role, Whose
+from domain.events import (
+    ChronologyEntryAdded,
+    Command,
+    DisclosureGranted,
+    DisclosureRevoked,
+    RecordViews,
+)
+from domain.values import FAMILY_ROLES, Actor, ChronologyEntry, PlanType, Role, Whose
 
 if TYPE_CHECKING:
     from domain.plans import Plan
@@ -99,6 +106,7 @@ ALLOWED: dict[Role, frozenset[Action]] = {
     Role.PRACTITIONER: READS
     | {
         Action.APPEND_CONTRIBUTION,
+        Action.ADD_CHRONOLOGY_ENTRY,
         Action.SET_TARGET,
         Action.PLAN_PROVISION,
         Action.EVALUATE_TARGET,
@@ -208,15 +216,36 @@ def may_see_who_has_access(caller: Caller) -> bool:
 WHO_HAS_ACCESS = frozenset(c.__name__ for c in (DisclosureGranted, DisclosureRevoked))
 """The events that say to whom a plan has been disclosed."""
 
+KEPT_FROM_FAMILY = frozenset({ChronologyEntryAdded.__name__})
+"""The events whose `family_may_see` may keep them from the family."""
 
-def may_see_event(caller: Caller | None, event_type: str) -> bool:
-    """Whether a reader's history, diff, export or bundle shows an event of this type.
-    Disclosures say who has been given access, so they follow may_see_who_has_access in
-    every way of reading a plan, as in the plan lists. None: the system itself (the CLI
-    run by the authority, a rebuild), which sees everything."""
-    if caller is None or may_see_who_has_access(caller):
+
+def may_see_event(
+    caller: Caller | None, event_type: str, data: Mapping[str, Any] | None = None
+) -> bool:
+    """Whether a reader's history, diff, export or bundle shows an event (its type, and
+    its fields where they decide it). Disclosures say who has been given access, so they
+    follow may_see_who_has_access in every way of reading a plan, as in the plan lists; a
+    chronology entry kept from the family is kept from them in every reading too. None:
+    the system itself (the CLI run by the authority, a rebuild), which sees everything."""
+    if caller is None:
         return True
-    return event_type not in WHO_HAS_ACCESS
+    if event_type in KEPT_FROM_FAMILY and caller.role in FAMILY_ROLES:
+        return data is not None and data.get("family_may_see", True) is not False
+    return may_see_who_has_access(caller) or event_type not in WHO_HAS_ACCESS
+
+
+def chronology_for(
+    caller: Caller | None, plan: Plan, agency: str | None = None
+) -> list[ChronologyEntry]:
+    """The chronology this reader may read, in the order things happened: the
+    multi-agency chronology (every agency's entries, merged), or one agency's alone."""
+    family = caller is not None and caller.role in FAMILY_ROLES
+    return [
+        e
+        for e in plan.chronology_in_order()
+        if (agency is None or e.agency == agency) and (e.family_may_see or not family)
+    ]
 
 
 def may_see_access_summary(caller: Caller) -> bool:

@@ -31,6 +31,7 @@ class Action(StrEnum):
     CHANGE_STAGE = "change_stage"
     APPEND_CONTRIBUTION = "append_contribution"
     RECORD_VIEWS = "record_views"
+    ADD_CHRONOLOGY_ENTRY = "add_chronology_entry"
     SHARE_PLAN = "share_plan"
     GRANT_DISCLOSURE = "grant_disclosure"
     REVOKE_DISCLOSURE = "revoke_disclosure"

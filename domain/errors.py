@@ -146,7 +146,7 @@ class ActionForbiddenError(AccessError):
         super().__init__(detail)
 
 
-class ProviderNotOnPlanError(PlanningError):
+class OrgNotOnPlanError(PlanningError):
     def __init__(self, org: str) -> None:
         super().__init__(
             f"'{org}' is neither the plan's school or service nor an agency that has joined it."

@@ -30,11 +30,11 @@ from domain.errors import (
     NotALeadProfessionalError,
     NotAMemberError,
     OccurredInFutureError,
+    OrgNotOnPlanError,
     OutcomeNotFoundError,
     PlanClosedError,
     PlanDestroyedError,
     PlanNotClosedError,
-    ProviderNotOnPlanError,
     ProvisionEndedError,
     ProvisionNotFoundError,
     ReasonRequiredError,
@@ -96,6 +96,7 @@ from domain.values import (
     Agency,
     Attribution,
     Child,
+    ChronologyEntry,
     Contribution,
     Disclosure,
     Member,
@@ -142,6 +143,7 @@ class PlanState(SnapshotState):
     statutory: StatutoryState = StatutoryState()
     sections: dict[str, Section] = Field(default_factory=dict)
     notices: list[Notice] = Field(default_factory=list)
+    chronology: list[ChronologyEntry] = Field(default_factory=list)
 
 
 class Plan(Aggregate):
@@ -178,6 +180,7 @@ class Plan(Aggregate):
         self.statutory: StatutoryState
         self.sections: dict[str, Section]
         self.notices: list[Notice]
+        self.chronology: list[ChronologyEntry]
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Plan:
         # Every value a plan holds is frozen, so a copy needs new containers only: far
@@ -299,8 +302,8 @@ class Plan(Aggregate):
             if target_id not in self.targets:
                 raise TargetNotFoundError(target_id)
         provider = command.provided_by
-        if provider is not None and provider != self.org and provider not in self.agencies:
-            raise ProviderNotOnPlanError(provider)
+        if provider is not None and not self._on_plan(provider):
+            raise OrgNotOnPlanError(provider)
         if command.replaces is not None:
             self._active_provision(command.replaces)
         self._record(events.ProvisionPlanned, by, command)
@@ -368,6 +371,23 @@ class Plan(Aggregate):
     def record_views(self, command: events.RecordViews, by: Attribution) -> None:
         self._check_writable(by)
         self._record(events.ViewsRecorded, by, command)
+
+    def add_chronology_entry(self, command: events.AddChronologyEntry, by: Attribution) -> None:
+        self._check_writable(by)
+        if command.period_to is not None:
+            _check_not_future(command.period_to, "period_to")
+            if command.period_to < by.occurred_on:
+                raise DateOrderError("period_to", "period_from")
+        agency = command.agency
+        if agency is None and by.actor.org is not None and self._on_plan(by.actor.org):
+            agency = by.actor.org
+        if agency is not None and not self._on_plan(agency):
+            raise OrgNotOnPlanError(agency)
+        self._record(events.ChronologyEntryAdded, by, command.model_copy(update={"agency": agency}))
+
+    def chronology_in_order(self) -> list[ChronologyEntry]:
+        """In the order things happened; the same day in the order recorded."""
+        return sorted(self.chronology, key=lambda e: e.occurred_on)
 
     # -- sharing and disclosure -----------------------------------------------------
 
@@ -713,6 +733,10 @@ class Plan(Aggregate):
     def _review_in_progress(self) -> bool:
         started_on = self.statutory.review_started_on
         return started_on is not None and not any(r.held_on >= started_on for r in self.reviews)
+
+    def _on_plan(self, org: str) -> bool:
+        """The plan's own school or service, or an agency that has joined it."""
+        return org == self.org or org in self.agencies
 
     def _open_target(self, target_id: UUID) -> Target:
         target = self.targets.get(target_id)

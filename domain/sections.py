@@ -9,6 +9,11 @@ support required (s.9(2)(a)(ii)-(iv)) are the plan's outcomes and provision; the
 (reg 3(1)(b)(iv)-(v)) are its views: they are addressed there, not here.
 
 An EHC plan's sections A to K are those of the SEND Regulations 2014 reg 12(1).
+
+A Child's Plan is non-statutory (the 2014 Act's Part 5 was never commenced); its sections
+are those GIRFEC's guidance asks of every plan that the outcomes, provision, views,
+chronology and reviews do not already hold: why the plan was made, the assessment of
+wellbeing, and what happens if the plan does not work (DOMAIN.md 1.7).
 """
 
 from __future__ import annotations
@@ -124,9 +129,24 @@ EHCP_SECTIONS: dict[str, Heading] = {
     }.items()
 }
 
+CHILDS_PLAN_SECTIONS: dict[str, Heading] = {
+    "reasons": Heading(
+        title="Why this plan has been made", source="GIRFEC Child's Plan practice statement 2022"
+    ),
+    "assessment": Heading(
+        title="Assessment of wellbeing: strengths, needs and risks",
+        source="Children and Young People (Scotland) Act 2014 s.96; National Practice Model",
+    ),
+    "contingency": Heading(
+        title="Contingency arrangements: what happens if the plan is not working",
+        source="GIRFEC Child's Plan (local template)",
+    ),
+}
+
 SECTIONS: dict[PlanType, dict[str, Heading]] = {
     PlanType.CSP: CSP_SECTIONS,
     PlanType.EHCP: EHCP_SECTIONS,
+    PlanType.CHILDS_PLAN: CHILDS_PLAN_SECTIONS,
 }
 
 

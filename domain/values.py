@@ -91,6 +91,26 @@ class ProvisionKind(StrEnum):
     CURRICULUM = "curriculum"
 
 
+class Wellbeing(StrEnum):
+    """The eight SHANARRI wellbeing indicators of GIRFEC (Children and Young People
+    (Scotland) Act 2014 s.96(2)): the words a Child's Plan is read by."""
+
+    SAFE = "safe"
+    HEALTHY = "healthy"
+    ACHIEVING = "achieving"
+    NURTURED = "nurtured"
+    ACTIVE = "active"
+    RESPECTED = "respected"
+    RESPONSIBLE = "responsible"
+    INCLUDED = "included"
+
+
+class ChronologyKind(StrEnum):
+    STRENGTH = "strength"
+    CONCERN = "concern"
+    EVENT = "event"
+
+
 class Whose(StrEnum):
     CHILD = "child"
     PARENT_CARER = "parent_carer"
@@ -172,6 +192,7 @@ class Outcome(Immutable):
     area: str
     aspiration: str | None
     agreed_on: date
+    wellbeing: tuple[Wellbeing, ...] = ()
 
 
 class Delivery(Immutable):
@@ -241,6 +262,27 @@ class Contribution(Immutable):
     kind: str
     text: str
     occurred_on: date
+    actor: Actor
+
+
+class ChronologyEntry(Immutable):
+    """Something significant in the child's life, as one source told it: a day (or a
+    period, to period_to), what it was, its impact and what was done."""
+
+    id: UUID
+    occurred_on: date
+    period_to: date | None
+    date_uncertain: bool
+    source: str
+    kind: ChronologyKind
+    text: str
+    impact: str | None
+    action: str | None
+    wellbeing: tuple[Wellbeing, ...]
+    agency: str | None
+    """The org it came from (the plan's own or a joined agency's): a single-agency view."""
+    family_may_see: bool
+    recorded_at: datetime
     actor: Actor
 
 

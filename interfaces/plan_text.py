@@ -11,7 +11,7 @@ from rich.tree import Tree
 
 from domain.plans import Plan
 from domain.stages import StageCatalogue
-from domain.values import Provision, Section, TargetStatus
+from domain.values import ChronologyEntry, Provision, Section, TargetStatus
 
 NOTICE_WORDS = {
     "proposal": "Told that the authority proposes to establish whether a CSP is needed",
@@ -74,6 +74,33 @@ def plan_as_dict(plan: Plan, stages: StageCatalogue) -> dict[str, Any]:
         "discontinued_on": _iso(plan.statutory.discontinued_on),
         "recorded_at": plan.modified_on.isoformat(),
     }
+
+
+def chronology_as_dicts(plan: Plan, entries: list[ChronologyEntry]) -> list[dict[str, Any]]:
+    """Chronology entries as API.md shapes them, each with the name of the agency it came
+    from (merging adds the contributing agency to the source, as Chronolator does)."""
+    names = {org: a.name for org, a in plan.agencies.items()}
+    return [
+        {
+            "entry_id": str(e.id),
+            "occurred_on": e.occurred_on.isoformat(),
+            "period_from": e.occurred_on.isoformat() if e.period_to else None,
+            "period_to": _iso(e.period_to),
+            "date_uncertain": e.date_uncertain,
+            "source": e.source,
+            "kind": e.kind.value,
+            "text": e.text,
+            "impact": e.impact,
+            "action": e.action,
+            "wellbeing": [w.value for w in e.wellbeing],
+            "agency": e.agency,
+            "agency_name": names.get(e.agency or "", e.agency),
+            "family_may_see": e.family_may_see,
+            "recorded_at": e.recorded_at.isoformat(),
+            "actor": _dump(e.actor),
+        }
+        for e in entries
+    ]
 
 
 def _provision(provision: Provision) -> dict[str, Any]:

@@ -111,7 +111,9 @@ def plan_diff(
     sections: dict[str, list[dict[str, Any]]] = {name: [] for name in SECTIONS}
     for event in planning.events.get(plan_id, gt=from_version, lte=to_version):
         change = _change(event, plan)
-        if change is not None and access.may_see_event(reader, type(event).__name__):
+        if change is not None and access.may_see_event(
+            reader, type(event).__name__, event.model_dump()
+        ):
             sections.setdefault(change.pop("section"), []).append(change)
         plan = event.mutate(plan)
     return {

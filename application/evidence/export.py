@@ -69,7 +69,8 @@ def build_export(
     for stored_event in stored:
         position = stored_event.originator_version
         link = links[position]
-        if not access.may_see_event(reader, stored_event.topic.rpartition(".")[2]):
+        state, destroyed = mapper.plain_state(stored_event)
+        if not access.may_see_event(reader, stored_event.topic.rpartition(".")[2], state):
             # Withheld from this reader (domain/access.py): its digest and link still
             # prove that an event stood there and that nothing around it changed.
             events.append(
@@ -81,7 +82,6 @@ def build_export(
                 }
             )
             continue
-        state, destroyed = mapper.plain_state(stored_event)
         if destroyed:
             events.append(
                 {

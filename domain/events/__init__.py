@@ -7,6 +7,7 @@ Each event is a declared class: its fields (with `actor`, `occurred_on` and `rea
 from __future__ import annotations
 
 from domain.events.base import Command, PlanEvent
+from domain.events.chronology import AddChronologyEntry, ChronologyEntryAdded
 from domain.events.lifecycle import (
     ChangeStage,
     ClosePlan,
@@ -153,10 +154,12 @@ EVENTS: tuple[type[PlanEvent], ...] = (
     CspDiscontinued,
     NoticeGiven,
     SectionRecorded,
+    ChronologyEntryAdded,
 )
 """Every kind of event a plan records."""
 
 __all__ = [
+    "AddChronologyEntry",
     "AddMember",
     "AgencyJoined",
     "AgencyLeft",
@@ -166,6 +169,7 @@ __all__ = [
     "AssignLeadProfessional",
     "ChangeStage",
     "ChildDetailsCorrected",
+    "ChronologyEntryAdded",
     "ClosePlan",
     "CloseTarget",
     "Command",

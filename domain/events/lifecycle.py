@@ -49,6 +49,7 @@ class PlanOpened(PlanEvent, Aggregate.Created, OpenPlan):
         plan.statutory = StatutoryState()
         plan.sections = {}
         plan.notices = []
+        plan.chronology = []
 
 
 class ChangeStage(Command):

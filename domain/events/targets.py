@@ -18,6 +18,7 @@ from domain.values import (
     Target,
     TargetRevision,
     TargetStatus,
+    Wellbeing,
 )
 
 if TYPE_CHECKING:
@@ -31,6 +32,8 @@ class AgreeOutcome(Command):
     text: Personal[str]
     area: Personal[str]
     aspiration: Personal[str | None] = None
+    wellbeing: tuple[Wellbeing, ...] = ()
+    """The SHANARRI indicators the outcome serves (GIRFEC: a plan is read by them)."""
 
 
 class OutcomeAgreed(PlanEvent, AgreeOutcome):
@@ -41,6 +44,7 @@ class OutcomeAgreed(PlanEvent, AgreeOutcome):
             area=self.area,
             aspiration=self.aspiration,
             agreed_on=self.occurred_on,
+            wellbeing=self.wellbeing,
         )
 
 

@@ -13,6 +13,7 @@ from interfaces.http import problems
 from interfaces.http.auth import TokenVerifier
 from interfaces.http.logs import BodyTooLargeError, RequestContext, configure_logging
 from interfaces.http.routers import (
+    chronology,
     contributions,
     csp,
     disclosures,
@@ -43,6 +44,7 @@ ROUTERS = (
     reviews,
     csp,
     sections,
+    chronology,
     contributions,
     disclosures,
     evidence,

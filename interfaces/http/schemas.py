@@ -17,13 +17,14 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    field_validator,
     model_validator,
 )
 
 from domain.calendar import today
 from domain.events import Command
 from domain.statutory import ReviewKind
-from domain.values import PlanType, Progress, ProvisionKind, Whose
+from domain.values import PlanType, Progress, ProvisionKind, Wellbeing, Whose
 
 C = TypeVar("C", bound=Command)
 
@@ -46,7 +47,7 @@ def _plausible_instant(instant: datetime) -> datetime:
 Instant = Annotated[datetime, AfterValidator(_plausible_instant)]
 
 
-def _not_in_the_future(day: date) -> date:
+def not_in_the_future(day: date) -> date:
     if day > today():
         raise ValueError("may not be in the future")
     return day
@@ -95,7 +96,7 @@ class WriteBody(Attributed):
 
 class ChildIn(Body):
     name: Name
-    date_of_birth: Annotated[Day, AfterValidator(_not_in_the_future)]
+    date_of_birth: Annotated[Day, AfterValidator(not_in_the_future)]
 
 
 class PlanCreate(WriteBody):
@@ -122,6 +123,14 @@ class OutcomeCreate(WriteBody):
     text: Text
     area: Short
     aspiration: Text | None = None
+    wellbeing: list[Wellbeing] = Field(
+        default_factory=list, max_length=8, description="SHANARRI indicators it serves"
+    )
+
+    @field_validator("wellbeing")
+    @classmethod
+    def _once_each(cls, given: list[Wellbeing]) -> list[Wellbeing]:
+        return list(dict.fromkeys(given))
 
 
 class TargetCreate(WriteBody):
@@ -167,7 +176,7 @@ class DeliveryCreate(Attributed):
     """Sessions delivered in a period (and missed); it happened on period_to."""
 
     period_from: Day
-    period_to: Annotated[Day, AfterValidator(_not_in_the_future)]
+    period_to: Annotated[Day, AfterValidator(not_in_the_future)]
     sessions_delivered: int = Field(ge=0, le=10_000)
     sessions_missed: int | None = Field(default=None, ge=0, le=10_000)
     note: Text | None = None
@@ -345,6 +354,7 @@ class OutcomeOut(BaseModel):
     area: str
     aspiration: str | None
     agreed_on: date
+    wellbeing: list[Wellbeing] = []
     targets: list[TargetOut]
 
 

@@ -17,7 +17,7 @@ from domain.access import Action, Decision
 from domain.calendar import today
 from domain.notices import owed_notices
 from domain.plans import Plan
-from domain.sections import CSP_SECTIONS
+from domain.sections import SECTIONS
 from domain.values import FAMILY_ROLES, PlanType, Progress, ProvisionKind, Whose
 from interfaces.http.auth import Caller
 from interfaces.plan_text import NOTICE_WORDS, plan_as_dict
@@ -59,6 +59,13 @@ NOTICES = {
     "discontinue": "The plan is discontinued; its date is noted on the plan.",
     "lead_professional": "The plan has a new lead professional.",
     "section": "Section recorded; any earlier wording stays in the timeline.",
+}
+
+
+SCHEDULE_TITLES = {
+    PlanType.CSP: "The plan, in the form of the Schedule",
+    PlanType.EHCP: "The plan's sections, A to K",
+    PlanType.CHILDS_PLAN: "Why the plan, the assessment, and if it is not working",
 }
 
 
@@ -113,6 +120,11 @@ def plan_context(
         # Notices follow a CSP past its end (discontinuance, destruction: reg 11(3)).
         "may_give_notice": as_of is None
         and access.decide(caller, Action.GIVE_NOTICE, current) is Decision.ALLOW,
+        "schedule": [
+            (name, heading, shown.sections.get(name))
+            for name, heading in SECTIONS.get(current.plan_type, {}).items()
+        ],
+        "schedule_title": SCHEDULE_TITLES.get(current.plan_type),
         **csp_context(current),
     }
 
@@ -126,9 +138,6 @@ def csp_context(plan: Plan) -> dict[str, Any]:
     return {
         "csp": state,
         "reference_open_until": plan.reference_window_open_until(today()),
-        "schedule": [
-            (name, heading, plan.sections.get(name)) for name, heading in CSP_SECTIONS.items()
-        ],
         "notices_owed": owed_notices(plan),
         "notice_kind_options": list(NOTICE_WORDS.items()),
         "notice_words": NOTICE_WORDS,

@@ -64,6 +64,8 @@ ADDED_SINCE = {
     # its date of discontinuance
     "signatures": lambda value: all(s.keys() == {"signed_on", "officer", "amended"} for s in value),
     "discontinued_on": None,
+    # outcomes: the SHANARRI indicators they serve
+    "wellbeing": [],
 }
 """Fields added since 36abb12, with what a plan or an event recorded then reads as."""
 

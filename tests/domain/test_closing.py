@@ -51,6 +51,7 @@ def test_the_writes_checked_here_are_every_write_a_plan_takes():
         "is_open",
         "statutory",
         "reference_window_open_until",
+        "chronology_in_order",
         # Notices follow a plan past its end (discontinuance, destruction): tested in
         # test_csp_notices.py, not with the writes a closed plan refuses.
         "give_notice",

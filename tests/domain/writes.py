@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from domain.events import (
+    AddChronologyEntry,
     AddMember,
     AgreeOutcome,
     AnswerCspRequest,
@@ -60,7 +61,7 @@ from domain.statutory import (
     EhcpIssue,
     Requester,
 )
-from domain.values import Child, PlanType, Progress, ProvisionKind, Role, Whose
+from domain.values import Child, ChronologyKind, PlanType, Progress, ProvisionKind, Role, Whose
 from tests.examples import SALT, FullPlan, a_lead_professional, an_officer, by
 
 LEAD = a_lead_professional()
@@ -127,6 +128,9 @@ COMMANDS: dict[str, CommandOf] = {
     "change_stage": lambda f, on: ChangeStage(stage="targeted"),
     "append_contribution": lambda f, on: AppendContribution(kind="note", text="Calm week"),
     "record_views": lambda f, on: RecordViews(whose=Whose.CHILD, text="I like Lego"),
+    "add_chronology_entry": lambda f, on: AddChronologyEntry(
+        source="Class teacher", kind=ChronologyKind.STRENGTH, text="Led the class assembly"
+    ),
     "share_plan": lambda f, on: SharePlan(recipients=(SALT,), method="post", sha256=None),
     "grant_disclosure": lambda f, on: GrantDisclosure(
         grantee="police:scotland", purpose="Child protection", until=None

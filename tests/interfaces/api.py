@@ -118,6 +118,19 @@ def a_contribution() -> Body:
     return {"kind": "assessment_summary", "text": "Receptive language below age expectations"}
 
 
+def an_entry(**fields: Any) -> Body:
+    return {
+        "occurred_on": days_from_today(-30),
+        "source": "Class teacher",
+        "kind": "concern",
+        "text": "Absent for five days; no contact from home",
+        "impact": "Missed the start of the reading group",
+        "action": "Home visit arranged",
+        "wellbeing": ["included", "achieving"],
+        **fields,
+    }
+
+
 def views(whose: str = "child") -> Body:
     return {"whose": whose, "text": "Break time is too loud"}
 
@@ -267,6 +280,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("change stage", "POST", PLAN + "/stage", lambda r, p: a_stage_change()),
     Endpoint("append contribution", "POST", PLAN + "/contributions", lambda r, p: a_contribution()),
     Endpoint("record views", "POST", PLAN + "/views", lambda r, p: views(_whose_views(p))),
+    Endpoint("add chronology entry", "POST", PLAN + "/chronology", lambda r, p: an_entry()),
+    Endpoint("read chronology", "GET", PLAN + "/chronology"),
     Endpoint(
         "grant disclosure",
         "POST",
@@ -284,7 +299,9 @@ ENDPOINTS: tuple[Endpoint, ...] = (
 """In an order every allowed call can follow: reads, writes, then revoking and closing."""
 
 WRITES = tuple(e for e in ENDPOINTS if e.is_write)
-PERSONAL_READS = frozenset({"read plan", "read plan as of", "read history", "read access log"})
+PERSONAL_READS = frozenset(
+    {"read plan", "read plan as of", "read history", "read access log", "read chronology"}
+)
 
 
 def problem_of(response: Response) -> Body:

@@ -70,6 +70,8 @@ ALLOWED_ON_A_PLAN_THEY_MAY_SEE: dict[str, set[Role]] = {
     "change stage": {LP},
     "append contribution": {LP, PR},
     "record views": {LP, PC, YP},
+    "add chronology entry": {LP, PR},
+    "read chronology": {LP, PR, PC, YP, RV},
     "grant disclosure": {LP},
     "revoke disclosure": {LP},
     "close plan": {LP},
