@@ -236,11 +236,12 @@ def may_see_event(
 
 
 def chronology_for(
-    caller: Caller | None, plan: Plan, agency: str | None = None
+    caller: Caller | None, plan: Plan, agency: str | None = None, *, family: bool = False
 ) -> list[ChronologyEntry]:
     """The chronology this reader may read, in the order things happened: the
-    multi-agency chronology (every agency's entries, merged), or one agency's alone."""
-    family = caller is not None and caller.role in FAMILY_ROLES
+    multi-agency chronology (every agency's entries, merged), or one agency's alone.
+    `family`: what a family may read whoever asks (the copy of the plan given to them)."""
+    family = family or (caller is not None and caller.role in FAMILY_ROLES)
     return [
         e
         for e in plan.chronology_in_order()

@@ -15,11 +15,20 @@ class Stage(Immutable):
     description: str = ""
 
 
+class RetiredStage(Immutable):
+    """A stage an earlier stages file offered and this one does not: plans made under it
+    keep its id in their events, and are still shown by its name."""
+
+    id: str = Field(max_length=64)
+    name: str = Field(min_length=1, max_length=200)
+
+
 class StageCatalogue(Immutable):
     """The stages one authority defines, lowest level first."""
 
     authority: str
     stages: tuple[Stage, ...] = Field(min_length=1)
+    retired: tuple[RetiredStage, ...] = ()
 
     @model_validator(mode="after")
     def _check_unique(self) -> StageCatalogue:
@@ -36,3 +45,11 @@ class StageCatalogue(Immutable):
             if stage.id == stage_id:
                 return stage
         raise UnknownStageError(stage_id)
+
+    def name_of(self, stage_id: str) -> str:
+        """A stage's name, offered now or retired; an id no file names reads as words
+        ("level_2a": "Level 2a"), never as a raw id."""
+        for stage in (*self.stages, *self.retired):
+            if stage.id == stage_id:
+                return stage.name
+        return stage_id.replace("_", " ").replace("-", " ").strip().capitalize() or "Unknown"

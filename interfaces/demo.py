@@ -15,6 +15,7 @@ from application.planning import Planning
 from domain.access import Caller
 from domain.calendar import today
 from domain.events import (
+    AddChronologyEntry,
     AddMember,
     AgreeOutcome,
     AnswerCspRequest,
@@ -37,7 +38,17 @@ from domain.events import (
     SetTarget,
 )
 from domain.statutory import CspNeed, CspRequestAnswer, NoticeKind, Requester
-from domain.values import Actor, Child, PlanType, Progress, ProvisionKind, Role, Whose
+from domain.values import (
+    Actor,
+    Child,
+    ChronologyKind,
+    PlanType,
+    Progress,
+    ProvisionKind,
+    Role,
+    Wellbeing,
+    Whose,
+)
 
 SCHOOL = "school:st-ninians-primary"
 SALT = "nhs:salt-lothian"
@@ -137,7 +148,15 @@ def load_demo(planning: Planning) -> UUID:
         ),
     }
     outcome_ids = {
-        key: UUID(do(AgreeOutcome(text=text, area=area, aspiration=aspiration), lead, 320))
+        key: UUID(
+            do(
+                AgreeOutcome(
+                    text=text, area=area, aspiration=aspiration, wellbeing=WELLBEING_OF[key]
+                ),
+                lead,
+                320,
+            )
+        )
         for key, (text, area, aspiration) in outcomes.items()
     }
     targets = {
@@ -317,8 +336,66 @@ def load_demo(planning: Planning) -> UUID:
         lead,
         124,
     )
+    for entry, who, days_ago in (
+        (
+            AddChronologyEntry(
+                source="Class teacher",
+                kind=ChronologyKind.CONCERN,
+                text="Late on 9 of 15 mornings; upset at the gate on most of them.",
+                impact="Missed the start of literacy; unsettled until break.",
+                next_step="Met with mum; morning plan agreed.",
+                wellbeing=(Wellbeing.INCLUDED, Wellbeing.ACHIEVING),
+                period_to=_on(300),
+            ),
+            lead,
+            321,
+        ),
+        (
+            AddChronologyEntry(
+                source="Mum (Morag Campbell), at a meeting",
+                kind=ChronologyKind.EVENT,
+                text="Grandfather, who did the school run, moved into a care home.",
+                impact="Mornings changed for the whole family.",
+                wellbeing=(Wellbeing.NURTURED,),
+                date_uncertain=True,
+            ),
+            lead,
+            340,
+        ),
+        (
+            AddChronologyEntry(
+                source="SLT session notes",
+                kind=ChronologyKind.STRENGTH,
+                text="Followed a three-step instruction with a visual cue for the first time.",
+                impact="Much more confident in group work.",
+                wellbeing=(Wellbeing.ACHIEVING, Wellbeing.RESPECTED),
+            ),
+            salt,
+            150,
+        ),
+        (
+            AddChronologyEntry(
+                source="Playground supervisor",
+                kind=ChronologyKind.STRENGTH,
+                text="Acted as a Buddy for a P1 pupil for the whole of lunchtime.",
+                next_step="Buddy role to continue weekly.",
+                wellbeing=(Wellbeing.RESPONSIBLE, Wellbeing.INCLUDED),
+            ),
+            lead,
+            60,
+        ),
+    ):
+        do(entry, who, days_ago)
     load_demo_csps(planning)
     return plan_id
+
+
+WELLBEING_OF = {
+    "friends": (Wellbeing.INCLUDED, Wellbeing.RESPONSIBLE),
+    "mornings": (Wellbeing.HEALTHY, Wellbeing.NURTURED),
+    "independence": (Wellbeing.ACHIEVING,),
+}
+"""The SHANARRI indicators each demo outcome serves."""
 
 
 def load_demo_csps(planning: Planning) -> None:

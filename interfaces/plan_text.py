@@ -43,13 +43,12 @@ def _dump(value: Any) -> Any:
 
 
 def plan_as_dict(plan: Plan, stages: StageCatalogue) -> dict[str, Any]:
-    stage_name = next((s.name for s in stages.stages if s.id == plan.stage), plan.stage)
     return {
         "id": str(plan.id),
         "version": plan.version,
         "plan_type": plan.plan_type.value,
         "stage": plan.stage,
-        "stage_name": stage_name,
+        "stage_name": stages.name_of(plan.stage),
         "status": plan.status.value,
         "child": _dump(plan.child),
         "org": plan.org,

@@ -35,12 +35,12 @@ from application.evidence.diff import CHANGES
 from application.history import HistoryEntry
 from application.persistence.chain import CHAIN_VERSION
 from application.planning import Planning
-from domain.access import Caller
+from domain.access import Caller, chronology_for
 from domain.calendar import UK
 from domain.clocks import clocks_as_of, may_have_clocks
 from interfaces.documents import render
 from interfaces.documents.plan_copy import PLAN_TYPES, ROLES, plan_document
-from interfaces.plan_text import CLOCK_WORDS, NOTICE_WORDS
+from interfaces.plan_text import CLOCK_WORDS, NOTICE_WORDS, chronology_as_dicts
 
 
 @dataclass(frozen=True)
@@ -93,9 +93,11 @@ def build_bundle(
         if may_have_clocks(plan.plan_type, plan.statutory) or plan.notices
         else None
     )
+    child_chronology = chronology_as_dicts(plan, chronology_for(reader, plan))
     sections = [
         ("index", "Index"),
         ("chronology", "Chronology of recorded events"),
+        *([("child-chronology", "The child's chronology")] if child_chronology else []),
         *([("statutory", "Statutory timescales and notices")] if statutory else []),
         *((d["key"], d["title"]) for d in documents),
         ("access", "Access log summary"),
@@ -113,6 +115,7 @@ def build_bundle(
         },
         sections=[{"key": k, "title": t} for k, t in sections],
         chronology=[_chronology_row(e) for e in entries],
+        child_chronology=child_chronology,
         statutory=statutory,
         documents=documents,
         access=_access_summary(planning, plan_id, cutoff) if with_access_log else None,
@@ -206,6 +209,8 @@ def _chronology_row(entry: HistoryEntry) -> dict[str, Any]:
     what = CHANGES.get(entry.type, ("", "", entry.type, None))[2]
     if entry.type == "SectionRecorded":
         what = f"{what}: {entry.data['name']}"
+    elif entry.type == "ChronologyEntryAdded":
+        what = f"{what}: {entry.data['text']}"
     actor = entry.actor
     who = f"{actor.name} ({ROLES.get(actor.role.value, actor.role.value)}"
     who += f", {actor.org})" if actor.org else ")"

@@ -13,11 +13,12 @@ from typing import Any
 from uuid import UUID
 
 from application.planning import Planning
+from domain import access
 from domain.plans import Plan
 from domain.sections import SECTIONS
 from domain.stages import StageCatalogue
 from domain.values import PlanType, SharedCopy
-from interfaces.plan_text import NOTICE_WORDS, plan_as_dict
+from interfaces.plan_text import NOTICE_WORDS, chronology_as_dicts, plan_as_dict
 
 PLAN_TYPES = {
     "plp": "Personal Learning Plan",
@@ -51,6 +52,11 @@ ROLES = {
 WHOSE = {
     "child": "The child's or young person's views",
     "parent_carer": "Parent's or carer's views",
+}
+CHRONOLOGY_KINDS = {
+    "strength": "Something going well",
+    "concern": "A worry",
+    "event": "Something that happened",
 }
 PROVISION_KINDS = {
     "strategy": "Strategy",
@@ -167,6 +173,23 @@ def plan_document(plan: Plan, stages: StageCatalogue) -> dict[str, Any]:
         views["whose_label"] = WHOSE.get(views["whose"], views["whose"])
     if "schedule" in p:
         p["objectives"] = objectives(p)
+    else:
+        p["parts"] = [
+            {"title": heading.title, "text": plan.sections[name].text}
+            for name, heading in SECTIONS.get(plan.plan_type, {}).items()
+            if name in plan.sections
+        ]
+    for outcome in p["outcomes"]:
+        outcome["wellbeing_label"] = ", ".join(w.capitalize() for w in outcome["wellbeing"])
+    # The copy is the family's: it holds the chronology they may read, worded for them.
+    p["chronology"] = [
+        {
+            **entry,
+            "kind_label": CHRONOLOGY_KINDS.get(entry["kind"], entry["kind"]),
+            "wellbeing_label": ", ".join(w.capitalize() for w in entry["wellbeing"]),
+        }
+        for entry in chronology_as_dicts(plan, access.chronology_for(None, plan, family=True))
+    ]
     return p
 
 

@@ -6,6 +6,7 @@ attributes carry), so a reader without sight, and a test, reads the same picture
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -15,7 +16,7 @@ from domain import events
 from domain.calendar import today
 from domain.plans import Plan
 from domain.reviews import ReviewOutcome, review_on_time, review_outcome
-from domain.values import Progress
+from domain.values import ChronologyEntry, ChronologyKind, Progress, Wellbeing
 
 LEVELS = {Progress.NOT_ACHIEVED: 0, Progress.PARTIALLY_ACHIEVED: 1, Progress.ACHIEVED: 2}
 LEVEL_WORDS = ("Not achieved", "Partly achieved", "Achieved")
@@ -209,3 +210,70 @@ def bar_geometry(bars: list[MonthBar]) -> tuple[list[Bar], list[tuple[float, int
     step = max(1, -(-top // 5))  # at most about five gridlines, whatever the counts
     ticks = [(TOP + span_y * (1 - n / top), n) for n in range(0, top + 1, step)]
     return shapes, ticks
+
+
+# -- the Wellbeing Wheel --------------------------------------------------------------
+
+WHEEL_SIZE = 320
+_CENTRE, _OUTER, _INNER, _LABEL = 160.0, 150.0, 46.0, 100.0
+# Lighter to darker as more of the plan touches an indicator; the figures are in each
+# segment's words and in the table beside it, so the shade is never the only cue.
+WHEEL_SHADES = ("#f3f4f6", "#dbeafe", "#93c5fd", "#60a5fa")
+
+
+@dataclass(frozen=True)
+class WheelSegment:
+    indicator: str
+    words: str
+    path: str
+    label_x: float
+    label_y: float
+    outcomes: tuple[str, ...]
+    strengths: int
+    concerns: int
+    events: int
+
+    @property
+    def total(self) -> int:
+        return len(self.outcomes) + self.strengths + self.concerns + self.events
+
+    @property
+    def shade(self) -> str:
+        return WHEEL_SHADES[min(self.total, len(WHEEL_SHADES) - 1)]
+
+
+def _on_circle(radius: float, degrees: float) -> tuple[float, float]:
+    angle = math.radians(degrees)
+    return (
+        round(_CENTRE + radius * math.cos(angle), 1),
+        round(_CENTRE + radius * math.sin(angle), 1),
+    )
+
+
+def wellbeing_wheel(plan: Plan, entries: list[ChronologyEntry]) -> list[WheelSegment]:
+    """The plan read by SHANARRI indicator (GIRFEC's Wellbeing Wheel): per indicator, the
+    outcomes that serve it and the chronology's strengths, worries and events touching it."""
+    segments = []
+    for n, indicator in enumerate(Wellbeing):
+        start, end = -90 + 45 * n, -90 + 45 * (n + 1)
+        (x1, y1), (x2, y2) = _on_circle(_OUTER, start), _on_circle(_OUTER, end)
+        (x3, y3), (x4, y4) = _on_circle(_INNER, end), _on_circle(_INNER, start)
+        label_x, label_y = _on_circle(_LABEL, (start + end) / 2)
+        kinds = Counter(e.kind for e in entries if indicator in e.wellbeing)
+        segments.append(
+            WheelSegment(
+                indicator=indicator.value,
+                words=indicator.value.capitalize(),
+                path=(
+                    f"M{x1},{y1} A{_OUTER},{_OUTER} 0 0 1 {x2},{y2} L{x3},{y3} "
+                    f"A{_INNER},{_INNER} 0 0 0 {x4},{y4} Z"
+                ),
+                label_x=label_x,
+                label_y=label_y,
+                outcomes=tuple(o.text for o in plan.outcomes.values() if indicator in o.wellbeing),
+                strengths=kinds[ChronologyKind.STRENGTH],
+                concerns=kinds[ChronologyKind.CONCERN],
+                events=kinds[ChronologyKind.EVENT],
+            )
+        )
+    return segments

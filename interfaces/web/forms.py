@@ -50,6 +50,12 @@ LABELS = {
     "role": "The role",
     "plan_type": "The type of plan",
     "date_of_birth": "The date of birth",
+    "source": "Where the information came from",
+    "period_from": "The start of the period",
+    "period_to": "The end of the period",
+    "wellbeing": "The wellbeing indicators",
+    "agency": "The agency",
+    "action": "What was done",
 }
 
 

@@ -16,6 +16,7 @@ from domain.actions import Action
 from domain.calendar import UK
 from domain.values import PlanType
 from interfaces.http.deps import planning_of
+from interfaces.plan_text import chronology_as_dicts
 from interfaces.web import charts, queries, wording
 from interfaces.web.guard import (
     PageError,
@@ -26,7 +27,7 @@ from interfaces.web.guard import (
     record_read,
     signed_in,
 )
-from interfaces.web.plan_view import NOTICES, render_plan
+from interfaces.web.plan_view import NOTICES, org_options, render_plan
 from interfaces.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -149,6 +150,33 @@ def progress(request: Request, plan_id: str) -> Response:
             "child_name": plan.child.name,
             "charts": charts.outcome_charts(plan),
             "geometry": charts,
+        },
+    )
+
+
+@router.get("/plans/{plan_id}/chronology")
+def chronology(request: Request, plan_id: str, agency: str | None = None) -> Response:
+    caller = signed_in(request)
+    planning = planning_of(request)
+    pid = parse_plan_id(plan_id)
+    plan = load_plan(planning, caller, pid, Action.READ_PLAN)
+    orgs = org_options(plan)
+    chosen = agency if agency in dict(orgs) else None
+    entries = access.chronology_for(caller, plan, chosen)
+    record_read(request, planning, caller, pid, Action.READ_PLAN)
+    return render(
+        request,
+        "chronology.html",
+        {
+            "caller": caller,
+            "plan_id": str(pid),
+            "child_name": plan.child.name,
+            "chronology": chronology_as_dicts(plan, entries),
+            "wheel": charts.wellbeing_wheel(plan, entries),
+            "geometry": charts,
+            "org_options": orgs,
+            "agency": chosen,
+            "agency_name": dict(orgs).get(chosen or ""),
         },
     )
 

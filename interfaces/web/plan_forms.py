@@ -47,6 +47,7 @@ from domain.events import (
     StartReview,
 )
 from interfaces.http.deps import planning_of
+from interfaces.http.routers.chronology import ChronologyCreate
 from interfaces.http.routers.sections import SectionBody
 from interfaces.http.schemas import (
     AgencyCreate,
@@ -337,6 +338,27 @@ def _views(s: Submission) -> tuple[Command, WriteBody]:
     return body.to(RecordViews), body
 
 
+def _chronology(s: Submission) -> tuple[Command, Attributed]:
+    body = validate(
+        ChronologyCreate,
+        {
+            "period_from": s.get("period_from"),
+            "period_to": s.get("period_to"),
+            "date_uncertain": s.get("date_uncertain") == "yes",
+            "source": s.get("source"),
+            "kind": s.get("kind"),
+            "text": s.get("text"),
+            "impact": s.get("impact"),
+            "action": s.get("action"),
+            "wellbeing": [w for w in s.form.getlist("wellbeing") if isinstance(w, str)],
+            "agency": s.get("agency"),
+            "family_may_see": s.get("keep_from_family") != "yes",
+            **s.common(),
+        },
+    )
+    return body.command(), body.when()
+
+
 def _member(s: Submission) -> tuple[Command, WriteBody]:
     body = validate(
         MemberCreate,
@@ -449,6 +471,7 @@ FORMS: dict[str, tuple[str, Handler]] = {
     "agency": ("agencies", _agency),
     "contribution": ("contributions", _contribution),
     "views": ("views", _views),
+    "chronology": ("chronology", _chronology),
     "member": ("members", _member),
     "csp_request": ("csp/requests", _csp_request),
     "csp_answer": ("csp/answer", _csp_answer),

@@ -20,7 +20,7 @@ from domain.plans import Plan
 from domain.sections import SECTIONS
 from domain.values import FAMILY_ROLES, PlanType, Progress, ProvisionKind, Whose
 from interfaces.http.auth import Caller
-from interfaces.plan_text import NOTICE_WORDS, plan_as_dict
+from interfaces.plan_text import NOTICE_WORDS, chronology_as_dicts, plan_as_dict
 from interfaces.web import wording
 from interfaces.web.guard import allowed_actions
 from interfaces.web.queries import statutory_clocks
@@ -59,6 +59,7 @@ NOTICES = {
     "discontinue": "The plan is discontinued; its date is noted on the plan.",
     "lead_professional": "The plan has a new lead professional.",
     "section": "Section recorded; any earlier wording stays in the timeline.",
+    "chronology": "Added to the chronology.",
 }
 
 
@@ -103,7 +104,6 @@ def plan_context(
         "target_label": numbered,
         "support": support,
         "lead_name": names.get(view["lead_professional"] or "", ""),
-        "stage_name": {s.id: s.name for s in planning.stages.stages},
         # Choices for the forms, as (value, words) pairs.
         "outcome_options": [(o["id"], _short(o["text"])) for o in view["outcomes"]],
         "open_target_options": [
@@ -120,6 +120,10 @@ def plan_context(
         # Notices follow a CSP past its end (discontinuance, destruction: reg 11(3)).
         "may_give_notice": as_of is None
         and access.decide(caller, Action.GIVE_NOTICE, current) is Decision.ALLOW,
+        "chronology": chronology_as_dicts(shown, access.chronology_for(caller, shown)),
+        "chronology_kind_options": list(wording.CHRONOLOGY_KINDS.items()),
+        "wellbeing_options": list(wording.WELLBEING.items()),
+        "org_options": org_options(current),
         "schedule": [
             (name, heading, shown.sections.get(name))
             for name, heading in SECTIONS.get(current.plan_type, {}).items()
@@ -127,6 +131,13 @@ def plan_context(
         "schedule_title": SCHEDULE_TITLES.get(current.plan_type),
         **csp_context(current),
     }
+
+
+def org_options(plan: Plan) -> list[tuple[str, str]]:
+    """The plan's own school or service, then each joined agency, by name."""
+    return [(plan.org, "The school or service itself")] + [
+        (org, a.name) for org, a in plan.agencies.items()
+    ]
 
 
 def csp_context(plan: Plan) -> dict[str, Any]:

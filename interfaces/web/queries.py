@@ -100,7 +100,7 @@ def summarise(plan: Plan, planning: Planning, caller: Caller) -> PlanSummary:
         child_name=plan.child.name,
         plan_type=plan.plan_type.value,
         stage=plan.stage,
-        stage_name=stage.name if stage else plan.stage,
+        stage_name=planning.stages.name_of(plan.stage),
         stage_level=stage.level if stage else 0,
         status=plan.status.value,
         org=plan.org,

@@ -36,6 +36,8 @@ def environment() -> Environment:
         provision_kind=lambda k: wording.PROVISION_KINDS.get(str(k), str(k)),
         whose=lambda w: wording.WHOSE.get(str(w), str(w)),
         target_status=lambda s: wording.TARGET_STATUS.get(str(s), str(s)),
+        chronology_kind=lambda k: wording.CHRONOLOGY_KINDS.get(str(k), str(k)),
+        wellbeing=lambda w: wording.WELLBEING.get(str(w), str(w)),
         as_date=lambda d: d if isinstance(d, date) else date.fromisoformat(str(d)),
     )
     return env

@@ -42,6 +42,22 @@ PROVISION_KINDS = {
 }
 WHOSE = {"child": "the child or young person", "parent_carer": "a parent or carer"}
 TARGET_STATUS = {"open": "Open", "achieved": "Achieved", "closed": "Closed"}
+CHRONOLOGY_KINDS = {
+    "strength": "Something going well",
+    "concern": "A worry",
+    "event": "Something that happened",
+}
+"""Worded for the family, who read the chronology too (DOMAIN.md 1.8)."""
+WELLBEING = {
+    "safe": "Safe",
+    "healthy": "Healthy",
+    "achieving": "Achieving",
+    "nurtured": "Nurtured",
+    "active": "Active",
+    "respected": "Respected",
+    "responsible": "Responsible",
+    "included": "Included",
+}
 
 # The fields that domain refusals name, as a reader would call them.
 FIELDS = {
@@ -113,7 +129,6 @@ REQUESTERS = {
 def describe(entry: HistoryEntry, plan: Plan, stages: StageCatalogue) -> str:
     """One line saying what a history entry did, in words a family can read."""
     d: dict[str, Any] = entry.data
-    stage_names = {s.id: s.name for s in stages.stages}
 
     def target_text(key: str = "target_id") -> str:
         target = plan.targets.get(UUID(d[key])) if d.get(key) else None
@@ -123,7 +138,7 @@ def describe(entry: HistoryEntry, plan: Plan, stages: StageCatalogue) -> str:
         case "PlanOpened":
             return (
                 f"Opened the plan: {PLAN_TYPES.get(d.get('plan_type', ''), 'plan')}, "
-                f"{stage_names.get(d.get('stage', ''), d.get('stage', ''))}."
+                f"{stages.name_of(d.get('stage', ''))}."
             )
         case "MemberAdded":
             return f"Added {d.get('name')} ({ROLES.get(d.get('role', ''), d.get('role'))})."
@@ -155,9 +170,7 @@ def describe(entry: HistoryEntry, plan: Plan, stages: StageCatalogue) -> str:
             return f"Set the next review for {day(d.get('next_review_on'))}."
         case "StageChanged":
             before, after = d.get("previous_stage", ""), d.get("stage", "")
-            return (
-                f"Moved from {stage_names.get(before, before)} to {stage_names.get(after, after)}."
-            )
+            return f"Moved from {stages.name_of(before)} to {stages.name_of(after)}."
         case "ContributionAppended":
             kind = str(d.get("kind", "")).replace("_", " ")
             return f"Added a contribution ({kind}): {d.get('text')}"
@@ -200,6 +213,11 @@ def describe(entry: HistoryEntry, plan: Plan, stages: StageCatalogue) -> str:
             return "Discontinued the plan."
         case "NoticeGiven":
             return f"Recorded a notice given ({str(d.get('kind', '')).replace('_', ' ')})."
+        case "ChronologyEntryAdded":
+            kind = CHRONOLOGY_KINDS.get(d.get("kind", ""), "An entry")
+            return (
+                f"Added to the chronology ({kind.lower()}, from {d.get('source')}): {d.get('text')}"
+            )
         case "SectionRecorded":
             return f"Recorded the part “{str(d.get('name', '')).replace('_', ' ')}”."
         case _:

@@ -26,8 +26,9 @@ LEAD_FORMS = {
     "contribution",
     "views",
     "member",
+    "chronology",
 }
-PRACTITIONER_FORMS = {"target", "evaluation", "provision", "contribution"}
+PRACTITIONER_FORMS = {"target", "evaluation", "provision", "contribution", "chronology"}
 
 
 def test_the_front_door_leads_to_sign_in_then_to_my_plans(site):
