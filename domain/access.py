@@ -109,6 +109,8 @@ ALLOWED: dict[Role, frozenset[Action]] = {
         Action.ADD_CHRONOLOGY_ENTRY,
         Action.SET_TARGET,
         Action.PLAN_PROVISION,
+        # The therapist or teacher who delivers a session records it.
+        Action.RECORD_DELIVERY,
         Action.EVALUATE_TARGET,
     },
     # A family may ask for a CSP, or for an early review, themselves (the Act s.6, s.10(3)).

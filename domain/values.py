@@ -238,6 +238,31 @@ class Provision(Immutable):
     def status(self) -> str:
         return "ended" if self.ended_on is not None else "active"
 
+    @property
+    def sessions_planned(self) -> int | None:
+        """The sessions the plan promised over the periods deliveries were recorded for:
+        sessions_per_week for each week or part of a week (a Monday-to-Friday period is
+        one school week); None when the plan gives no weekly figure."""
+        if not self.sessions_per_week:
+            return None
+        return sum(
+            self.sessions_per_week
+            * -(-((d.delivered_on - (d.period_from or d.delivered_on)).days + 1) // 7)
+            for d in self.deliveries
+        )
+
+    @property
+    def short_of_plan(self) -> bool:
+        """Less delivered than planned (or, with no weekly figure, sessions missed): in a
+        CSP, support not provided as the plan says, which the family may refer to the
+        tribunal (Education (Additional Support for Learning) (Scotland) Act 2004
+        s.18(3)(d)(ia))."""
+        delivered = sum(d.sessions for d in self.deliveries)
+        planned = self.sessions_planned
+        if planned is not None:
+            return delivered < planned
+        return any(d.missed for d in self.deliveries)
+
 
 class Review(Immutable):
     id: UUID

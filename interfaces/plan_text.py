@@ -109,6 +109,8 @@ def _provision(provision: Provision) -> dict[str, Any]:
         "status": provision.status,
         "sessions_delivered": sum(d.sessions for d in provision.deliveries),
         "sessions_missed": sum(d.missed or 0 for d in provision.deliveries),
+        "sessions_planned": provision.sessions_planned,
+        "short_of_plan": provision.short_of_plan,
     }
 
 

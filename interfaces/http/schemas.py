@@ -395,6 +395,12 @@ class ProvisionOut(BaseModel):
     impacts: list[ProvisionImpactOut]
     sessions_delivered: int
     sessions_missed: int
+    sessions_planned: int | None = Field(
+        description="Sessions planned over the periods delivered (sessions_per_week a week)"
+    )
+    short_of_plan: bool = Field(
+        description="Less delivered than planned: in a CSP, referable (the Act s.18(3)(d)(ia))"
+    )
 
 
 class ReviewOut(BaseModel):

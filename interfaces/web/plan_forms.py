@@ -32,6 +32,7 @@ from domain.events import (
     ChangeStage,
     Command,
     DiscontinueCsp,
+    EndProvision,
     EvaluateTarget,
     ExtendEarlyReviewAnswer,
     HoldReview,
@@ -48,16 +49,19 @@ from domain.events import (
 )
 from interfaces.http.deps import planning_of
 from interfaces.http.routers.chronology import ChronologyCreate
+from interfaces.http.routers.provisions import delivery_command
 from interfaces.http.routers.sections import SectionBody
 from interfaces.http.schemas import (
     AgencyCreate,
     Attributed,
     ContributionCreate,
+    DeliveryCreate,
     EvaluationCreate,
     MemberCreate,
     OutcomeCreate,
     PlanCreate,
     ProvisionCreate,
+    RemovalRequest,
     ReviewCreate,
     StageChange,
     TargetCreate,
@@ -269,12 +273,33 @@ def _provision(s: Submission) -> tuple[Command, WriteBody]:
                     "funding",
                     "recommended_by",
                     "provided_by",
+                    "replaces",
                 )
             },
             **s.common(),
         },
     )
     return body.to(PlanProvision), body
+
+
+def _delivery(s: Submission) -> tuple[Command, Attributed]:
+    body = validate(
+        DeliveryCreate,
+        {
+            "period_from": s.get("period_from"),
+            "period_to": s.get("period_to"),
+            "sessions_delivered": s.get("sessions_delivered"),
+            "sessions_missed": s.get("sessions_missed"),
+            "note": s.get("note"),
+            "reason": s.get("reason"),
+        },
+    )
+    return delivery_command(as_uuid(s.get("provision_id")), body)
+
+
+def _provision_end(s: Submission) -> tuple[Command, Attributed]:
+    body = validate(RemovalRequest, s.common())
+    return EndProvision(provision_id=as_uuid(s.get("provision_id"))), body
 
 
 def _review(s: Submission) -> tuple[Command, WriteBody]:
@@ -307,6 +332,11 @@ def _review(s: Submission) -> tuple[Command, WriteBody]:
             "next_review_on": s.get("next_review_on"),
             "kind": s.get("kind") or "in_year",
             "recommends_discontinuance": s.get("recommends_discontinuance") == "yes",
+            "provision_impacts": [
+                {"provision_id": key.partition(":")[2], "impact": s.get(key)}
+                for key in s.form
+                if key.startswith("provision_impact:") and s.get(key)
+            ],
             "reason": s.get("reason"),
         },
     )
@@ -466,6 +496,8 @@ FORMS: dict[str, tuple[str, Handler]] = {
     "revision": ("revisions", _revision),
     "evaluation": ("evaluations", _evaluation),
     "provision": ("provisions", _provision),
+    "delivery": ("provisions/deliveries", _delivery),
+    "provision_end": ("provisions/end", _provision_end),
     "review": ("reviews", _review),
     "stage": ("stage", _stage),
     "agency": ("agencies", _agency),

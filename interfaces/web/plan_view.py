@@ -60,6 +60,8 @@ NOTICES = {
     "lead_professional": "The plan has a new lead professional.",
     "section": "Section recorded; any earlier wording stays in the timeline.",
     "chronology": "Added to the chronology.",
+    "delivery": "Delivery recorded against what was planned.",
+    "provision_end": "Provision ended; it stays in the plan's history with the reason.",
 }
 
 
@@ -120,6 +122,13 @@ def plan_context(
         # Notices follow a CSP past its end (discontinuance, destruction: reg 11(3)).
         "may_give_notice": as_of is None
         and access.decide(caller, Action.GIVE_NOTICE, current) is Decision.ALLOW,
+        "provision_rows": in_row_order(view["provisions"]),
+        "provision_names": {p["id"]: p["description"] for p in view["provisions"]},
+        "active_provision_options": [
+            (p["id"], _short(p["description"]))
+            for p in view["provisions"]
+            if p["status"] == "active"
+        ],
         "chronology": chronology_as_dicts(shown, access.chronology_for(caller, shown)),
         "chronology_kind_options": list(wording.CHRONOLOGY_KINDS.items()),
         "wellbeing_options": list(wording.WELLBEING.items()),
@@ -131,6 +140,27 @@ def plan_context(
         "schedule_title": SCHEDULE_TITLES.get(current.plan_type),
         **csp_context(current),
     }
+
+
+def in_row_order(provisions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each amended provision "on a new row underneath the evaluated row" it replaces
+    (the SEN Support plan template), the rest in the order planned."""
+    by_replaced: dict[str, list[dict[str, Any]]] = {}
+    for p in provisions:
+        if p["replaces"]:
+            by_replaced.setdefault(p["replaces"], []).append(p)
+    ids = {p["id"] for p in provisions}
+    rows: list[dict[str, Any]] = []
+
+    def place(p: dict[str, Any]) -> None:
+        rows.append(p)
+        for amended in by_replaced.get(p["id"], []):
+            place(amended)
+
+    for p in provisions:
+        if not p["replaces"] or p["replaces"] not in ids:
+            place(p)
+    return rows
 
 
 def org_options(plan: Plan) -> list[tuple[str, str]]:

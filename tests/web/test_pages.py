@@ -27,8 +27,10 @@ LEAD_FORMS = {
     "views",
     "member",
     "chronology",
+    "delivery",
+    "provision_end",
 }
-PRACTITIONER_FORMS = {"target", "evaluation", "provision", "contribution", "chronology"}
+PRACTITIONER_FORMS = {"target", "evaluation", "provision", "contribution", "chronology", "delivery"}
 
 
 def test_the_front_door_leads_to_sign_in_then_to_my_plans(site):

@@ -24,6 +24,14 @@ def record_delivery(
 ) -> dict:
     """What was delivered in a period, against what was planned (event ProvisionDelivered);
     it happened on `period_to` unless `occurred_on` says otherwise."""
+    return write(plan_id, *delivery_command(provision_id, body))
+
+
+def delivery_command(
+    provision_id: UUID | None, body: DeliveryCreate
+) -> tuple[RecordDelivery, DeliveryCreate]:
+    """The delivery's command, and when it happened: on `period_to` unless `occurred_on`
+    says otherwise."""
     command = RecordDelivery(
         provision_id=provision_id,
         sessions=body.sessions_delivered,
@@ -32,7 +40,7 @@ def record_delivery(
         note=body.note,
     )
     when = body if body.occurred_on else body.model_copy(update={"occurred_on": body.period_to})
-    return write(plan_id, command, when)
+    return command, when
 
 
 @router.post("/{provision_id}/end", status_code=201, response_model=Written)
