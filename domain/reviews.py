@@ -38,3 +38,18 @@ def review_outcome(
     if ended_on is not None:
         return ReviewOutcome.NOT_HELD if ended_on > due_on else None
     return ReviewOutcome.NOT_HELD if due_on < today else None
+
+
+IN_YEAR_MEETINGS = 3
+"""SEND Code of Practice 0-25 (2015) 6.65: schools "should meet parents at least three
+times each year" to set clear outcomes and review progress."""
+
+
+def in_year_meetings_due(opened_on: date, held: list[date], today: date) -> tuple[int, int]:
+    """(meetings held, meetings due by now) over the twelve months to `today`: one for
+    each third of a year the plan has been open in that window, at most three. A SEN
+    Support plan with fewer held than due is flagged."""
+    start = max(opened_on, date(today.year - 1, today.month, min(today.day, 28)))
+    thirds = ((today - start).days * IN_YEAR_MEETINGS) // 365
+    due = min(IN_YEAR_MEETINGS, thirds)
+    return sum(1 for d in held if start <= d <= today), due

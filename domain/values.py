@@ -233,6 +233,7 @@ class Provision(Immutable):
     replaces: UUID | None = None
     """The provision this one amends, "on a new row underneath" it; that one ended."""
     impacts: tuple[ProvisionImpact, ...] = ()
+    bespoke: bool = False
 
     @property
     def status(self) -> str:

@@ -37,6 +37,9 @@ class PlanProvision(Command):
     (a CSP names "the persons by whom the support should be provided", s.9(2)(a)(iv))."""
     replaces: UUID | None = None
     """An active provision this one amends after its evaluation: that one ends."""
+    bespoke: bool = False
+    """Equipment made or bought for this child, usually on a professional's advice, as
+    against what a setting normally provides (the SEN Support plan's sheet, parts 3-4)."""
 
 
 class ProvisionPlanned(PlanEvent, PlanProvision):
@@ -55,6 +58,7 @@ class ProvisionPlanned(PlanEvent, PlanProvision):
             recommended_by=self.recommended_by,
             provided_by=self.provided_by,
             replaces=self.replaces,
+            bespoke=self.bespoke,
             planned_on=self.occurred_on,
         )
         if self.replaces is not None:

@@ -142,6 +142,56 @@ def objectives(p: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+SHEET_PARTS = (
+    ("curriculum", "Changes to the curriculum", lambda v: v["kind"] == "curriculum"),
+    (
+        "equipment",
+        "Equipment the school normally provides",
+        lambda v: v["kind"] == "equipment" and not v["bespoke"],
+    ),
+    (
+        "bespoke",
+        "Bespoke equipment and resources",
+        lambda v: v["kind"] == "equipment" and v["bespoke"],
+    ),
+    ("strategies", "Strategies", lambda v: v["kind"] == "strategy"),
+    ("interventions", "Interventions", lambda v: v["kind"] == "intervention"),
+)
+"""A SEN Support plan sheet's provision, in the seed template's order (its parts 2-7)."""
+
+
+def sen_support_sheets(p: dict[str, Any]) -> list[dict[str, Any]]:
+    """One sheet for each outcome, "so that the provision is always linked to the
+    Outcomes" (the SEN Support Personalised Plan template): its aspiration, the outcome,
+    the provision under it by kind, its short-term targets, and the impact at each review.
+    Provision linked to no outcome gets a sheet of its own, at the end."""
+    target_outcome = {t["id"]: o["id"] for o in p["outcomes"] for t in o["targets"]}
+
+    def sheet(outcome: dict[str, Any] | None, provisions: list[dict[str, Any]]) -> dict:
+        return {
+            "outcome": outcome,
+            "parts": [
+                (title, [v for v in provisions if belongs(v)]) for _, title, belongs in SHEET_PARTS
+            ],
+            "targets": outcome["targets"] if outcome else [],
+        }
+
+    sheets = []
+    linked: set[str] = set()
+    for outcome in p["outcomes"]:
+        own = [
+            v
+            for v in p["provisions"]
+            if any(target_outcome.get(t) == outcome["id"] for t in v["target_ids"])
+        ]
+        linked |= {v["id"] for v in own}
+        sheets.append(sheet(outcome, own))
+    rest = [v for v in p["provisions"] if v["id"] not in linked]
+    if rest:
+        sheets.append(sheet(None, rest))
+    return sheets
+
+
 def plan_document(plan: Plan, stages: StageCatalogue) -> dict[str, Any]:
     """The plan in plain words: plan_as_dict plus labels a family can read."""
     p = plan_as_dict(plan, stages)
@@ -174,6 +224,8 @@ def plan_document(plan: Plan, stages: StageCatalogue) -> dict[str, Any]:
     if "schedule" in p:
         p["objectives"] = objectives(p)
     else:
+        if plan.plan_type is PlanType.SEN_SUPPORT:
+            p["sheets"] = sen_support_sheets(p)
         p["parts"] = [
             {"title": heading.title, "text": plan.sections[name].text}
             for name, heading in SECTIONS.get(plan.plan_type, {}).items()

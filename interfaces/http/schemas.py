@@ -165,6 +165,10 @@ class ProvisionCreate(WriteBody):
         default=None,
         description="A provision this one amends after its evaluation; that one ends",
     )
+    bespoke: bool = Field(
+        default=False,
+        description="Equipment specific to this child, as against what a setting normally provides",
+    )
 
 
 class ProvisionImpactIn(Body):
@@ -392,6 +396,7 @@ class ProvisionOut(BaseModel):
     deliveries: list[DeliveryOut]
     status: Literal["active", "ended"]
     replaces: UUID | None
+    bespoke: bool = False
     impacts: list[ProvisionImpactOut]
     sessions_delivered: int
     sessions_missed: int

@@ -262,6 +262,7 @@ def _provision(s: Submission) -> tuple[Command, WriteBody]:
             "kind": s.get("kind"),
             "description": s.get("description"),
             "target_ids": [t for t in s.form.getlist("target_ids") if isinstance(t, str) and t],
+            "bespoke": s.get("bespoke") == "yes",
             **{
                 k: s.get(k)
                 for k in (

@@ -17,6 +17,7 @@ from domain.access import Action, Decision
 from domain.calendar import today
 from domain.notices import owed_notices
 from domain.plans import Plan
+from domain.reviews import in_year_meetings_due
 from domain.sections import SECTIONS
 from domain.values import FAMILY_ROLES, PlanType, Progress, ProvisionKind, Whose
 from interfaces.http.auth import Caller
@@ -122,6 +123,11 @@ def plan_context(
         # Notices follow a CSP past its end (discontinuance, destruction: reg 11(3)).
         "may_give_notice": as_of is None
         and access.decide(caller, Action.GIVE_NOTICE, current) is Decision.ALLOW,
+        "in_year_meetings": (
+            in_year_meetings_due(current.opened_on, [r.held_on for r in current.reviews], today())
+            if current.plan_type is PlanType.SEN_SUPPORT and current.is_open
+            else None
+        ),
         "provision_rows": in_row_order(view["provisions"]),
         "provision_names": {p["id"]: p["description"] for p in view["provisions"]},
         "active_provision_options": [

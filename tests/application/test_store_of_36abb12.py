@@ -62,6 +62,7 @@ ADDED_SINCE = {
     "sessions_delivered": lambda value: isinstance(value, int),
     "sessions_planned": lambda value: value is None or isinstance(value, int),
     "short_of_plan": lambda value: isinstance(value, bool),
+    "bespoke": False,
     # plans: a CSP's signatures (read from its recorded preparation, CspPrepared) and
     # its date of discontinuance
     "signatures": lambda value: all(s.keys() == {"signed_on", "officer", "amended"} for s in value),

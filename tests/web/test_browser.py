@@ -379,3 +379,71 @@ def test_a_csp_from_request_to_signed_plan_to_statutory_review_through_the_pages
         expect(lead.locator('[data-clock="csp_review_completion"]')).to_have_count(0)
         expect(lead.locator("#reviews")).to_contain_text("(statutory review)")
         check(lead, "22-csp-reviewed-lead")
+
+
+def test_a_therapist_adds_to_the_chronology_and_the_family_reads_it_by_indicator(
+    demo_server, browser, axe
+):
+    served, plan_id = demo_server
+    with person(browser, axe, served.url) as page:
+        sign_in(page, "Priya Shah")
+        page.get_by_role("link", name="Isla Campbell").first.click()
+        form = page.locator("#form-chronology")
+        form.locator("summary").click()
+        form.get_by_label("What kind of entry").select_option("strength")
+        form.get_by_label("What happened").fill("Asked a question in assembly in front of P6.")
+        form.get_by_label("Where the information came from").fill("SLT session notes")
+        form.get_by_label("Included").check()
+        form.get_by_label("Respected").check()
+        form.get_by_role("button", name="Add to the chronology").click()
+        expect(status(page)).to_contain_text("Added to the chronology.")
+        expect(page.locator("#chronology-list")).to_contain_text("Asked a question in assembly")
+        check(page, "20-chronology-practitioner")
+        page.get_by_role("link", name="One agency's chronology").click()
+        page.get_by_role("link", name="Speech and Language Therapy, NHS Lothian").click()
+        expect(page.locator("#chronology-list")).to_contain_text("Asked a question in assembly")
+        expect(page.locator("#chronology-list")).not_to_contain_text("Late on 9 of 15 mornings")
+        expect(
+            page.locator('#wellbeing-table tr[data-indicator="respected"] td').nth(1)
+        ).to_have_text("2")
+        check(page, "21-chronology-one-agency-and-wheel")
+    with person(browser, axe, served.url, phone=True) as page:
+        sign_in(page, "Morag Campbell")
+        page.goto(f"/plans/{plan_id}")
+        expect(page.locator("#chronology")).to_contain_text("Something going well")
+        expect(page.locator("#chronology")).to_contain_text("Asked a question in assembly")
+        check(page, "22-chronology-family-phone")
+
+
+def test_a_review_records_each_interventions_impact_and_an_amended_one_replaces_it(
+    demo_server, browser, axe
+):
+    served, plan_id = demo_server
+    with person(browser, axe, served.url) as page:
+        sign_in(page, "Fiona MacLeod")
+        page.goto(f"/plans/{plan_id}")
+        form = page.locator("#form-review")
+        form.locator("summary").click()
+        form.get_by_label("Summary of the discussion").fill("Semantics working; move to a group.")
+        form.get_by_label("Colourful semantics programme").fill("Uses full sentences in class.")
+        form.get_by_role("button", name="Record the review").click()
+        expect(status(page)).to_contain_text("Review recorded")
+        provision = page.locator("#form-provision")
+        provision.locator("summary").click()
+        provision.get_by_label("Kind").select_option("intervention")
+        provision.get_by_label("What will be done").fill("Colourful semantics in a group of three")
+        provision.get_by_label("Amends an earlier provision").select_option(
+            label="Colourful semantics programme"
+        )
+        provision.get_by_label("Sessions a week").fill("2")
+        provision.get_by_role("button", name="Plan the provision").click()
+        expect(status(page)).to_contain_text("Provision planned.")
+        rows = page.locator("#provision-table tbody tr")
+        old = rows.filter(has_text="Uses full sentences in class.")
+        expect(old).to_have_attribute("data-status", "ended")
+        amended = rows.filter(has_text="in a group of three")
+        expect(amended).to_contain_text("Amends “Colourful semantics programme”")
+        texts = rows.all_inner_texts()
+        first = next(i for i, t in enumerate(texts) if "Uses full sentences" in t)
+        assert "in a group of three" in texts[first + 1]
+        check(page, "23-provision-amended-after-review")

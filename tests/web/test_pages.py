@@ -164,12 +164,14 @@ def test_families_see_the_plain_language_page_and_only_their_own_kinds_of_views(
         page = client.get(f"/plans/{site.plan_id}").text
         assert "What we are working towards" in page
         assert "Next review meeting" in page
-        assert "640.00" not in page and "School ASN budget" not in page  # no costs or funding
+        # What the support costs, and who pays, is the parent's to know; not the child's.
+        assert "Cost a year: £640.00, paid by School ASN budget." in page
         assert 'id="views-whose-parent_carer"' in page and 'id="views-whose-child"' in page
         sign_in(client, "young_person")
         page = client.get(f"/plans/{site.plan_id}").text
         assert 'type="hidden" name="whose" value="child"' in page
         assert "views-whose-parent_carer" not in page
+        assert "640.00" not in page and "School ASN budget" not in page
 
 
 def test_a_family_member_cannot_write_what_their_role_does_not_allow(site):

@@ -6,6 +6,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from domain.access import Caller
+from domain.events import OpenPlan
+from domain.values import Child, PlanType
+from interfaces.demo import DEMO_USERS, SCHOOL
 from tests.web.pages import csrf_token, event_count, sign_in
 
 
@@ -123,3 +127,21 @@ def test_ending_needs_a_reason_and_a_review_records_each_provisions_impact(site)
         page = client.get(f"/plans/{site.plan_id}").text
     assert "Now uses full sentences in class" in row(page, semantics)
     assert 'data-status="ended"' in row(page, semantics)
+
+
+def test_a_sen_support_plan_short_of_its_in_year_meetings_says_so(site):
+    plan_id = site.planning.open_plan(
+        OpenPlan(
+            plan_type=PlanType.SEN_SUPPORT,
+            stage="additional",
+            org=SCHOOL,
+            child=Child(name="Oliver Hughes", date_of_birth=date(2017, 5, 2)),
+        ),
+        Caller.of(DEMO_USERS["lead"]),
+        occurred_on=date.today() - timedelta(days=250),
+    ).plan_id
+    with site.client() as client:
+        sign_in(client, "lead")
+        page = client.get(f"/plans/{plan_id}").text
+    assert 'id="in-year-meetings" data-held="0" data-due="2"' in page
+    assert "fewer than the 2 due by now" in page
