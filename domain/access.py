@@ -101,6 +101,7 @@ ALLOWED: dict[Role, frozenset[Action]] = {
         Action.RECORD_SECTION,
         Action.HOLD_REVIEW,
         Action.SHARE_PLAN,
+        Action.ISSUE_BUNDLE,
         Action.ASSIGN_LEAD_PROFESSIONAL,
     },
     Role.PRACTITIONER: READS
@@ -256,6 +257,14 @@ def may_see_access_summary(caller: Caller) -> bool:
     "Record-level access log ... shown to DPO and reviewer"), never to a family or a
     practitioner: a read by social work may itself be something a family must not learn."""
     return caller.role in (Role.LEAD_PROFESSIONAL, Role.REVIEWER)
+
+
+def may_read_issued_bundles(caller: Caller) -> bool:
+    """An issued bundle is the whole record as the tribunal holds it, the same for every
+    reader (who has access and who read it included), so it is for those who may see all
+    of that: the lead professional, the authority's officer and a dispute reviewer. A
+    family receives it from the tribunal with the rest of the papers."""
+    return caller.role in (Role.LEAD_PROFESSIONAL, Role.AUTHORITY_OFFICER, Role.REVIEWER)
 
 
 def may_see_org_reviews(caller: Caller) -> bool:

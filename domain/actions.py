@@ -33,6 +33,7 @@ class Action(StrEnum):
     RECORD_VIEWS = "record_views"
     ADD_CHRONOLOGY_ENTRY = "add_chronology_entry"
     SHARE_PLAN = "share_plan"
+    ISSUE_BUNDLE = "issue_bundle"
     GRANT_DISCLOSURE = "grant_disclosure"
     REVOKE_DISCLOSURE = "revoke_disclosure"
     CLOSE_PLAN = "close_plan"

@@ -99,6 +99,7 @@ from domain.values import (
     ChronologyEntry,
     Contribution,
     Disclosure,
+    IssuedBundle,
     Member,
     Notice,
     Outcome,
@@ -144,6 +145,7 @@ class PlanState(SnapshotState):
     sections: dict[str, Section] = Field(default_factory=dict)
     notices: list[Notice] = Field(default_factory=list)
     chronology: list[ChronologyEntry] = Field(default_factory=list)
+    bundles: list[IssuedBundle] = Field(default_factory=list)
 
 
 class Plan(Aggregate):
@@ -181,6 +183,7 @@ class Plan(Aggregate):
         self.sections: dict[str, Section]
         self.notices: list[Notice]
         self.chronology: list[ChronologyEntry]
+        self.bundles: list[IssuedBundle]
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Plan:
         # Every value a plan holds is frozen, so a copy needs new containers only: far
@@ -401,6 +404,13 @@ class Plan(Aggregate):
             number=len(self.shared_copies) + 1,
             shared_version=self.version,
         )
+
+    def issue_bundle(self, command: events.IssueBundle, by: Attribution) -> None:
+        """Record a bundle issued; a closed plan's too, since disputes outlive plans."""
+        if self.status is PlanStatus.DESTROYED:
+            raise PlanDestroyedError
+        _check_not_future(by.occurred_on, "occurred_on")
+        self._record(events.BundleIssued, by, command, number=len(self.bundles) + 1)
 
     def grant_disclosure(self, command: events.GrantDisclosure, by: Attribution) -> None:
         self._check_writable(by)

@@ -49,7 +49,8 @@ class StageCatalogue(Immutable):
     def name_of(self, stage_id: str) -> str:
         """A stage's name, offered now or retired; an id no file names reads as words
         ("level_2a": "Level 2a"), never as a raw id."""
-        for stage in (*self.stages, *self.retired):
+        named: tuple[Stage | RetiredStage, ...] = (*self.stages, *self.retired)
+        for stage in named:
             if stage.id == stage_id:
                 return stage.name
         return stage_id.replace("_", " ").replace("-", " ").strip().capitalize() or "Unknown"

@@ -335,6 +335,17 @@ class SharedCopy(Immutable):
     sha256: str | None
 
 
+class IssuedBundle(Immutable):
+    number: int
+    to: date
+    cutoff: datetime
+    """The recorded instant of the bundle's last event: its record and access log end here."""
+    sha256: str
+    pages: int
+    issued_on: date
+    by: str
+
+
 class Notice(Immutable):
     """A notice the law requires, as given: its kind, to whom, how and when."""
 

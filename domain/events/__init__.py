@@ -7,6 +7,7 @@ Each event is a declared class: its fields (with `actor`, `occurred_on` and `rea
 from __future__ import annotations
 
 from domain.events.base import Command, PlanEvent
+from domain.events.bundles import BundleIssued, IssueBundle
 from domain.events.chronology import AddChronologyEntry, ChronologyEntryAdded
 from domain.events.lifecycle import (
     ChangeStage,
@@ -155,6 +156,7 @@ EVENTS: tuple[type[PlanEvent], ...] = (
     NoticeGiven,
     SectionRecorded,
     ChronologyEntryAdded,
+    BundleIssued,
 )
 """Every kind of event a plan records."""
 
@@ -167,6 +169,7 @@ __all__ = [
     "AnswerCspRequest",
     "AppendContribution",
     "AssignLeadProfessional",
+    "BundleIssued",
     "ChangeStage",
     "ChildDetailsCorrected",
     "ChronologyEntryAdded",
@@ -205,6 +208,7 @@ __all__ = [
     "GiveNotice",
     "GrantDisclosure",
     "HoldReview",
+    "IssueBundle",
     "IssueEhcp",
     "JoinAgency",
     "LeadProfessionalAssigned",

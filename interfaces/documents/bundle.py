@@ -23,6 +23,7 @@ first build, and would keep unsealed personal data past its crypto-shredding.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -38,6 +39,8 @@ from application.planning import Planning
 from domain.access import Caller, chronology_for
 from domain.calendar import UK
 from domain.clocks import clocks_as_of, may_have_clocks
+from domain.events import IssueBundle
+from domain.values import IssuedBundle
 from interfaces.documents import render
 from interfaces.documents.plan_copy import PLAN_TYPES, ROLES, plan_document
 from interfaces.plan_text import CLOCK_WORDS, NOTICE_WORDS, chronology_as_dicts
@@ -56,6 +59,37 @@ class Bundle:
     pdf: bytes
     pages: int
     sections: list[Section]
+    cutoff: datetime
+    """The recorded instant of its last event, where its record and access log end."""
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.pdf).hexdigest()
+
+
+class BundleNotReproducibleError(RuntimeError):
+    """The bundle rendered again is not the one issued (the renderer changed)."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(
+            f"Bundle {number} cannot be reproduced exactly: its SHA-256 differs from the "
+            "recorded one. The renderer (WeasyPrint, fonts, templates) has changed."
+        )
+
+
+def issue_command(planning: Planning, plan_id: UUID, to: date) -> IssueBundle:
+    """The command to issue the bundle of the record up to `to`, with what it records."""
+    built = build_bundle(planning, plan_id, to)
+    return IssueBundle(to=to, cutoff=built.cutoff, sha256=built.sha256, pages=built.pages)
+
+
+def issued_bundle(planning: Planning, plan_id: UUID, issued: IssuedBundle) -> bytes:
+    """An issued bundle, rendered again from the record up to its cut-off as the tribunal
+    holds it; never a different PDF under its number."""
+    again = build_bundle(planning, plan_id, issued.to, cutoff=issued.cutoff)
+    if again.sha256 != issued.sha256:
+        raise BundleNotReproducibleError(issued.number)
+    return again.pdf
 
 
 def end_of(day: date) -> datetime:
@@ -72,17 +106,19 @@ def build_bundle(
     with_access_log: bool = True,
     reader: Caller | None = None,
 ) -> Bundle:
-    """The bundle of records up to the end of `to` (or up to `cutoff`, an exact instant
-    within that day, to reissue what was known at that moment). Without `with_access_log`
-    the access log section says it is withheld from this reader instead of listing reads."""
-    cutoff = cutoff or end_of(to)
-    version = planning.records.version_at(plan_id, cutoff)
+    """The bundle of the record up to its last event recorded by the end of `to` (or by
+    `cutoff`, an exact instant, to reissue a bundle issued then), and of the access log up
+    to that same event (API.md): reads alone never change a bundle, its own included.
+    Without `with_access_log` the access log section says it is withheld from this
+    reader instead of listing reads."""
+    version = planning.records.version_at(plan_id, cutoff or end_of(to))
     if version is None:
         raise PlanNotFoundError(plan_id)
+    link = planning.chain(plan_id)[version - 1]
+    cutoff = link.recorded_at
     entries = [e for e in planning.history(plan_id, reader) if e.position <= version]
     plan = planning.get_plan(plan_id, version=version)
     documents = _documents(planning, plan_id, entries)
-    link = planning.chain(plan_id)[version - 1]
     checkpoint = None
     if planning.checkpoint_signer is not None:
         checkpoint = planning.checkpoint_signer.sign(
@@ -131,6 +167,7 @@ def build_bundle(
         pdf = render.pdf_bytes(document)
     found = _section_pages(document)
     return Bundle(
+        cutoff=cutoff,
         pdf=pdf,
         pages=len(document.pages),
         sections=[Section(k, t, *found[k]) for k, t in [("cover", "Cover"), *sections]],

@@ -138,10 +138,10 @@ async def csrf_checked(request: Request) -> tuple[Caller, FormData]:
 
 async def submit(request: Request, plan_id: str, name: str, handler: Handler) -> Response:
     caller, form = await csrf_checked(request)
-    return await run_in_threadpool(_write, request, caller, form, plan_id, name, handler)
+    return await run_in_threadpool(write_form, request, caller, form, plan_id, name, handler)
 
 
-def _write(
+def write_form(
     request: Request, caller: Caller, form: FormData, plan_id: str, name: str, handler: Handler
 ) -> Response:
     planning: Planning = planning_of(request)

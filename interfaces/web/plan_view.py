@@ -62,6 +62,8 @@ NOTICES = {
     "section": "Section recorded; any earlier wording stays in the timeline.",
     "chronology": "Added to the chronology.",
     "delivery": "Delivery recorded against what was planned.",
+    "share": "Copy recorded as given; its PDF is kept under its number.",
+    "bundle": "Bundle issued: every download of it is this same document.",
     "provision_end": "Provision ended; it stays in the plan's history with the reason.",
 }
 
@@ -128,6 +130,7 @@ def plan_context(
             if current.plan_type is PlanType.SEN_SUPPORT and current.is_open
             else None
         ),
+        "evidence": evidence_context(caller, shown),
         "provision_rows": in_row_order(view["provisions"]),
         "provision_names": {p["id"]: p["description"] for p in view["provisions"]},
         "active_provision_options": [
@@ -145,6 +148,19 @@ def plan_context(
         ],
         "schedule_title": SCHEDULE_TITLES.get(current.plan_type),
         **csp_context(current),
+    }
+
+
+def evidence_context(caller: Caller, plan: Plan) -> dict[str, Any] | None:
+    """What the plan's evidence panel offers this reader: printing, the bundle, the copies
+    given and the bundles issued; a reviewer's own disclosure, with its purpose and end."""
+    if access.decide(caller, Action.READ_EVIDENCE, plan) is not Decision.ALLOW:
+        return None
+    grantees = {caller.sub, *([caller.org] if caller.org else [])}
+    return {
+        "shared_copies": plan.shared_copies,
+        "bundles": plan.bundles if access.may_read_issued_bundles(caller) else [],
+        "disclosures": [d for d in plan.disclosures_in_force(today()) if d.grantee in grantees],
     }
 
 

@@ -52,6 +52,7 @@ ADDED_SINCE_36ABB12 = {
     "NoticeGiven",
     "SectionRecorded",
     "ChronologyEntryAdded",
+    "BundleIssued",
 }
 
 
@@ -103,8 +104,12 @@ def test_every_command_names_a_plan_method_and_the_action_checked_for_it(command
 
 def test_the_commands_are_every_write_a_plan_takes():
     handlers = {cls.handler for cls in COMMANDS if cls is not OpenPlan}
-    assert len(handlers) == len(COMMANDS) - 1 == 42
-    assert handlers == set(WRITES) | set(STATUTORY_WRITES) | {"destroy_plan", "give_notice"}
+    assert len(handlers) == len(COMMANDS) - 1 == 43
+    assert handlers == set(WRITES) | set(STATUTORY_WRITES) | {
+        "destroy_plan",
+        "give_notice",
+        "issue_bundle",
+    }
 
 
 def test_the_bases_left_out_only_gather_commands_and_are_carried_out_by_no_method():

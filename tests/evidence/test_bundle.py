@@ -27,10 +27,11 @@ def story_planning(make_planning, master_key):
     )
     story = a_reviewed_plan(planning)
     lead = a_lead_professional()
+    # A read before the last event: a bundle's access log ends where its record does.
+    planning.record_access(story.plan_id, lead, "GET /api/plans/{plan_id}")
     planning.change(
         story.plan_id, SharePlan(recipients=("Morag Campbell",), method="post"), as_caller(lead)
     )
-    planning.record_access(story.plan_id, lead, "GET /api/plans/{plan_id}")
     return planning, story
 
 
@@ -76,6 +77,13 @@ def test_the_chronology_marks_backdated_entries_and_gives_reasons(bundle):
     assert "Agreed with Isla and her mum: a smaller step first" in text
     # The access log summary names who read the plan (narrow columns may wrap it).
     assert "u-lead-1" in text.replace(" ", "")
+
+
+def test_reads_after_the_last_event_are_not_in_the_bundle(story_planning):
+    planning, story = story_planning
+    before = build_bundle(planning, story.plan_id, today())
+    planning.record_access(story.plan_id, a_lead_professional(), "GET /api/plans/{plan_id}")
+    assert build_bundle(planning, story.plan_id, today()).pdf == before.pdf
 
 
 def test_reissuing_for_the_same_records_gives_the_same_bytes(story_planning):

@@ -29,6 +29,8 @@ LEAD_FORMS = {
     "chronology",
     "delivery",
     "provision_end",
+    "share",
+    "bundle",
 }
 PRACTITIONER_FORMS = {"target", "evaluation", "provision", "contribution", "chronology", "delivery"}
 

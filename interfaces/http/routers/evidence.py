@@ -18,7 +18,12 @@ from domain.actions import Action
 from domain.calendar import today
 from domain.events import SharePlan
 from domain.plans import Plan
-from interfaces.documents.bundle import build_bundle
+from interfaces.documents.bundle import (
+    BundleNotReproducibleError,
+    build_bundle,
+    issue_command,
+    issued_bundle,
+)
 from interfaces.documents.plan_copy import (
     SharedCopyMismatchError,
     SharedCopyNotFoundError,
@@ -26,8 +31,8 @@ from interfaces.documents.plan_copy import (
 )
 from interfaces.http.answers import FastJSON
 from interfaces.http.deps import CallerDep, PlanningDep, WriterDep, authorise
-from interfaces.http.problems import Problem, not_found
-from interfaces.http.schemas import Name, Short, WriteBody
+from interfaces.http.problems import Problem, forbidden, not_found
+from interfaces.http.schemas import Day, Name, Short, WriteBody
 
 router = APIRouter(prefix="/api/plans/{plan_id}", tags=["evidence"])
 
@@ -97,6 +102,95 @@ def shared_copy(
     return Response(pdf, media_type="application/pdf", headers=headers)
 
 
+def _not_future(to: date) -> date:
+    if to > today():
+        raise Problem(422, "invalid-input", "Invalid input", "'to' may not be in the future.")
+    return to
+
+
+class BundleCreate(WriteBody):
+    to: Day | None = Field(default=None, description="The record up to this date (default today)")
+
+
+class BundleIssuedOut(BaseModel):
+    plan_id: UUID
+    number: int
+    sha256: str
+    pages: int
+    version: int
+
+
+class IssuedBundleOut(BaseModel):
+    number: int
+    sha256: str
+    pages: int
+    to: date
+    cutoff: datetime
+    occurred_on: date
+
+
+class IssuedBundles(BaseModel):
+    items: list[IssuedBundleOut]
+
+
+@router.post("/bundles", status_code=201, response_model=BundleIssuedOut)
+def issue_bundle(
+    plan_id: UUID,
+    body: BundleCreate,
+    planning: PlanningDep,
+    plan: Annotated[Plan, authorise(Action.ISSUE_BUNDLE)],
+    write: WriterDep,
+) -> dict:
+    """Issue the bundle of the record up to `to` (event BundleIssued): its number, page
+    count and SHA-256 are recorded, and every later download of it is that PDF."""
+    command = issue_command(planning, plan_id, _not_future(body.to or today()))
+    return write(plan_id, command, body)
+
+
+@router.get("/bundles", response_model=IssuedBundles)
+def list_bundles(plan: Annotated[Plan, authorise(Action.READ_EVIDENCE)]) -> dict:
+    """The bundles issued: number, SHA-256, pages, the date and instant their record ends."""
+    return {
+        "items": [
+            {**b.model_dump(mode="json"), "occurred_on": b.issued_on.isoformat()}
+            for b in plan.bundles
+        ]
+    }
+
+
+@router.get("/bundles/{number:int}.pdf", response_class=Response, responses=PDF)
+def read_issued_bundle(
+    plan_id: UUID,
+    number: int,
+    planning: PlanningDep,
+    plan: Annotated[Plan, authorise(Action.READ_EVIDENCE)],
+    caller: CallerDep,
+) -> Response:
+    """Bundle `number`, byte for byte as issued (its SHA-256 is the recorded one)."""
+    if not access.may_read_issued_bundles(caller):
+        raise forbidden(
+            "An issued bundle holds the whole record; the tribunal gives the parties theirs."
+        )
+    issued = next((b for b in plan.bundles if b.number == number), None)
+    if issued is None:
+        raise not_found("bundle")
+    try:
+        pdf = issued_bundle(planning, plan_id, issued)
+    except BundleNotReproducibleError as e:
+        raise Problem(
+            500, "bundle-not-reproducible", "Bundle cannot be reproduced", str(e)
+        ) from None
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="plan-{plan_id}-bundle-{number}.pdf"',
+            "Planledger-SHA256": issued.sha256,
+            "Planledger-Pages": str(issued.pages),
+        },
+    )
+
+
 @router.get("/diff")
 def diff(
     plan_id: UUID,
@@ -145,13 +239,15 @@ def bundle(
     planning: PlanningDep,
     plan: Annotated[Plan, authorise(Action.READ_EVIDENCE)],
     caller: CallerDep,
-    to: Annotated[date, Query(description="Records up to and including this date (UK)")],
+    to: Annotated[
+        Day | None, Query(description="Records up to and including this date (UK; default today)")
+    ] = None,
 ) -> Response:
     """The tribunal bundle: cover, index with page ranges, the plan at each review and
-    each shared copy, chronology, access log summary, verification head. The same DATE
-    gives the same pages."""
-    if to > today():
-        raise Problem(422, "invalid-input", "Invalid input", "'to' may not be in the future.")
+    each shared copy, chronology, access log summary, verification head. It covers the
+    record up to its last event recorded by the end of `to`, and reads up to that same
+    event, so reads alone never change it."""
+    to = _not_future(to or today())
     result = build_bundle(
         planning,
         plan_id,

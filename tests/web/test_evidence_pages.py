@@ -1,0 +1,66 @@
+"""The evidence from the pages: the plan printed, a copy given to the family, the bundle,
+and a bundle issued and downloaded as issued; a reviewer sees why the plan is disclosed
+to them and until when."""
+
+from __future__ import annotations
+
+import hashlib
+
+from domain.access import Caller
+from domain.events import GrantDisclosure
+from interfaces.demo import DEMO_USERS
+from tests.web.pages import csrf_token, sign_in
+
+
+def post(client, plan_id, path, **fields):
+    page = client.get(f"/plans/{plan_id}").text
+    return client.post(f"/plans/{plan_id}/{path}", data={"csrf_token": csrf_token(page), **fields})
+
+
+def test_the_lead_gives_the_family_a_copy_and_issues_a_bundle_from_the_page(site):
+    with site.client() as client:
+        sign_in(client, "lead")
+        printed = client.get(f"/plans/{site.plan_id}/copy.pdf")
+        assert printed.status_code == 200 and printed.content.startswith(b"%PDF")
+        shared = post(
+            client, site.plan_id, "shared-copies", recipients="Morag Campbell (mum)", method="email"
+        )
+        assert shared.status_code == 303, shared.text
+        issued = post(client, site.plan_id, "bundles")
+        assert issued.status_code == 303, issued.text
+        page = client.get(f"/plans/{site.plan_id}").text
+        assert "Copy 1</a>, given" in page and "Morag Campbell (mum)" in page
+        assert "Bundle 1</a>: the record to" in page
+        copy = client.get(f"/plans/{site.plan_id}/shared-copies/1.pdf")
+        assert copy.status_code == 200 and copy.content.startswith(b"%PDF")
+        bundle = client.get(f"/plans/{site.plan_id}/bundles/1.pdf")
+    recorded = site.planning.get_plan(site.plan_id).bundles[0]
+    assert hashlib.sha256(bundle.content).hexdigest() == recorded.sha256
+
+
+def test_a_reviewer_sees_the_purpose_and_end_of_their_disclosure_and_the_bundle(site):
+    reviewer = DEMO_USERS["reviewer"]
+    site.planning.change(
+        site.plan_id,
+        GrantDisclosure(grantee=reviewer.org, purpose="Reference to the tribunal", until=None),
+        Caller.of(DEMO_USERS["lead"]),
+    )
+    with site.client() as client:
+        sign_in(client, "reviewer")
+        page = client.get(f"/plans/{site.plan_id}").text
+        assert "disclosed to you for: Reference to the tribunal" in page
+        assert 'href="/plans/' in page and "/bundle.pdf" in page
+        assert 'id="form-bundle"' not in page and 'id="form-share"' not in page
+        bundle = client.get(f"/plans/{site.plan_id}/bundle.pdf")
+    assert bundle.status_code == 200 and bundle.content.startswith(b"%PDF")
+
+
+def test_a_family_has_no_evidence_panel_and_no_issued_bundle(site):
+    with site.client() as client:
+        sign_in(client, "lead")
+        post(client, site.plan_id, "bundles")
+        sign_in(client, "parent")
+        page = client.get(f"/plans/{site.plan_id}").text
+        assert 'id="issued-bundles"' not in page
+        assert "Print the plan as it stands (PDF)" in page
+        assert client.get(f"/plans/{site.plan_id}/bundles/1.pdf").status_code == 403
