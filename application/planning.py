@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import random
 import time
@@ -37,8 +38,9 @@ from application.persistence.sqlite import SQLitePlanRecorder
 from domain import access, events
 from domain.access import Caller
 from domain.actions import Action
+from domain.documents import DocumentDestroyedError, DocumentNotFoundError, media_type_of
 from domain.errors import PlanNotVisibleError
-from domain.events import ChangeStage, Command, OpenPlan, SharePlan
+from domain.events import AddDocument, ChangeStage, Command, OpenPlan, SharePlan
 from domain.plans import Plan
 from domain.stages import StageCatalogue
 from domain.values import DESTROYED, Actor, Attribution, PlanStatus
@@ -303,6 +305,71 @@ class Planning(Application[UUID]):
 
     def chain(self, plan_id: UUID) -> list[Link]:
         return self.records.select_links(plan_id)
+
+    # -- documents ------------------------------------------------------------------
+
+    def add_document(
+        self,
+        plan_id: UUID,
+        caller: Caller,
+        content: bytes,
+        *,
+        title: str,
+        author: str,
+        kind: str,
+        occurred_on: date | None = None,
+        reason: str | None = None,
+        conditions: Conditions = ANY,
+    ) -> Written:
+        """Keep a document with the plan: its file sealed with the plan's own key (so
+        destroying the key destroys it), then the event that records it. Refused before
+        anything is kept: a file of another type, too large, or a caller who may not."""
+        media_type = media_type_of(content)
+        self._authorise(caller, Action.ADD_DOCUMENT, self.get_plan(plan_id))
+        command = AddDocument(
+            title=title,
+            author=author,
+            kind=kind,
+            media_type=media_type,
+            sha256=hashlib.sha256(content).hexdigest(),
+            bytes=len(content),
+        )
+        cipher = self._document_cipher(plan_id)
+        sealed = cipher.encrypt(content) if cipher is not None else content
+        # Kept before its event: a file whose event is then refused is never listed or
+        # served, since only DocumentAdded names it.
+        self.records.insert_document(plan_id, command.document_id, sealed, cipher is not None)
+        return self.change(
+            plan_id,
+            command,
+            caller,
+            occurred_on=occurred_on,
+            reason=reason,
+            conditions=conditions,
+        )
+
+    def document(self, plan_id: UUID, document_id: UUID) -> bytes:
+        """A document's file, as it was added (its SHA-256 is the recorded one)."""
+        kept = self.records.select_document(plan_id, document_id)
+        if kept is None:
+            raise DocumentNotFoundError
+        content, sealed = kept
+        if not sealed:
+            return content
+        cipher = self._document_cipher(plan_id)
+        if cipher is None:
+            raise DocumentDestroyedError
+        return cipher.decrypt(content)
+
+    def _document_cipher(self, plan_id: UUID) -> Any:
+        """The plan's data cipher; None without a master key. A plan whose key was
+        destroyed keeps nothing readable."""
+        if self.mapper.keyring is None:
+            return None
+        known, cipher = self.mapper.keyring.cipher_for(plan_id)
+        if known and cipher is None:
+            raise DocumentDestroyedError
+        return cipher
 
     def record_access(self, plan_id: UUID, actor: Actor, action: str) -> None:
         self.record_reads([plan_id], actor, action)

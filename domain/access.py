@@ -108,6 +108,7 @@ ALLOWED: dict[Role, frozenset[Action]] = {
     | {
         Action.APPEND_CONTRIBUTION,
         Action.ADD_CHRONOLOGY_ENTRY,
+        Action.ADD_DOCUMENT,
         Action.SET_TARGET,
         Action.PLAN_PROVISION,
         # The therapist or teacher who delivers a session records it.

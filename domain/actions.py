@@ -34,6 +34,7 @@ class Action(StrEnum):
     ADD_CHRONOLOGY_ENTRY = "add_chronology_entry"
     SHARE_PLAN = "share_plan"
     ISSUE_BUNDLE = "issue_bundle"
+    ADD_DOCUMENT = "add_document"
     GRANT_DISCLOSURE = "grant_disclosure"
     REVOKE_DISCLOSURE = "revoke_disclosure"
     CLOSE_PLAN = "close_plan"

@@ -99,6 +99,7 @@ from domain.values import (
     ChronologyEntry,
     Contribution,
     Disclosure,
+    Document,
     IssuedBundle,
     Member,
     Notice,
@@ -146,6 +147,7 @@ class PlanState(SnapshotState):
     notices: list[Notice] = Field(default_factory=list)
     chronology: list[ChronologyEntry] = Field(default_factory=list)
     bundles: list[IssuedBundle] = Field(default_factory=list)
+    documents: dict[UUID, Document] = Field(default_factory=dict)
 
 
 class Plan(Aggregate):
@@ -184,6 +186,7 @@ class Plan(Aggregate):
         self.notices: list[Notice]
         self.chronology: list[ChronologyEntry]
         self.bundles: list[IssuedBundle]
+        self.documents: dict[UUID, Document]
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Plan:
         # Every value a plan holds is frozen, so a copy needs new containers only: far
@@ -404,6 +407,10 @@ class Plan(Aggregate):
             number=len(self.shared_copies) + 1,
             shared_version=self.version,
         )
+
+    def add_document(self, command: events.AddDocument, by: Attribution) -> None:
+        self._check_writable(by)
+        self._record(events.DocumentAdded, by, command)
 
     def issue_bundle(self, command: events.IssueBundle, by: Attribution) -> None:
         """Record a bundle issued; a closed plan's too, since disputes outlive plans."""

@@ -335,6 +335,20 @@ class SharedCopy(Immutable):
     sha256: str | None
 
 
+class Document(Immutable):
+    """A document kept with the plan; its file is sealed beside the events."""
+
+    id: UUID
+    title: str
+    author: str
+    kind: str
+    media_type: str
+    sha256: str
+    bytes: int
+    occurred_on: date
+    added_by: str
+
+
 class IssuedBundle(Immutable):
     number: int
     to: date

@@ -198,7 +198,9 @@ class PostgresPlanRecorder(SerialisedDDL, PostgresApplicationRecorder, PlanRecor
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name=events_table_name)
         prefix = events_table_name.removesuffix("_events")
-        names = {n: f"{prefix}_{n}" for n in ("links", "idempotency", "access_log", "keys")}
+        names = {
+            n: f"{prefix}_{n}" for n in ("links", "idempotency", "access_log", "keys", "documents")
+        }
         names["links_at"] = f"{prefix}_links_at_idx"
         names["events"] = events_table_name
         names["access_plan"] = f"{prefix}_access_log_plan_idx"
@@ -220,6 +222,9 @@ class PostgresPlanRecorder(SerialisedDDL, PostgresApplicationRecorder, PlanRecor
             "CREATE TABLE IF NOT EXISTS {schema}.{keys} ("
             " plan_id uuid PRIMARY KEY, wrapped_key bytea,"
             " created_at timestamptz NOT NULL DEFAULT now(), destroyed_at timestamptz)",
+            "CREATE TABLE IF NOT EXISTS {schema}.{documents} ("
+            " plan_id uuid NOT NULL, document_id uuid NOT NULL, content bytea NOT NULL,"
+            " sealed boolean NOT NULL, PRIMARY KEY (plan_id, document_id))",
         ):
             self.sql_create_statements.append(self._sql(statement))
 
@@ -395,6 +400,11 @@ class PostgresPlanRecorder(SerialisedDDL, PostgresApplicationRecorder, PlanRecor
     @_retry
     def destroy_key(self, plan_id: UUID) -> bool:
         with self.datastore.transaction(commit=True) as curs:
+            # A document kept unsealed (no key configured) goes with the key.
+            curs.execute(
+                self._sql("DELETE FROM {schema}.{documents} WHERE plan_id = %s AND NOT sealed"),
+                (plan_id,),
+            )
             curs.execute(
                 self._sql(
                     "UPDATE {schema}.{keys} SET wrapped_key = NULL, destroyed_at = now()"
@@ -419,6 +429,28 @@ class PostgresPlanRecorder(SerialisedDDL, PostgresApplicationRecorder, PlanRecor
                 ),
                 [(e.plan_id, e.user_id, e.role, e.action, e.at) for e in entries],
             )
+
+    @_retry
+    def insert_document(
+        self, plan_id: UUID, document_id: UUID, content: bytes, sealed: bool
+    ) -> None:
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(
+                self._sql(
+                    "INSERT INTO {schema}.{documents} (plan_id, document_id, content, sealed)"
+                    " VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING"
+                ),
+                (plan_id, document_id, content, sealed),
+            )
+
+    @_retry
+    def select_document(self, plan_id: UUID, document_id: UUID) -> tuple[bytes, bool] | None:
+        rows = self._fetchall(
+            "SELECT content, sealed FROM {schema}.{documents}"
+            " WHERE plan_id = %s AND document_id = %s",
+            (plan_id, document_id),
+        )
+        return (bytes(rows[0]["content"]), rows[0]["sealed"]) if rows else None
 
     @_retry
     def select_access(self, plan_id: UUID, limit: int = 1000) -> list[AccessEntry]:

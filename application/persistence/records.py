@@ -141,3 +141,13 @@ class PlanRecords(ABC):
 
     @abstractmethod
     def select_access(self, plan_id: UUID, limit: int = 1000) -> list[AccessEntry]: ...
+
+    @abstractmethod
+    def insert_document(
+        self, plan_id: UUID, document_id: UUID, content: bytes, sealed: bool
+    ) -> None:
+        """Keep a document's file (sealed: encrypted with the plan's data key)."""
+
+    @abstractmethod
+    def select_document(self, plan_id: UUID, document_id: UUID) -> tuple[bytes, bool] | None:
+        """A document's file as kept, and whether it is sealed; None if there is none."""

@@ -52,6 +52,9 @@ class SQLitePlanRecorder(SQLiteApplicationRecorder, PlanRecords):
             f" ON {PREFIX}_access_log (plan_id, id)",
             f"CREATE TABLE IF NOT EXISTS {PREFIX}_keys ("
             " plan_id TEXT PRIMARY KEY, wrapped_key BLOB, destroyed_at TEXT)",
+            f"CREATE TABLE IF NOT EXISTS {PREFIX}_documents ("
+            " plan_id TEXT NOT NULL, document_id TEXT NOT NULL, content BLOB NOT NULL,"
+            " sealed INTEGER NOT NULL, PRIMARY KEY (plan_id, document_id))",
         ]
 
     def _insert_events(
@@ -159,12 +162,36 @@ class SQLitePlanRecorder(SQLiteApplicationRecorder, PlanRecords):
 
     def destroy_key(self, plan_id: UUID) -> bool:
         with self.datastore.transaction(commit=True) as c:
+            # A document kept unsealed (no key configured) goes with the key.
+            c.execute(
+                f"DELETE FROM {PREFIX}_documents WHERE plan_id = ? AND sealed = 0", (plan_id.hex,)
+            )
             c.execute(
                 f"UPDATE {PREFIX}_keys SET wrapped_key = NULL, destroyed_at = ?"
                 " WHERE plan_id = ? AND wrapped_key IS NOT NULL",
                 (_instant(datetime.now(UTC)), plan_id.hex),
             )
             return c.sqlite_cursor.rowcount > 0
+
+    def insert_document(
+        self, plan_id: UUID, document_id: UUID, content: bytes, sealed: bool
+    ) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(
+                f"INSERT OR IGNORE INTO {PREFIX}_documents (plan_id, document_id, content, sealed)"
+                " VALUES (?, ?, ?, ?)",
+                (plan_id.hex, document_id.hex, content, int(sealed)),
+            )
+
+    def select_document(self, plan_id: UUID, document_id: UUID) -> tuple[bytes, bool] | None:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                f"SELECT content, sealed FROM {PREFIX}_documents"
+                " WHERE plan_id = ? AND document_id = ?",
+                (plan_id.hex, document_id.hex),
+            )
+            row = c.fetchone()
+        return (bytes(row[0]), bool(row[1])) if row else None
 
     def insert_access(self, entries: Sequence[AccessEntry]) -> None:
         with self.datastore.transaction(commit=True) as c:

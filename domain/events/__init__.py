@@ -9,6 +9,7 @@ from __future__ import annotations
 from domain.events.base import Command, PlanEvent
 from domain.events.bundles import BundleIssued, IssueBundle
 from domain.events.chronology import AddChronologyEntry, ChronologyEntryAdded
+from domain.events.documents import AddDocument, DocumentAdded
 from domain.events.lifecycle import (
     ChangeStage,
     ClosePlan,
@@ -157,11 +158,13 @@ EVENTS: tuple[type[PlanEvent], ...] = (
     SectionRecorded,
     ChronologyEntryAdded,
     BundleIssued,
+    DocumentAdded,
 )
 """Every kind of event a plan records."""
 
 __all__ = [
     "AddChronologyEntry",
+    "AddDocument",
     "AddMember",
     "AgencyJoined",
     "AgencyLeft",
@@ -194,6 +197,7 @@ __all__ = [
     "DisclosureGranted",
     "DisclosureRevoked",
     "DiscontinueCsp",
+    "DocumentAdded",
     "EarlyReviewDeadlineExtended",
     "EarlyReviewDecided",
     "EarlyReviewRequested",

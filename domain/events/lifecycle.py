@@ -51,6 +51,7 @@ class PlanOpened(PlanEvent, Aggregate.Created, OpenPlan):
         plan.notices = []
         plan.chronology = []
         plan.bundles = []
+        plan.documents = {}
 
 
 class ChangeStage(Command):

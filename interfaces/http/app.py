@@ -17,6 +17,7 @@ from interfaces.http.routers import (
     contributions,
     csp,
     disclosures,
+    documents,
     evidence,
     health,
     members,
@@ -47,6 +48,7 @@ ROUTERS = (
     chronology,
     contributions,
     disclosures,
+    documents,
     evidence,
     read_models,
 )

@@ -17,6 +17,7 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from application.persistence.postgres import pool_queue_limit
+from domain.documents import MAX_BYTES as MAX_DOCUMENT_BYTES
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _FIELDS = ("request_id", "method", "route", "status", "duration_ms", "role", "error_type")
@@ -83,6 +84,13 @@ class RequestContext:
         self.max_body_bytes = max_body_bytes
         self.pool_queue_seconds = pool_queue_seconds
 
+    def cap(self, scope: Scope) -> int:
+        """The body size allowed: a document upload may carry a file up to the documents'
+        limit, with room for the form around it; every other request the general cap."""
+        if scope.get("method") == "POST" and _UPLOAD.match(scope.get("path", "")):
+            return max(self.max_body_bytes, MAX_DOCUMENT_BYTES + 64 * 1024)
+        return self.max_body_bytes
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
@@ -116,14 +124,15 @@ class RequestContext:
             await send(message)
 
         length = headers.get(b"content-length")
+        cap = self.cap(scope)
         try:
             if length is not None and (
-                not length.isdigit() or len(length) > 18 or int(length) > self.max_body_bytes
+                not length.isdigit() or len(length) > 18 or int(length) > cap
             ):
                 await _too_large(send_with_id, request_id)
             else:
                 with pool_queue_limit(self.pool_queue_seconds):
-                    await self.app(scope, _capped(receive, self.max_body_bytes), send_with_id)
+                    await self.app(scope, _capped(receive, cap), send_with_id)
         finally:
             # Also after an unhandled error, which Starlette re-raises once answered.
             _log_request(scope, request_id, status, started)
@@ -142,6 +151,9 @@ def _log_request(scope: Scope, request_id: str, status: int, started: float) -> 
             "role": scope.get("state", {}).get("role"),
         },
     )
+
+
+_UPLOAD = re.compile(r"^/(?:api/)?plans/[^/]+/documents$")
 
 
 class BodyTooLargeError(Exception):

@@ -24,6 +24,12 @@ from application.errors import (
     PreconditionFailedError,
 )
 from application.persistence.postgres import StoreBusyError
+from domain.documents import (
+    DocumentDestroyedError,
+    DocumentNotFoundError,
+    DocumentTooLargeError,
+    UnsupportedDocumentError,
+)
 from domain.errors import ActionForbiddenError, PlanningError, PlanNotVisibleError
 from domain.sections import UnknownSectionError
 from domain.statutory import UnknownRequestError
@@ -176,6 +182,24 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(UnknownSectionError)
     def _no_section(request: Request, exc: UnknownSectionError) -> JSONResponse:
         return problem_response(404, "not-found", "Not found", str(exc), request)
+
+    @app.exception_handler(UnsupportedDocumentError)
+    def _unsupported(request: Request, exc: UnsupportedDocumentError) -> JSONResponse:
+        return problem_response(
+            415, "unsupported-media-type", "Unsupported file", str(exc), request
+        )
+
+    @app.exception_handler(DocumentTooLargeError)
+    def _document_too_large(request: Request, exc: DocumentTooLargeError) -> JSONResponse:
+        return problem_response(413, "too-large", "Document too large", str(exc), request)
+
+    @app.exception_handler(DocumentNotFoundError)
+    def _no_document(request: Request, exc: DocumentNotFoundError) -> JSONResponse:
+        return problem_response(404, "not-found", "Not found", str(exc), request)
+
+    @app.exception_handler(DocumentDestroyedError)
+    def _document_destroyed(request: Request, exc: DocumentDestroyedError) -> JSONResponse:
+        return problem_response(410, "destroyed", "Destroyed", str(exc), request)
 
     @app.exception_handler(UnknownRequestError)
     def _no_request(request: Request, exc: UnknownRequestError) -> JSONResponse:

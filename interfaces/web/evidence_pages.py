@@ -8,12 +8,21 @@ from datetime import date
 from uuid import UUID
 
 from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import Response
+from starlette.datastructures import UploadFile
+from starlette.responses import RedirectResponse, Response
 
 from domain import access
 from domain.actions import Action
 from domain.calendar import today
+from domain.documents import (
+    MAX_BYTES,
+    DocumentDestroyedError,
+    DocumentTooLargeError,
+    UnsupportedDocumentError,
+)
+from domain.errors import ActionForbiddenError, PlanningError
 from domain.events import Command, SharePlan
 from domain.plans import Plan
 from interfaces.documents.bundle import (
@@ -30,7 +39,8 @@ from interfaces.documents.plan_copy import (
 )
 from interfaces.http.deps import planning_of
 from interfaces.http.routers.evidence import BundleCreate, SharedCopyCreate
-from interfaces.web.forms import FormInvalid, validate
+from interfaces.http.schemas import Day, Name, Ref, Short
+from interfaces.web.forms import FormInvalid, validate, value
 from interfaces.web.guard import (
     PageError,
     forbidden,
@@ -40,9 +50,19 @@ from interfaces.web.guard import (
     record_read,
     signed_in,
 )
-from interfaces.web.plan_forms import Submission, csrf_checked, write_form
+from interfaces.web.plan_forms import Submission, csrf_checked, refused, write_form
+from interfaces.web.plan_view import as_uuid
 
 router = APIRouter(include_in_schema=False)
+
+
+class DocumentForm(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: Short
+    author: Name
+    kind: Ref
+    occurred_on: Day | None = None
 
 
 def _pdf(pdf: bytes, name: str) -> Response:
@@ -120,6 +140,65 @@ def issued(request: Request, plan_id: str, number: int) -> Response:
     except BundleNotReproducibleError as e:
         raise PageError(500, "Bundle cannot be reproduced", str(e)) from None
     return _pdf(pdf, f"plan-{pid}-bundle-{number}")
+
+
+@router.get("/plans/{plan_id}/documents/{document_id}")
+def document(request: Request, plan_id: str, document_id: str) -> Response:
+    caller = signed_in(request)
+    planning = planning_of(request)
+    pid = parse_plan_id(plan_id)
+    plan = load_plan(planning, caller, pid, Action.READ_PLAN)
+    found = plan.documents.get(as_uuid(document_id)) if as_uuid(document_id) else None
+    if found is None:
+        raise not_found()
+    record_read(request, planning, caller, pid, Action.READ_PLAN)
+    try:
+        content = planning.document(pid, found.id)
+    except DocumentDestroyedError as e:
+        raise PageError(410, "Destroyed", str(e)) from None
+    return Response(
+        content,
+        media_type=found.media_type,
+        headers={"Content-Disposition": "inline", "Cache-Control": "no-store"},
+    )
+
+
+@router.post("/plans/{plan_id}/documents")
+async def add_document(request: Request, plan_id: str) -> Response:
+    caller, form = await csrf_checked(request)
+    upload = form.get("file")
+    content = await upload.read(MAX_BYTES + 1) if isinstance(upload, UploadFile) else b""
+    planning = planning_of(request)
+
+    def added() -> Response:
+        pid = parse_plan_id(plan_id)
+        try:
+            if not content:
+                raise FormInvalid("Choose the file to add.")
+            body = validate(
+                DocumentForm,
+                {k: value(form, k) for k in ("title", "author", "kind", "occurred_on")},
+            )
+            planning.add_document(
+                pid,
+                caller,
+                content,
+                title=body.title,
+                author=body.author,
+                kind=body.kind,
+                occurred_on=body.occurred_on,
+            )
+        except UnsupportedDocumentError as e:
+            return refused(request, planning, caller, pid, "document", form, str(e), 415)
+        except DocumentTooLargeError as e:
+            return refused(request, planning, caller, pid, "document", form, str(e), 413)
+        except (FormInvalid, PlanningError) as e:
+            return refused(request, planning, caller, pid, "document", form, str(e), 422)
+        except ActionForbiddenError as e:
+            raise forbidden(str(e)) from None
+        return RedirectResponse(f"/plans/{pid}?done=document#documents", status_code=303)
+
+    return await run_in_threadpool(added)
 
 
 def _share(s: Submission) -> tuple[Command, SharedCopyCreate]:

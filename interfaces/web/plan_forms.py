@@ -162,15 +162,15 @@ def write_form(
     except ActionForbiddenError as e:
         raise forbidden(str(e)) from None
     except FormInvalid as e:
-        return _refused(request, planning, caller, pid, name, form, str(e), 422)
+        return refused(request, planning, caller, pid, name, form, str(e), 422)
     except ValidationError as e:  # a section's particulars, checked by the domain
-        return _refused(request, planning, caller, pid, name, form, explain(e), 422)
+        return refused(request, planning, caller, pid, name, form, explain(e), 422)
     except PlanningError as e:  # a rule of the plan; its message is safe to show
-        return _refused(request, planning, caller, pid, name, form, wording.refusal(str(e)), 409)
+        return refused(request, planning, caller, pid, name, form, wording.refusal(str(e)), 409)
     except (PreconditionFailedError, ConcurrentUpdateError):
-        return _refused(request, planning, caller, pid, name, form, CHANGED, 409)
+        return refused(request, planning, caller, pid, name, form, CHANGED, 409)
     except IdempotencyKeyReusedError:
-        return _refused(request, planning, caller, pid, name, form, REUSED, 422)
+        return refused(request, planning, caller, pid, name, form, REUSED, 422)
     anchor = next(
         (f"{k.removesuffix('_id')}-{v}" for k, v in written.created.items() if k != "plan_id"),
         f"form-{name}",
@@ -178,7 +178,7 @@ def write_form(
     return RedirectResponse(f"/plans/{pid}?done={name}#{anchor}", status_code=303)
 
 
-def _refused(
+def refused(
     request: Request,
     planning: Planning,
     caller: Caller,

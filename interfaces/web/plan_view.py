@@ -62,6 +62,7 @@ NOTICES = {
     "section": "Section recorded; any earlier wording stays in the timeline.",
     "chronology": "Added to the chronology.",
     "delivery": "Delivery recorded against what was planned.",
+    "document": "Document added; it is kept sealed with the plan.",
     "share": "Copy recorded as given; its PDF is kept under its number.",
     "bundle": "Bundle issued: every download of it is this same document.",
     "provision_end": "Provision ended; it stays in the plan's history with the reason.",
@@ -131,6 +132,7 @@ def plan_context(
             else None
         ),
         "evidence": evidence_context(caller, shown),
+        "plan_documents": list(shown.documents.values()),
         "provision_rows": in_row_order(view["provisions"]),
         "provision_names": {p["id"]: p["description"] for p in view["provisions"]},
         "active_provision_options": [

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from domain.events import (
     AddChronologyEntry,
+    AddDocument,
     AddMember,
     AgreeOutcome,
     AnswerCspRequest,
@@ -128,6 +129,14 @@ COMMANDS: dict[str, CommandOf] = {
     "change_stage": lambda f, on: ChangeStage(stage="targeted"),
     "append_contribution": lambda f, on: AppendContribution(kind="note", text="Calm week"),
     "record_views": lambda f, on: RecordViews(whose=Whose.CHILD, text="I like Lego"),
+    "add_document": lambda f, on: AddDocument(
+        title="EP report",
+        author="Dr Anna Reid",
+        kind="report",
+        media_type="application/pdf",
+        sha256="0" * 64,
+        bytes=1024,
+    ),
     "add_chronology_entry": lambda f, on: AddChronologyEntry(
         source="Class teacher", kind=ChronologyKind.STRENGTH, text="Led the class assembly"
     ),

@@ -64,3 +64,54 @@ def test_a_family_has_no_evidence_panel_and_no_issued_bundle(site):
         assert 'id="issued-bundles"' not in page
         assert "Print the plan as it stands (PDF)" in page
         assert client.get(f"/plans/{site.plan_id}/bundles/1.pdf").status_code == 403
+
+
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def upload(client, plan_id, content, **fields):
+    page = client.get(f"/plans/{plan_id}").text
+    return client.post(
+        f"/plans/{plan_id}/documents",
+        data={"csrf_token": csrf_token(page), **fields},
+        files={"file": ("report.pdf", content, "application/pdf")},
+    )
+
+
+def test_a_therapist_adds_a_report_and_the_family_opens_it(site):
+    with site.client() as client:
+        sign_in(client, "practitioner")
+        answer = upload(
+            client,
+            site.plan_id,
+            PDF,
+            title="SLT report, spring term",
+            author="Priya Shah",
+            kind="report",
+        )
+        assert answer.status_code == 303, answer.text
+        page = client.get(f"/plans/{site.plan_id}").text
+        assert "SLT report, spring term" in page
+    (document,) = site.planning.get_plan(site.plan_id).documents.values()
+    with site.client() as client:
+        sign_in(client, "parent")
+        page = client.get(f"/plans/{site.plan_id}").text
+        assert "SLT report, spring term" in page and 'id="form-document"' not in page
+        served = client.get(f"/plans/{site.plan_id}/documents/{document.id}")
+    assert served.content == PDF and served.headers["content-type"] == "application/pdf"
+
+
+def test_a_file_that_is_not_a_pdf_or_image_is_refused_naming_the_rule(site):
+    with site.client() as client:
+        sign_in(client, "lead")
+        answer = upload(
+            client,
+            site.plan_id,
+            b"PK\x03\x04 a word file",
+            title="Minutes",
+            author="Fiona",
+            kind="minutes",
+        )
+        assert answer.status_code == 415
+        assert "Only PDF, PNG and JPEG files are kept" in answer.text
+    assert not site.planning.get_plan(site.plan_id).documents
