@@ -14,6 +14,7 @@ from fastapi import Depends, Header, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.security.utils import get_authorization_scheme_param
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 
 from application.persistence.records import IdempotencyClaim
 from application.planning import Conditions, Planning
@@ -166,9 +167,26 @@ async def write_conditions(
         claim = IdempotencyClaim(
             scope=caller.sub,
             key=idempotency_key,
-            fingerprint=_fingerprint(request.method, request.url.path, await request.body()),
+            fingerprint=_fingerprint(request.method, request.url.path, await _body_of(request)),
         )
     return Conditions(expected_version=expected, idempotency=claim)
+
+
+async def _body_of(request: Request) -> bytes:
+    """The body, for a fingerprint. A form with a file (a document) is read as a form,
+    which has consumed the stream: its fields, each file by its SHA-256."""
+    if not request.headers.get("content-type", "").startswith("multipart/"):
+        return await request.body()
+    parts = []
+    for name, given in (await request.form()).multi_items():
+        if isinstance(given, UploadFile):
+            await given.seek(0)
+            digest = hashlib.sha256(await given.read()).hexdigest()
+            await given.seek(0)  # the endpoint reads it next
+            parts.append(f"{name}={digest}")
+        else:
+            parts.append(f"{name}={given}")
+    return "\n".join(sorted(parts)).encode()
 
 
 def _fingerprint(method: str, path: str, body: bytes) -> str:

@@ -122,19 +122,19 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 }
 
 
-def _documented(description: str) -> dict[str, Any]:
+def documented(description: str) -> dict[str, Any]:
     return {"description": description, "content": {PROBLEM_JSON: {"schema": PROBLEM_SCHEMA}}}
 
 
 RESPONSES: dict[int | str, dict[str, Any]] = {
-    401: _documented("No token, or a token that cannot be trusted"),
-    403: _documented("Not allowed this action on this plan"),
-    404: _documented("No such plan (also a plan the caller may not see)"),
-    409: _documented("A rule of the plan refuses the command"),
-    412: _documented("If-Match names a version the plan has moved on from"),
-    413: _documented("The request body is too large"),
-    422: _documented("Malformed input, or an Idempotency-Key reused with another body"),
-    503: _documented("The plan store is busy or unavailable; retry after Retry-After"),
+    401: documented("No token, or a token that cannot be trusted"),
+    403: documented("Not allowed this action on this plan"),
+    404: documented("No such plan (also a plan the caller may not see)"),
+    409: documented("A rule of the plan refuses the command"),
+    412: documented("If-Match names a version the plan has moved on from"),
+    413: documented("The request body is too large"),
+    422: documented("Malformed input, or an Idempotency-Key reused with another body"),
+    503: documented("The plan store is busy or unavailable; retry after Retry-After"),
 }
 """The problems the API's routes may answer, for the OpenAPI document."""
 

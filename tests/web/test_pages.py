@@ -31,8 +31,17 @@ LEAD_FORMS = {
     "provision_end",
     "share",
     "bundle",
+    "document",
 }
-PRACTITIONER_FORMS = {"target", "evaluation", "provision", "contribution", "chronology", "delivery"}
+PRACTITIONER_FORMS = {
+    "target",
+    "evaluation",
+    "provision",
+    "contribution",
+    "chronology",
+    "delivery",
+    "document",
+}
 
 
 def test_the_front_door_leads_to_sign_in_then_to_my_plans(site):

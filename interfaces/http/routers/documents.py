@@ -15,7 +15,7 @@ from domain.documents import MAX_BYTES, DocumentTooLargeError
 from domain.plans import Plan
 from interfaces.http.answers import written
 from interfaces.http.deps import CallerDep, ConditionsDep, PlanningDep, authorise
-from interfaces.http.problems import not_found
+from interfaces.http.problems import documented, not_found
 from interfaces.http.schemas import Attributed, Name, Ref, Short
 
 router = APIRouter(prefix="/api/plans/{plan_id}", tags=["documents"])
@@ -44,7 +44,15 @@ class Documents(BaseModel):
     items: list[DocumentOut]
 
 
-@router.post("/documents", status_code=201, response_model=DocumentCreated)
+@router.post(
+    "/documents",
+    status_code=201,
+    response_model=DocumentCreated,
+    responses={
+        413: documented("The file is larger than the limit"),
+        415: documented("The file is not a PDF, PNG or JPEG"),
+    },
+)
 async def add_document(
     plan_id: UUID,
     file: Annotated[UploadFile, File(description=f"PDF, PNG or JPEG, at most {MAX_BYTES} bytes")],
@@ -94,7 +102,14 @@ def list_documents(plan: Annotated[Plan, authorise(Action.READ_PLAN)]) -> dict[s
     }
 
 
-@router.get("/documents/{document_id}", response_class=Response)
+@router.get(
+    "/documents/{document_id}",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/pdf": {}, "image/png": {}, "image/jpeg": {}}},
+        410: documented("Destroyed with the plan's personal data"),
+    },
+)
 def read_document(
     plan_id: UUID,
     document_id: UUID,
