@@ -12,7 +12,9 @@ Status:
 - `missed`: stopped after the due date, or still running after it;
 - `deemed_refusal`: an early review request with no answer by its due date. The Act treats
   silence as a refusal (CSP Regulations reg 5A), which the family may refer to the
-  tribunal: `reference_by` is the end of that window.
+  tribunal: `reference_by` is the end of that window;
+- `excepted`: past its due date, where a recorded exception lifts the time limit (SEND
+  Regulations 2014 reg 10(4), reg 13(3)); the duty is then "as soon as practicable".
 """
 
 from __future__ import annotations
@@ -31,17 +33,23 @@ from domain.statutory import (
     CSP_REVIEW_COMPLETION_WEEKS,
     EARLY_REVIEW_ANSWER_EXTENDED_WEEKS,
     EARLY_REVIEW_ANSWER_WEEKS,
+    EHCP_AMENDED_PLAN_WEEKS,
     EHCP_ASSESSMENT_DECISION_WEEKS,
     EHCP_FINAL_PLAN_WEEKS,
     EHCP_ISSUE_DECISION_WEEKS,
+    EHCP_REVIEW_DECISION_WEEKS,
     CspNeed,
     CspRequestAnswer,
     EarlyReviewAnswer,
     EhcpAssessment,
     EhcpIssue,
+    EhcpReviewDecision,
+    ReviewKind,
     StatutoryState,
     add_weeks,
     completes_statutory_review,
+    draft_representations_end,
+    ehcp_review_due_on,
     reference_by,
     review_due_on,
 )
@@ -53,6 +61,7 @@ class ClockStatus(StrEnum):
     MET = "met"
     MISSED = "missed"
     DEEMED_REFUSAL = "deemed_refusal"
+    EXCEPTED = "excepted"
 
 
 STATUTES = {
@@ -64,7 +73,14 @@ STATUTES = {
     "ehcp_assessment_decision": "SEND Regulations 2014 reg 5(1): 6 weeks",
     "ehcp_issue_decision": "SEND Regulations 2014 reg 10(1): 16 weeks",
     "ehcp_final_plan": "SEND Regulations 2014 reg 13(2): 20 weeks",
+    "ehcp_draft_representations": "SEND Regulations 2014 reg 13(1): 15 days on the draft",
+    "ehcp_annual_review": "Children and Families Act 2014 s.44(1): 12 months",
+    "ehcp_review_decision": "SEND Regulations 2014 reg 20(10): 4 weeks from the meeting",
+    "ehcp_amended_plan": "SEND Regulations 2014 reg 22(3): 8 weeks",
 }
+
+EXCEPTABLE = frozenset({"ehcp_assessment_decision", "ehcp_issue_decision", "ehcp_final_plan"})
+"""The clocks a recorded reg 10(4) exception lifts (reg 5(4), 10(4), 13(3))."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +106,8 @@ class Clock:
     deemed_refusal_on: date | None = None
     reference_by: date | None = None
     """Last day to refer the decision (or deemed refusal) to the tribunal: 2 months."""
+    excepted: str | None = None
+    """The recorded ground on which its time limit does not apply (EXCEPTABLE only)."""
 
     @property
     def statute(self) -> str:
@@ -111,6 +129,7 @@ class Clock:
             outcome=d.get("outcome"),
             ceiling_on=day(d.get("ceiling_on")),
             reference_by=day(d.get("reference_by")),
+            excepted=d.get("excepted"),
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -128,6 +147,7 @@ class Clock:
             "ceiling_on": iso(self.ceiling_on),
             "deemed_refusal_on": iso(self.deemed_refusal_on),
             "reference_by": iso(self.reference_by),
+            "excepted": self.excepted,
             "sources": [{"position": s.position, "type": s.type} for s in self.sources],
         }
 
@@ -178,7 +198,7 @@ class ClockBook:
 
     def next_due_on(self) -> date | None:
         """The earliest day a running clock falls due (or fell due, if it is late)."""
-        return min((c.due_on for c in self.open.values()), default=None)
+        return min((c.due_on for c in self.open.values() if not c.excepted), default=None)
 
     def running(self) -> list[dict[str, Any]]:
         return [c.as_dict() for c in self.open.values()]
@@ -274,6 +294,9 @@ def _review_started(book: ClockBook, event: Any, src: Source) -> None:
 
 
 def _review_held(book: ClockBook, event: Any, src: Source) -> None:
+    if "ehcp_annual_review" in book.open:
+        _ehcp_review_held(book, event, src)
+        return
     # Only a statutory review completes the review begun and restarts the 12 months,
     # from its completion (s.10(2)); an in-year meeting touches neither.
     if not completes_statutory_review(event.kind, "csp_review_completion" in book.open):
@@ -290,6 +313,17 @@ def _review_held(book: ClockBook, event: Any, src: Source) -> None:
             reference_by=reference_by(held_on) if ended else None,
         )
         book.start("csp_review", held_on, review_due_on(held_on), src)
+
+
+def _ehcp_review_held(book: ClockBook, event: Any, src: Source) -> None:
+    # An EHC plan's annual review meeting: the next is due 12 months on (s.44(1)), and
+    # the authority decides within 4 weeks of this one (reg 20(10)).
+    if event.kind is not ReviewKind.STATUTORY:
+        return
+    held_on = event.held_on
+    book.stop("ehcp_annual_review", held_on, src, "held")
+    book.start("ehcp_annual_review", held_on, ehcp_review_due_on(held_on), src)
+    book.start("ehcp_review_decision", held_on, add_weeks(held_on, EHCP_REVIEW_DECISION_WEEKS), src)
 
 
 def _early_review_requested(book: ClockBook, event: Any, src: Source) -> None:
@@ -322,22 +356,69 @@ def _ehcp_assessment_requested(book: ClockBook, event: Any, src: Source) -> None
     book.start("ehcp_final_plan", day, add_weeks(day, EHCP_FINAL_PLAN_WEEKS), src)
 
 
+def _appeal_by(day: date) -> date:
+    # A refusal to assess, to issue, or a decision after review may be appealed (the
+    # Children and Families Act 2014 s.51(2)) within 2 months of the notice of it
+    # (Tribunal Procedure (First-tier Tribunal) (HESC) Rules 2008 r.20(1)(a)).
+    return reference_by(day)
+
+
 def _ehcp_assessment_decided(book: ClockBook, event: Any, src: Source) -> None:
-    book.stop("ehcp_assessment_decision", event.occurred_on, src, event.decision.value)
-    if event.decision == EhcpAssessment.DECLINE:
+    day, declined = event.occurred_on, event.decision == EhcpAssessment.DECLINE
+    book.stop(
+        "ehcp_assessment_decision",
+        day,
+        src,
+        event.decision.value,
+        reference_by=_appeal_by(day) if declined else None,
+    )
+    if declined:
         # No assessment, so the later duties never arose.
         book.drop("ehcp_issue_decision")
         book.drop("ehcp_final_plan")
 
 
 def _ehcp_issue_decided(book: ClockBook, event: Any, src: Source) -> None:
-    book.stop("ehcp_issue_decision", event.occurred_on, src, event.decision.value)
-    if event.decision == EhcpIssue.DECLINE:
-        book.drop("ehcp_final_plan")
+    day = event.occurred_on
+    if event.decision == EhcpIssue.ISSUE:
+        # reg 10(1) times a decision not to issue; a plan is timed by the 20 weeks.
+        book.drop("ehcp_issue_decision")
+        return
+    book.stop("ehcp_issue_decision", day, src, "decline", reference_by=_appeal_by(day))
+    book.drop("ehcp_final_plan")
+
+
+def _ehcp_draft_sent(book: ClockBook, event: Any, src: Source) -> None:
+    day = event.occurred_on
+    book.start("ehcp_draft_representations", day, draft_representations_end(day), src)
+
+
+def _ehcp_timescale_excepted(book: ClockBook, event: Any, src: Source) -> None:
+    for name in EXCEPTABLE & set(book.open):
+        book.touch(name, src, excepted=event.ground.value)
 
 
 def _ehcp_issued(book: ClockBook, event: Any, src: Source) -> None:
-    book.stop("ehcp_final_plan", event.occurred_on, src, "issued")
+    day = event.occurred_on
+    if getattr(event, "amended", False):
+        book.stop("ehcp_amended_plan", day, src, "issued")
+        return
+    book.stop("ehcp_final_plan", day, src, "issued")
+    book.stop("ehcp_draft_representations", day, src, "issued")
+    book.start("ehcp_annual_review", day, ehcp_review_due_on(day), src)
+
+
+def _ehcp_review_decided(book: ClockBook, event: Any, src: Source) -> None:
+    day, amend = event.occurred_on, event.decision == EhcpReviewDecision.AMEND
+    book.stop(
+        "ehcp_review_decision",
+        day,
+        src,
+        event.decision.value,
+        reference_by=None if amend else _appeal_by(day),
+    )
+    if amend:
+        book.start("ehcp_amended_plan", day, add_weeks(day, EHCP_AMENDED_PLAN_WEEKS), src)
 
 
 def _plan_ended(outcome: str) -> Any:
@@ -365,6 +446,9 @@ _HANDLERS = {
     "EhcpAssessmentDecided": _ehcp_assessment_decided,
     "EhcpIssueDecided": _ehcp_issue_decided,
     "EhcpIssued": _ehcp_issued,
+    "EhcpDraftSent": _ehcp_draft_sent,
+    "EhcpTimescaleExcepted": _ehcp_timescale_excepted,
+    "EhcpReviewDecided": _ehcp_review_decided,
     "PlanClosed": _plan_ended("plan_closed"),
     "CspDiscontinued": _plan_ended("discontinued"),
 }
@@ -380,8 +464,19 @@ STEPS = frozenset(_HANDLERS)
 def _judge(clock: Clock, today: date) -> Clock:
     if clock.name == "early_review_answer":
         return _judge_early_review(clock, today)
-    if clock.name == "csp_review":
+    if clock.name in ("csp_review", "ehcp_annual_review"):
         return _judge_review(clock, today)
+    if clock.name == "ehcp_draft_representations":
+        # The family's window, not the authority's deadline: given once it has run.
+        given = clock.stopped_on is not None or today > clock.due_on
+        return replace(clock, status=ClockStatus.MET if given else ClockStatus.RUNNING)
+    judged = _judge_by_due_date(clock, today)
+    if clock.excepted and judged.status is ClockStatus.MISSED:
+        return replace(judged, status=ClockStatus.EXCEPTED)
+    return judged
+
+
+def _judge_by_due_date(clock: Clock, today: date) -> Clock:
     if clock.stopped_on is not None:
         met = clock.stopped_on <= clock.due_on
         return replace(clock, status=ClockStatus.MET if met else ClockStatus.MISSED)

@@ -58,6 +58,7 @@ from domain.statutory import (
     CspRequestAnswer,
     CspRequestNotPendingError,
     DiscontinuanceNotRecommendedError,
+    DraftRepresentationsOpenError,
     EarlyReviewAlreadyDecidedError,
     EarlyReviewAlreadyExtendedError,
     EarlyReviewAnswer,
@@ -72,6 +73,7 @@ from domain.statutory import (
     NoCspRequestError,
     NoEarlyReviewRequestError,
     NoEhcpRequestError,
+    NoEhcpReviewDecisionDueError,
     NotACspPlanError,
     NotAnEhcpPlanError,
     NotAStatutoryReviewPlanError,
@@ -89,6 +91,7 @@ from domain.statutory import (
     StatutoryReviewNotBegunError,
     StatutoryState,
     UnknownRequestError,
+    draft_representations_end,
     reference_by,
 )
 from domain.values import (
@@ -654,6 +657,11 @@ class Plan(Aggregate):
             if command.recommends_discontinuance:
                 raise DiscontinuanceNotRecommendedError
             return
+        if self.plan_type is PlanType.EHCP:
+            # The annual review of a plan in force (Children and Families Act 2014 s.44).
+            if self.statutory.ehcp_issued_on is None or command.recommends_discontinuance:
+                raise NotAStatutoryReviewPlanError
+            return
         if self.plan_type is not PlanType.CSP:
             raise NotAStatutoryReviewPlanError
         started_on = self.statutory.review_started_on
@@ -696,13 +704,45 @@ class Plan(Aggregate):
             raise EhcpStepAlreadyDecidedError("decision to issue")
         self._record(events.EhcpIssueDecided, by, command)
 
-    def issue_ehcp(self, command: events.IssueEhcp, by: Attribution) -> None:
+    def send_ehcp_draft(self, command: events.SendEhcpDraft, by: Attribution) -> None:
         self._check_statutory(by, csp=False)
         if self.statutory.ehcp_issue is not EhcpIssue.ISSUE:
-            raise EhcpStepOutOfOrderError("final plan", "a decision to issue")
+            raise EhcpStepOutOfOrderError("draft plan", "a decision to issue")
         if self.statutory.ehcp_issued_on is not None:
             raise EhcpStepAlreadyDecidedError("final plan")
+        self._record(events.EhcpDraftSent, by, command)
+
+    def record_ehcp_exception(self, command: events.RecordEhcpException, by: Attribution) -> None:
+        self._check_statutory(by, csp=False)
+        if self.statutory.ehcp_requested_on is None:
+            raise NoEhcpRequestError
+        self._record(events.EhcpTimescaleExcepted, by, command)
+
+    def issue_ehcp(self, command: events.IssueEhcp, by: Attribution) -> None:
+        self._check_statutory(by, csp=False)
+        state = self.statutory
+        if command.amended:
+            if not state.ehcp_amendment_due:
+                raise EhcpStepOutOfOrderError("amended plan", "a decision to amend")
+        else:
+            if state.ehcp_issue is not EhcpIssue.ISSUE:
+                raise EhcpStepOutOfOrderError("final plan", "a decision to issue")
+            if state.ehcp_issued_on is not None:
+                raise EhcpStepAlreadyDecidedError("final plan")
+            if state.ehcp_draft_sent_on is None:
+                raise EhcpStepOutOfOrderError("final plan", "a draft sent to the family")
+            last_day = draft_representations_end(state.ehcp_draft_sent_on)
+            if by.occurred_on <= last_day:
+                raise DraftRepresentationsOpenError(last_day)
         self._record(events.EhcpIssued, by, command)
+
+    def decide_ehcp_review(self, command: events.DecideEhcpReview, by: Attribution) -> None:
+        self._check_statutory(by, csp=False)
+        held_on = self.statutory.ehcp_review_held_on
+        if held_on is None:
+            raise NoEhcpReviewDecisionDueError
+        _check_not_before(by.occurred_on, held_on, "the review meeting")
+        self._record(events.EhcpReviewDecided, by, command)
 
     # -- queries --------------------------------------------------------------------
 

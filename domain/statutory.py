@@ -54,6 +54,12 @@ TRIBUNAL_REFERENCE_MONTHS = 2  # reported: Enquire, "Changes to the ASN Tribunal
 EHCP_ASSESSMENT_DECISION_WEEKS = 6  # SEND Regulations 2014 reg 5(1)
 EHCP_ISSUE_DECISION_WEEKS = 16  # SEND Regulations 2014 reg 10(1)
 EHCP_FINAL_PLAN_WEEKS = 20  # SEND Regulations 2014 reg 13(2)
+# reg 13(1)(a): "at least 15 days, beginning with the day on which the draft plan was
+# served", to make representations and ask for a school: the last of them is day 14.
+EHCP_DRAFT_REPRESENTATION_DAYS = 15
+EHCP_REVIEW_MONTHS = 12  # Children and Families Act 2014 s.44(1): every 12 months
+EHCP_REVIEW_DECISION_WEEKS = 4  # SEND Regulations 2014 reg 20(10): of the review meeting
+EHCP_AMENDED_PLAN_WEEKS = 8  # reg 22(3): of the notice of the proposed amendments
 
 
 def review_due_on(anchor: date) -> date:
@@ -162,6 +168,27 @@ class EhcpIssue(StrEnum):
     DECLINE = "decline"
 
 
+class EhcpReviewDecision(StrEnum):
+    """What the authority decides after an annual review (reg 20(10))."""
+
+    MAINTAIN = "maintain"
+    AMEND = "amend"
+    CEASE = "cease"
+
+
+class EhcpExceptionGround(StrEnum):
+    """Why a time limit could not be kept, as SEND Regulations 2014 reg 10(4) (and reg
+    13(3), for the 20 weeks) allow: a school or early years setting closed for 4 weeks or
+    more when its advice was asked, exceptional personal circumstances of the child or
+    family, their absence from the area for 4 weeks or more, a missed appointment."""
+
+    SCHOOL_CLOSURE = "school_closure"
+    EARLY_YEARS_CLOSURE = "early_years_closure"
+    PERSONAL_CIRCUMSTANCES = "personal_circumstances"
+    ABSENT_FROM_AREA = "absent_from_area"
+    MISSED_APPOINTMENT = "missed_appointment"
+
+
 class StatutoryState(Immutable):
     """Where the plan's statutory processes stand: what the rules in plans.py check."""
 
@@ -195,6 +222,11 @@ class StatutoryState(Immutable):
     ehcp_assessment: EhcpAssessment | None = None
     ehcp_issue: EhcpIssue | None = None
     ehcp_issued_on: date | None = None
+    ehcp_draft_sent_on: date | None = None
+    ehcp_review_held_on: date | None = None
+    """The latest annual review meeting awaiting the authority's decision."""
+    ehcp_amendment_due: bool = False
+    """Decided to amend after a review: the amended plan is to be issued."""
 
     @property
     def csp_process_started(self) -> bool:
@@ -351,6 +383,31 @@ class EhcpStepOutOfOrderError(StatutoryRuleError):
         super().__init__(f"'{step}' needs '{needs}' first.")
 
 
+class DraftRepresentationsOpenError(StatutoryRuleError):
+    def __init__(self, last_day: date) -> None:
+        super().__init__(
+            "The family have until "
+            f"{last_day} to comment on the draft (SEND Regulations 2014 reg 13(1)): "
+            "the final plan is issued after that."
+        )
+
+
+class NoEhcpReviewDecisionDueError(StatutoryRuleError):
+    def __init__(self) -> None:
+        super().__init__("No annual review of this EHC plan awaits the authority's decision.")
+
+
+def draft_representations_end(served_on: date) -> date:
+    """The last of the family's 15 days on a draft, counting the day it was served."""
+    return served_on + timedelta(days=EHCP_DRAFT_REPRESENTATION_DAYS - 1)
+
+
+def ehcp_review_due_on(anchor: date) -> date:
+    """An EHC plan is reviewed within 12 months of being made, then within 12 months of
+    each review (Children and Families Act 2014 s.44(1))."""
+    return add_months(anchor, EHCP_REVIEW_MONTHS)
+
+
 class CspRequestNotPendingError(StatutoryRuleError):
     def __init__(self) -> None:
         super().__init__("No request to establish whether a CSP is needed awaits an answer.")
@@ -377,7 +434,10 @@ class StatutoryReviewNotBegunError(StatutoryRuleError):
 
 class NotAStatutoryReviewPlanError(StatutoryRuleError):
     def __init__(self) -> None:
-        super().__init__("Only a co-ordinated support plan has statutory reviews.")
+        super().__init__(
+            "Only a co-ordinated support plan, or an EHC plan once issued, has statutory "
+            "reviews; only a CSP's may recommend discontinuance."
+        )
 
 
 class DiscontinuanceNotRecommendedError(StatutoryRuleError):

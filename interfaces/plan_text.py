@@ -34,6 +34,10 @@ CLOCK_WORDS = {
     "ehcp_assessment_decision": "Decide whether to assess (EHC)",
     "ehcp_issue_decision": "Decide whether to issue an EHC plan",
     "ehcp_final_plan": "Issue the final EHC plan",
+    "ehcp_draft_representations": "The family's 15 days to comment on the draft",
+    "ehcp_annual_review": "Review the EHC plan",
+    "ehcp_review_decision": "Decide after the annual review: maintain, amend or cease",
+    "ehcp_amended_plan": "Issue the amended EHC plan",
 }
 """Each statutory clock (domain/clocks.py), as the duty it times."""
 

@@ -12,7 +12,7 @@ from domain.actions import Action
 from domain.base import Immutable
 from domain.events.base import Command, PlanEvent
 from domain.statutory import ReviewKind, completes_statutory_review
-from domain.values import Personal, Progress, ProvisionImpact, Review
+from domain.values import Personal, PlanType, Progress, ProvisionImpact, Review
 
 if TYPE_CHECKING:
     from domain.plans import Plan
@@ -73,7 +73,10 @@ class ReviewHeld(PlanEvent, ReviewRecord):
                 update={"impacts": (*provision.impacts, impact)}
             )
         state = plan.statutory
-        if completes_statutory_review(self.kind, state.review_begun):
+        if self.kind is ReviewKind.STATUTORY and plan.plan_type is PlanType.EHCP:
+            # An EHC plan's annual review meeting: the authority's decision follows.
+            plan.statutory = state.model_copy(update={"ehcp_review_held_on": self.held_on})
+        elif completes_statutory_review(self.kind, state.review_begun):
             recommended = self.held_on if self.recommends_discontinuance else None
             plan.statutory = state.model_copy(
                 update={

@@ -22,7 +22,9 @@ from domain.statutory import (
     CspRequestAnswer,
     EarlyReviewAnswer,
     EhcpAssessment,
+    EhcpExceptionGround,
     EhcpIssue,
+    EhcpReviewDecision,
     NoticeKind,
     Requester,
     Signature,
@@ -305,10 +307,53 @@ class EhcpIssueDecided(PlanEvent, DecideEhcpIssue):
         _update(plan, ehcp_issue=self.decision)
 
 
+class SendEhcpDraft(StatutoryStep):
+    """The draft plan served on the family, with at least 15 days to comment on it and
+    to ask for a school to be named (SEND Regulations 2014 reg 13(1))."""
+
+
+class EhcpDraftSent(PlanEvent, SendEhcpDraft):
+    def apply(self, plan: Plan) -> None:
+        _update(plan, ehcp_draft_sent_on=self.occurred_on)
+
+
+class RecordEhcpException(StatutoryStep):
+    """A time limit that could not be kept, and why (reg 10(4), reg 13(3)): the running
+    clocks are then judged as excepted, not missed, and the reason is required."""
+
+    needs_reason = True
+    ground: EhcpExceptionGround
+
+
+class EhcpTimescaleExcepted(PlanEvent, RecordEhcpException):
+    pass
+
+
 class IssueEhcp(StatutoryDecision):
     needs_reason = False
+    amended: bool = False
+    """The plan amended after an annual review (reg 22), not the first final plan."""
 
 
 class EhcpIssued(PlanEvent, IssueEhcp):
     def apply(self, plan: Plan) -> None:
-        _update(plan, ehcp_issued_on=self.occurred_on)
+        if self.amended:
+            _update(plan, ehcp_amendment_due=False)
+        else:
+            _update(plan, ehcp_issued_on=self.occurred_on)
+
+
+class DecideEhcpReview(StatutoryDecision):
+    """After an annual review: maintain, amend or cease (reg 20(10)); with its reason,
+    which the family's notice of their right of appeal gives."""
+
+    decision: EhcpReviewDecision
+
+
+class EhcpReviewDecided(PlanEvent, DecideEhcpReview):
+    def apply(self, plan: Plan) -> None:
+        _update(
+            plan,
+            ehcp_review_held_on=None,
+            ehcp_amendment_due=self.decision is EhcpReviewDecision.AMEND,
+        )

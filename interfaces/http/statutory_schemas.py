@@ -3,24 +3,34 @@ in 2026-12"): field names fixed by the contract, each mapped onto its domain com
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from domain.events import (
     AnswerCspRequest,
     AssignLeadProfessional,
     DecideCspNeed,
     DecideEarlyReview,
+    DecideEhcpAssessment,
+    DecideEhcpIssue,
+    DecideEhcpReview,
     DelayCspPreparation,
     GiveNotice,
+    IssueEhcp,
     ReceiveCspRequest,
+    ReceiveEhcpRequest,
+    RecordEhcpException,
     RequestEarlyReview,
 )
 from domain.statutory import (
     CspNeed,
     CspRequestAnswer,
     EarlyReviewAnswer,
+    EhcpAssessment,
+    EhcpExceptionGround,
+    EhcpIssue,
+    EhcpReviewDecision,
     NoticeKind,
     Requester,
 )
@@ -104,3 +114,78 @@ class LeadProfessionalCreate(WriteBody):
 
     def command(self) -> AssignLeadProfessional:
         return AssignLeadProfessional(user_id=self.user_id, name=self.name)
+
+
+# -- an EHC plan's steps (England) ------------------------------------------------------------
+
+EhcpRequester = Literal["parent_carer", "young_person", "school", "agency"]
+
+
+class EhcpRequestCreate(WriteBody):
+    """A request for an EHC needs assessment (Children and Families Act 2014 s.36(1))."""
+
+    requested_by: EhcpRequester
+
+    def command(self) -> ReceiveEhcpRequest:
+        return ReceiveEhcpRequest(requested_by=Requester(self.requested_by))
+
+
+class _Declinable(WriteBody):
+    reason: Text | None = None
+
+    @model_validator(mode="after")
+    def _reason_for_a_refusal(self) -> Self:
+        # A refusal carries the family's right of appeal, and its reasons (reg 5(3), 10(3)).
+        if not self.agreed() and not self.reason:
+            raise ValueError("A refusal needs its reason.")
+        return self
+
+    def agreed(self) -> bool:
+        raise NotImplementedError
+
+
+class EhcpAssessmentDecisionCreate(_Declinable):
+    assess: bool
+
+    def agreed(self) -> bool:
+        return self.assess
+
+    def command(self) -> DecideEhcpAssessment:
+        return DecideEhcpAssessment(
+            decision=EhcpAssessment.ASSESS if self.assess else EhcpAssessment.DECLINE
+        )
+
+
+class EhcpIssueDecisionCreate(_Declinable):
+    issue: bool
+
+    def agreed(self) -> bool:
+        return self.issue
+
+    def command(self) -> DecideEhcpIssue:
+        return DecideEhcpIssue(decision=EhcpIssue.ISSUE if self.issue else EhcpIssue.DECLINE)
+
+
+class EhcpExceptionCreate(WriteBody):
+    ground: EhcpExceptionGround
+    reason: Text
+
+    def command(self) -> RecordEhcpException:
+        return RecordEhcpException(ground=self.ground)
+
+
+class EhcpIssueCreate(WriteBody):
+    amended: bool = Field(
+        default=False, description="The plan amended after an annual review (reg 22)"
+    )
+
+    def command(self) -> IssueEhcp:
+        return IssueEhcp(amended=self.amended)
+
+
+class EhcpReviewDecisionCreate(WriteBody):
+    decision: EhcpReviewDecision
+    reason: Text
+
+    def command(self) -> DecideEhcpReview:
+        return DecideEhcpReview(decision=self.decision)

@@ -44,6 +44,7 @@ from domain.events import (
     RecordSection,
     RecordViews,
     ReviseTarget,
+    SendEhcpDraft,
     SetTarget,
     StartReview,
 )
@@ -76,6 +77,12 @@ from interfaces.http.statutory_schemas import (
     CspRequestCreate,
     EarlyReviewAnswerCreate,
     EarlyReviewRequestCreate,
+    EhcpAssessmentDecisionCreate,
+    EhcpExceptionCreate,
+    EhcpIssueCreate,
+    EhcpIssueDecisionCreate,
+    EhcpRequestCreate,
+    EhcpReviewDecisionCreate,
     LeadProfessionalCreate,
     NoticeCreate,
     ReasonedStep,
@@ -429,6 +436,44 @@ def _csp_decision(s: Submission) -> tuple[Command, Attributed]:
     return body.command(), body
 
 
+def _yes_no(s: Submission, name: str) -> bool | None:
+    return {"yes": True, "no": False}.get(s.get(name) or "")
+
+
+def _ehcp_request(s: Submission) -> tuple[Command, Attributed]:
+    body = validate(EhcpRequestCreate, {"requested_by": s.get("requested_by"), **s.common()})
+    return body.command(), body
+
+
+def _ehcp_assessment(s: Submission) -> tuple[Command, Attributed]:
+    body = validate(EhcpAssessmentDecisionCreate, {"assess": _yes_no(s, "assess"), **s.common()})
+    return body.command(), body
+
+
+def _ehcp_issue_decision(s: Submission) -> tuple[Command, Attributed]:
+    body = validate(EhcpIssueDecisionCreate, {"issue": _yes_no(s, "issue"), **s.common()})
+    return body.command(), body
+
+
+def _ehcp_draft(s: Submission) -> tuple[Command, Attributed]:
+    return SendEhcpDraft(), validate(Step, s.common())
+
+
+def _ehcp_issue(s: Submission) -> tuple[Command, Attributed]:
+    body = validate(EhcpIssueCreate, {"amended": _yes_no(s, "amended") or False, **s.common()})
+    return body.command(), body
+
+
+def _ehcp_review_decision(s: Submission) -> tuple[Command, Attributed]:
+    body = validate(EhcpReviewDecisionCreate, {"decision": s.get("decision"), **s.common()})
+    return body.command(), body
+
+
+def _ehcp_exception(s: Submission) -> tuple[Command, Attributed]:
+    body = validate(EhcpExceptionCreate, {"ground": s.get("ground"), **s.common()})
+    return body.command(), body
+
+
 def _csp_sign(s: Submission) -> tuple[Command, Attributed]:
     return PrepareCsp(), validate(Step, s.common())
 
@@ -506,6 +551,13 @@ FORMS: dict[str, tuple[str, Handler]] = {
     "views": ("views", _views),
     "chronology": ("chronology", _chronology),
     "member": ("members", _member),
+    "ehcp_request": ("ehcp/requests", _ehcp_request),
+    "ehcp_assessment": ("ehcp/assessment-decision", _ehcp_assessment),
+    "ehcp_issue_decision": ("ehcp/issue-decision", _ehcp_issue_decision),
+    "ehcp_draft": ("ehcp/draft", _ehcp_draft),
+    "ehcp_issue": ("ehcp/issue", _ehcp_issue),
+    "ehcp_review_decision": ("ehcp/review-decision", _ehcp_review_decision),
+    "ehcp_exception": ("ehcp/exceptions", _ehcp_exception),
     "csp_request": ("csp/requests", _csp_request),
     "csp_answer": ("csp/answer", _csp_answer),
     "csp_proposal": ("csp/proposal", _csp_proposal),

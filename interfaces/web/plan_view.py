@@ -19,6 +19,7 @@ from domain.notices import owed_notices
 from domain.plans import Plan
 from domain.reviews import in_year_meetings_due
 from domain.sections import SECTIONS
+from domain.statutory import EhcpExceptionGround, draft_representations_end
 from domain.values import FAMILY_ROLES, PlanType, Progress, ProvisionKind, Whose
 from interfaces.http.auth import Caller
 from interfaces.plan_text import NOTICE_WORDS, chronology_as_dicts, plan_as_dict
@@ -60,6 +61,13 @@ NOTICES = {
     "discontinue": "The plan is discontinued; its date is noted on the plan.",
     "lead_professional": "The plan has a new lead professional.",
     "section": "Section recorded; any earlier wording stays in the timeline.",
+    "ehcp_request": "Request recorded: 6 weeks to decide whether to assess.",
+    "ehcp_assessment": "Decision recorded. Tell the family, with their right of appeal.",
+    "ehcp_issue_decision": "Decision recorded.",
+    "ehcp_draft": "Draft recorded as sent: the family have 15 days to comment.",
+    "ehcp_issue": "Plan issued. Tell the family, with their right of appeal.",
+    "ehcp_review_decision": "Decision recorded. Tell the family, with their right of appeal.",
+    "ehcp_exception": "Exception recorded; the time limit no longer applies.",
     "chronology": "Added to the chronology.",
     "delivery": "Delivery recorded against what was planned.",
     "document": "Document added; it is kept sealed with the plan.",
@@ -150,6 +158,7 @@ def plan_context(
         ],
         "schedule_title": SCHEDULE_TITLES.get(current.plan_type),
         **csp_context(current),
+        **ehcp_context(current),
     }
 
 
@@ -192,6 +201,28 @@ def org_options(plan: Plan) -> list[tuple[str, str]]:
     return [(plan.org, "The school or service itself")] + [
         (org, a.name) for org, a in plan.agencies.items()
     ]
+
+
+def ehcp_context(plan: Plan) -> dict[str, Any]:
+    """An EHC plan's steps, for its page: where the process stands and the forms' choices."""
+    if plan.plan_type is not PlanType.EHCP:
+        return {"ehcp": None}
+    state = plan.statutory
+    sent = state.ehcp_draft_sent_on
+    return {
+        "ehcp": state,
+        "draft_comments_until": draft_representations_end(sent) if sent else None,
+        "exception_options": [(g.value, EXCEPTION_WORDS[g]) for g in EhcpExceptionGround],
+    }
+
+
+EXCEPTION_WORDS = {
+    EhcpExceptionGround.SCHOOL_CLOSURE: "The school was closed for 4 weeks or more when asked",
+    EhcpExceptionGround.EARLY_YEARS_CLOSURE: "The early years setting was closed when asked",
+    EhcpExceptionGround.PERSONAL_CIRCUMSTANCES: "Exceptional personal circumstances",
+    EhcpExceptionGround.ABSENT_FROM_AREA: "The child or family away for 4 weeks or more",
+    EhcpExceptionGround.MISSED_APPOINTMENT: "An appointment was not kept",
+}
 
 
 def csp_context(plan: Plan) -> dict[str, Any]:

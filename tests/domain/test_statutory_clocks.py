@@ -20,6 +20,7 @@ from domain.events import (
     DecideEarlyReview,
     DecideEhcpAssessment,
     DecideEhcpIssue,
+    DecideEhcpReview,
     DelayCspPreparation,
     ExtendEarlyReviewAnswer,
     HoldReview,
@@ -28,7 +29,9 @@ from domain.events import (
     ProposeCsp,
     ReceiveCspRequest,
     ReceiveEhcpRequest,
+    RecordEhcpException,
     RequestEarlyReview,
+    SendEhcpDraft,
     StartReview,
 )
 from domain.plans import Plan
@@ -36,9 +39,12 @@ from domain.statutory import (
     CspNeed,
     CspRequestAnswer,
     DelayCause,
+    DraftRepresentationsOpenError,
     EarlyReviewAnswer,
     EhcpAssessment,
+    EhcpExceptionGround,
     EhcpIssue,
+    EhcpReviewDecision,
     PreparationCeilingError,
     Requester,
     ReviewKind,
@@ -450,8 +456,10 @@ class TestEarlyReview:
 
 
 class TestEhcp:
-    """SEND Regulations 2014: 6 weeks to decide to assess, 16 to decide to issue, 20 to
-    the final plan, all from the request."""
+    """SEND Regulations 2014: 6 weeks to decide to assess (reg 5(1)); 16 weeks to a decision
+    not to issue (reg 10(1)); a draft with 15 days to comment (reg 13(1)); 20 weeks to the
+    final plan (reg 13(2)); then a review every 12 months (the Act s.44(1)), the decision
+    within 4 weeks of its meeting (reg 20(10)) and an amended plan within 8 (reg 22(3))."""
 
     def requested_on_1_march(self) -> Plan:
         plan = a_plan(PlanType.EHCP)
@@ -460,41 +468,107 @@ class TestEhcp:
         )
         return plan
 
-    def test_every_step_on_its_last_day_is_in_time(self):
-        plan = self.requested_on_1_march()
+    def to_draft(self, plan: Plan, assess_on: date, issue_on: date, draft_on: date) -> Plan:
         plan.decide_ehcp_assessment(
-            DecideEhcpAssessment(decision=EhcpAssessment.ASSESS), by(OFFICER, date(2024, 4, 12))
+            DecideEhcpAssessment(decision=EhcpAssessment.ASSESS), by(OFFICER, assess_on)
         )
-        plan.decide_ehcp_issue(
-            DecideEhcpIssue(decision=EhcpIssue.ISSUE), by(OFFICER, date(2024, 6, 21))
+        plan.decide_ehcp_issue(DecideEhcpIssue(decision=EhcpIssue.ISSUE), by(OFFICER, issue_on))
+        plan.send_ehcp_draft(SendEhcpDraft(), by(OFFICER, draft_on))
+        return plan
+
+    def found(self, plan: Plan, today: date = date(2024, 12, 1)) -> dict:
+        return {c.name: c for c in clocks(plan.collect_events(), today)}
+
+    def test_every_step_on_its_last_day_is_in_time(self):
+        plan = self.to_draft(
+            self.requested_on_1_march(), date(2024, 4, 12), date(2024, 6, 21), date(2024, 7, 1)
         )
         plan.issue_ehcp(IssueEhcp(), by(OFFICER, date(2024, 7, 19)))
-        found = {c.name: c for c in clocks(plan.collect_events(), date(2024, 12, 1))}
+        found = self.found(plan)
         assert {n: (c.due_on, c.status) for n, c in found.items()} == {
             "ehcp_assessment_decision": (date(2024, 4, 12), ClockStatus.MET),
-            "ehcp_issue_decision": (date(2024, 6, 21), ClockStatus.MET),
+            "ehcp_draft_representations": (date(2024, 7, 15), ClockStatus.MET),
             "ehcp_final_plan": (date(2024, 7, 19), ClockStatus.MET),
+            "ehcp_annual_review": (date(2025, 7, 19), ClockStatus.RUNNING),
         }
 
-    def test_a_final_plan_a_day_after_20_weeks_is_missed(self):
+    def test_a_decision_to_issue_is_not_timed_by_the_16_weeks(self):
+        plan = self.to_draft(
+            self.requested_on_1_march(), date(2024, 4, 1), date(2024, 7, 1), date(2024, 7, 1)
+        )
+        assert "ehcp_issue_decision" not in self.found(plan)
+
+    def test_a_decision_not_to_issue_a_day_after_16_weeks_is_missed_and_appealable(self):
         plan = self.requested_on_1_march()
         plan.decide_ehcp_assessment(
-            DecideEhcpAssessment(decision=EhcpAssessment.ASSESS), by(OFFICER, date(2024, 4, 13))
+            DecideEhcpAssessment(decision=EhcpAssessment.ASSESS), by(OFFICER, date(2024, 4, 1))
         )
         plan.decide_ehcp_issue(
-            DecideEhcpIssue(decision=EhcpIssue.ISSUE), by(OFFICER, date(2024, 6, 22))
+            DecideEhcpIssue(decision=EhcpIssue.DECLINE), by(OFFICER, date(2024, 6, 22))
+        )
+        found = self.found(plan)
+        clock = found["ehcp_issue_decision"]
+        assert (clock.status, clock.reference_by) == (ClockStatus.MISSED, date(2024, 8, 22))
+        assert "ehcp_final_plan" not in found
+
+    def test_a_final_plan_a_day_after_20_weeks_is_missed(self):
+        plan = self.to_draft(
+            self.requested_on_1_march(), date(2024, 4, 13), date(2024, 6, 22), date(2024, 7, 2)
         )
         plan.issue_ehcp(IssueEhcp(), by(OFFICER, date(2024, 7, 20)))
-        statuses = {c.name: c.status for c in clocks(plan.collect_events(), date(2024, 12, 1))}
-        assert set(statuses.values()) == {ClockStatus.MISSED}
+        found = self.found(plan)
+        assert found["ehcp_final_plan"].status is ClockStatus.MISSED
+        assert found["ehcp_assessment_decision"].status is ClockStatus.MISSED
 
-    def test_declining_to_assess_ends_the_later_duties(self):
+    def test_a_recorded_exception_lifts_the_20_weeks(self):
+        plan = self.to_draft(
+            self.requested_on_1_march(), date(2024, 4, 1), date(2024, 6, 1), date(2024, 7, 10)
+        )
+        plan.record_ehcp_exception(
+            RecordEhcpException(ground=EhcpExceptionGround.ABSENT_FROM_AREA),
+            by(OFFICER, date(2024, 6, 10), "The family were abroad for six weeks"),
+        )
+        plan.issue_ehcp(IssueEhcp(), by(OFFICER, date(2024, 8, 30)))
+        clock = self.found(plan)["ehcp_final_plan"]
+        assert (clock.status, clock.excepted) == (ClockStatus.EXCEPTED, "absent_from_area")
+
+    def test_declining_to_assess_ends_the_later_duties_and_may_be_appealed(self):
         plan = self.requested_on_1_march()
         plan.decide_ehcp_assessment(
             DecideEhcpAssessment(decision=EhcpAssessment.DECLINE), by(OFFICER, date(2024, 4, 1))
         )
-        names = [c.name for c in clocks(plan.collect_events(), date(2024, 12, 1))]
-        assert names == ["ehcp_assessment_decision"]
+        found = self.found(plan)
+        assert list(found) == ["ehcp_assessment_decision"]
+        assert found["ehcp_assessment_decision"].reference_by == date(2024, 6, 1)
+
+    def test_an_annual_review_starts_the_decision_then_the_amended_plan(self):
+        plan = self.to_draft(
+            self.requested_on_1_march(), date(2024, 4, 1), date(2024, 6, 1), date(2024, 6, 3)
+        )
+        plan.issue_ehcp(IssueEhcp(), by(OFFICER, date(2024, 7, 1)))
+        hold_review(plan, date(2025, 6, 2))
+        events = plan.collect_events()
+        found = {c.name: c for c in clocks(events, date(2025, 6, 3))}
+        assert found["ehcp_review_decision"].due_on == date(2025, 6, 30)
+        assert found["ehcp_annual_review"].due_on == date(2026, 6, 2)
+        plan.decide_ehcp_review(
+            DecideEhcpReview(decision=EhcpReviewDecision.AMEND),
+            by(OFFICER, date(2025, 6, 20), "Section F to add OT"),
+        )
+        plan.issue_ehcp(IssueEhcp(amended=True), by(OFFICER, date(2025, 8, 15)))
+        events += plan.collect_events()
+        every = [(c.name, c.due_on, c.status) for c in clocks(events, date(2025, 9, 1))]
+        assert ("ehcp_review_decision", date(2025, 6, 30), ClockStatus.MET) in every
+        assert ("ehcp_amended_plan", date(2025, 8, 15), ClockStatus.MET) in every
+        assert ("ehcp_annual_review", date(2025, 7, 1), ClockStatus.MET) in every
+
+    def test_the_final_plan_waits_for_the_familys_15_days_on_the_draft(self):
+        plan = self.to_draft(
+            self.requested_on_1_march(), date(2024, 4, 1), date(2024, 6, 1), date(2024, 6, 3)
+        )
+        with pytest.raises(DraftRepresentationsOpenError):
+            plan.issue_ehcp(IssueEhcp(), by(OFFICER, date(2024, 6, 17)))
+        plan.issue_ehcp(IssueEhcp(), by(OFFICER, date(2024, 6, 18)))
 
 
 def a_plan_with_steps(plan_type: PlanType, *steps: str) -> tuple[Plan, list]:

@@ -18,6 +18,7 @@ from domain.events import (
     ReceiveCspRequest,
     ReceiveEhcpRequest,
     RequestEarlyReview,
+    SendEhcpDraft,
 )
 from domain.statutory import (
     CspAlreadyPreparedError,
@@ -46,7 +47,7 @@ def a_csp():
 def an_ehcp(*steps):
     plan = a_full_plan(PlanType.EHCP).plan
     plan.receive_ehcp_request(
-        ReceiveEhcpRequest(requested_by=Requester.PARENT_CARER), by(LEAD, days_ago(20))
+        ReceiveEhcpRequest(requested_by=Requester.PARENT_CARER), by(LEAD, days_ago(60))
     )
     for step in steps:
         step(plan)
@@ -55,15 +56,17 @@ def an_ehcp(*steps):
 
 def assess(plan):
     plan.decide_ehcp_assessment(
-        DecideEhcpAssessment(decision=EhcpAssessment.ASSESS), by(OFFICER, days_ago(15))
+        DecideEhcpAssessment(decision=EhcpAssessment.ASSESS), by(OFFICER, days_ago(50))
     )
 
 
 def decide_to_issue(plan):
-    plan.decide_ehcp_issue(DecideEhcpIssue(decision=EhcpIssue.ISSUE), by(OFFICER, days_ago(10)))
+    plan.decide_ehcp_issue(DecideEhcpIssue(decision=EhcpIssue.ISSUE), by(OFFICER, days_ago(40)))
 
 
 def issue(plan):
+    if plan.statutory.ehcp_draft_sent_on is None:
+        plan.send_ehcp_draft(SendEhcpDraft(), by(OFFICER, days_ago(30)))
     plan.issue_ehcp(IssueEhcp(), by(OFFICER, days_ago(5)))
 
 

@@ -25,6 +25,7 @@ from domain.events import (
     DecideEarlyReview,
     DecideEhcpAssessment,
     DecideEhcpIssue,
+    DecideEhcpReview,
     DelayCspPreparation,
     DiscontinueCsp,
     EndProvision,
@@ -42,6 +43,7 @@ from domain.events import (
     ReceiveCspRequest,
     ReceiveEhcpRequest,
     RecordDelivery,
+    RecordEhcpException,
     RecordSection,
     RecordViews,
     RemoveMember,
@@ -49,6 +51,7 @@ from domain.events import (
     ReviseTarget,
     RevokeDisclosure,
     ScheduleReview,
+    SendEhcpDraft,
     SetTarget,
     SharePlan,
     StartReview,
@@ -59,7 +62,9 @@ from domain.statutory import (
     DelayCause,
     EarlyReviewAnswer,
     EhcpAssessment,
+    EhcpExceptionGround,
     EhcpIssue,
+    EhcpReviewDecision,
     Requester,
 )
 from domain.values import Child, ChronologyKind, PlanType, Progress, ProvisionKind, Role, Whose
@@ -239,4 +244,21 @@ STATUTORY_WRITES: dict[str, tuple[PlanType, Write]] = {
         ),
     ),
     "issue_ehcp": (PlanType.EHCP, lambda f, on: f.plan.issue_ehcp(IssueEhcp(), by(OFFICER, on))),
+    "send_ehcp_draft": (
+        PlanType.EHCP,
+        lambda f, on: f.plan.send_ehcp_draft(SendEhcpDraft(), by(OFFICER, on)),
+    ),
+    "record_ehcp_exception": (
+        PlanType.EHCP,
+        lambda f, on: f.plan.record_ehcp_exception(
+            RecordEhcpException(ground=EhcpExceptionGround.ABSENT_FROM_AREA),
+            by(OFFICER, on, "Away for six weeks"),
+        ),
+    ),
+    "decide_ehcp_review": (
+        PlanType.EHCP,
+        lambda f, on: f.plan.decide_ehcp_review(
+            DecideEhcpReview(decision=EhcpReviewDecision.MAINTAIN), by(OFFICER, on, "Working")
+        ),
+    ),
 }

@@ -77,6 +77,11 @@ class ClockOut(BaseModel):
     ceiling_on: date | None
     deemed_refusal_on: date | None
     reference_by: date | None
+    excepted: str | None = Field(
+        default=None,
+        description="The recorded ground on which its time limit does not apply "
+        "(SEND Regulations 2014 reg 10(4)); status `excepted` once past due",
+    )
     sources: list[ClockSource]
 
 

@@ -1,0 +1,65 @@
+"""An EHC plan's steps on its page: each a form for the role that may take it, the
+family's 15 days on the draft kept, and the clocks on the page."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from domain.access import Caller
+from domain.events import OpenPlan
+from domain.values import Child, PlanType
+from interfaces.demo import DEMO_USERS, SCHOOL
+from tests.web.pages import csrf_token, forms_on, sign_in
+
+
+def ago(days: int) -> str:
+    return (date.today() - timedelta(days=days)).isoformat()
+
+
+def an_ehcp(site):
+    return site.planning.open_plan(
+        OpenPlan(
+            plan_type=PlanType.EHCP,
+            stage="additional",
+            org=SCHOOL,
+            child=Child(name="Oliver Hughes", date_of_birth=date(2015, 5, 2)),
+        ),
+        Caller.of(DEMO_USERS["lead"]),
+        occurred_on=date.today() - timedelta(days=200),
+    ).plan_id
+
+
+def step(client, plan_id, path, **fields):
+    page = client.get(f"/plans/{plan_id}").text
+    answer = client.post(
+        f"/plans/{plan_id}/{path}", data={"csrf_token": csrf_token(page), **fields}
+    )
+    return answer
+
+
+def test_an_officer_takes_an_ehcp_from_request_to_final_plan_on_its_page(site):
+    plan_id = an_ehcp(site)
+    with site.client() as client:
+        sign_in(client, "lead")
+        assert (
+            step(
+                client, plan_id, "ehcp/requests", requested_by="parent_carer", occurred_on=ago(150)
+            ).status_code
+            == 303
+        )
+        assert "ehcp_assessment" not in forms_on(client.get(f"/plans/{plan_id}").text).panels
+    with site.client() as client:
+        sign_in(client, "officer")
+        for path, fields in (
+            ("ehcp/assessment-decision", {"assess": "yes", "occurred_on": ago(120)}),
+            ("ehcp/issue-decision", {"issue": "yes", "occurred_on": ago(60)}),
+            ("ehcp/draft", {"occurred_on": ago(5)}),
+        ):
+            answer = step(client, plan_id, path, **fields)
+            assert answer.status_code == 303, (path, answer.text[:500])
+        early = step(client, plan_id, "ehcp/issue", amended="no")
+        assert early.status_code == 409
+        assert "to comment on the draft" in early.text
+        page = client.get(f"/plans/{plan_id}").text
+    assert 'data-clock="ehcp_final_plan"' in page
+    assert "the family may comment until" in page
