@@ -161,6 +161,24 @@ def _invalid_input(request: Request, errors: Any, detail: str) -> JSONResponse:
     return problem_response(422, "invalid-input", "Invalid input", detail, request, errors=shown)
 
 
+STATUS_OF: dict[type[Exception], tuple[int, str, str]] = {
+    UnknownSectionError: (404, "not-found", "Not found"),
+    UnknownRequestError: (404, "not-found", "Not found"),
+    DocumentNotFoundError: (404, "not-found", "Not found"),
+    DocumentTooLargeError: (413, "too-large", "Document too large"),
+    UnsupportedDocumentError: (415, "unsupported-media-type", "Unsupported file"),
+    DocumentDestroyedError: (410, "destroyed", "Destroyed"),
+}
+"""Rules of the plan answered with a status of their own (others of PlanningError: 409)."""
+
+
+def _answer_with(status: int, kind: str, title: str) -> Any:
+    def handler(request: Request, exc: Exception) -> JSONResponse:
+        return problem_response(status, kind, title, str(exc), request)
+
+    return handler
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     def _problem(request: Request, exc: Problem) -> JSONResponse:
@@ -179,31 +197,9 @@ def install(app: FastAPI) -> None:
         errors = [{**e, "loc": (*loc, *e.get("loc", ()))} for e in exc.errors()]
         return _invalid_input(request, errors, "The section does not hold these fields.")
 
-    @app.exception_handler(UnknownSectionError)
-    def _no_section(request: Request, exc: UnknownSectionError) -> JSONResponse:
-        return problem_response(404, "not-found", "Not found", str(exc), request)
-
-    @app.exception_handler(UnsupportedDocumentError)
-    def _unsupported(request: Request, exc: UnsupportedDocumentError) -> JSONResponse:
-        return problem_response(
-            415, "unsupported-media-type", "Unsupported file", str(exc), request
-        )
-
-    @app.exception_handler(DocumentTooLargeError)
-    def _document_too_large(request: Request, exc: DocumentTooLargeError) -> JSONResponse:
-        return problem_response(413, "too-large", "Document too large", str(exc), request)
-
-    @app.exception_handler(DocumentNotFoundError)
-    def _no_document(request: Request, exc: DocumentNotFoundError) -> JSONResponse:
-        return problem_response(404, "not-found", "Not found", str(exc), request)
-
-    @app.exception_handler(DocumentDestroyedError)
-    def _document_destroyed(request: Request, exc: DocumentDestroyedError) -> JSONResponse:
-        return problem_response(410, "destroyed", "Destroyed", str(exc), request)
-
-    @app.exception_handler(UnknownRequestError)
-    def _no_request(request: Request, exc: UnknownRequestError) -> JSONResponse:
-        return problem_response(404, "not-found", "Not found", str(exc), request)
+    # Rules whose message is safe to show, each answered with its own status.
+    for error, (status, kind, title) in STATUS_OF.items():
+        app.add_exception_handler(error, _answer_with(status, kind, title))
 
     @app.exception_handler(StarletteHTTPException)
     def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
