@@ -35,9 +35,18 @@ from domain.events import (
     Command,
     DisclosureGranted,
     DisclosureRevoked,
+    InformationShared,
     RecordViews,
 )
-from domain.values import FAMILY_ROLES, Actor, ChronologyEntry, PlanType, Role, Whose
+from domain.values import (
+    FAMILY_ROLES,
+    Actor,
+    ChronologyEntry,
+    PlanType,
+    Role,
+    SharingRecord,
+    Whose,
+)
 
 if TYPE_CHECKING:
     from domain.plans import Plan
@@ -101,6 +110,7 @@ ALLOWED: dict[Role, frozenset[Action]] = {
         Action.RECORD_SECTION,
         Action.HOLD_REVIEW,
         Action.SHARE_PLAN,
+        Action.RECORD_INFORMATION_SHARING,
         Action.ISSUE_BUNDLE,
         Action.ASSIGN_LEAD_PROFESSIONAL,
     },
@@ -108,6 +118,8 @@ ALLOWED: dict[Role, frozenset[Action]] = {
     | {
         Action.APPEND_CONTRIBUTION,
         Action.ADD_CHRONOLOGY_ENTRY,
+        # Each agency records what it shares about the child (GIRFEC PG4 §12).
+        Action.RECORD_INFORMATION_SHARING,
         Action.ADD_DOCUMENT,
         Action.SET_TARGET,
         Action.PLAN_PROVISION,
@@ -220,8 +232,12 @@ def may_see_who_has_access(caller: Caller) -> bool:
 WHO_HAS_ACCESS = frozenset(c.__name__ for c in (DisclosureGranted, DisclosureRevoked))
 """The events that say to whom a plan has been disclosed."""
 
-KEPT_FROM_FAMILY = frozenset({ChronologyEntryAdded.__name__})
-"""The events whose `family_may_see` may keep them from the family."""
+KEPT_FROM_FAMILY = {
+    ChronologyEntryAdded.__name__: "family_may_see",
+    # A sharing the family was not told of stays untold here too (GIRFEC PG4 §12).
+    InformationShared.__name__: "family_informed",
+}
+"""The events one of whose fields, when false, keeps them from the family."""
 
 
 def may_see_event(
@@ -235,7 +251,7 @@ def may_see_event(
     if caller is None:
         return True
     if event_type in KEPT_FROM_FAMILY and caller.role in FAMILY_ROLES:
-        return data is not None and data.get("family_may_see", True) is not False
+        return data is not None and data.get(KEPT_FROM_FAMILY[event_type], True) is not False
     return may_see_who_has_access(caller) or event_type not in WHO_HAS_ACCESS
 
 
@@ -251,6 +267,16 @@ def chronology_for(
         for e in plan.chronology_in_order()
         if (agency is None or e.agency == agency) and (e.family_may_see or not family)
     ]
+
+
+def sharing_for(caller: Caller | None, plan: Plan, *, family: bool = False) -> list[SharingRecord]:
+    """The record of information shared that this reader may read, in the order it was
+    shared; a family reads what they were told of."""
+    family = family or (caller is not None and caller.role in FAMILY_ROLES)
+    return sorted(
+        (r for r in plan.information_sharing if r.family_informed or not family),
+        key=lambda r: r.occurred_on,
+    )
 
 
 def may_see_access_summary(caller: Caller) -> bool:

@@ -33,6 +33,7 @@ class Action(StrEnum):
     RECORD_VIEWS = "record_views"
     ADD_CHRONOLOGY_ENTRY = "add_chronology_entry"
     SHARE_PLAN = "share_plan"
+    RECORD_INFORMATION_SHARING = "record_information_sharing"
     ISSUE_BUNDLE = "issue_bundle"
     ADD_DOCUMENT = "add_document"
     GRANT_DISCLOSURE = "grant_disclosure"

@@ -114,6 +114,7 @@ from domain.values import (
     Role,
     Section,
     SharedCopy,
+    SharingRecord,
     Target,
     TargetStatus,
     Views,
@@ -149,6 +150,7 @@ class PlanState(SnapshotState):
     sections: dict[str, Section] = Field(default_factory=dict)
     notices: list[Notice] = Field(default_factory=list)
     chronology: list[ChronologyEntry] = Field(default_factory=list)
+    information_sharing: list[SharingRecord] = Field(default_factory=list)
     bundles: list[IssuedBundle] = Field(default_factory=list)
     documents: dict[UUID, Document] = Field(default_factory=dict)
 
@@ -188,6 +190,7 @@ class Plan(Aggregate):
         self.sections: dict[str, Section]
         self.notices: list[Notice]
         self.chronology: list[ChronologyEntry]
+        self.information_sharing: list[SharingRecord]
         self.bundles: list[IssuedBundle]
         self.documents: dict[UUID, Document]
 
@@ -393,6 +396,12 @@ class Plan(Aggregate):
         if agency is not None and not self._on_plan(agency):
             raise OrgNotOnPlanError(agency)
         self._record(events.ChronologyEntryAdded, by, command.model_copy(update={"agency": agency}))
+
+    def record_information_sharing(
+        self, command: events.RecordInformationSharing, by: Attribution
+    ) -> None:
+        self._check_writable(by)
+        self._record(events.InformationShared, by, command)
 
     def chronology_in_order(self) -> list[ChronologyEntry]:
         """In the order things happened; the same day in the order recorded."""

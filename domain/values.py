@@ -111,6 +111,18 @@ class ChronologyKind(StrEnum):
     EVENT = "event"
 
 
+class LawfulBasis(StrEnum):
+    """The six lawful bases of UK GDPR Art 6(1), one of which every sharing needs (GIRFEC
+    Practice Guidance 4 §10)."""
+
+    CONSENT = "consent"
+    CONTRACT = "contract"
+    LEGAL_OBLIGATION = "legal_obligation"
+    VITAL_INTERESTS = "vital_interests"
+    PUBLIC_TASK = "public_task"
+    LEGITIMATE_INTERESTS = "legitimate_interests"
+
+
 class Whose(StrEnum):
     CHILD = "child"
     PARENT_CARER = "parent_carer"
@@ -308,6 +320,30 @@ class ChronologyEntry(Immutable):
     agency: str | None
     """The org it came from (the plan's own or a joined agency's): a single-agency view."""
     family_may_see: bool
+    recorded_at: datetime
+    actor: Actor
+
+
+class SharingRecord(Immutable):
+    """A decision to share information about the child, as GIRFEC Practice Guidance 4 §12
+    says it "should always be recorded": what was shared and with whom, why, the views
+    expressed, the lawful basis, why it was necessary and proportionate, what was not
+    shared and why, and, where the family was not told, why not."""
+
+    id: UUID
+    occurred_on: date
+    """When it was shared: before recorded_at for a sharing in an emergency (§5)."""
+    information: str
+    shared_with: str
+    lawful_basis: LawfulBasis
+    necessary_because: str
+    reason: str
+    child_views: str | None
+    family_views: str | None
+    withheld: str | None
+    emergency: bool
+    family_informed: bool
+    not_informed_because: str | None
     recorded_at: datetime
     actor: Actor
 

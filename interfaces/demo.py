@@ -31,6 +31,7 @@ from domain.events import (
     PlanProvision,
     PrepareCsp,
     ReceiveCspRequest,
+    RecordInformationSharing,
     RecordSection,
     RecordViews,
     ReviseTarget,
@@ -42,6 +43,7 @@ from domain.values import (
     Actor,
     Child,
     ChronologyKind,
+    LawfulBasis,
     PlanType,
     Progress,
     ProvisionKind,
@@ -386,6 +388,20 @@ def load_demo(planning: Planning) -> UUID:
         ),
     ):
         do(entry, who, days_ago)
+    do(
+        RecordInformationSharing(
+            information="Her current plan and the SLT summary of her communication needs",
+            shared_with="Ms Duncan, summer playscheme co-ordinator, Edinburgh Leisure",
+            lawful_basis=LawfulBasis.CONSENT,
+            necessary_because="Staff need her visual cues to include her from the first day",
+            child_views="Wants the playscheme to know she likes picture cards",
+            family_views="Mum asked for it to be shared; not the medical letter",
+            withheld="The GP's letter: not needed for the playscheme",
+        ),
+        lead,
+        45,
+        reason="Mum asked for help with her place at the summer playscheme",
+    )
     load_demo_csps(planning)
     return plan_id
 

@@ -11,7 +11,7 @@ from rich.tree import Tree
 
 from domain.plans import Plan
 from domain.stages import StageCatalogue
-from domain.values import ChronologyEntry, Provision, Section, TargetStatus
+from domain.values import ChronologyEntry, Provision, Section, SharingRecord, TargetStatus
 
 NOTICE_WORDS = {
     "proposal": "Told that the authority proposes to establish whether a CSP is needed",
@@ -103,6 +103,30 @@ def chronology_as_dicts(plan: Plan, entries: list[ChronologyEntry]) -> list[dict
             "actor": _dump(e.actor),
         }
         for e in entries
+    ]
+
+
+LAWFUL_BASES = {
+    "consent": "Consent",
+    "contract": "A contract",
+    "legal_obligation": "A legal obligation",
+    "vital_interests": "Vital interests: to protect someone's life or safety",
+    "public_task": "A public task: a duty or power in law",
+    "legitimate_interests": "Legitimate interests",
+}
+"""UK GDPR Art 6(1), in the words of GIRFEC Practice Guidance 4 §10."""
+
+
+def sharing_as_dicts(records: list[SharingRecord]) -> list[dict[str, Any]]:
+    """Each record of information shared, as the API gives it."""
+    return [
+        {
+            "sharing_id": str(r.id),
+            **r.model_dump(mode="json", exclude={"id", "actor", "recorded_at"}),
+            "recorded_at": r.recorded_at.isoformat(),
+            "actor": _dump(r.actor),
+        }
+        for r in records
     ]
 
 

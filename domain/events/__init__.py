@@ -60,7 +60,9 @@ from domain.events.sharing import (
     DisclosureGranted,
     DisclosureRevoked,
     GrantDisclosure,
+    InformationShared,
     PlanShared,
+    RecordInformationSharing,
     RevokeDisclosure,
     SharePlan,
 )
@@ -168,6 +170,7 @@ EVENTS: tuple[type[PlanEvent], ...] = (
     EhcpDraftSent,
     EhcpTimescaleExcepted,
     EhcpReviewDecided,
+    InformationShared,
 )
 """Every kind of event a plan records."""
 
@@ -225,6 +228,7 @@ __all__ = [
     "GiveNotice",
     "GrantDisclosure",
     "HoldReview",
+    "InformationShared",
     "IssueBundle",
     "IssueEhcp",
     "JoinAgency",
@@ -250,6 +254,7 @@ __all__ = [
     "ReceiveEhcpRequest",
     "RecordDelivery",
     "RecordEhcpException",
+    "RecordInformationSharing",
     "RecordSection",
     "RecordViews",
     "RemoveMember",

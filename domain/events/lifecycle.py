@@ -50,6 +50,7 @@ class PlanOpened(PlanEvent, Aggregate.Created, OpenPlan):
         plan.sections = {}
         plan.notices = []
         plan.chronology = []
+        plan.information_sharing = []
         plan.bundles = []
         plan.documents = {}
 

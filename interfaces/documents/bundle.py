@@ -36,14 +36,14 @@ from application.evidence.diff import CHANGES
 from application.history import HistoryEntry
 from application.persistence.chain import CHAIN_VERSION
 from application.planning import Planning
-from domain.access import Caller, chronology_for
+from domain.access import Caller, chronology_for, sharing_for
 from domain.calendar import UK
 from domain.clocks import clocks_as_of, may_have_clocks
 from domain.events import IssueBundle
 from domain.values import IssuedBundle
 from interfaces.documents import render
 from interfaces.documents.plan_copy import PLAN_TYPES, ROLES, plan_document
-from interfaces.plan_text import CLOCK_WORDS, NOTICE_WORDS, chronology_as_dicts
+from interfaces.plan_text import CLOCK_WORDS, NOTICE_WORDS, chronology_as_dicts, sharing_as_dicts
 
 
 @dataclass(frozen=True)
@@ -130,10 +130,12 @@ def build_bundle(
         else None
     )
     child_chronology = chronology_as_dicts(plan, chronology_for(reader, plan))
+    sharing = sharing_as_dicts(sharing_for(reader, plan))
     sections = [
         ("index", "Index"),
         ("chronology", "Chronology of recorded events"),
         *([("child-chronology", "The child's chronology")] if child_chronology else []),
+        *([("sharing", "Information shared")] if sharing else []),
         *([("held-documents", "Documents held with the plan")] if plan.documents else []),
         *([("statutory", "Statutory timescales and notices")] if statutory else []),
         *((d["key"], d["title"]) for d in documents),
@@ -153,6 +155,7 @@ def build_bundle(
         sections=[{"key": k, "title": t} for k, t in sections],
         chronology=[_chronology_row(e) for e in entries],
         child_chronology=child_chronology,
+        sharing=sharing,
         held_documents=[d.model_dump(mode="json") for d in plan.documents.values()],
         statutory=statutory,
         documents=documents,

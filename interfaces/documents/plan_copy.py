@@ -18,7 +18,13 @@ from domain.plans import Plan
 from domain.sections import SECTIONS
 from domain.stages import StageCatalogue
 from domain.values import PlanType, SharedCopy
-from interfaces.plan_text import NOTICE_WORDS, chronology_as_dicts, plan_as_dict
+from interfaces.plan_text import (
+    LAWFUL_BASES,
+    NOTICE_WORDS,
+    chronology_as_dicts,
+    plan_as_dict,
+    sharing_as_dicts,
+)
 
 PLAN_TYPES = {
     "plp": "Personal Learning Plan",
@@ -241,6 +247,10 @@ def plan_document(plan: Plan, stages: StageCatalogue) -> dict[str, Any]:
             "wellbeing_label": ", ".join(w.capitalize() for w in entry["wellbeing"]),
         }
         for entry in chronology_as_dicts(plan, access.chronology_for(None, plan, family=True))
+    ]
+    p["sharing"] = [
+        {**r, "basis_label": LAWFUL_BASES.get(r["lawful_basis"], r["lawful_basis"])}
+        for r in sharing_as_dicts(access.sharing_for(None, plan, family=True))
     ]
     return p
 

@@ -192,10 +192,15 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ValidationError)
     def _invalid_content(request: Request, exc: ValidationError) -> JSONResponse:
-        # A section's fields are checked once the plan's type is known (domain/sections.py).
+        # The domain's own checks of a command's content: a section's fields, once the
+        # plan's type is known (domain/sections.py), and rules across fields.
         loc = ("body",)
         errors = [{**e, "loc": (*loc, *e.get("loc", ()))} for e in exc.errors()]
-        return _invalid_input(request, errors, "The section does not hold these fields.")
+        rules = [
+            e["msg"].removeprefix("Value error, ") for e in errors if e["type"] == "value_error"
+        ]
+        detail = rules[0] if rules else "The plan does not hold these fields."
+        return _invalid_input(request, errors, detail)
 
     # Rules whose message is safe to show, each answered with its own status.
     for error, (status, kind, title) in STATUS_OF.items():

@@ -25,6 +25,11 @@ LABELS = {
     "due_on": "The due date",
     "success_criteria": "How you will know",
     "reason": "The reason",
+    "information": "What was shared",
+    "shared_with": "Who it was shared with",
+    "necessary_because": "Why it was necessary",
+    "lawful_basis": "The lawful basis",
+    "not_informed_because": "Why the family was not told",
     "occurred_on": "The date it happened",
     "kind": "The kind",
     "description": "The description",
@@ -96,6 +101,10 @@ def explain(error: ValidationError, labels: Mapping[str, str] = LABELS) -> str:
     """The first problems, as sentences; never the input itself (it may be personal)."""
     sentences = []
     for item in error.errors()[:3]:
+        if item.get("type") == "value_error" and not item.get("loc"):
+            # A rule across fields, worded by the domain as a sentence of its own.
+            sentences.append(str(item.get("msg", "")).removeprefix("Value error, "))
+            continue
         loc = [str(p) for p in item.get("loc", ()) if not isinstance(p, int)]
         label = next((labels[p] for p in reversed(loc) if p in labels), "A field")
         sentences.append(f"{label} {_rule(item)}.")

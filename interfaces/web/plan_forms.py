@@ -41,6 +41,7 @@ from domain.events import (
     PlanProvision,
     PrepareCsp,
     ProposeCsp,
+    RecordInformationSharing,
     RecordSection,
     RecordViews,
     ReviseTarget,
@@ -50,6 +51,7 @@ from domain.events import (
 )
 from interfaces.http.deps import planning_of
 from interfaces.http.routers.chronology import ChronologyCreate
+from interfaces.http.routers.information_sharing import SharingCreate
 from interfaces.http.routers.provisions import delivery_command
 from interfaces.http.routers.sections import SectionBody
 from interfaces.http.schemas import (
@@ -397,6 +399,21 @@ def _chronology(s: Submission) -> tuple[Command, Attributed]:
     return body.command(), body.when()
 
 
+def _sharing(s: Submission) -> tuple[Command, WriteBody]:
+    fields = ("information", "shared_with", "lawful_basis", "necessary_because")
+    optional = ("child_views", "family_views", "withheld", "not_informed_because")
+    body = validate(
+        SharingCreate,
+        {
+            **{f: s.get(f) for f in (*fields, *optional)},
+            "emergency": s.get("emergency") == "yes",
+            "family_informed": s.get("not_informed") != "yes",
+            **s.common(),
+        },
+    )
+    return body.to(RecordInformationSharing), body
+
+
 def _member(s: Submission) -> tuple[Command, WriteBody]:
     body = validate(
         MemberCreate,
@@ -550,6 +567,7 @@ FORMS: dict[str, tuple[str, Handler]] = {
     "contribution": ("contributions", _contribution),
     "views": ("views", _views),
     "chronology": ("chronology", _chronology),
+    "sharing": ("information-sharing", _sharing),
     "member": ("members", _member),
     "ehcp_request": ("ehcp/requests", _ehcp_request),
     "ehcp_assessment": ("ehcp/assessment-decision", _ehcp_assessment),

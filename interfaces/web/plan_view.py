@@ -22,7 +22,7 @@ from domain.sections import SECTIONS
 from domain.statutory import EhcpExceptionGround, draft_representations_end
 from domain.values import FAMILY_ROLES, PlanType, Progress, ProvisionKind, Whose
 from interfaces.http.auth import Caller
-from interfaces.plan_text import NOTICE_WORDS, chronology_as_dicts, plan_as_dict
+from interfaces.plan_text import NOTICE_WORDS, chronology_as_dicts, plan_as_dict, sharing_as_dicts
 from interfaces.web import wording
 from interfaces.web.guard import allowed_actions
 from interfaces.web.queries import statutory_clocks
@@ -69,6 +69,7 @@ NOTICES = {
     "ehcp_review_decision": "Decision recorded. Tell the family, with their right of appeal.",
     "ehcp_exception": "Exception recorded; the time limit no longer applies.",
     "chronology": "Added to the chronology.",
+    "sharing": "The sharing of information is recorded.",
     "delivery": "Delivery recorded against what was planned.",
     "document": "Document added; it is kept sealed with the plan.",
     "share": "Copy recorded as given; its PDF is kept under its number.",
@@ -150,6 +151,8 @@ def plan_context(
         ],
         "chronology": chronology_as_dicts(shown, access.chronology_for(caller, shown)),
         "chronology_kind_options": list(wording.CHRONOLOGY_KINDS.items()),
+        "sharing": sharing_as_dicts(access.sharing_for(caller, shown)),
+        "lawful_basis_options": list(wording.LAWFUL_BASES.items()),
         "wellbeing_options": list(wording.WELLBEING.items()),
         "org_options": org_options(current),
         "schedule": [

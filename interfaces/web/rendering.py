@@ -37,6 +37,7 @@ def environment() -> Environment:
         whose=lambda w: wording.WHOSE.get(str(w), str(w)),
         target_status=lambda s: wording.TARGET_STATUS.get(str(s), str(s)),
         chronology_kind=lambda k: wording.CHRONOLOGY_KINDS.get(str(k), str(k)),
+        lawful_basis=lambda b: wording.LAWFUL_BASES.get(str(b), str(b)),
         wellbeing=lambda w: wording.WELLBEING.get(str(w), str(w)),
         as_date=lambda d: d if isinstance(d, date) else date.fromisoformat(str(d)),
     )

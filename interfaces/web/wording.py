@@ -11,6 +11,7 @@ from application.history import HistoryEntry
 from domain.calendar import UK, today
 from domain.plans import Plan
 from domain.stages import StageCatalogue
+from interfaces.plan_text import LAWFUL_BASES
 
 ROLES = {
     "lead_professional": "Lead professional",
@@ -218,6 +219,10 @@ def describe(entry: HistoryEntry, plan: Plan, stages: StageCatalogue) -> str:
             return (
                 f"Added to the chronology ({kind.lower()}, from {d.get('source')}): {d.get('text')}"
             )
+        case "InformationShared":
+            basis = LAWFUL_BASES.get(d.get("lawful_basis", ""), "")
+            when = " in an emergency" if d.get("emergency") else ""
+            return f"Shared information{when} with {d.get('shared_with')} ({basis.lower()})."
         case "SectionRecorded":
             return f"Recorded the part “{str(d.get('name', '')).replace('_', ' ')}”."
         case _:

@@ -80,7 +80,7 @@ def test_a_write_that_needs_a_reason_is_refused_without_one(name, reason):
         full.plan.execute(command, by(LEAD, days_ago(0), reason))
 
 
-def test_the_writes_that_need_a_reason_are_the_seven_a_family_or_tribunal_asks_why_about():
+def test_the_writes_that_need_a_reason_are_those_a_family_or_tribunal_asks_why_about():
     full = a_full_plan()
     needing = {
         name for name, command_of in COMMANDS.items() if command_of(full, days_ago(0)).needs_reason
@@ -94,6 +94,8 @@ def test_the_writes_that_need_a_reason_are_the_seven_a_family_or_tribunal_asks_w
             "revise_target",
             "change_stage",
             "revoke_disclosure",
+            # GIRFEC PG4 §12: "your reasons for sharing information".
+            "record_information_sharing",
             "close_plan",
             "end_provision",
         }

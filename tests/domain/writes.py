@@ -44,6 +44,7 @@ from domain.events import (
     ReceiveEhcpRequest,
     RecordDelivery,
     RecordEhcpException,
+    RecordInformationSharing,
     RecordSection,
     RecordViews,
     RemoveMember,
@@ -67,7 +68,16 @@ from domain.statutory import (
     EhcpReviewDecision,
     Requester,
 )
-from domain.values import Child, ChronologyKind, PlanType, Progress, ProvisionKind, Role, Whose
+from domain.values import (
+    Child,
+    ChronologyKind,
+    LawfulBasis,
+    PlanType,
+    Progress,
+    ProvisionKind,
+    Role,
+    Whose,
+)
 from tests.examples import SALT, FullPlan, a_lead_professional, an_officer, by
 
 LEAD = a_lead_professional()
@@ -83,6 +93,7 @@ NEEDS_REASON = frozenset(
         "revise_target",
         "change_stage",
         "revoke_disclosure",
+        "record_information_sharing",
         "close_plan",
         "end_provision",
     }
@@ -144,6 +155,12 @@ COMMANDS: dict[str, CommandOf] = {
     ),
     "add_chronology_entry": lambda f, on: AddChronologyEntry(
         source="Class teacher", kind=ChronologyKind.STRENGTH, text="Led the class assembly"
+    ),
+    "record_information_sharing": lambda f, on: RecordInformationSharing(
+        information="The current plan",
+        shared_with="Leith Academy",
+        lawful_basis=LawfulBasis.PUBLIC_TASK,
+        necessary_because="Her transition in August",
     ),
     "share_plan": lambda f, on: SharePlan(recipients=(SALT,), method="post", sha256=None),
     "grant_disclosure": lambda f, on: GrantDisclosure(

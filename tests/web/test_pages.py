@@ -27,6 +27,7 @@ LEAD_FORMS = {
     "views",
     "member",
     "chronology",
+    "sharing",
     "delivery",
     "provision_end",
     "share",
@@ -39,6 +40,7 @@ PRACTITIONER_FORMS = {
     "provision",
     "contribution",
     "chronology",
+    "sharing",
     "delivery",
     "document",
 }
