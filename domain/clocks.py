@@ -38,6 +38,7 @@ from domain.statutory import (
     EHCP_FINAL_PLAN_WEEKS,
     EHCP_ISSUE_DECISION_WEEKS,
     EHCP_REVIEW_DECISION_WEEKS,
+    EHCP_REVIEW_REPORT_WEEKS,
     CspNeed,
     CspRequestAnswer,
     EarlyReviewAnswer,
@@ -75,6 +76,7 @@ STATUTES = {
     "ehcp_final_plan": "SEND Regulations 2014 reg 13(2): 20 weeks",
     "ehcp_draft_representations": "SEND Regulations 2014 reg 13(1): 15 days on the draft",
     "ehcp_annual_review": "Children and Families Act 2014 s.44(1): 12 months",
+    "ehcp_review_report": "SEND Regulations 2014 reg 20(8): the meeting's report in 2 weeks",
     "ehcp_review_decision": "SEND Regulations 2014 reg 20(10): 4 weeks from the meeting",
     "ehcp_amended_plan": "SEND Regulations 2014 reg 22(3): 8 weeks",
 }
@@ -316,13 +318,15 @@ def _review_held(book: ClockBook, event: Any, src: Source) -> None:
 
 
 def _ehcp_review_held(book: ClockBook, event: Any, src: Source) -> None:
-    # An EHC plan's annual review meeting: the next is due 12 months on (s.44(1)), and
-    # the authority decides within 4 weeks of this one (reg 20(10)).
+    # An EHC plan's annual review meeting: the next is due 12 months on (s.44(1)), its
+    # report goes out within 2 weeks (reg 20(8)), and the authority decides within 4
+    # weeks of it (reg 20(10)).
     if event.kind is not ReviewKind.STATUTORY:
         return
     held_on = event.held_on
     book.stop("ehcp_annual_review", held_on, src, "held")
     book.start("ehcp_annual_review", held_on, ehcp_review_due_on(held_on), src)
+    book.start("ehcp_review_report", held_on, add_weeks(held_on, EHCP_REVIEW_REPORT_WEEKS), src)
     book.start("ehcp_review_decision", held_on, add_weeks(held_on, EHCP_REVIEW_DECISION_WEEKS), src)
 
 
@@ -408,6 +412,10 @@ def _ehcp_issued(book: ClockBook, event: Any, src: Source) -> None:
     book.start("ehcp_annual_review", day, ehcp_review_due_on(day), src)
 
 
+def _ehcp_review_report_sent(book: ClockBook, event: Any, src: Source) -> None:
+    book.stop("ehcp_review_report", event.occurred_on, src, "sent")
+
+
 def _ehcp_review_decided(book: ClockBook, event: Any, src: Source) -> None:
     day, amend = event.occurred_on, event.decision == EhcpReviewDecision.AMEND
     book.stop(
@@ -449,6 +457,7 @@ _HANDLERS = {
     "EhcpDraftSent": _ehcp_draft_sent,
     "EhcpTimescaleExcepted": _ehcp_timescale_excepted,
     "EhcpReviewDecided": _ehcp_review_decided,
+    "EhcpReviewReportSent": _ehcp_review_report_sent,
     "PlanClosed": _plan_ended("plan_closed"),
     "CspDiscontinued": _plan_ended("discontinued"),
 }

@@ -721,6 +721,17 @@ class Plan(Aggregate):
             raise EhcpStepAlreadyDecidedError("final plan")
         self._record(events.EhcpDraftSent, by, command)
 
+    def send_ehcp_review_report(
+        self, command: events.SendEhcpReviewReport, by: Attribution
+    ) -> None:
+        self._check_statutory(by, csp=False)
+        if not self.statutory.ehcp_review_report_due:
+            raise EhcpStepOutOfOrderError("review report", "an annual review meeting")
+        last_review = self.reviews[-1].held_on if self.reviews else None
+        if last_review is not None:
+            _check_not_before(by.occurred_on, last_review, "the review meeting")
+        self._record(events.EhcpReviewReportSent, by, command)
+
     def record_ehcp_exception(self, command: events.RecordEhcpException, by: Attribution) -> None:
         self._check_statutory(by, csp=False)
         if self.statutory.ehcp_requested_on is None:

@@ -59,6 +59,9 @@ EHCP_FINAL_PLAN_WEEKS = 20  # SEND Regulations 2014 reg 13(2)
 EHCP_DRAFT_REPRESENTATION_DAYS = 15
 EHCP_REVIEW_MONTHS = 12  # Children and Families Act 2014 s.44(1): every 12 months
 EHCP_REVIEW_DECISION_WEEKS = 4  # SEND Regulations 2014 reg 20(10): of the review meeting
+# reg 20(8): "within two weeks of the review meeting" its report goes to everyone invited,
+# with any recommended amendments (SEND Code of Practice 9.176).
+EHCP_REVIEW_REPORT_WEEKS = 2
 EHCP_AMENDED_PLAN_WEEKS = 8  # reg 22(3): of the notice of the proposed amendments
 
 
@@ -225,6 +228,8 @@ class StatutoryState(Immutable):
     ehcp_draft_sent_on: date | None = None
     ehcp_review_held_on: date | None = None
     """The latest annual review meeting awaiting the authority's decision."""
+    ehcp_review_report_due: bool = False
+    """The latest annual review meeting's report is yet to be sent (reg 20(8))."""
     ehcp_amendment_due: bool = False
     """Decided to amend after a review: the amended plan is to be issued."""
 

@@ -96,6 +96,10 @@ CHANGES: dict[str, tuple[str, str, str, str | None]] = {
     "EhcpAssessmentDecided": ("statutory_steps", "revised", "decided whether to assess", None),
     "EhcpIssueDecided": ("statutory_steps", "revised", "decided whether to issue", None),
     "EhcpIssued": ("statutory_steps", "added", "EHC plan issued", None),
+    "EhcpDraftSent": ("statutory_steps", "added", "draft EHC plan sent to the family", None),
+    "EhcpTimescaleExcepted": ("statutory_steps", "added", "time limit exception recorded", None),
+    "EhcpReviewReportSent": ("statutory_steps", "added", "annual review report sent", None),
+    "EhcpReviewDecided": ("statutory_steps", "revised", "decided after the annual review", None),
 }
 
 

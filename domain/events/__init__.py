@@ -91,6 +91,7 @@ from domain.events.statutory import (
     EhcpIssued,
     EhcpIssueDecided,
     EhcpReviewDecided,
+    EhcpReviewReportSent,
     EhcpTimescaleExcepted,
     ExtendEarlyReviewAnswer,
     GiveNotice,
@@ -104,6 +105,7 @@ from domain.events.statutory import (
     RequestEarlyReview,
     ReviewStarted,
     SendEhcpDraft,
+    SendEhcpReviewReport,
     StartReview,
     StatutoryDecision,
     StatutoryStep,
@@ -171,6 +173,7 @@ EVENTS: tuple[type[PlanEvent], ...] = (
     EhcpTimescaleExcepted,
     EhcpReviewDecided,
     InformationShared,
+    EhcpReviewReportSent,
 )
 """Every kind of event a plan records."""
 
@@ -220,6 +223,7 @@ __all__ = [
     "EhcpIssueDecided",
     "EhcpIssued",
     "EhcpReviewDecided",
+    "EhcpReviewReportSent",
     "EhcpTimescaleExcepted",
     "EndProvision",
     "EvaluateTarget",
@@ -267,6 +271,7 @@ __all__ = [
     "ScheduleReview",
     "SectionRecorded",
     "SendEhcpDraft",
+    "SendEhcpReviewReport",
     "SetTarget",
     "SharePlan",
     "StageChanged",

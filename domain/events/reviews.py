@@ -75,7 +75,9 @@ class ReviewHeld(PlanEvent, ReviewRecord):
         state = plan.statutory
         if self.kind is ReviewKind.STATUTORY and plan.plan_type is PlanType.EHCP:
             # An EHC plan's annual review meeting: the authority's decision follows.
-            plan.statutory = state.model_copy(update={"ehcp_review_held_on": self.held_on})
+            plan.statutory = state.model_copy(
+                update={"ehcp_review_held_on": self.held_on, "ehcp_review_report_due": True}
+            )
         elif completes_statutory_review(self.kind, state.review_begun):
             recommended = self.held_on if self.recommends_discontinuance else None
             plan.statutory = state.model_copy(

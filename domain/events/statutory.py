@@ -317,6 +317,18 @@ class EhcpDraftSent(PlanEvent, SendEhcpDraft):
         _update(plan, ehcp_draft_sent_on=self.occurred_on)
 
 
+class SendEhcpReviewReport(StatutoryStep):
+    """The annual review meeting's report, sent to everyone invited to it (SEND
+    Regulations 2014 reg 20(8)), with the amendments it recommends, if any."""
+
+    recommendations: Personal[str | None] = None
+
+
+class EhcpReviewReportSent(PlanEvent, SendEhcpReviewReport):
+    def apply(self, plan: Plan) -> None:
+        _update(plan, ehcp_review_report_due=False)
+
+
 class RecordEhcpException(StatutoryStep):
     """A time limit that could not be kept, and why (reg 10(4), reg 13(3)): the running
     clocks are then judged as excepted, not missed, and the reason is required."""

@@ -43,6 +43,12 @@ class Step(WriteBody):
     """A step with no fields of its own: a proposal, a signature, a review begun."""
 
 
+class EhcpReviewReportCreate(WriteBody):
+    recommendations: Text | None = Field(
+        default=None, description="The amendments to the plan the meeting recommends"
+    )
+
+
 class ReasonedStep(WriteBody):
     reason: Text
 

@@ -46,6 +46,7 @@ from domain.events import (
     RecordViews,
     ReviseTarget,
     SendEhcpDraft,
+    SendEhcpReviewReport,
     SetTarget,
     StartReview,
 )
@@ -85,6 +86,7 @@ from interfaces.http.statutory_schemas import (
     EhcpIssueDecisionCreate,
     EhcpRequestCreate,
     EhcpReviewDecisionCreate,
+    EhcpReviewReportCreate,
     LeadProfessionalCreate,
     NoticeCreate,
     ReasonedStep,
@@ -476,6 +478,13 @@ def _ehcp_draft(s: Submission) -> tuple[Command, Attributed]:
     return SendEhcpDraft(), validate(Step, s.common())
 
 
+def _ehcp_review_report(s: Submission) -> tuple[Command, Attributed]:
+    body = validate(
+        EhcpReviewReportCreate, {"recommendations": s.get("recommendations"), **s.common()}
+    )
+    return body.to(SendEhcpReviewReport), body
+
+
 def _ehcp_issue(s: Submission) -> tuple[Command, Attributed]:
     body = validate(EhcpIssueCreate, {"amended": _yes_no(s, "amended") or False, **s.common()})
     return body.command(), body
@@ -574,6 +583,7 @@ FORMS: dict[str, tuple[str, Handler]] = {
     "ehcp_issue_decision": ("ehcp/issue-decision", _ehcp_issue_decision),
     "ehcp_draft": ("ehcp/draft", _ehcp_draft),
     "ehcp_issue": ("ehcp/issue", _ehcp_issue),
+    "ehcp_review_report": ("ehcp/review-report", _ehcp_review_report),
     "ehcp_review_decision": ("ehcp/review-decision", _ehcp_review_decision),
     "ehcp_exception": ("ehcp/exceptions", _ehcp_exception),
     "csp_request": ("csp/requests", _csp_request),

@@ -66,6 +66,7 @@ NOTICES = {
     "ehcp_issue_decision": "Decision recorded.",
     "ehcp_draft": "Draft recorded as sent: the family have 15 days to comment.",
     "ehcp_issue": "Plan issued. Tell the family, with their right of appeal.",
+    "ehcp_review_report": "Report recorded as sent to everyone invited to the meeting.",
     "ehcp_review_decision": "Decision recorded. Tell the family, with their right of appeal.",
     "ehcp_exception": "Exception recorded; the time limit no longer applies.",
     "chronology": "Added to the chronology.",

@@ -219,6 +219,27 @@ def describe(entry: HistoryEntry, plan: Plan, stages: StageCatalogue) -> str:
             return (
                 f"Added to the chronology ({kind.lower()}, from {d.get('source')}): {d.get('text')}"
             )
+        case "EhcpAssessmentRequested":
+            who = REQUESTERS.get(d.get("requested_by", ""), "someone")
+            return f"Recorded a request from {who} for an EHC needs assessment."
+        case "EhcpAssessmentDecided":
+            if d.get("decision") == "assess":
+                return "Decided to carry out an EHC needs assessment."
+            return "Decided not to assess (the family may appeal)."
+        case "EhcpIssueDecided":
+            if d.get("decision") == "issue":
+                return "Decided to issue an EHC plan."
+            return "Decided not to issue a plan (the family may appeal)."
+        case "EhcpDraftSent":
+            return "Sent the draft plan to the family, with 15 days to comment."
+        case "EhcpIssued":
+            return "Issued the amended plan." if d.get("amended") else "Issued the final plan."
+        case "EhcpTimescaleExcepted":
+            return f"Recorded why a time limit could not be kept ({d.get('ground', '')})."
+        case "EhcpReviewReportSent":
+            return "Sent the annual review meeting's report to everyone invited."
+        case "EhcpReviewDecided":
+            return f"Decided after the annual review: {d.get('decision', '')}."
         case "InformationShared":
             basis = LAWFUL_BASES.get(d.get("lawful_basis", ""), "")
             when = " in an emergency" if d.get("emergency") else ""

@@ -58,6 +58,7 @@ ADDED_SINCE_36ABB12 = {
     "EhcpTimescaleExcepted",
     "EhcpReviewDecided",
     "InformationShared",
+    "EhcpReviewReportSent",
 }
 
 
@@ -109,7 +110,7 @@ def test_every_command_names_a_plan_method_and_the_action_checked_for_it(command
 
 def test_the_commands_are_every_write_a_plan_takes():
     handlers = {cls.handler for cls in COMMANDS if cls is not OpenPlan}
-    assert len(handlers) == len(COMMANDS) - 1 == 48
+    assert len(handlers) == len(COMMANDS) - 1 == 49
     assert handlers == set(WRITES) | set(STATUTORY_WRITES) | {
         "destroy_plan",
         "give_notice",

@@ -32,6 +32,7 @@ from domain.events import (
     RecordEhcpException,
     RequestEarlyReview,
     SendEhcpDraft,
+    SendEhcpReviewReport,
     StartReview,
 )
 from domain.plans import Plan
@@ -45,6 +46,7 @@ from domain.statutory import (
     EhcpExceptionGround,
     EhcpIssue,
     EhcpReviewDecision,
+    EhcpStepOutOfOrderError,
     PreparationCeilingError,
     Requester,
     ReviewKind,
@@ -561,6 +563,26 @@ class TestEhcp:
         assert ("ehcp_review_decision", date(2025, 6, 30), ClockStatus.MET) in every
         assert ("ehcp_amended_plan", date(2025, 8, 15), ClockStatus.MET) in every
         assert ("ehcp_annual_review", date(2025, 7, 1), ClockStatus.MET) in every
+
+    def test_the_review_meetings_report_is_due_in_2_weeks_and_only_after_a_meeting(self):
+        plan = self.to_draft(
+            self.requested_on_1_march(), date(2024, 4, 1), date(2024, 6, 1), date(2024, 6, 3)
+        )
+        plan.issue_ehcp(IssueEhcp(), by(OFFICER, date(2024, 7, 1)))
+        with pytest.raises(EhcpStepOutOfOrderError):
+            plan.send_ehcp_review_report(SendEhcpReviewReport(), by(LEAD, date(2024, 9, 1)))
+        hold_review(plan, date(2025, 6, 2))
+        events = plan.collect_events()
+        report = {c.name: c for c in clocks(events, date(2025, 6, 17))}["ehcp_review_report"]
+        assert (report.due_on, report.status) == (date(2025, 6, 16), ClockStatus.MISSED)
+        plan.send_ehcp_review_report(
+            SendEhcpReviewReport(recommendations="Add OT to section F"), by(LEAD, date(2025, 6, 16))
+        )
+        events += plan.collect_events()
+        report = {c.name: c for c in clocks(events, date(2025, 6, 17))}["ehcp_review_report"]
+        assert (report.stopped_on, report.status) == (date(2025, 6, 16), ClockStatus.MET)
+        with pytest.raises(EhcpStepOutOfOrderError):  # once per meeting
+            plan.send_ehcp_review_report(SendEhcpReviewReport(), by(LEAD, date(2025, 6, 17)))
 
     def test_the_final_plan_waits_for_the_familys_15_days_on_the_draft(self):
         plan = self.to_draft(

@@ -53,6 +53,7 @@ from domain.events import (
     RevokeDisclosure,
     ScheduleReview,
     SendEhcpDraft,
+    SendEhcpReviewReport,
     SetTarget,
     SharePlan,
     StartReview,
@@ -271,6 +272,10 @@ STATUTORY_WRITES: dict[str, tuple[PlanType, Write]] = {
             RecordEhcpException(ground=EhcpExceptionGround.ABSENT_FROM_AREA),
             by(OFFICER, on, "Away for six weeks"),
         ),
+    ),
+    "send_ehcp_review_report": (
+        PlanType.EHCP,
+        lambda f, on: f.plan.send_ehcp_review_report(SendEhcpReviewReport(), by(LEAD, on)),
     ),
     "decide_ehcp_review": (
         PlanType.EHCP,

@@ -129,3 +129,27 @@ def test_an_exception_and_the_decision_after_an_annual_review(client):
     assert clocks(client, plan_id)["ehcp_amended_plan"]["status"] == "running"
     post(client, OFFICER, f"{base}/issue", {"amended": True, "occurred_on": ago(20)})
     assert clocks(client, plan_id)["ehcp_amended_plan"]["status"] == "met"
+
+
+def test_the_review_meetings_report_stops_its_2_weeks_once_per_meeting(client):
+    plan_id = an_ehcp(client, opened_ago=700)
+    through_the_final_plan(client, plan_id)
+    review = {
+        "held_on": ago(10),
+        "attendees": ["Fiona MacLeod"],
+        "summary": "Annual review",
+        "evaluations": [],
+        "next_review_on": None,
+        "kind": "statutory",
+    }
+    post(client, LEAD, f"/api/plans/{plan_id}/reviews", review)
+    running = clocks(client, plan_id)["ehcp_review_report"]
+    assert (running["status"], running["due_on"]) == ("running", ago(-4))
+    path = f"/api/plans/{plan_id}/ehcp/review-report"
+    post(client, LEAD, path, {"recommendations": "Add OT to section F", "occurred_on": ago(3)})
+    sent = clocks(client, plan_id)["ehcp_review_report"]
+    assert (sent["status"], sent["stopped_on"]) == ("met", ago(3))
+    again = client.post(path, json={}, headers=LEAD.headers())
+    assert again.status_code == 409, again.text
+    history = client.get(f"/api/plans/{plan_id}/history", headers=LEAD.headers()).json()
+    assert "EhcpReviewReportSent" in [e["type"] for e in history["items"]]

@@ -6,7 +6,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from domain.access import Caller
-from domain.events import OpenPlan
+from domain.events import (
+    DecideEhcpAssessment,
+    DecideEhcpIssue,
+    IssueEhcp,
+    OpenPlan,
+    ReceiveEhcpRequest,
+    SendEhcpDraft,
+)
+from domain.statutory import EhcpAssessment, EhcpIssue, Requester
 from domain.values import Child, PlanType
 from interfaces.demo import DEMO_USERS, SCHOOL
 from tests.web.pages import csrf_token, forms_on, sign_in
@@ -63,3 +71,37 @@ def test_an_officer_takes_an_ehcp_from_request_to_final_plan_on_its_page(site):
         page = client.get(f"/plans/{plan_id}").text
     assert 'data-clock="ehcp_final_plan"' in page
     assert "the family may comment until" in page
+
+
+def test_the_school_sends_the_annual_review_report_from_the_page_within_its_2_weeks(site):
+    plan_id = an_ehcp(site)
+    officer, lead = Caller.of(DEMO_USERS["officer"]), Caller.of(DEMO_USERS["lead"])
+    for command, who, days in (
+        (ReceiveEhcpRequest(requested_by=Requester.PARENT_CARER), lead, 190),
+        (DecideEhcpAssessment(decision=EhcpAssessment.ASSESS), officer, 160),
+        (DecideEhcpIssue(decision=EhcpIssue.ISSUE), officer, 100),
+        (SendEhcpDraft(), officer, 90),
+        (IssueEhcp(), officer, 60),
+    ):
+        site.planning.change(plan_id, command, who, occurred_on=date.today() - timedelta(days))
+    with site.client() as client:
+        sign_in(client, "lead")
+        held = step(
+            client,
+            plan_id,
+            "reviews",
+            held_on=ago(5),
+            attendees="Fiona MacLeod\nMorag Campbell",
+            summary="Annual review",
+            kind="statutory",
+        )
+        assert held.status_code == 303, held.text[:500]
+        page = client.get(f"/plans/{plan_id}").text
+        assert "ehcp_review_report" in forms_on(page).panels
+        assert 'data-clock="ehcp_review_report"' in page
+        sent = step(client, plan_id, "ehcp/review-report", recommendations="Add OT to section F")
+        assert sent.status_code == 303, sent.text[:500]
+        page = client.get(sent.headers["location"]).text
+        timeline = client.get(f"/plans/{plan_id}/timeline").text
+    assert "ehcp_review_report" not in forms_on(page).panels
+    assert "Sent the annual review meeting" in timeline

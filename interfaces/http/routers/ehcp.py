@@ -11,7 +11,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Body
 
-from domain.events import SendEhcpDraft
+from domain.events import SendEhcpDraft, SendEhcpReviewReport
 from interfaces.http.deps import WriterDep
 from interfaces.http.schemas import Written
 from interfaces.http.statutory_schemas import (
@@ -21,6 +21,7 @@ from interfaces.http.statutory_schemas import (
     EhcpIssueDecisionCreate,
     EhcpRequestCreate,
     EhcpReviewDecisionCreate,
+    EhcpReviewReportCreate,
     Step,
 )
 
@@ -56,6 +57,16 @@ def send_draft(
     """The draft plan served on the family: they have 15 days, counting that day, to
     comment and ask for a school (reg 13(1)); the final plan waits for them."""
     return write(plan_id, SendEhcpDraft(), body or Step())
+
+
+@router.post("/review-report", status_code=201, response_model=Written)
+def send_review_report(
+    plan_id: UUID, write: WriterDep, body: Annotated[EhcpReviewReportCreate | None, Body()] = None
+) -> dict:
+    """The annual review meeting's report sent to everyone invited, with any amendments
+    it recommends: stops `ehcp_review_report` (2 weeks from the meeting, reg 20(8))."""
+    given = body or EhcpReviewReportCreate()
+    return write(plan_id, given.to(SendEhcpReviewReport), given)
 
 
 @router.post("/exceptions", status_code=201, response_model=Written)
