@@ -91,6 +91,20 @@ class ProvisionKind(StrEnum):
     CURRICULUM = "curriculum"
 
 
+class FundingStream(StrEnum):
+    """Who pays for a provision, in the terms a funding bid or a top-up claim counts it:
+    England's notional SEN budget (elements 1-2) and the high needs top-up (element 3),
+    the pupil premium, Scotland's authority ASN budget, health and social care."""
+
+    SCHOOL_BUDGET = "school_budget"
+    HIGH_NEEDS_TOP_UP = "high_needs_top_up"
+    PUPIL_PREMIUM = "pupil_premium"
+    AUTHORITY_ASN = "authority_asn"
+    HEALTH = "health"
+    SOCIAL_CARE = "social_care"
+    OTHER = "other"
+
+
 class Wellbeing(StrEnum):
     """The eight SHANARRI wellbeing indicators of GIRFEC (Children and Young People
     (Scotland) Act 2014 s.96(2)): the words a Child's Plan is read by."""
@@ -217,6 +231,16 @@ class Delivery(Immutable):
     """The period the sessions were delivered in (to delivered_on); None: a single day."""
     missed: int | None = None
 
+    @property
+    def weeks(self) -> int:
+        return weeks_in(self.period_from, self.delivered_on)
+
+
+def weeks_in(period_from: date | None, to: date) -> int:
+    """The weeks or part weeks of a period of delivery, by which a weekly figure of
+    sessions is planned: a Monday-to-Friday period is one school week, a single day one."""
+    return -(-((to - (period_from or to)).days + 1) // 7)
+
 
 class ProvisionImpact(Immutable):
     """What a review found a provision did (the SEN Support plan's "impact at review")."""
@@ -246,6 +270,23 @@ class Provision(Immutable):
     """The provision this one amends, "on a new row underneath" it; that one ended."""
     impacts: tuple[ProvisionImpact, ...] = ()
     bespoke: bool = False
+    weeks_per_year: int | None = None
+    funding_stream: FundingStream | None = None
+
+    @property
+    def hours_per_year(self) -> Decimal | None:
+        """The provision quantified, as an EHC plan's section F must be."""
+        if not (self.sessions_per_week and self.minutes_per_session and self.weeks_per_year):
+            return None
+        minutes = self.sessions_per_week * self.minutes_per_session * self.weeks_per_year
+        return (Decimal(minutes) / 60).quantize(Decimal("0.1"))
+
+    @property
+    def quantified(self) -> bool:
+        """How much, how often and by whom: "detailed and specific and ... normally
+        quantified, for example, in terms of the type, hours and frequency of support and
+        level of expertise" (SEND Code of Practice 9.69)."""
+        return self.hours_per_year is not None and bool(self.staff or self.provided_by)
 
     @property
     def status(self) -> str:
@@ -254,15 +295,11 @@ class Provision(Immutable):
     @property
     def sessions_planned(self) -> int | None:
         """The sessions the plan promised over the periods deliveries were recorded for:
-        sessions_per_week for each week or part of a week (a Monday-to-Friday period is
-        one school week); None when the plan gives no weekly figure."""
+        sessions_per_week for each week or part week (weeks_in); None when the plan gives
+        no weekly figure."""
         if not self.sessions_per_week:
             return None
-        return sum(
-            self.sessions_per_week
-            * -(-((d.delivered_on - (d.period_from or d.delivered_on)).days + 1) // 7)
-            for d in self.deliveries
-        )
+        return sum(self.sessions_per_week * d.weeks for d in self.deliveries)
 
     @property
     def short_of_plan(self) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from rich.console import Console
@@ -117,6 +118,17 @@ LAWFUL_BASES = {
 """UK GDPR Art 6(1), in the words of GIRFEC Practice Guidance 4 §10."""
 
 
+FUNDING_STREAMS = {
+    "school_budget": "The school's own SEN or ASN budget",
+    "high_needs_top_up": "High needs top-up from the council",
+    "pupil_premium": "Pupil premium",
+    "authority_asn": "The council's ASN budget",
+    "health": "Health (NHS)",
+    "social_care": "Social care",
+    "other": "Other",
+}
+
+
 def sharing_as_dicts(records: list[SharingRecord]) -> list[dict[str, Any]]:
     """Each record of information shared, as the API gives it."""
     return [
@@ -139,6 +151,8 @@ def _provision(provision: Provision) -> dict[str, Any]:
         "sessions_missed": sum(d.missed or 0 for d in provision.deliveries),
         "sessions_planned": provision.sessions_planned,
         "short_of_plan": provision.short_of_plan,
+        "hours_per_year": _plain(provision.hours_per_year),
+        "quantified": provision.quantified,
     }
 
 
@@ -152,6 +166,10 @@ def _section(section: Section) -> dict[str, Any]:
         "actor": _dump(section.actor),
         "reason": section.reason,
     }
+
+
+def _plain(number: Decimal | None) -> str | None:
+    return None if number is None else str(number)
 
 
 def _iso(day: date | None) -> str | None:

@@ -12,7 +12,7 @@ from pydantic import Field
 
 from domain.actions import Action
 from domain.events.base import Command, PlanEvent
-from domain.values import Delivery, Personal, Provision, ProvisionKind
+from domain.values import Delivery, FundingStream, Personal, Provision, ProvisionKind
 
 if TYPE_CHECKING:
     from domain.plans import Plan
@@ -40,6 +40,10 @@ class PlanProvision(Command):
     bespoke: bool = False
     """Equipment made or bought for this child, usually on a professional's advice, as
     against what a setting normally provides (the SEN Support plan's sheet, parts 3-4)."""
+    weeks_per_year: int | None = Field(default=None, ge=1, le=52)
+    """The weeks of the year it runs (an EHC plan's provision is quantified over the
+    year: term time is 38-39 weeks)."""
+    funding_stream: FundingStream | None = None
 
 
 class ProvisionPlanned(PlanEvent, PlanProvision):
@@ -59,6 +63,8 @@ class ProvisionPlanned(PlanEvent, PlanProvision):
             provided_by=self.provided_by,
             replaces=self.replaces,
             bespoke=self.bespoke,
+            weeks_per_year=self.weeks_per_year,
+            funding_stream=self.funding_stream,
             planned_on=self.occurred_on,
         )
         if self.replaces is not None:

@@ -19,6 +19,7 @@ from domain.sections import SECTIONS
 from domain.stages import StageCatalogue
 from domain.values import PlanType, SharedCopy
 from interfaces.plan_text import (
+    FUNDING_STREAMS,
     LAWFUL_BASES,
     NOTICE_WORDS,
     chronology_as_dicts,
@@ -223,6 +224,7 @@ def plan_document(plan: Plan, stages: StageCatalogue) -> dict[str, Any]:
         provision["provider_name"] = providers.get(provision.get("provided_by") or "")
         provision["kind_label"] = PROVISION_KINDS.get(provision["kind"], provision["kind"])
         provision["how_often"] = _how_often(provision)
+        provision["funding_label"] = FUNDING_STREAMS.get(provision["funding_stream"] or "")
     for member in p["members"]:
         member["role_label"] = ROLES.get(member["role"], member["role"])
     for views in p["views"]:
@@ -266,7 +268,11 @@ def _how_often(provision: dict[str, Any]) -> str:
     sessions, minutes = provision["sessions_per_week"], provision["minutes_per_session"]
     if sessions:
         each = f" of {minutes} minutes" if minutes else ""
-        parts.append(f"{sessions} session{'s' if sessions > 1 else ''} a week{each}")
+        weeks = provision["weeks_per_year"]
+        year = f", {weeks} weeks a year" if weeks else ""
+        parts.append(f"{sessions} session{'s' if sessions > 1 else ''} a week{each}{year}")
+    if provision["hours_per_year"]:
+        parts.append(f"{provision['hours_per_year']} hours a year")
     return "; ".join(parts) or "not stated"
 
 

@@ -24,7 +24,7 @@ from pydantic import (
 from domain.calendar import today
 from domain.events import Command
 from domain.statutory import ReviewKind
-from domain.values import PlanType, Progress, ProvisionKind, Wellbeing, Whose
+from domain.values import FundingStream, PlanType, Progress, ProvisionKind, Wellbeing, Whose
 
 C = TypeVar("C", bound=Command)
 
@@ -168,6 +168,12 @@ class ProvisionCreate(WriteBody):
     bespoke: bool = Field(
         default=False,
         description="Equipment specific to this child, as against what a setting normally provides",
+    )
+    weeks_per_year: int | None = Field(
+        default=None, ge=1, le=52, description="Weeks of the year it runs (term time: 38)"
+    )
+    funding_stream: FundingStream | None = Field(
+        default=None, description="Who pays, as a funding bid counts it; `funding` gives detail"
     )
 
 

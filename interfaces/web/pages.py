@@ -8,7 +8,7 @@ from typing import Any
 from uuid import uuid4
 
 from fastapi import APIRouter, Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from application.errors import PlanNotFoundError
 from domain import access
@@ -41,6 +41,8 @@ def my_plans(
     review_due_before: str | None = None,
 ) -> Response:
     caller = signed_in(request)
+    if not access.may_list_plans(caller) and access.may_read_reports(caller):
+        return RedirectResponse("/reports", status_code=303)  # an analyst's own landing page
     return my_plans_page(
         request,
         caller,

@@ -286,6 +286,8 @@ def _provision(s: Submission) -> tuple[Command, WriteBody]:
                     "recommended_by",
                     "provided_by",
                     "replaces",
+                    "weeks_per_year",
+                    "funding_stream",
                 )
             },
             **s.common(),

@@ -22,7 +22,14 @@ from domain.sections import SECTIONS
 from domain.statutory import EhcpExceptionGround, draft_representations_end
 from domain.values import FAMILY_ROLES, PlanType, Progress, ProvisionKind, Whose
 from interfaces.http.auth import Caller
-from interfaces.plan_text import NOTICE_WORDS, chronology_as_dicts, plan_as_dict, sharing_as_dicts
+from interfaces.plan_text import (
+    FUNDING_STREAMS,
+    LAWFUL_BASES,
+    NOTICE_WORDS,
+    chronology_as_dicts,
+    plan_as_dict,
+    sharing_as_dicts,
+)
 from interfaces.web import wording
 from interfaces.web.guard import allowed_actions
 from interfaces.web.queries import statutory_clocks
@@ -153,7 +160,8 @@ def plan_context(
         "chronology": chronology_as_dicts(shown, access.chronology_for(caller, shown)),
         "chronology_kind_options": list(wording.CHRONOLOGY_KINDS.items()),
         "sharing": sharing_as_dicts(access.sharing_for(caller, shown)),
-        "lawful_basis_options": list(wording.LAWFUL_BASES.items()),
+        "lawful_basis_options": list(LAWFUL_BASES.items()),
+        "funding_stream_options": list(FUNDING_STREAMS.items()),
         "wellbeing_options": list(wording.WELLBEING.items()),
         "org_options": org_options(current),
         "schedule": [

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from domain.calendar import today
+from interfaces.plan_text import FUNDING_STREAMS, LAWFUL_BASES
 from interfaces.web import wording
 from interfaces.web.security import CSRF_FIELD
 
@@ -37,7 +38,8 @@ def environment() -> Environment:
         whose=lambda w: wording.WHOSE.get(str(w), str(w)),
         target_status=lambda s: wording.TARGET_STATUS.get(str(s), str(s)),
         chronology_kind=lambda k: wording.CHRONOLOGY_KINDS.get(str(k), str(k)),
-        lawful_basis=lambda b: wording.LAWFUL_BASES.get(str(b), str(b)),
+        lawful_basis=lambda b: LAWFUL_BASES.get(str(b), str(b)),
+        funding_stream=lambda f: FUNDING_STREAMS.get(str(f), str(f)),
         wellbeing=lambda w: wording.WELLBEING.get(str(w), str(w)),
         as_date=lambda d: d if isinstance(d, date) else date.fromisoformat(str(d)),
     )

@@ -13,7 +13,7 @@ from uuid import UUID
 
 from domain import events
 from domain.statutory import completes_statutory_review, review_due_on
-from domain.values import PlanStatus, PlanType
+from domain.values import PlanStatus, PlanType, weeks_in
 
 
 @dataclass
@@ -69,6 +69,16 @@ class Facts:
     provisions: dict[tuple[UUID, UUID], tuple[str, Decimal | None, date]] = field(
         default_factory=dict
     )
+    terms: dict[tuple[UUID, UUID], tuple[str | None, Decimal | None, int | None]] = field(
+        default_factory=dict
+    )
+    """Per provision: its funding stream, cost and sessions a week (a table of its own, so
+    that a store made before it gains it by CREATE ... IF NOT EXISTS)."""
+    deliveries: dict[tuple[UUID, int], tuple[UUID, int, int, int, date]] = field(
+        default_factory=dict
+    )
+    """Per delivery recorded: the provision, sessions delivered and missed, the weeks of
+    its period and the day."""
     evaluations: dict[tuple[UUID, int], tuple[int, str, date]] = field(default_factory=dict)
     stage_changes: dict[tuple[UUID, int], tuple[str, str, date]] = field(default_factory=dict)
 
@@ -156,6 +166,22 @@ def provision_planned(event: events.ProvisionPlanned, plan: PlanFacts, facts: Fa
     facts.provisions[(plan.plan_id, event.provision_id)] = (
         event.kind.value,
         event.cost,
+        event.occurred_on,
+    )
+    facts.terms[(plan.plan_id, event.provision_id)] = (
+        None if event.funding_stream is None else event.funding_stream.value,
+        event.cost,
+        event.sessions_per_week,
+    )
+
+
+@count.register
+def provision_delivered(event: events.ProvisionDelivered, plan: PlanFacts, facts: Facts) -> None:
+    facts.deliveries[(plan.plan_id, event.originator_version)] = (
+        event.provision_id,
+        event.sessions,
+        event.sessions_missed or 0,
+        weeks_in(event.period_from, event.occurred_on),
         event.occurred_on,
     )
 

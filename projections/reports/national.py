@@ -21,6 +21,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     "plans-by-type-and-stage": ("plan_type", "stage"),
     "csp-reviews": ("org", "year"),
     "provision-costs": ("kind",),
+    "provision-funding": ("funding_stream",),
+    "provision-delivery": ("org", "kind"),
     "target-progress": ("review_number",),
     "stage-changes": ("year",),
 }

@@ -14,7 +14,12 @@ from projections.engine.postgres import PostgresReadModel
 from projections.reports.csp_reviews import csp_reviews
 from projections.reports.fold import Facts, PlanFacts, fold
 from projections.reports.table import Table
-from projections.reports.view import REPORTS, ReportsView, UnknownReportError
+from projections.reports.view import (
+    DELIVERY_COLUMNS,
+    REPORTS,
+    ReportsView,
+    UnknownReportError,
+)
 
 PLAN_COLUMNS = (
     "plan_id",
@@ -32,7 +37,14 @@ PLAN_COLUMNS = (
 
 
 class PostgresReportsView(PostgresReadModel, ReportsView):
-    table_suffixes = ("cycles", "provisions", "evaluations", "stage_changes")
+    table_suffixes = (
+        "cycles",
+        "provisions",
+        "evaluations",
+        "stage_changes",
+        "terms",
+        "deliveries",
+    )
 
     def create_statements(self) -> Sequence[str]:
         facts = " plan_id uuid NOT NULL, org text NOT NULL, plan_type text NOT NULL,"
@@ -58,6 +70,15 @@ class PostgresReportsView(PostgresReadModel, ReportsView):
             + facts
             + " position integer NOT NULL, from_stage text NOT NULL, to_stage text NOT NULL,"
             " occurred_on date NOT NULL, PRIMARY KEY (plan_id, position))",
+            "CREATE TABLE IF NOT EXISTS {schema}.{terms} ("
+            + facts
+            + " provision_id uuid NOT NULL, funding_stream text, cost numeric,"
+            " sessions_per_week integer, PRIMARY KEY (plan_id, provision_id))",
+            "CREATE TABLE IF NOT EXISTS {schema}.{deliveries} ("
+            + facts
+            + " position integer NOT NULL, provision_id uuid NOT NULL, sessions integer NOT NULL,"
+            " missed integer NOT NULL, weeks integer NOT NULL, occurred_on date NOT NULL,"
+            " PRIMARY KEY (plan_id, position))",
         )
 
     # -- writing ----------------------------------------------------------------------
@@ -95,6 +116,38 @@ class PostgresReportsView(PostgresReadModel, ReportsView):
             ("plan_id", "org", "plan_type", "provision_id", "kind", "cost", "planned_on"),
             ("plan_id", "provision_id"),
             [(k[0], *of[k[0]], k[1], *v) for k, v in facts.provisions.items()],
+        )
+        self.upsert(
+            curs,
+            "terms",
+            (
+                "plan_id",
+                "org",
+                "plan_type",
+                "provision_id",
+                "funding_stream",
+                "cost",
+                "sessions_per_week",
+            ),
+            ("plan_id", "provision_id"),
+            [(k[0], *of[k[0]], k[1], *v) for k, v in facts.terms.items()],
+        )
+        self.upsert(
+            curs,
+            "deliveries",
+            (
+                "plan_id",
+                "org",
+                "plan_type",
+                "position",
+                "provision_id",
+                "sessions",
+                "missed",
+                "weeks",
+                "occurred_on",
+            ),
+            ("plan_id", "position"),
+            [(k[0], *of[k[0]], k[1], *v) for k, v in facts.deliveries.items()],
         )
         self.upsert(
             curs,
@@ -149,6 +202,29 @@ class PostgresReportsView(PostgresReadModel, ReportsView):
             params,
         )
         return Table("provision-costs", ("kind", "provisions", "costed", "total_cost"), rows)
+
+    def _provision_funding(self, where: str, params: dict[str, Any]) -> Table:
+        rows = self._rows(
+            "SELECT coalesce(funding_stream, 'not_given'), count(*), count(cost),"
+            f" coalesce(sum(cost), 0) FROM {{schema}}.{{terms}} WHERE {where}"
+            " GROUP BY 1 ORDER BY 1",
+            params,
+        )
+        return Table(
+            "provision-funding", ("funding_stream", "provisions", "costed", "total_cost"), rows
+        )
+
+    def _provision_delivery(self, where: str, params: dict[str, Any]) -> Table:
+        rows = self._rows(
+            "SELECT d.org, p.kind, count(DISTINCT (d.plan_id, d.provision_id)),"
+            " sum(d.weeks * t.sessions_per_week), sum(d.sessions), sum(d.missed)"
+            " FROM {schema}.{deliveries} d"
+            " JOIN {schema}.{provisions} p USING (plan_id, provision_id)"
+            " LEFT JOIN {schema}.{terms} t USING (plan_id, provision_id)"
+            " WHERE %(org)s::text IS NULL OR d.org = %(org)s GROUP BY 1, 2 ORDER BY 1, 2",
+            params,
+        )
+        return Table("provision-delivery", DELIVERY_COLUMNS, rows)
 
     def _target_progress(self, where: str, params: dict[str, Any]) -> Table:
         rows = self._rows(

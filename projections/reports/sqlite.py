@@ -15,13 +15,25 @@ from projections.engine.sqlite import SQLiteReadModel
 from projections.reports.csp_reviews import csp_reviews
 from projections.reports.fold import Facts, PlanFacts, fold
 from projections.reports.table import Table
-from projections.reports.view import REPORTS, ReportsView, UnknownReportError
+from projections.reports.view import (
+    DELIVERY_COLUMNS,
+    REPORTS,
+    ReportsView,
+    UnknownReportError,
+)
 
 FACTS = "plan_id TEXT, org TEXT, plan_type TEXT,"
 
 
 class SQLiteReportsView(SQLiteReadModel, ReportsView):
-    table_suffixes = ("cycles", "provisions", "evaluations", "stage_changes")
+    table_suffixes = (
+        "cycles",
+        "provisions",
+        "evaluations",
+        "stage_changes",
+        "terms",
+        "deliveries",
+    )
 
     def create_statements(self) -> Sequence[str]:
         return (
@@ -37,6 +49,12 @@ class SQLiteReportsView(SQLiteReadModel, ReportsView):
             " PRIMARY KEY (plan_id, position))",
             "CREATE TABLE IF NOT EXISTS {stage_changes} (" + FACTS + " position INTEGER,"
             " from_stage TEXT, to_stage TEXT, occurred_on TEXT, PRIMARY KEY (plan_id, position))",
+            "CREATE TABLE IF NOT EXISTS {terms} (" + FACTS + " provision_id TEXT,"
+            " funding_stream TEXT, cost TEXT, sessions_per_week INTEGER,"
+            " PRIMARY KEY (plan_id, provision_id))",
+            "CREATE TABLE IF NOT EXISTS {deliveries} (" + FACTS + " position INTEGER,"
+            " provision_id TEXT, sessions INTEGER, missed INTEGER, weeks INTEGER,"
+            " occurred_on TEXT, PRIMARY KEY (plan_id, position))",
         )
 
     def write(self, c: SQLiteCursor, events: Sequence[Any]) -> None:
@@ -69,6 +87,22 @@ class SQLiteReportsView(SQLiteReadModel, ReportsView):
             [
                 (*of[k[0]], str(k[1]), kind, None if cost is None else str(cost), _iso(on))
                 for k, (kind, cost, on) in facts.provisions.items()
+            ],
+        )
+        self._put(
+            c,
+            "terms",
+            [
+                (*of[k[0]], str(k[1]), stream, None if cost is None else str(cost), weekly)
+                for k, (stream, cost, weekly) in facts.terms.items()
+            ],
+        )
+        self._put(
+            c,
+            "deliveries",
+            [
+                (*of[k[0]], k[1], str(pid), sessions, missed, weeks, _iso(on))
+                for k, (pid, sessions, missed, weeks, on) in facts.deliveries.items()
             ],
         )
         self._put(
@@ -137,6 +171,35 @@ class SQLiteReportsView(SQLiteReadModel, ReportsView):
                 entry[2] += Decimal(cost)
         rows = [(kind, *totals[kind]) for kind in sorted(totals)]
         return Table("provision-costs", ("kind", "provisions", "costed", "total_cost"), rows)
+
+    def _provision_funding(self, where: str, params: list[Any], today: date) -> Table:
+        totals: dict[str, list[Any]] = {}
+        for stream, cost in self._rows(
+            f"SELECT coalesce(funding_stream, 'not_given'), cost FROM {{terms}} WHERE {where}",
+            params,
+        ):
+            entry = totals.setdefault(stream, [0, 0, Decimal(0)])
+            entry[0] += 1
+            if cost is not None:
+                entry[1] += 1
+                entry[2] += Decimal(cost)
+        rows = [(stream, *totals[stream]) for stream in sorted(totals)]
+        return Table(
+            "provision-funding", ("funding_stream", "provisions", "costed", "total_cost"), rows
+        )
+
+    def _provision_delivery(self, where: str, params: list[Any], today: date) -> Table:
+        org = params[0] if params else None
+        rows = self._rows(
+            "SELECT d.org, p.kind, COUNT(DISTINCT d.plan_id || d.provision_id),"
+            " SUM(d.weeks * t.sessions_per_week), SUM(d.sessions), SUM(d.missed)"
+            " FROM {deliveries} d JOIN {provisions} p"
+            " ON p.plan_id = d.plan_id AND p.provision_id = d.provision_id"
+            " LEFT JOIN {terms} t ON t.plan_id = d.plan_id AND t.provision_id = d.provision_id"
+            " WHERE ? IS NULL OR d.org = ? GROUP BY 1, 2 ORDER BY 1, 2",
+            [org, org],
+        )
+        return Table("provision-delivery", DELIVERY_COLUMNS, rows)
 
     def _target_progress(self, where: str, params: list[Any], today: date) -> Table:
         rows = self._rows(

@@ -15,9 +15,22 @@ REPORTS = {
     "csp-reviews": "CSP reviews held within 12 months of preparation or the last review,"
     " by org and the year they fell due",
     "provision-costs": "Planned provision cost by kind",
+    "provision-funding": "Planned provision cost by funding stream",
+    "provision-delivery": "Sessions delivered against planned, by school or service and kind",
     "target-progress": "Targets achieved, partially achieved and not achieved at each review",
     "stage-changes": "Stage changes per year",
 }
+
+
+DELIVERY_COLUMNS = (
+    "org",
+    "kind",
+    "provisions",
+    "sessions_planned",
+    "sessions_delivered",
+    "sessions_missed",
+)
+"""Planned counts only provisions with a weekly figure, for the weeks deliveries cover."""
 
 
 class UnknownReportError(LookupError):

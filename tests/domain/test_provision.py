@@ -11,7 +11,14 @@ from domain.errors import ProvisionEndedError, ProvisionNotFoundError, TargetNot
 from domain.events import EndProvision, PlanProvision, RecordDelivery
 from domain.values import ProvisionKind
 from tests.domain.refusals import refused
-from tests.examples import a_lead_professional, a_plan_with_target, a_practitioner, by, days_ago
+from tests.examples import (
+    a_lead_professional,
+    a_plan_with_target,
+    a_practitioner,
+    an_open_plan,
+    by,
+    days_ago,
+)
 
 LEAD = a_lead_professional()
 
@@ -97,3 +104,37 @@ def test_unknown_provision_takes_no_delivery_or_ending(command):
     plan, _, _ = a_plan_with_target()
     with refused(plan, ProvisionNotFoundError):
         command(plan, uuid4())
+
+
+@pytest.mark.parametrize(
+    ("terms", "hours", "quantified"),
+    [
+        ({"weeks_per_year": 38, "staff": "SALT"}, Decimal("38.0"), True),
+        ({"weeks_per_year": 38, "provided_by": "the plan's own school"}, Decimal("38.0"), True),
+        ({"weeks_per_year": 38}, Decimal("38.0"), False),  # by whom is not said
+        ({"staff": "SALT"}, None, False),  # for how many weeks is not said
+    ],
+)
+def test_provision_is_quantified_over_the_year_as_section_f_asks(terms, hours, quantified):
+    plan = an_open_plan()
+    provision_id = uuid4()
+    if "provided_by" in terms:
+        terms = {**terms, "provided_by": plan.org}
+    plan.plan_provision(
+        PlanProvision(
+            provision_id=provision_id,
+            kind=ProvisionKind.INTERVENTION,
+            description="Speech and language therapy",
+            sessions_per_week=2,
+            minutes_per_session=30,
+            **terms,
+        ),
+        by(LEAD, days_ago(10)),
+    )
+    provision = plan.provisions[provision_id]
+    assert (provision.hours_per_year, provision.quantified) == (hours, quantified)
+
+
+def test_weeks_a_year_are_at_most_52():
+    with pytest.raises(ValueError, match="weeks_per_year"):
+        PlanProvision(kind=ProvisionKind.INTERVENTION, description="OT", weeks_per_year=53)

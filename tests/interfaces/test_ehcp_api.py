@@ -153,3 +153,27 @@ def test_the_review_meetings_report_stops_its_2_weeks_once_per_meeting(client):
     assert again.status_code == 409, again.text
     history = client.get(f"/api/plans/{plan_id}/history", headers=LEAD.headers()).json()
     assert "EhcpReviewReportSent" in [e["type"] for e in history["items"]]
+
+
+def test_provision_is_quantified_over_the_year_with_its_funding_stream(client):
+    plan_id = an_ehcp(client)
+    body = {
+        "kind": "intervention",
+        "description": "Occupational therapy",
+        "sessions_per_week": 1,
+        "minutes_per_session": 45,
+        "weeks_per_year": 38,
+        "staff": "OT",
+        "funding_stream": "health",
+    }
+    post(client, LEAD, f"/api/plans/{plan_id}/provisions", body)
+    plan = client.get(f"/api/plans/{plan_id}", headers=LEAD.headers()).json()
+    (provision,) = plan["provisions"]
+    assert (provision["hours_per_year"], provision["quantified"]) == ("28.5", True)
+    assert provision["funding_stream"] == "health"
+    bad = client.post(
+        f"/api/plans/{plan_id}/provisions",
+        json={**body, "weeks_per_year": 53},
+        headers=LEAD.headers(),
+    )
+    assert bad.status_code == 422

@@ -29,13 +29,14 @@ from domain.events import (
     PlanProvision,
     PrepareCsp,
     ReceiveCspRequest,
+    RecordDelivery,
     RemoveMember,
     RevokeDisclosure,
     SetTarget,
     StartReview,
 )
 from domain.statutory import CspNeed, CspRequestAnswer, Requester, ReviewKind
-from domain.values import Actor, Child, PlanType, Progress, ProvisionKind, Role
+from domain.values import Actor, Child, FundingStream, PlanType, Progress, ProvisionKind, Role
 from tests.examples import an_officer
 
 SCHOOL = "school:st-ninians-primary"
@@ -116,19 +117,32 @@ def build(planning: Planning) -> Scenario:
         )
         for n in range(3)
     ]
+    lego = change(
+        iep,
+        PlanProvision(
+            kind=ProvisionKind.INTERVENTION,
+            description="Lego therapy",
+            cost=Decimal("120.50"),
+            funding_stream=FundingStream.SCHOOL_BUDGET,
+            sessions_per_week=2,
+        ),
+        occurred_on=ago(395),
+    )["provision_id"]
     change(
         iep,
         PlanProvision(
-            kind=ProvisionKind.INTERVENTION, description="Lego therapy", cost=Decimal("120.50")
+            kind=ProvisionKind.EQUIPMENT,
+            description="Ear defenders",
+            cost=Decimal("24.99"),
+            funding_stream=FundingStream.HIGH_NEEDS_TOP_UP,
         ),
         occurred_on=ago(395),
     )
+    # Two weeks of Lego therapy (4 sessions planned): 3 delivered, 1 missed.
     change(
         iep,
-        PlanProvision(
-            kind=ProvisionKind.EQUIPMENT, description="Ear defenders", cost=Decimal("24.99")
-        ),
-        occurred_on=ago(395),
+        RecordDelivery(provision_id=lego, sessions=3, sessions_missed=1, period_from=ago(310)),
+        occurred_on=ago(301),
     )
     change(
         iep,

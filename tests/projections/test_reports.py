@@ -109,6 +109,33 @@ def test_planned_provision_cost_by_kind_is_exact(reports):
     assert sum(r[3] for r in rows) == Decimal("145.49")
 
 
+def test_planned_provision_cost_by_funding_stream(reports):
+    assert items(reports[1], "provision-funding") == [
+        {
+            "funding_stream": "high_needs_top_up",
+            "provisions": 1,
+            "costed": 1,
+            "total_cost": "24.99",
+        },
+        {"funding_stream": "not_given", "provisions": 1, "costed": 0, "total_cost": "0.00"},
+        {"funding_stream": "school_budget", "provisions": 1, "costed": 1, "total_cost": "120.50"},
+    ]
+
+
+def test_sessions_delivered_against_planned_by_school_and_kind(reports):
+    assert items(reports[1], "provision-delivery") == [
+        {
+            "org": SCHOOL,
+            "kind": "intervention",
+            "provisions": 1,
+            "sessions_planned": 4,
+            "sessions_delivered": 3,
+            "sessions_missed": 1,
+        }
+    ]
+    assert items(reports[1], "provision-delivery", org=OTHER_SCHOOL) == []
+
+
 def test_targets_by_progress_at_each_review(reports):
     assert items(reports[1], "target-progress") == [
         {

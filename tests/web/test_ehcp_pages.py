@@ -105,3 +105,29 @@ def test_the_school_sends_the_annual_review_report_from_the_page_within_its_2_we
         timeline = client.get(f"/plans/{plan_id}/timeline").text
     assert "ehcp_review_report" not in forms_on(page).panels
     assert "Sent the annual review meeting" in timeline
+
+
+def test_section_f_provision_not_quantified_is_flagged_on_the_page(site):
+    plan_id = an_ehcp(site)
+    with site.client() as client:
+        sign_in(client, "lead")
+        for description, weeks in (("Speech and language therapy", ""), ("Touch typing", "38")):
+            answer = step(
+                client,
+                plan_id,
+                "provisions",
+                kind="intervention",
+                description=description,
+                sessions_per_week="2",
+                minutes_per_session="30",
+                weeks_per_year=weeks,
+                staff="SALT",
+                funding_stream="high_needs_top_up",
+            )
+            assert answer.status_code == 303, answer.text[:500]
+        page = client.get(f"/plans/{plan_id}").text
+    notice = page[page.index('id="provision-unquantified"') :]
+    notice = notice[: notice.index("</p>")]
+    assert "Speech and language therapy" in notice and "Touch typing" not in notice
+    assert "38.0 hours a year" in page
+    assert "High needs top-up from the council" in page
