@@ -63,6 +63,11 @@ ADDED_SINCE = {
     "sessions_planned": lambda value: value is None or isinstance(value, int),
     "short_of_plan": lambda value: isinstance(value, bool),
     "bespoke": False,
+    # provision: quantified over the year, and who pays as the reports count it
+    "weeks_per_year": None,
+    "funding_stream": None,
+    "hours_per_year": None,
+    "quantified": False,
     # plans: a CSP's signatures (read from its recorded preparation, CspPrepared) and
     # its date of discontinuance
     "signatures": lambda value: all(s.keys() == {"signed_on", "officer", "amended"} for s in value),
