@@ -360,6 +360,13 @@ def _ehcp_assessment_requested(book: ClockBook, event: Any, src: Source) -> None
     book.start("ehcp_final_plan", day, add_weeks(day, EHCP_FINAL_PLAN_WEEKS), src)
 
 
+def appeal_open_until(found: Iterable[Clock], day: date) -> date | None:
+    """The last day to appeal (or refer) any decision whose window is still open on `day`."""
+    return max(
+        (c.reference_by for c in found if c.reference_by and c.reference_by >= day), default=None
+    )
+
+
 def _appeal_by(day: date) -> date:
     # A refusal to assess, to issue, or a decision after review may be appealed (the
     # Children and Families Act 2014 s.51(2)) within 2 months of the notice of it
@@ -403,11 +410,13 @@ def _ehcp_timescale_excepted(book: ClockBook, event: Any, src: Source) -> None:
 
 
 def _ehcp_issued(book: ClockBook, event: Any, src: Source) -> None:
+    # The plan as issued, or as amended, may itself be appealed: the school or type of
+    # school it names, its needs and provision (the Act s.51(2)(c), (e)).
     day = event.occurred_on
     if getattr(event, "amended", False):
-        book.stop("ehcp_amended_plan", day, src, "issued")
+        book.stop("ehcp_amended_plan", day, src, "issued", reference_by=_appeal_by(day))
         return
-    book.stop("ehcp_final_plan", day, src, "issued")
+    book.stop("ehcp_final_plan", day, src, "issued", reference_by=_appeal_by(day))
     book.stop("ehcp_draft_representations", day, src, "issued")
     book.start("ehcp_annual_review", day, ehcp_review_due_on(day), src)
 

@@ -12,9 +12,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from application.planning import Planning
+from application.statutory import plan_clocks
 from domain import access
 from domain.access import Action, Decision
 from domain.calendar import today
+from domain.clocks import appeal_open_until
 from domain.notices import owed_notices
 from domain.plans import Plan
 from domain.reviews import in_year_meetings_due
@@ -122,6 +124,11 @@ def plan_context(
         # Which forms to show: each is access.decide's answer for this caller and plan.
         "allowed": allowed_actions(caller, current) if editable else dict.fromkeys(Action, False),
         "clocks": statutory_clocks(planning, current) if show_clocks else (),
+        "appeal_open_until": (
+            appeal_open_until(plan_clocks(planning, current.id, today()), today())
+            if caller.role in FAMILY_ROLES and current.plan_type is PlanType.EHCP
+            else None
+        ),
         "targets": targets,
         "open_targets": open_targets,
         "target_label": numbered,

@@ -493,6 +493,8 @@ class TestEhcp:
             "ehcp_final_plan": (date(2024, 7, 19), ClockStatus.MET),
             "ehcp_annual_review": (date(2025, 7, 19), ClockStatus.RUNNING),
         }
+        # The plan issued may itself be appealed, within 2 months (the Act s.51(2)(c)).
+        assert found["ehcp_final_plan"].reference_by == date(2024, 9, 19)
 
     def test_a_decision_to_issue_is_not_timed_by_the_16_weeks(self):
         plan = self.to_draft(

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from domain.access import Caller
 from domain.events import (
+    AddMember,
     DecideEhcpAssessment,
     DecideEhcpIssue,
     IssueEhcp,
@@ -15,7 +16,7 @@ from domain.events import (
     SendEhcpDraft,
 )
 from domain.statutory import EhcpAssessment, EhcpIssue, Requester
-from domain.values import Child, PlanType
+from domain.values import Child, PlanType, Role
 from interfaces.demo import DEMO_USERS, SCHOOL
 from tests.web.pages import csrf_token, forms_on, sign_in
 
@@ -131,3 +132,33 @@ def test_section_f_provision_not_quantified_is_flagged_on_the_page(site):
     assert "Speech and language therapy" in notice and "Touch typing" not in notice
     assert "38.0 hours a year" in page
     assert "High needs top-up from the council" in page
+
+
+def test_the_family_reads_where_the_ehcp_stands_and_their_rights_and_may_ask_to_assess(site):
+    plan_id = an_ehcp(site)
+    lead = Caller.of(DEMO_USERS["lead"])
+    site.planning.change(
+        plan_id,
+        AddMember(user_id=DEMO_USERS["parent"].id, role=Role.PARENT_CARER, name="Mum"),
+        lead,
+    )
+    with site.client() as client:
+        sign_in(client, "parent")
+        page = client.get(f"/plans/{plan_id}").text
+        assert "Your rights" in page and "within 6 weeks" in page
+        assert "ehcp_request" in forms_on(page).panels
+        asked = step(client, plan_id, "ehcp/requests", requested_by="parent_carer")
+        assert asked.status_code == 303, asked.text[:500]
+    officer = Caller.of(DEMO_USERS["officer"])
+    site.planning.change(
+        plan_id,
+        DecideEhcpAssessment(decision=EhcpAssessment.DECLINE),
+        officer,
+        reason="Needs can be met from the school's resources",
+    )
+    with site.client() as client:
+        sign_in(client, "parent")
+        page = client.get(f"/plans/{plan_id}").text
+    assert "The council decided not to assess." in page
+    assert "You can appeal the latest decision until" in page  # 2 months from today
+    assert "ehcp_request" not in forms_on(page).panels
