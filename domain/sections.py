@@ -81,6 +81,21 @@ class Contact(SectionContent):
     address: Line | None = None
 
 
+class WellbeingAssessment(SectionContent):
+    """The assessment read indicator by indicator, as the National Practice Model's
+    Wellbeing Wheel asks: what the child needs (and what is going well) under each of the
+    eight SHANARRI indicators (Children and Young People (Scotland) Act 2014 s.96(2))."""
+
+    safe: Line | None = None
+    healthy: Line | None = None
+    achieving: Line | None = None
+    nurtured: Line | None = None
+    active: Line | None = None
+    respected: Line | None = None
+    responsible: Line | None = None
+    included: Line | None = None
+
+
 class Heading(Immutable):
     title: str
     source: str
@@ -136,6 +151,7 @@ CHILDS_PLAN_SECTIONS: dict[str, Heading] = {
     "assessment": Heading(
         title="Assessment of wellbeing: strengths, needs and risks",
         source="Children and Young People (Scotland) Act 2014 s.96; National Practice Model",
+        content=WellbeingAssessment,
     ),
     "contingency": Heading(
         title="Contingency arrangements: what happens if the plan is not working",

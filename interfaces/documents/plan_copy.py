@@ -235,7 +235,15 @@ def plan_document(plan: Plan, stages: StageCatalogue) -> dict[str, Any]:
         if plan.plan_type is PlanType.SEN_SUPPORT:
             p["sheets"] = sen_support_sheets(p)
         p["parts"] = [
-            {"title": heading.title, "text": plan.sections[name].text}
+            {
+                "title": heading.title,
+                "text": plan.sections[name].text,
+                "details": [
+                    (str(k).replace("_", " ").capitalize(), v)
+                    for k, v in plan.sections[name].details.items()
+                    if v not in (None, "")
+                ],
+            }
             for name, heading in SECTIONS.get(plan.plan_type, {}).items()
             if name in plan.sections
         ]

@@ -232,10 +232,13 @@ class WheelSegment:
     strengths: int
     concerns: int
     events: int
+    need: str | None = None
+    """What the assessment found under this indicator (the Child's Plan's assessment)."""
 
     @property
     def total(self) -> int:
-        return len(self.outcomes) + self.strengths + self.concerns + self.events
+        assessed = 1 if self.need else 0
+        return len(self.outcomes) + self.strengths + self.concerns + self.events + assessed
 
     @property
     def shade(self) -> str:
@@ -251,8 +254,11 @@ def _on_circle(radius: float, degrees: float) -> tuple[float, float]:
 
 
 def wellbeing_wheel(plan: Plan, entries: list[ChronologyEntry]) -> list[WheelSegment]:
-    """The plan read by SHANARRI indicator (GIRFEC's Wellbeing Wheel): per indicator, the
-    outcomes that serve it and the chronology's strengths, worries and events touching it."""
+    """The plan read by SHANARRI indicator (GIRFEC's Wellbeing Wheel): per indicator, what
+    the assessment found, the outcomes that serve it and the chronology's strengths,
+    worries and events touching it."""
+    assessment = plan.sections.get("assessment")
+    needs = assessment.details if assessment is not None else {}
     segments = []
     for n, indicator in enumerate(Wellbeing):
         start, end = -90 + 45 * n, -90 + 45 * (n + 1)
@@ -274,6 +280,7 @@ def wellbeing_wheel(plan: Plan, entries: list[ChronologyEntry]) -> list[WheelSeg
                 strengths=kinds[ChronologyKind.STRENGTH],
                 concerns=kinds[ChronologyKind.CONCERN],
                 events=kinds[ChronologyKind.EVENT],
+                need=needs.get(indicator.value),
             )
         )
     return segments

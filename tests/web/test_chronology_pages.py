@@ -6,6 +6,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from domain.access import Caller
+from domain.events import OpenPlan
+from domain.values import Child, PlanType
+from interfaces.demo import DEMO_USERS, SCHOOL
+from tests.evidence.pdf_text import pages_text
 from tests.web.pages import csrf_token, event_count, sign_in
 
 
@@ -99,3 +104,36 @@ def test_the_family_reads_the_chronology_without_what_is_kept_from_them(site):
         assert "Something going well" in page
         assert "shouting at night" not in page
         assert "shouting at night" not in timeline
+
+
+def test_a_childs_plan_assessment_by_indicator_is_read_on_the_wellbeing_wheel(site):
+    plan_id = site.planning.open_plan(
+        OpenPlan(
+            plan_type=PlanType.CHILDS_PLAN,
+            stage="additional",
+            org=SCHOOL,
+            child=Child(name="Rory Stewart", date_of_birth=date(2016, 2, 9)),
+        ),
+        Caller.of(DEMO_USERS["lead"]),
+    ).plan_id
+    with site.client() as client:
+        sign_in(client, "lead")
+        page = client.get(f"/plans/{plan_id}").text
+        assert 'name="detail:nurtured"' in page  # the form asks indicator by indicator
+        answer = client.post(
+            f"/plans/{plan_id}/sections",
+            data={
+                "csrf_token": csrf_token(page),
+                "name": "assessment",
+                "text": "Strengths in school; worries about home routines.",
+                "detail:nurtured": "Needs a settled bedtime routine",
+                "detail:healthy": "Sleeps badly; often tired in class",
+            },
+        )
+        assert answer.status_code == 303, answer.text[:500]
+        wheel = client.get(f"/plans/{plan_id}/chronology").text
+        copy = " ".join(pages_text(client.get(f"/plans/{plan_id}/copy.pdf").content))
+    assert "Nurtured Needs a settled bedtime routine" in copy
+    assert '<g data-indicator="nurtured" data-total="1">' in wheel
+    assert '<g data-indicator="safe" data-total="0">' in wheel
+    assert "Needs a settled bedtime routine" in wheel
