@@ -1,9 +1,10 @@
 """The tribunal bundle: one PDF of a plan's records up to a date, paginated and indexed.
 
-Sections, in order: cover, index, chronology, the plan as it stood at each review and at
-each copy given to the family (in the order they happened), the access log summary, and
-the verification head. Everything is derived from what was recorded up to the end of
-DATE (UK time), so a bundle reissued for the same DATE has the same pages and bytes
+Sections, in order: cover, index, the documents held with the plan (by their date: held.py),
+chronology, the plan as it stood at each review and at each copy given to the family (in
+the order they happened), the access log summary, and the verification head. Everything
+is derived from what was recorded up to the end of DATE (UK time), so a bundle reissued
+for the same DATE has the same pages and bytes
 (RP v Barnsley [2025] UKUT 46 (AAC): differing paginations made a hearing unfair). A DATE
 that has not ended yet can still gain events and reads.
 
@@ -42,6 +43,7 @@ from domain.clocks import clocks_as_of, may_have_clocks
 from domain.events import IssueBundle
 from domain.values import IssuedBundle
 from interfaces.documents import render
+from interfaces.documents.held import held_documents, stamped
 from interfaces.documents.plan_copy import PLAN_TYPES, ROLES, plan_document
 from interfaces.plan_text import CLOCK_WORDS, NOTICE_WORDS, chronology_as_dicts, sharing_as_dicts
 
@@ -131,8 +133,10 @@ def build_bundle(
     )
     child_chronology = chronology_as_dicts(plan, chronology_for(reader, plan))
     sharing = sharing_as_dicts(sharing_for(reader, plan))
+    held = held_documents(planning, plan)
     sections = [
         ("index", "Index"),
+        *((d.key, f"D{d.number}. {d.title}") for d in held),
         ("chronology", "Chronology of recorded events"),
         *([("child-chronology", "The child's chronology")] if child_chronology else []),
         *([("sharing", "Information shared")] if sharing else []),
@@ -157,6 +161,7 @@ def build_bundle(
         child_chronology=child_chronology,
         sharing=sharing,
         held_documents=[d.model_dump(mode="json") for d in plan.documents.values()],
+        held=held,
         statutory=statutory,
         documents=documents,
         access=_access_summary(planning, plan_id, cutoff) if with_access_log else None,
@@ -169,7 +174,7 @@ def build_bundle(
     )
     with render.render_slot():
         document = render.layout(html)
-        pdf = render.pdf_bytes(document)
+        pdf = stamped(render.pdf_bytes(document), held, _placed(document))
     found = _section_pages(document)
     return Bundle(
         cutoff=cutoff,
@@ -283,6 +288,16 @@ def _access_summary(planning: Planning, plan_id: UUID, cutoff: datetime) -> list
         }
         for (user, role, action), times in sorted(groups.items())
     ]
+
+
+def _placed(document: Any) -> dict[str, list[int]]:
+    """Document key -> the indexes of the pages the layout kept for its PDF's pages."""
+    placed: dict[str, list[int]] = defaultdict(list)
+    for index, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            if anchor.startswith("p-"):
+                placed[anchor[2:].rpartition("-")[0]].append(index)
+    return placed
 
 
 def _section_pages(document: Any) -> dict[str, tuple[int, int]]:
