@@ -404,7 +404,8 @@ def test_a_therapist_adds_to_the_chronology_and_the_family_reads_it_by_indicator
         expect(page.locator("#chronology-list")).to_contain_text("Asked a question in assembly")
         expect(page.locator("#chronology-list")).not_to_contain_text("Late on 9 of 15 mornings")
         expect(
-            page.locator('#wellbeing-table tr[data-indicator="respected"] td').nth(1)
+            # Its cells: what the assessment found, outcomes, then what is going well.
+            page.locator('#wellbeing-table tr[data-indicator="respected"] td').nth(2)
         ).to_have_text("2")
         check(page, "21-chronology-one-agency-and-wheel")
     with person(browser, axe, served.url, phone=True) as page:
