@@ -776,6 +776,11 @@ class Plan(Aggregate):
     def open_targets(self) -> list[Target]:
         return [t for t in self.targets.values() if t.status is TargetStatus.OPEN]
 
+    def target_numbers(self) -> dict[UUID, int]:
+        """Each target's number: the order it was set in, never its position, so that a
+        target added to an earlier outcome renumbers none of the others."""
+        return {target_id: n for n, target_id in enumerate(self.targets, start=1)}
+
     def targets_of(self, outcome_id: UUID) -> list[Target]:
         return [t for t in self.targets.values() if t.outcome_id == outcome_id]
 

@@ -84,13 +84,12 @@ def outcome_charts(plan: Plan) -> list[OutcomeChart]:
     """Per outcome: each target's evaluations across the dates they were made."""
     review_dates = {r.held_on for r in plan.reviews}
     charts = []
-    number = 0  # targets are numbered across the plan, as on the plan page
+    numbers = plan.target_numbers()
     for outcome in plan.outcomes.values():
         targets = plan.targets_of(outcome.id)
         dates = sorted({e.occurred_on for t in targets for e in t.evaluations})
         series = []
         for n, target in enumerate(targets):
-            number += 1
             latest: dict[date, Any] = {e.occurred_on: e for e in target.evaluations}
             points = [
                 Point(
@@ -106,7 +105,7 @@ def outcome_charts(plan: Plan) -> list[OutcomeChart]:
             series.append(
                 Series(
                     key=str(target.id),
-                    label=f"Target {number}: {target.text}",
+                    label=f"Target {numbers[target.id]}: {target.text}",
                     colour=SERIES_COLOURS[n % len(SERIES_COLOURS)],
                     marker=MARKERS[n % len(MARKERS)],
                     points=points,

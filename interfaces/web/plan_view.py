@@ -105,7 +105,7 @@ def plan_context(
     view = plan_as_dict(shown, planning.stages)
     targets = [t for o in view["outcomes"] for t in o["targets"]]
     open_targets = [t for t in targets if t["status"] == "open"]
-    numbered = {t["id"]: f"Target {n}" for n, t in enumerate(targets, start=1)}
+    numbered = {str(tid): f"Target {n}" for tid, n in shown.target_numbers().items()}
     support: dict[str, list[dict[str, Any]]] = {}
     for p in view["provisions"]:
         for target_id in p["target_ids"]:

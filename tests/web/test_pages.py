@@ -474,3 +474,34 @@ def test_a_date_at_the_edge_of_the_calendar_is_not_a_date(site):
             answer = client.get(f"/plans/{site.plan_id}", params={"as_of": as_of})
             assert answer.status_code == 400, as_of
             assert "Not a date" in answer.text
+
+
+def target_labels(page: str) -> dict[str, str]:
+    """Each target's text -> its number, as the plan page heads it."""
+    return {
+        unescape(text): label for label, text in re.findall(r"<h4>(Target \d+): (.*?)</h4>", page)
+    }
+
+
+def test_targets_keep_their_numbers_when_one_is_added_earlier_and_late_ones_are_flagged(site):
+    plan = site.planning.get_plan(site.plan_id)
+    first_outcome = next(iter(plan.outcomes))
+    with site.client() as client:
+        sign_in(client, "lead")
+        before = target_labels(client.get(f"/plans/{site.plan_id}").text)
+        site.planning.change(
+            site.plan_id,
+            SetTarget(
+                outcome_id=first_outcome,
+                text="Say hello to the lollipop lady each morning",
+                due_on=today() - timedelta(days=5),
+            ),
+            Caller.of(DEMO_USERS["lead"]),
+            occurred_on=today() - timedelta(days=30),
+        )
+        page = client.get(f"/plans/{site.plan_id}").text
+    after = target_labels(page)
+    assert {text: after[text] for text in before} == before
+    assert after["Say hello to the lollipop lady each morning"] == f"Target {len(before) + 1}"
+    late = page[page.index("Say hello to the lollipop lady") :]
+    assert 'data-target-overdue="yes"' in late[: late.index("</p>")]
