@@ -104,10 +104,14 @@ def plan_page(
         try:
             shown = planning.get_plan(pid, as_of=instant)
         except PlanNotFoundError:
+            first = planning.history(pid, caller)[0]
             raise PageError(
                 404,
                 "Not recorded yet",
-                f"This plan had not been recorded by {wording.instant(instant)}.",
+                f"This plan had not been recorded by {wording.instant(instant)}: it was first "
+                f"recorded on {wording.instant(first.recorded_at)}. The plan as it stood is "
+                "the plan as it was recorded then; what happened earlier but was entered "
+                "later is in its timeline, with both dates.",
             ) from None
     record_read(request, planning, caller, pid, Action.READ_PLAN)
     return render_plan(

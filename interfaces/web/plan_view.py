@@ -11,11 +11,12 @@ from uuid import UUID, uuid4
 from starlette.requests import Request
 from starlette.responses import Response
 
+from application.history import HistoryEntry
 from application.planning import Planning
 from application.statutory import plan_clocks
 from domain import access
 from domain.access import Action, Decision
-from domain.calendar import today
+from domain.calendar import local_date, today
 from domain.clocks import appeal_open_until
 from domain.notices import owed_notices
 from domain.plans import Plan
@@ -120,6 +121,7 @@ def plan_context(
     return {
         "plan": view,
         "as_of": as_of,
+        "entered_late": entered_late(planning, caller, shown, as_of) if as_of else [],
         "editable": editable,
         # Which forms to show: each is access.decide's answer for this caller and plan.
         "allowed": allowed_actions(caller, current) if editable else dict.fromkeys(Action, False),
@@ -179,6 +181,19 @@ def plan_context(
         **csp_context(current),
         **ehcp_context(current),
     }
+
+
+def entered_late(
+    planning: Planning, caller: Caller, shown: Plan, as_of: datetime
+) -> list[HistoryEntry]:
+    """What the reader may see that happened by the day of `as_of` but was recorded after
+    it: a plan "as it stood" is the plan as recorded then, so these are not in it."""
+    day = local_date(as_of)
+    return [
+        e
+        for e in planning.history(shown.id, caller)
+        if e.position > shown.version and e.occurred_on <= day
+    ]
 
 
 def evidence_context(caller: Caller, plan: Plan) -> dict[str, Any] | None:

@@ -505,3 +505,25 @@ def test_targets_keep_their_numbers_when_one_is_added_earlier_and_late_ones_are_
     assert after["Say hello to the lollipop lady each morning"] == f"Target {len(before) + 1}"
     late = page[page.index("Say hello to the lollipop lady") :]
     assert 'data-target-overdue="yes"' in late[: late.index("</p>")]
+
+
+def test_the_plan_as_it_stood_says_what_was_entered_later_and_where_to_find_it(site):
+    between = datetime.now(UTC)
+    outcome_id = next(iter(site.planning.get_plan(site.plan_id).outcomes))
+    site.planning.change(
+        site.plan_id,
+        SetTarget(outcome_id=outcome_id, text="Walk to class with a friend", due_on=today()),
+        Caller.of(DEMO_USERS["lead"]),
+        occurred_on=today() - timedelta(days=1),
+    )
+    with site.client() as client:
+        sign_in(client, "lead")
+        then = client.get(f"/plans/{site.plan_id}", params={"as_of": between.isoformat()}).text
+        before = client.get(
+            f"/plans/{site.plan_id}", params={"as_of": (today() - timedelta(days=1)).isoformat()}
+        ).text
+    note = then[then.index('id="entered-late"') :]
+    assert "1 change dated on or before that day was entered later" in note
+    assert "/timeline" in note[: note.index("</p>")]
+    assert "Walk to class with a friend" not in then
+    assert "it was first recorded on" in before and "timeline" in before
