@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import RedirectResponse, Response
 
 from interfaces.settings import Settings
@@ -48,6 +50,24 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_exception_handler(SignInRequired, _sign_in)
     app.add_exception_handler(PageError, _error_page)
+    app.add_exception_handler(
+        StarletteHTTPException, _html_for_browsers(app.exception_handlers[StarletteHTTPException])
+    )
+
+
+def _html_for_browsers(answer_as_problem: Any) -> Any:
+    """A browser asking for an address that is no page gets a page saying so; the API's
+    clients keep their problem details (interfaces/http/problems.py)."""
+
+    def handler(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        wants_page = "text/html" in request.headers.get("accept", "")
+        if exc.status_code == 404 and wants_page and not request.url.path.startswith("/api/"):
+            detail = "There is no page at this address. Start again from your plans."
+            return _error_page(request, PageError(404, "Page not found", detail))
+        return answer_as_problem(request, exc)
+
+    return handler
 
 
 def _sign_in(request: Request, exc: Exception) -> Response:

@@ -527,3 +527,24 @@ def test_the_plan_as_it_stood_says_what_was_entered_later_and_where_to_find_it(s
     assert "/timeline" in note[: note.index("</p>")]
     assert "Walk to class with a friend" not in then
     assert "it was first recorded on" in before and "timeline" in before
+
+
+def test_a_parent_reads_what_was_agreed_at_each_review(site):
+    plan = site.planning.get_plan(site.plan_id)
+    with site.client() as client:
+        sign_in(client, "parent")
+        page = client.get(f"/plans/{site.plan_id}").text
+    section = page[page.index('id="family-reviews"') :]
+    for review in plan.reviews:
+        assert unescape(review.summary) in unescape(section)
+
+
+def test_a_browser_gets_a_page_for_an_address_that_is_none_and_the_api_a_problem(site):
+    with site.client() as client:
+        sign_in(client, "lead")
+        page = client.get("/no-such-page", headers={"Accept": "text/html"})
+        api = client.get("/api/no-such-thing", headers={"Accept": "text/html"})
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "Page not found" in page.text
+    assert api.status_code == 404
+    assert api.headers["content-type"].startswith("application/problem+json")
