@@ -109,6 +109,8 @@ class RecordInformationSharing(Command):
 
     @model_validator(mode="after")
     def _as_guidance_4_asks(self) -> RecordInformationSharing:
+        if isinstance(self, PlanEvent):
+            return self  # recorded: a fact, whose personal fields may since be destroyed
         if self.emergency and self.lawful_basis is LawfulBasis.CONSENT:
             # §5: in an emergency information is shared "immediately (and without
             # consent)"; consent that was never asked cannot be the basis (§7, Annex D).

@@ -10,6 +10,7 @@ from domain.events import RecordInformationSharing
 from domain.values import LawfulBasis, Role
 from interfaces.documents.bundle import build_bundle
 from interfaces.documents.plan_copy import render_plan_pdf
+from tests.application.test_personal_data import destroy_key
 from tests.evidence.pdf_text import pages_text
 from tests.evidence.plans import a_reviewed_plan
 from tests.examples import as_caller, days_ago
@@ -56,3 +57,15 @@ def test_the_family_reads_only_what_they_were_told_of(make_planning):
     for text in (bundle, copy):
         assert "Leith Academy transition team" in text
         assert "Police Scotland" not in text
+
+
+def test_a_destroyed_plans_sharing_still_reads_with_its_personal_fields_gone(
+    make_planning, master_key
+):
+    planning = make_planning(PLANLEDGER_ENCRYPTION_KEY=master_key)
+    story = with_sharing(planning)
+    destroy_key(planning, story.plan_id)
+    records = planning.get_plan(story.plan_id).information_sharing
+    assert [r.family_informed for r in records] == [True, False]
+    assert all(r.not_informed_because is None for r in records)
+    assert "Police Scotland" not in repr(records)
