@@ -20,6 +20,7 @@ from pypdf import PdfReader, PdfWriter, Transformation
 from pypdf.errors import PyPdfError
 
 from application.planning import Planning
+from domain.documents import DocumentDestroyedError, DocumentNotFoundError
 from domain.plans import Plan
 from domain.values import Document
 
@@ -66,7 +67,10 @@ def _held(planning: Planning, plan_id: UUID, number: int, d: Document) -> HeldDo
         media_type=d.media_type,
         sha256=d.sha256,
     )
-    content = planning.document(plan_id, d.id)
+    try:
+        content = planning.document(plan_id, d.id)
+    except (DocumentDestroyedError, DocumentNotFoundError):
+        return replace(base, unreadable=DESTROYED)
     if d.media_type != "application/pdf":
         uri = f"data:{d.media_type};base64,{base64.b64encode(content).decode()}"
         return replace(base, image=uri)
@@ -79,6 +83,7 @@ def _held(planning: Planning, plan_id: UUID, number: int, d: Document) -> HeldDo
         return replace(base, unreadable=UNREADABLE)
 
 
+DESTROYED = "The file was destroyed with the plan's personal data; its SHA-256 is above."
 UNREADABLE = (
     "This file could not be read as a PDF, so its pages are not reproduced here; the file "
     "itself is kept with the plan exactly as added (its SHA-256 is above)."

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from domain.calendar import today
 from interfaces.documents import render
 from interfaces.documents.bundle import build_bundle
+from tests.application.test_personal_data import destroy_key
 from tests.evidence.pdf_text import pages_text
 from tests.evidence.plans import a_reviewed_plan
 from tests.examples import as_caller, days_ago
@@ -81,3 +82,12 @@ def test_a_bundle_with_documents_is_the_same_bytes_each_time(with_documents):
     first = build_bundle(planning, story.plan_id, today())
     again = build_bundle(planning, story.plan_id, today())
     assert first.sha256 == again.sha256
+
+
+def test_a_destroyed_plans_bundle_says_its_documents_were_destroyed(with_documents):
+    planning, story = with_documents
+    destroy_key(planning, story.plan_id)
+    bundle = build_bundle(planning, story.plan_id, today())
+    text = " ".join(pages_text(bundle.pdf))
+    assert text.count("destroyed with the plan's personal data") == 3
+    assert "Educational psychology report" not in text
