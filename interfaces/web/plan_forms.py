@@ -105,6 +105,7 @@ from interfaces.web.guard import (
 )
 from interfaces.web.pages import my_plans_page
 from interfaces.web.plan_view import as_uuid, render_plan
+from interfaces.web.queries import open_plans_for
 from interfaces.web.security import CSRF_FIELD
 
 router = APIRouter(include_in_schema=False)
@@ -650,6 +651,11 @@ def _open(request: Request, caller: Caller, form: FormData) -> Response:
             },
             {**LABELS, "name": "The child's name", "org": "The school or service"},
         )
+        if value(form, "another_plan") != "yes":
+            existing = open_plans_for(request, caller, body.child.name, body.child.date_of_birth)
+            if existing:
+                planning.record_reads(existing, caller.actor(), request.url.path)
+                return _open_refused(request, caller, form, ALREADY_OPEN, 409, existing)
         written = planning.open_plan(
             body.to(OpenPlan),
             caller,
@@ -668,14 +674,25 @@ def _open(request: Request, caller: Caller, form: FormData) -> Response:
     return RedirectResponse(f"/plans/{written.plan_id}?done=open", status_code=303)
 
 
+ALREADY_OPEN = (
+    "A plan for a child with this name and date of birth is already open (below). Open "
+    "another only if this one is meant to sit beside it: tick the box and open it again."
+)
+
+
 def _open_refused(
-    request: Request, caller: Caller, form: FormData, message: str, status_code: int
+    request: Request,
+    caller: Caller,
+    form: FormData,
+    message: str,
+    status_code: int,
+    existing: list[UUID] | None = None,
 ) -> Response:
     return my_plans_page(
         request,
         caller,
         {},
         errors={"open": message},
-        values={"open": typed(form)},
+        values={"open": {**typed(form), "existing": [str(p) for p in existing or []]}},
         status_code=status_code,
     )

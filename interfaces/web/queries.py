@@ -198,6 +198,34 @@ def my_plans(request: Request, caller: Caller, filters: Filters) -> MyPlans:
     )
 
 
+def open_plans_for(request: Request, caller: Caller, name: str, born: date) -> list[UUID]:
+    """The open plans this caller may read of a child with the same name (in any case and
+    spacing) and date of birth: a second plan for a child is more often a slip than meant."""
+    planning: Planning = planning_of(request)
+    read_models, day = get_read_models(request), today()
+    same = " ".join(name.split()).casefold()
+    ids: list[UUID] = []
+    after = None
+    try:
+        while True:
+            page = read_models.summaries().list_plans(
+                PlanFilters(), visibility(caller), today=day, limit=LISTED, after=after
+            )
+            ids.extend(row.plan_id for row in page.items if row.status == "open")
+            if not page.next:
+                break
+            after = page.next
+    except ReadModelBehindError:
+        return []  # the warning is a help, never a reason to refuse the plan
+    return [
+        plan_id
+        for plan_id, plan in planning.get_plans(ids).items()
+        if " ".join(plan.child.name.split()).casefold() == same
+        and plan.child.date_of_birth == born
+        and access.decide(caller, Action.READ_PLAN, plan) is Decision.ALLOW
+    ]
+
+
 def plans_for_chart(request: Request, caller: Caller) -> list[UUID]:
     """The plans whose reviews a caller's chart counts: for a manager, the whole org (no
     names are shown), as the API's review lists do; otherwise the caller's own."""

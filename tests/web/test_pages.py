@@ -548,3 +548,30 @@ def test_a_browser_gets_a_page_for_an_address_that_is_none_and_the_api_a_problem
     assert "Page not found" in page.text
     assert api.status_code == 404
     assert api.headers["content-type"].startswith("application/problem+json")
+
+
+def test_opening_a_second_plan_for_a_child_warns_first_and_opens_when_meant(site):
+    child = site.planning.get_plan(site.plan_id).child
+    form = {
+        "child_name": f"  {child.name.upper()} ",
+        "date_of_birth": child.date_of_birth.isoformat(),
+        "plan_type": "childs_plan",
+        "stage": "targeted",
+        "org": "school:st-ninians-primary",
+    }
+    with site.client() as client:
+        sign_in(client, "lead")
+        before = event_count(site.planning, site.plan_id)
+        warned = client.post(
+            "/plans", data={"csrf_token": csrf_token(client.get("/plans").text), **form}
+        )
+        assert warned.status_code == 409
+        assert "already open" in warned.text
+        assert f'href="/plans/{site.plan_id}"' in warned.text
+        assert 'name="another_plan"' in warned.text
+        meant = client.post(
+            "/plans",
+            data={"csrf_token": csrf_token(warned.text), **form, "another_plan": "yes"},
+        )
+        assert meant.status_code == 303, meant.text[:300]
+    assert event_count(site.planning, site.plan_id) == before
