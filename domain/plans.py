@@ -776,6 +776,10 @@ class Plan(Aggregate):
     def open_targets(self) -> list[Target]:
         return [t for t in self.targets.values() if t.status is TargetStatus.OPEN]
 
+    def overdue_targets(self, day: date) -> list[Target]:
+        """Open targets whose date has passed with no evaluation closing or revising them."""
+        return [t for t in self.open_targets() if t.due_on < day]
+
     def target_numbers(self) -> dict[UUID, int]:
         """Each target's number: the order it was set in, never its position, so that a
         target added to an earlier outcome renumbers none of the others."""

@@ -134,6 +134,12 @@ def plan_context(
         "targets": targets,
         "open_targets": open_targets,
         "target_label": numbered,
+        # Overdue on the day the page shows: today, or the day the plan stood as of.
+        "overdue_targets": (
+            {str(t.id) for t in shown.overdue_targets(as_of.date() if as_of else today())}
+            if shown.is_open
+            else set()
+        ),
         "support": support,
         "lead_name": names.get(view["lead_professional"] or "", ""),
         # Choices for the forms, as (value, words) pairs.

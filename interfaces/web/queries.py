@@ -83,6 +83,7 @@ class PlanSummary:
     org: str
     next_review_on: date | None
     clocks: tuple[Clock, ...] = field(default=())
+    overdue_targets: int = 0
 
 
 def summarise(plan: Plan, planning: Planning, caller: Caller) -> PlanSummary:
@@ -106,6 +107,7 @@ def summarise(plan: Plan, planning: Planning, caller: Caller) -> PlanSummary:
         org=plan.org,
         next_review_on=plan.next_review_on,
         clocks=clocks,
+        overdue_targets=len(plan.overdue_targets(today())) if plan.is_open else 0,
     )
 
 

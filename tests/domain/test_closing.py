@@ -47,6 +47,7 @@ def test_the_writes_checked_here_are_every_write_a_plan_takes():
         "disclosures_in_force",
         "member",
         "open_targets",
+        "overdue_targets",
         "target_numbers",
         "targets_of",
         "is_open",

@@ -500,11 +500,17 @@ def test_targets_keep_their_numbers_when_one_is_added_earlier_and_late_ones_are_
             occurred_on=today() - timedelta(days=30),
         )
         page = client.get(f"/plans/{site.plan_id}").text
+        mine = client.get("/plans").text
     after = target_labels(page)
     assert {text: after[text] for text in before} == before
     assert after["Say hello to the lollipop lady each morning"] == f"Target {len(before) + 1}"
     late = page[page.index("Say hello to the lollipop lady") :]
     assert 'data-target-overdue="yes"' in late[: late.index("</p>")]
+    row = mine[mine.index(f'data-plan-id="{site.plan_id}"') :]
+    row = row[: row.index("</tr>")]
+    overdue = len(site.planning.get_plan(site.plan_id).overdue_targets(today()))
+    assert f'data-overdue-targets="{overdue}"' in row
+    assert re.search(rf"{overdue} targets? overdue", row)
 
 
 def test_the_plan_as_it_stood_says_what_was_entered_later_and_where_to_find_it(site):
