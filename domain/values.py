@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from domain.base import Immutable
 from domain.calendar import today
@@ -171,10 +171,19 @@ class Child(Immutable):
     """None only once the plan's personal data has been destroyed."""
 
 
+EMAIL_ADDRESS = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+"""An address mail can be sent to: something@somewhere.tld (RFC 5321's full grammar is the
+mail server's to judge; this catches the slips of typing)."""
+
+EmailAddress = Annotated[str, StringConstraints(pattern=EMAIL_ADDRESS, max_length=254)]
+
+
 class Member(Immutable):
     user_id: str
     role: Role
     name: str
+    email: str | None = None
+    """Where they are told of changes (domain/notifications.py); kept off the plan's body."""
 
 
 class Agency(Immutable):

@@ -60,7 +60,8 @@ def plan_as_dict(plan: Plan, stages: StageCatalogue) -> dict[str, Any]:
         "opened_on": plan.opened_on.isoformat(),
         "closed_on": plan.closed_on.isoformat() if plan.closed_on else None,
         "lead_professional": plan.lead_professional,
-        "members": [_dump(m) for m in plan.members.values()],
+        # Addresses are for the mail sender, not for every reader of the plan.
+        "members": [m.model_dump(mode="json", exclude={"email"}) for m in plan.members.values()],
         "agencies": [_dump(a) for a in plan.agencies.values()],
         "outcomes": [
             {**_dump(o), "targets": [_dump(t) for t in plan.targets_of(o.id)]}

@@ -55,6 +55,13 @@ class Settings(BaseSettings):
     web_secret: SecretStr | None = None  # signs CSRF and sign-in state; /_FILE alike
     web_secret_file: Path | None = None
 
+    # Mail (interfaces/mail.py, projections/outbox): off unless an SMTP server is named.
+    smtp_url: SecretStr | None = None
+    """e.g. smtp://user:password@mail.example.gov.uk:587 (STARTTLS), smtps://...:465"""
+    mail_from: str = "Planledger <planledger@localhost>"
+    public_url: str | None = None
+    """Where links in messages point (default: http://<host>:<port>)."""
+
     host: str = "127.0.0.1"
     port: int = 8000
     max_body_bytes: int = 1_048_576

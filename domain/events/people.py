@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from domain.actions import Action
 from domain.events.base import Command, PlanEvent
-from domain.values import Agency, Child, Member, Personal, Role
+from domain.values import Agency, Child, EmailAddress, Member, Personal, Role
 
 if TYPE_CHECKING:
     from domain.plans import Plan
@@ -17,11 +17,15 @@ class AddMember(Command):
     user_id: str
     role: Role
     name: Personal[str]
+    email: Personal[EmailAddress | None] = None
+    """Where they are told of changes to the plan, if they wish to be."""
 
 
 class MemberAdded(PlanEvent, AddMember):
     def apply(self, plan: Plan) -> None:
-        plan.members[self.user_id] = Member(user_id=self.user_id, role=self.role, name=self.name)
+        plan.members[self.user_id] = Member(
+            user_id=self.user_id, role=self.role, name=self.name, email=self.email
+        )
 
 
 class AssignLeadProfessional(Command):
@@ -31,13 +35,14 @@ class AssignLeadProfessional(Command):
     user_id: str
     name: Personal[str | None] = None
     """Needed when they are not yet a member."""
+    email: Personal[EmailAddress | None] = None
 
 
 class LeadProfessionalAssigned(PlanEvent, AssignLeadProfessional):
     def apply(self, plan: Plan) -> None:
         if self.user_id not in plan.members and self.name is not None:
             plan.members[self.user_id] = Member(
-                user_id=self.user_id, role=Role.LEAD_PROFESSIONAL, name=self.name
+                user_id=self.user_id, role=Role.LEAD_PROFESSIONAL, name=self.name, email=self.email
             )
         plan.lead_professional = self.user_id
 

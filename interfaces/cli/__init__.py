@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from interfaces.cli import evidence, plans, projections, retention, serve
+from interfaces.cli import evidence, mail, plans, projections, retention, serve
 
 app = typer.Typer(
     name="planledger",
@@ -25,6 +25,7 @@ app.command()(evidence.export)
 app.command()(evidence.bundle)
 app.add_typer(evidence.checkpoint, name="checkpoint")
 app.add_typer(retention.retention, name="retention")
+app.add_typer(mail.mail, name="mail")
 app.command()(projections.project)
 app.command()(projections.rebuild)
 app.command(name="read-models")(projections.read_models)

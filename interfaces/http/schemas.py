@@ -24,7 +24,15 @@ from pydantic import (
 from domain.calendar import today
 from domain.events import Command
 from domain.statutory import ReviewKind
-from domain.values import FundingStream, PlanType, Progress, ProvisionKind, Wellbeing, Whose
+from domain.values import (
+    EmailAddress,
+    FundingStream,
+    PlanType,
+    Progress,
+    ProvisionKind,
+    Wellbeing,
+    Whose,
+)
 
 C = TypeVar("C", bound=Command)
 
@@ -111,6 +119,9 @@ class MemberCreate(WriteBody):
     user_id: Ref
     role: MemberRole
     name: Name
+    email: EmailAddress | None = Field(
+        None, description="Where they are told of changes to the plan (optional)"
+    )
 
 
 class AgencyCreate(WriteBody):

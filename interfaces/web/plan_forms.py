@@ -422,7 +422,11 @@ def _sharing(s: Submission) -> tuple[Command, WriteBody]:
 def _member(s: Submission) -> tuple[Command, WriteBody]:
     body = validate(
         MemberCreate,
-        {"user_id": s.get("user_id"), "role": s.get("role"), "name": s.get("name"), **s.common()},
+        {
+            **{f: s.get(f) for f in ("user_id", "role", "name")},
+            "email": s.get("email") or None,
+            **s.common(),
+        },
     )
     return body.to(AddMember), body
 

@@ -35,6 +35,7 @@ from interfaces.plan_text import (
 )
 from interfaces.web import wording
 from interfaces.web.guard import allowed_actions
+from interfaces.web.mail_record import mail_record
 from interfaces.web.queries import statutory_clocks
 from interfaces.web.rendering import render
 
@@ -307,6 +308,7 @@ def render_plan(
         errors=errors or {},
         values=values or {},
         plan_id=str(current.id),
+        mail=mail_record(request, caller, current) if as_of is None else [],
     )
     template = "family_plan.html" if caller.role in FAMILY_ROLES else "plan.html"
     return render(request, template, context, status_code)

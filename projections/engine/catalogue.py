@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from projections import plan_summaries, reports
+from projections import outbox, plan_summaries, reports
 from projections.engine.views import ReadModel
 
 
@@ -11,7 +11,9 @@ class UnknownReadModelError(LookupError):
         super().__init__(f"No read model '{name}'; there are: {', '.join(MODELS)}.")
 
 
-MODELS: dict[str, ReadModel] = {m.name: m for m in (plan_summaries.MODEL, reports.MODEL)}
+MODELS: dict[str, ReadModel] = {
+    m.name: m for m in (plan_summaries.MODEL, reports.MODEL, outbox.MODEL)
+}
 
 
 def model(name: str) -> ReadModel:

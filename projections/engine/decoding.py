@@ -109,6 +109,11 @@ def _uuid(value: Any) -> UUID:
     return value if isinstance(value, UUID) else UUID(str(value))
 
 
+def named_topics(*names: str) -> frozenset[str]:
+    """The topics of the event classes of these names."""
+    return frozenset(get_topic(e) for e in events.EVENTS if e.__name__ in names)
+
+
 def handled_topics(fold: Any, *also: str) -> frozenset[str]:
     """The topics of the event classes a singledispatch fold has handlers for (and of
     their subclasses, which it dispatches to the same handlers), and of the events

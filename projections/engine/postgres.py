@@ -15,7 +15,14 @@ from psycopg.sql import SQL, Composed, Identifier
 from application.persistence.postgres import ddl_lock_key
 from projections.engine.set_aside import SetAside
 from projections.engine.store import Store
-from projections.engine.views import Batch, ReadModelView, StaleBatchError, base_name, sort_out
+from projections.engine.views import (
+    Batch,
+    ReadModelView,
+    StaleBatchError,
+    base_name,
+    sort_out,
+    unversioned,
+)
 
 _ROWS_PER_STATEMENT = (256, 64, 16, 4, 1)
 """A batch's rows go in statements of these sizes, largest first (100 rows: 64+16+16+4)."""
@@ -40,6 +47,9 @@ class PostgresReadModel(PostgresTrackingRecorder, ReadModelView):
     store = Store.POSTGRES
     table_suffixes: tuple[str, ...] = ()
     """The view's tables beside its main one, e.g. ("access",)."""
+    shared_tables: tuple[str, ...] = ()
+    """Tables every version of the view shares, named `<model>_<name>`, never dropped: what
+    was done about the view's rows that a rebuild must not forget (the mail sent)."""
 
     def __init__(
         self, datastore: PostgresDatastore, *, tracking_table_name: str, **kwargs: Any
@@ -51,6 +61,8 @@ class PostgresReadModel(PostgresTrackingRecorder, ReadModelView):
         for suffix in self.table_suffixes:
             self.identifiers[suffix] = Identifier(f"{self.name}_{suffix}")
         self.identifiers["set_aside"] = Identifier(f"{self.name}_set_aside")
+        for shared in self.shared_tables:
+            self.identifiers[shared] = Identifier(f"{unversioned(self.name)}_{shared}")
         for statement in (*self.create_statements(), SET_ASIDE_TABLE):
             self.sql_create_statements.append(self.sql(statement))
 

@@ -13,6 +13,7 @@ from projections.engine.consistency import DEFAULT_TIMEOUT_SECONDS, wait_until_c
 from projections.engine.store import Store, datastore_of
 from projections.engine.versions import versions_for
 from projections.engine.views import ReadModelView
+from projections.outbox.view import OutboxView
 from projections.plan_summaries.view import PlanSummaryView
 from projections.reports.table import Table
 from projections.reports.view import ReportsView
@@ -74,6 +75,9 @@ class ReadModels:
 
     def summaries(self) -> PlanSummaryView:
         return cast(PlanSummaryView, self.current("plan_summaries"))
+
+    def outbox(self) -> OutboxView:
+        return cast(OutboxView, self.current("outbox"))
 
     def reports(self) -> ReportsView:
         return cast(ReportsView, self.current("reports"))

@@ -17,7 +17,14 @@ from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRe
 
 from projections.engine.set_aside import SetAside
 from projections.engine.store import Store
-from projections.engine.views import Batch, ReadModelView, StaleBatchError, base_name, sort_out
+from projections.engine.views import (
+    Batch,
+    ReadModelView,
+    StaleBatchError,
+    base_name,
+    sort_out,
+    unversioned,
+)
 
 SET_ASIDE_TABLE = (
     "CREATE TABLE IF NOT EXISTS {set_aside} (notification_id INTEGER PRIMARY KEY,"
@@ -30,6 +37,8 @@ SET_ASIDE_TABLE = (
 class SQLiteReadModel(SQLiteTrackingRecorder, ReadModelView):
     store = Store.SQLITE
     table_suffixes: tuple[str, ...] = ()
+    shared_tables: tuple[str, ...] = ()
+    """Tables every version of the view shares (engine/postgres.py says why)."""
 
     def __init__(self, datastore: SQLiteDatastore, *, tracking_table_name: str) -> None:
         self.name = base_name(tracking_table_name)
@@ -37,6 +46,7 @@ class SQLiteReadModel(SQLiteTrackingRecorder, ReadModelView):
         self.tables = {"main": self.name, "tracking": tracking_table_name}
         self.tables.update({s: f"{self.name}_{s}" for s in self.table_suffixes})
         self.tables["set_aside"] = f"{self.name}_set_aside"
+        self.shared = {s: f"{unversioned(self.name)}_{s}" for s in self.shared_tables}
         super().__init__(datastore)
         t = tracking_table_name
         self.insert_tracking_statement = (
@@ -54,7 +64,7 @@ class SQLiteReadModel(SQLiteTrackingRecorder, ReadModelView):
             " notification_id INTEGER, PRIMARY KEY (application_name)) WITHOUT ROWID"
         )
         statements = (*self.create_statements(), SET_ASIDE_TABLE)
-        return [tracking, *(s.format(**self.tables) for s in statements)]
+        return [tracking, *(s.format(**self.tables, **self.shared) for s in statements)]
 
     def create_table(self) -> None:
         # Under the write lock, so that of two processes making the tables on a new
@@ -131,5 +141,5 @@ class SQLiteReadModel(SQLiteTrackingRecorder, ReadModelView):
 
     def fetch(self, statement: str, params: Sequence[Any]) -> list[Any]:
         with self.datastore.transaction(commit=False) as c:
-            c.execute(statement.format(**self.tables), params)
+            c.execute(statement.format(**self.tables, **self.shared), params)
             return c.fetchall()

@@ -158,6 +158,11 @@ def base_name(tracking_table_name: str) -> str:
     return tracking_table_name.removesuffix("_tracking")
 
 
+def unversioned(name: str) -> str:
+    """The model's name from a version's (outbox_v2 -> outbox)."""
+    return name.rsplit("_v", 1)[0]
+
+
 @dataclass(frozen=True)
 class ReadModel:
     """A read model: its projection, and the class of its view on each kind of store."""

@@ -1,0 +1,287 @@
+"""Sending the outbox: each message due is checked again against the plan as it is now,
+worded from its event (unsealed here, never stored in the outbox), handed to the mail
+server, and recorded. What was done is recorded after each message, so a sender killed
+at any moment loses nothing; the one message in flight may go again, under the same
+Message-ID, if it died between the server's acceptance and the record.
+
+One sender per store at a time (`planledger mail send-pending`, or the projector's
+mail worker): two would each send what the other is sending.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import format_datetime
+from typing import Any, Protocol
+
+from application.errors import PlanNotFoundError
+from application.planning import Planning
+from domain.notifications import (
+    FIRST_SIGHT_LIMIT,
+    Change,
+    Delivery,
+    DeliveryRecord,
+    Notification,
+    Skipped,
+    State,
+    body,
+    daily_due,
+    digest_body,
+    digest_id,
+    line,
+    next_attempt,
+    plan_reference,
+    recipients,
+    subject,
+)
+from domain.plans import Plan
+from domain.values import PlanStatus
+from projections.outbox.view import OutboxView
+
+log = logging.getLogger("planledger.mail")
+
+BATCH = 200
+"""Messages read from the outbox at a time."""
+
+
+class Refused(Exception):
+    """The mail server or the network did not take a message. `temporary`: try again
+    later (SMTP 4xx, a dropped connection); else it will never take it (5xx)."""
+
+    def __init__(self, outcome: str, *, temporary: bool) -> None:
+        super().__init__(outcome)
+        self.outcome = outcome
+        self.temporary = temporary
+
+
+class Transport(Protocol):
+    def send(self, message: EmailMessage) -> None:
+        """Hand one message to the mail server; raises Refused."""
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    sender: str
+    """The From address."""
+    base_url: str
+    """Where links in messages point, e.g. https://planledger.example.gov.uk"""
+    domain: str = "planledger.invalid"
+    """The right-hand side of Message-IDs."""
+
+
+@dataclass
+class Sent:
+    """What one run did, by state (for the log and the counter: no personal data)."""
+
+    states: Counter[str]
+
+    def __str__(self) -> str:
+        return ", ".join(f"{n} {state}" for state, n in sorted(self.states.items())) or "nothing"
+
+
+def send_pending(
+    planning: Planning,
+    outbox: OutboxView,
+    transport: Transport,
+    settings: MailSettings,
+    *,
+    now: Callable[[], datetime],
+) -> Sent:
+    """Send every message due, then the daily messages due; returns what was done."""
+    done: Counter[str] = Counter()
+    plans: dict[Any, Plan | None] = {}
+    while True:
+        due = outbox.due(now(), BATCH)
+        if not due:
+            break
+        for note, record in due:
+            result = _one(planning, outbox, transport, settings, note, record, now(), plans)
+            outbox.record([result])
+            done[result.state.value] += 1
+            if result.state in (State.RETRY, State.FAILED):
+                log.warning(
+                    "mail %s not sent: %s (%s)",
+                    result.message_id,
+                    result.outcome,
+                    result.state.value,
+                    extra={"message_id": result.message_id, "state": result.state.value},
+                )
+        if len(due) < BATCH:
+            break
+    _digests(planning, outbox, transport, settings, now(), plans, done)
+    return Sent(done)
+
+
+def _plan(planning: Planning, note: Notification, plans: dict[Any, Plan | None]) -> Plan | None:
+    if note.plan_id not in plans:
+        try:
+            plans[note.plan_id] = planning.get_plan(note.plan_id)
+        except PlanNotFoundError:
+            plans[note.plan_id] = None
+    return plans[note.plan_id]
+
+
+def _change(planning: Planning, note: Notification) -> tuple[Any, Change]:
+    event: Any = next(
+        iter(planning.events.get(note.plan_id, gt=note.version - 1, lte=note.version))
+    )
+    actor = event.actor
+    return event, Change(actor.name, actor.role, event.occurred_on)
+
+
+def _skip(note: Notification, why: Skipped) -> DeliveryRecord:
+    return DeliveryRecord(
+        note.message_id, note.plan_id, note.recipient, State.SKIPPED, outcome=why.name
+    )
+
+
+def _one(
+    planning: Planning,
+    outbox: OutboxView,
+    transport: Transport,
+    settings: MailSettings,
+    note: Notification,
+    record: DeliveryRecord | None,
+    at: datetime,
+    plans: dict[Any, Plan | None],
+) -> DeliveryRecord:
+    if record is None and at - note.recorded_at > FIRST_SIGHT_LIMIT:
+        return _skip(note, Skipped.TOO_OLD)
+    plan = _plan(planning, note, plans)
+    if plan is None or plan.status is PlanStatus.DESTROYED:
+        return _skip(note, Skipped.PLAN_GONE)
+    event, change = _change(planning, note)
+    members = {u: m.role for u, m in plan.members.items()}
+    if note.recipient not in recipients(note.event_type, vars(event), members, event.actor.id):
+        return _skip(note, Skipped.NOT_FOR_THEM)
+    address = plan.members[note.recipient].email
+    if not address:
+        return _skip(note, Skipped.NO_ADDRESS)
+    choice, _ = outbox.preference(note.recipient)
+    if not note.statutory and choice is Delivery.NEVER:
+        return _skip(note, Skipped.NOT_WANTED)
+    if not note.statutory and choice is Delivery.DAILY:
+        return DeliveryRecord(note.message_id, note.plan_id, note.recipient, State.HELD)
+    message = _message(
+        settings,
+        note.message_id,
+        address,
+        subject(note, change, plan.org),
+        body(note, change, _link(settings, note), _settings_link(settings)),
+        at,
+    )
+    return _attempt(transport, message, note.message_id, note, record, at)
+
+
+def _attempt(
+    transport: Transport,
+    message: EmailMessage,
+    message_id: str,
+    note: Notification,
+    record: DeliveryRecord | None,
+    at: datetime,
+) -> DeliveryRecord:
+    attempts = (record.attempts if record else 0) + 1
+    try:
+        transport.send(message)
+    except Refused as refusal:
+        retry_at = next_attempt(attempts, at) if refusal.temporary else None
+        return DeliveryRecord(
+            message_id,
+            note.plan_id,
+            note.recipient,
+            State.RETRY if retry_at else State.FAILED,
+            attempts=attempts,
+            next_attempt_at=retry_at,
+            outcome=refusal.outcome,
+        )
+    return DeliveryRecord(
+        message_id, note.plan_id, note.recipient, State.SENT, attempts=attempts, accepted_at=at
+    )
+
+
+def _digests(
+    planning: Planning,
+    outbox: OutboxView,
+    transport: Transport,
+    settings: MailSettings,
+    at: datetime,
+    plans: dict[Any, Plan | None],
+    done: Counter[str],
+) -> None:
+    """One message a day to each person who chose it, with everything held for them."""
+    for recipient, notes in outbox.held().items():
+        _, last = outbox.preference(recipient)
+        if not daily_due(last, at):
+            continue
+        lines: list[str] = []
+        address: str | None = None
+        for note in notes:
+            plan = _plan(planning, note, plans)
+            if plan is None or recipient not in plan.members:
+                continue
+            address = address or plan.members[recipient].email
+            _, change = _change(planning, note)
+            lines.append(f"Plan {plan_reference(note.plan_id)} ({plan.org}): {line(note, change)}")
+            lines.append(f"  {_link(settings, note)}")
+        if not address:
+            outbox.record([_skip(n, Skipped.NOT_FOR_THEM) for n in notes])
+            done[State.SKIPPED.value] += len(notes)
+            continue
+        mid = digest_id(recipient, at.date())
+        message = _message(
+            settings,
+            mid,
+            address,
+            f"Planledger: {len(notes)} change{'s' if len(notes) != 1 else ''} to your plans",
+            digest_body(lines, _settings_link(settings)),
+            at,
+        )
+        result = _attempt(transport, message, mid, notes[0], None, at)
+        if result.state is State.SENT:
+            outbox.record(
+                [
+                    DeliveryRecord(
+                        n.message_id,
+                        n.plan_id,
+                        recipient,
+                        State.SENT,
+                        attempts=1,
+                        accepted_at=at,
+                        outcome=f"in the daily message {mid}",
+                    )
+                    for n in notes
+                ]
+            )
+            choice, _ = outbox.preference(recipient)
+            outbox.set_preference(recipient, choice, last_digest_at=at)
+            done[State.SENT.value] += len(notes)
+        else:
+            log.warning("daily mail %s not sent: %s", mid, result.outcome)
+
+
+def _link(settings: MailSettings, note: Notification) -> str:
+    return f"{settings.base_url.rstrip('/')}/plans/{note.plan_id}#{note.part}"
+
+
+def _settings_link(settings: MailSettings) -> str:
+    return f"{settings.base_url.rstrip('/')}/settings/notifications"
+
+
+def _message(
+    settings: MailSettings, message_id: str, to: str, subject_line: str, text: str, at: datetime
+) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = settings.sender
+    message["To"] = to
+    message["Subject"] = subject_line
+    message["Date"] = format_datetime(at)
+    message["Message-ID"] = f"<{message_id}@{settings.domain}>"
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies
+    message.set_content(text)
+    return message
