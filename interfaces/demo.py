@@ -78,6 +78,11 @@ DEMO_USERS: dict[str, Actor] = {
 }
 
 
+def demo_mail(person: Actor) -> str:
+    """A demo person's address: example.org is reserved for examples (RFC 2606)."""
+    return f"{person.id}@example.org"
+
+
 def _on(days_ago: int) -> date:
     return today() - timedelta(days=days_ago)
 
@@ -105,9 +110,20 @@ def load_demo(planning: Planning) -> UUID:
         ).created
         return next(iter(created.values()), "")
 
-    do(AddMember(user_id=parent.id, role=Role.PARENT_CARER, name=parent.name), lead, 330)
     do(
-        AddMember(user_id=young_person.id, role=Role.YOUNG_PERSON, name=young_person.name),
+        AddMember(
+            user_id=parent.id, role=Role.PARENT_CARER, name=parent.name, email=demo_mail(parent)
+        ),
+        lead,
+        330,
+    )
+    do(
+        AddMember(
+            user_id=young_person.id,
+            role=Role.YOUNG_PERSON,
+            name=young_person.name,
+            email=demo_mail(young_person),
+        ),
         lead,
         330,
     )
@@ -265,7 +281,11 @@ def load_demo(planning: Planning) -> UUID:
         200,
         reason="Referral agreed at review " + review_1[:8],
     )
-    do(AddMember(user_id=salt.id, role=Role.PRACTITIONER, name=salt.name), lead, 200)
+    do(
+        AddMember(user_id=salt.id, role=Role.PRACTITIONER, name=salt.name, email=demo_mail(salt)),
+        lead,
+        200,
+    )
     do(
         AppendContribution(
             kind="assessment_summary",

@@ -18,6 +18,7 @@ from application.evidence.checkpoints import CheckpointSigner
 from application.persistence.keys import new_master_key
 from application.planning import Planning
 from domain.plans import Plan
+from tests.smtp import Inbox, smtp_server
 
 POSTGRES_URL = os.environ.get(
     "PLANLEDGER_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -80,3 +81,10 @@ def make_planning(database_url) -> Iterator:
 @pytest.fixture
 def planning(make_planning) -> Planning:
     return make_planning()
+
+
+@pytest.fixture
+def inbox() -> Iterator[Inbox]:
+    """A real SMTP server that keeps what it accepts (tests/smtp.py)."""
+    with smtp_server() as server:
+        yield server

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -15,10 +15,13 @@ from interfaces.cli.projections import Authorities
 from interfaces.settings import Settings
 from interfaces.tenancy import each_store
 
+if TYPE_CHECKING:
+    from projections.outbox.sender import MailSettings
+
 mail = typer.Typer(no_args_is_help=True, help="Email: changes and notices, from the outbox.")
 
 
-def mail_settings(settings: Settings):
+def mail_settings(settings: Settings) -> MailSettings:
     from projections.outbox.sender import MailSettings
 
     base = settings.public_url or f"http://{settings.host}:{settings.port}"

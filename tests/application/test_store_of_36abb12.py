@@ -74,6 +74,8 @@ ADDED_SINCE = {
     "discontinued_on": None,
     # outcomes: the SHANARRI indicators they serve
     "wellbeing": [],
+    # members: where they are told of changes by email
+    "email": None,
 }
 """Fields added since 36abb12, with what a plan or an event recorded then reads as."""
 

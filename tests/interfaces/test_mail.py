@@ -3,16 +3,12 @@ told of what, what a message never holds, and that nothing is lost or sent twice
 
 from __future__ import annotations
 
-import socket
 from datetime import UTC, datetime, timedelta
-from email import message_from_bytes
-from email.message import Message
 
 import pytest
-from aiosmtpd.controller import Controller
 
-from domain.events import AddMember, AgreeOutcome, RemoveMember, ScheduleReview, SetTarget
 from domain.calendar import UK
+from domain.events import AddMember, AgreeOutcome, RemoveMember, ScheduleReview, SetTarget
 from domain.notifications import Delivery
 from interfaces.mail import SMTPTransport
 from projections.engine.reading import ReadModels
@@ -23,39 +19,6 @@ from tests.examples import a_child, a_parent, a_plan_in, a_practitioner, as_call
 SETTINGS = MailSettings(sender="planledger@council.example", base_url="https://pl.example")
 PARENT_MAIL = "morag@family.example"
 SALT_MAIL = "priya@nhs.example"
-
-
-class Inbox:
-    """An SMTP handler that keeps what it accepts, or refuses for now when told to."""
-
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-        self.refusing = False
-
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's name)
-        if self.refusing:
-            return "451 4.3.0 try again later"
-        self.messages.append(message_from_bytes(envelope.content))
-        return "250 OK"
-
-    def to(self, address: str) -> list[Message]:
-        return [m for m in self.messages if m["To"] == address]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def inbox():
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    handler.url = f"smtp://127.0.0.1:{controller.port}"
-    yield handler
-    controller.stop()
 
 
 @pytest.fixture
@@ -72,9 +35,7 @@ def plan(planning):
 def _send(planning, inbox, at: datetime | None = None):
     outbox = ReadModels(planning).outbox()
     with SMTPTransport(inbox.url) as smtp:
-        return send_pending(
-            planning, outbox, smtp, SETTINGS, now=lambda: at or datetime.now(UTC)
-        )
+        return send_pending(planning, outbox, smtp, SETTINGS, now=lambda: at or datetime.now(UTC))
 
 
 def test_each_change_tells_who_it_concerns_and_never_the_child(planning, plan, inbox):
