@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,9 +18,13 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list[Message] = []
         self.refusing = False
+        self.delay = 0.0
+        """Seconds to take over each message, as a busy server does."""
         self.url = ""
 
     async def handle_DATA(self, server, session, envelope) -> str:
+        if self.delay:
+            await asyncio.sleep(self.delay)
         if self.refusing:
             return "451 4.3.0 try again later"
         self.messages.append(message_from_bytes(envelope.content))

@@ -3,10 +3,15 @@ told of what, what a message never holds, and that nothing is lost or sent twice
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from application.planning import ENCRYPTION_KEY
 from domain.calendar import UK
 from domain.events import AddMember, AgreeOutcome, RemoveMember, ScheduleReview, SetTarget
 from domain.notifications import Delivery
@@ -135,3 +140,55 @@ def test_someone_who_left_the_plan_is_not_told(planning, plan, inbox):
     planning.change(plan, leaving, as_caller(), reason="Moved to another health board")
     _send(planning, inbox)
     assert [m["To"] for m in inbox.messages] == [PARENT_MAIL]
+
+
+def test_a_sender_killed_while_sending_loses_nothing(
+    make_planning, database_url, master_key, inbox
+):
+    """kill -9 mid-run, then a second run: every message arrives, and the only repeat
+    possible (the one the server took just before the kill) has the same Message-ID."""
+    planning = make_planning(**{ENCRYPTION_KEY: master_key})
+    plan_id = a_plan_in(planning)
+    lead = as_caller()
+    therapists = [a_practitioner(user_id=f"u-salt-{n}") for n in range(3)]
+    for person in therapists:
+        joining = AddMember(
+            user_id=person.id, role=person.role, name=person.name, email=f"{person.id}@nhs.example"
+        )
+        planning.change(plan_id, joining, lead)
+    for days in range(30):
+        planning.change(plan_id, ScheduleReview(next_review_on=tomorrow() + timedelta(days)), lead)
+    ReadModels(planning).outbox()  # caught up: every message is in the outbox
+    inbox.delay = 0.05
+    env = {
+        **os.environ,
+        "PLANLEDGER_DATABASE_URL": database_url,
+        "PLANLEDGER_ENCRYPTION_KEY": master_key,
+        "PLANLEDGER_SMTP_URL": inbox.url,
+    }
+    command = [
+        sys.executable,
+        "-c",
+        "from interfaces.cli import main; main()",
+        "mail",
+        "send-pending",
+    ]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while len(inbox.messages) < 10 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert len(inbox.messages) >= 10, process.stderr.read() if process.poll() else "slow"
+        process.kill()  # SIGKILL: no handler, no clean-up
+        process.wait(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert len(inbox.messages) < 3 * 30, "killed before it finished"
+    inbox.delay = 0.0
+    rest = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert rest.returncode == 0, rest.stderr
+    ids = [m["Message-ID"].strip() for m in inbox.messages]
+    # 30 reviews booked for each of the 3, and the joinings each was on the plan for (3+2+1)
+    assert len(set(ids)) == 3 * 30 + 6
+    assert len(ids) - len(set(ids)) <= 1
