@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import UTC, datetime
+from threading import Event
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -17,6 +19,8 @@ from interfaces.tenancy import each_store
 
 if TYPE_CHECKING:
     from projections.outbox.sender import MailSettings
+
+log = logging.getLogger("planledger.mail")
 
 mail = typer.Typer(no_args_is_help=True, help="Email: changes and notices, from the outbox.")
 
@@ -43,6 +47,21 @@ def send_once(settings: Settings) -> str:
             planning, outbox, smtp, mail_settings(settings), now=lambda: datetime.now(UTC)
         )
     return str(done)
+
+
+def keep_sending(stores: list[tuple[str | None, Settings]], every: float, stopping: Event) -> None:
+    """The projector's mail worker: a run on each store every `every` seconds until
+    stopped. A run that fails (the database or the mail server away) is logged, with no
+    personal data, and the next one tries again."""
+    while not stopping.is_set():
+        for tenant, settings in stores:
+            try:
+                done = send_once(settings)
+            except Exception as error:  # the worker outlives any one run
+                log.warning("mail run failed: %s", type(error).__name__)
+            else:
+                log.info("mail%s: %s", f" ({tenant})" if tenant else "", done)
+        stopping.wait(every)
 
 
 @mail.command("send-pending")

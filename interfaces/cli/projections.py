@@ -4,6 +4,7 @@ they stand (`read-models`)."""
 from __future__ import annotations
 
 import signal
+import threading
 import time
 from pathlib import Path
 from types import FrameType
@@ -41,13 +42,18 @@ def project(
     poll: Annotated[
         float, typer.Option(help="Seconds between checks (SQLite: for new events)")
     ] = 0.5,
+    mail_every: Annotated[
+        float,
+        typer.Option(help="With PLANLEDGER_SMTP_URL: seconds between runs of the mail sender"),
+    ] = 30.0,
     authority: Authorities = None,
 ) -> None:
     """Keep the read models up to date until stopped (SIGTERM or Ctrl-C).
 
     On PostgreSQL each model is fed by eventsourcing's ProjectionRunner (notified of new
     events); on SQLite by a catch-up loop that polls. With PLANLEDGER_TENANTS, one
-    projector per authority (all, or those given with --authority), each on its store."""
+    projector per authority (all, or those given with --authority), each on its store.
+    With PLANLEDGER_SMTP_URL, the outbox's mail is sent too (as `mail send-pending`)."""
     from interfaces.bootstrap import projector
     from projections.engine.runtime import Projector
 
@@ -65,7 +71,16 @@ def project(
     console.print(
         f"Projecting {', '.join(m.name for m in models)}{where}; stop with Ctrl-C or SIGTERM."
     )
+    if settings.smtp_url is not None:
+        from interfaces.cli.mail import keep_sending
+
+        sender = threading.Thread(
+            target=keep_sending, args=(stores, mail_every, runner.stopping), name="mail"
+        )
+        sender.start()
     runner.run_forever()
+    if settings.smtp_url is not None:
+        sender.join()
     console.print("Stopped.")
 
 

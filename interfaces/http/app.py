@@ -23,6 +23,7 @@ from interfaces.http.routers import (
     health,
     information_sharing,
     members,
+    metrics,
     national_reports,
     outcomes,
     plans,
@@ -38,6 +39,7 @@ from interfaces.web import install as install_web_pages
 
 ROUTERS = (
     health,
+    metrics,
     stages,
     plans,
     members,

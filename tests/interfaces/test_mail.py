@@ -192,3 +192,36 @@ def test_a_sender_killed_while_sending_loses_nothing(
     # 30 reviews booked for each of the 3, and the joinings each was on the plan for (3+2+1)
     assert len(set(ids)) == 3 * 30 + 6
     assert len(ids) - len(set(ids)) <= 1
+
+
+def test_the_projector_sends_the_mail_as_it_projects(
+    make_planning, database_url, master_key, inbox
+):
+    planning = make_planning(**{ENCRYPTION_KEY: master_key})
+    plan_id = a_plan_in(planning)
+    therapist = a_practitioner()
+    joining = AddMember(
+        user_id=therapist.id, role=therapist.role, name=therapist.name, email=SALT_MAIL
+    )
+    planning.change(plan_id, joining, as_caller())
+    env = {
+        **os.environ,
+        "PLANLEDGER_DATABASE_URL": database_url,
+        "PLANLEDGER_ENCRYPTION_KEY": master_key,
+        "PLANLEDGER_SMTP_URL": inbox.url,
+    }
+    cli = "from interfaces.cli import main; main()"
+    command = [sys.executable, "-c", cli, "project", "--poll", "0.1", "--mail-every", "0.2"]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while not inbox.to(SALT_MAIL) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        process.terminate()
+        out, errors = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert inbox.to(SALT_MAIL), errors
+    assert process.returncode == 0, errors
+    assert b"Stopped." in out

@@ -3,6 +3,7 @@ sees what was sent about a plan and what could not be."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from domain.access import Caller
@@ -74,3 +75,16 @@ def test_the_lead_professional_sees_what_was_sent_and_the_family_does_not(site, 
     with site.client() as client:
         sign_in(client, "parent")
         assert 'id="mail-list"' not in client.get(f"/plans/{site.plan_id}").text
+
+
+def test_metrics_count_the_mail_sent_and_waiting(site, inbox):
+    with site.client() as client:
+        before = client.get("/metrics")
+        assert before.status_code == 200
+        assert 'planledger_mail_messages_total{authority="",state="sent"} 0.0' in before.text
+        _send(site, inbox)
+        after = client.get("/metrics").text
+    sent = re.search(r'planledger_mail_messages_total\{authority="",state="sent"\} (\S+)', after)
+    assert sent and float(sent.group(1)) == len(inbox.messages) > 0
+    assert 'planledger_mail_waiting{authority="",state="pending"} 0.0' in after
+    assert "u-" not in after and "@" not in after  # counts only: no person, no address
