@@ -81,6 +81,23 @@ STATUTES = {
     "ehcp_amended_plan": "SEND Regulations 2014 reg 22(3): 8 weeks",
 }
 
+DUTIES = {
+    "csp_request_answer": "Answer the request to establish whether a CSP is needed",
+    "csp_preparation": "Establish need and prepare the CSP",
+    "csp_review": "Review the CSP",
+    "csp_review_completion": "Complete the review begun",
+    "early_review_answer": "Answer the request for an early review",
+    "ehcp_assessment_decision": "Decide whether to assess (EHC)",
+    "ehcp_issue_decision": "Decide whether to issue an EHC plan",
+    "ehcp_final_plan": "Issue the final EHC plan",
+    "ehcp_draft_representations": "The family's 15 days to comment on the draft",
+    "ehcp_annual_review": "Review the EHC plan",
+    "ehcp_review_report": "Send the annual review meeting's report",
+    "ehcp_review_decision": "Decide after the annual review: maintain, amend or cease",
+    "ehcp_amended_plan": "Issue the amended EHC plan",
+}
+"""Each statutory clock, as the duty it times: for pages, documents and reminders."""
+
 EXCEPTABLE = frozenset({"ehcp_assessment_decision", "ehcp_issue_decision", "ehcp_final_plan"})
 """The clocks a recorded reg 10(4) exception lifts (reg 5(4), 10(4), 13(3))."""
 

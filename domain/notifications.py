@@ -32,6 +32,17 @@ class Delivery(StrEnum):
     """Nothing, except statutory notices: those are the authority's duty to give."""
 
 
+@dataclass(frozen=True)
+class Preference:
+    """What a person chose, on their Email page."""
+
+    delivery: Delivery = Delivery.IMMEDIATELY
+    address: str | None = None
+    """Their own address, for plans whose record holds none for them (a lead professional
+    who opened the plan, an officer)."""
+    last_daily_at: datetime | None = None
+
+
 CHANGES: dict[str, tuple[str, str]] = {
     # event type: (the part of the plan, as the plan page's anchor; what happened)
     "PlanOpened": ("people", "opened the plan"),
@@ -303,3 +314,54 @@ class DeliveryRecord:
     accepted_at: datetime | None = None
     outcome: str = ""
     """Why it was skipped, or the kind of refusal (an SMTP code and class, no address)."""
+
+
+# -- reminders: what falls due, to those who must see it done ------------------------------
+
+REMINDED = frozenset({Role.LEAD_PROFESSIONAL, Role.AUTHORITY_OFFICER})
+"""Who is reminded of a plan's reviews and statutory clocks: its lead professional, and
+the authority's officers on it, whose duty the statutory dates are."""
+
+REMIND_WITHIN = timedelta(weeks=4)
+"""The weekly reminder lists what falls due within four weeks, and what is overdue."""
+
+WARN_BEFORE = timedelta(days=7)
+"""A statutory clock about to be missed is told of a week before its date."""
+
+
+class Alert(StrEnum):
+    """Told of once each, for one plan's date: a clock about to be missed, then missed."""
+
+    DUE_SOON = "due-soon"
+    MISSED = "missed"
+
+
+def alert_for(due_on: date, today: date) -> Alert | None:
+    if due_on < today:
+        return Alert.MISSED
+    if due_on - today <= WARN_BEFORE:
+        return Alert.DUE_SOON
+    return None
+
+
+def weekly_due(at: datetime) -> str | None:
+    """The ISO week whose reminder is due at this moment (Mondays, from 07:00 UK time),
+    or None: reminders go once a week, on the first run of the sender from then."""
+    local = at.astimezone(UK)
+    if local.hour < DAILY_FROM_HOUR and local.isoweekday() == 1:
+        return None
+    year, week, _ = local.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def reminder_id(week: str, recipient: str) -> str:
+    return f"reminder.{week}.{_person(recipient)}"
+
+
+def alert_id(alert: Alert, plan_id: UUID, due: str, due_on: date, recipient: str) -> str:
+    return f"{alert.value}.{plan_id.hex}.{due}.{due_on.isoformat()}.{_person(recipient)}"
+
+
+def due_line(plan_id: UUID, place: str, duty: str, due_on: date, today: date) -> str:
+    when = f"overdue since {due_on:%-d %B %Y}" if due_on < today else f"due {due_on:%-d %B %Y}"
+    return f"Plan {plan_reference(plan_id)} ({place}): {duty}, {when}."

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.text import Text
 from rich.tree import Tree
 
+from domain.clocks import DUTIES
 from domain.plans import Plan
 from domain.stages import StageCatalogue
 from domain.values import ChronologyEntry, Provision, Section, SharingRecord, TargetStatus
@@ -26,21 +27,8 @@ NOTICE_WORDS = {
 }
 """Each kind of notice (domain.statutory.NoticeKind), in words, for pages and documents."""
 
-CLOCK_WORDS = {
-    "csp_request_answer": "Answer the request to establish whether a CSP is needed",
-    "csp_preparation": "Establish need and prepare the CSP",
-    "csp_review": "Review the CSP",
-    "csp_review_completion": "Complete the review begun",
-    "early_review_answer": "Answer the request for an early review",
-    "ehcp_assessment_decision": "Decide whether to assess (EHC)",
-    "ehcp_issue_decision": "Decide whether to issue an EHC plan",
-    "ehcp_final_plan": "Issue the final EHC plan",
-    "ehcp_draft_representations": "The family's 15 days to comment on the draft",
-    "ehcp_annual_review": "Review the EHC plan",
-    "ehcp_review_decision": "Decide after the annual review: maintain, amend or cease",
-    "ehcp_amended_plan": "Issue the amended EHC plan",
-}
-"""Each statutory clock (domain/clocks.py), as the duty it times."""
+CLOCK_WORDS = DUTIES
+"""Each statutory clock, as the duty it times (domain/clocks.py)."""
 
 
 def _dump(value: Any) -> Any:

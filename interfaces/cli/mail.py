@@ -42,9 +42,14 @@ def send_once(settings: Settings) -> str:
     if settings.smtp_url is None:
         raise ConfigurationError("PLANLEDGER_SMTP_URL is not set: there is no mail server")
     with opened(settings) as planning, SMTPTransport(settings.smtp_url.get_secret_value()) as smtp:
-        outbox = ReadModels(planning).outbox()
+        read_models = ReadModels(planning)
         done = send_pending(
-            planning, outbox, smtp, mail_settings(settings), now=lambda: datetime.now(UTC)
+            planning,
+            read_models.outbox(),
+            smtp,
+            mail_settings(settings),
+            now=lambda: datetime.now(UTC),
+            summaries=read_models.summaries(),
         )
     return str(done)
 

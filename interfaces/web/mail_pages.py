@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
-from domain.notifications import Delivery
-from interfaces.web.guard import PageError, signed_in
+from domain.access import Caller
+from domain.notifications import Delivery, Preference
+from domain.values import EMAIL_ADDRESS
+from interfaces.web.guard import signed_in
 from interfaces.web.mail_record import outbox_of
 from interfaces.web.plan_forms import csrf_checked
 from interfaces.web.rendering import render
@@ -21,26 +25,48 @@ CHOICES = {
 }
 
 
-@router.get("/settings/notifications")
-def notifications(request: Request, saved: bool = False) -> Response:
-    caller = signed_in(request)
-    choice, last = outbox_of(request).preference(caller.sub)
+def _page(
+    request: Request,
+    caller: Caller,
+    chosen: Preference,
+    *,
+    saved: bool = False,
+    errors: dict[str, str] | None = None,
+) -> Response:
     return render(
         request,
         "notifications.html",
-        {"caller": caller, "choices": CHOICES, "choice": choice, "saved": saved, "last": last},
+        {
+            "caller": caller,
+            "choices": CHOICES,
+            "chosen": chosen,
+            "saved": saved,
+            "errors": errors or {},
+        },
+        422 if errors else 200,
     )
+
+
+@router.get("/settings/notifications")
+def notifications(request: Request, saved: bool = False) -> Response:
+    caller = signed_in(request)
+    return _page(request, caller, outbox_of(request).preference(caller.sub), saved=saved)
 
 
 @router.post("/settings/notifications")
 async def choose(request: Request) -> Response:
     caller, form = await csrf_checked(request)
-    raw = form.get("delivery")
+    raw, typed = form.get("delivery"), form.get("address")
+    address = typed.strip() if isinstance(typed, str) and typed.strip() else None
+    errors = {}
     try:
         delivery = Delivery(raw if isinstance(raw, str) else "")
     except ValueError:
-        raise PageError(
-            422, "Not saved", "Choose what you would like to receive, then save."
-        ) from None
-    await run_in_threadpool(outbox_of(request).set_preference, caller.sub, delivery)
+        delivery = Delivery.IMMEDIATELY
+        errors["delivery"] = "Choose what you would like to receive."
+    if address is not None and (len(address) > 254 or not re.fullmatch(EMAIL_ADDRESS, address)):
+        errors["address"] = "Your email address must look like name@example.org."
+    if errors:
+        return _page(request, caller, Preference(delivery, address), errors=errors)
+    await run_in_threadpool(outbox_of(request).set_preference, caller.sub, delivery, address)
     return RedirectResponse("/settings/notifications?saved=true", status_code=303)

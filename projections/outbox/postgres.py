@@ -10,7 +10,7 @@ from uuid import UUID
 from psycopg import Cursor
 from psycopg.rows import DictRow
 
-from domain.notifications import Delivery, DeliveryRecord, Notification, State
+from domain.notifications import Delivery, DeliveryRecord, Notification, Preference, State
 from domain.values import Role
 from projections.engine.postgres import PostgresReadModel
 from projections.outbox.fold import fold
@@ -48,7 +48,7 @@ class PostgresOutboxView(PostgresReadModel, OutboxView):
             " outcome text NOT NULL)",
             "CREATE INDEX IF NOT EXISTS {idx2} ON {schema}.{deliveries} (state, next_attempt_at)",
             "CREATE TABLE IF NOT EXISTS {schema}.{preferences} (user_id text PRIMARY KEY,"
-            " delivery text NOT NULL, last_digest_at timestamptz)",
+            " delivery text NOT NULL, address text, last_daily_at timestamptz)",
         )
 
     def write(self, curs: Cursor[DictRow], events: Sequence[Any]) -> None:
@@ -132,6 +132,16 @@ class PostgresOutboxView(PostgresReadModel, OutboxView):
                 ],
             )
 
+    def sent(self, message_ids: list[str]) -> set[str]:
+        rows = self.fetch(
+            self.sql(
+                "SELECT message_id FROM {schema}.{deliveries}"
+                " WHERE message_id = ANY(%s) AND state = %s"
+            ),
+            (message_ids, State.SENT.value),
+        )
+        return {r["message_id"] for r in rows}
+
     def deliveries(self, plan_id: UUID) -> list[tuple[Notification, DeliveryRecord]]:
         rows = self.fetch(
             self.sql(
@@ -154,27 +164,31 @@ class PostgresOutboxView(PostgresReadModel, OutboxView):
         )
         return {r["state"]: r["n"] for r in rows}
 
-    def preference(self, user_id: str) -> tuple[Delivery, datetime | None]:
+    def preference(self, user_id: str) -> Preference:
         rows = self.fetch(
             self.sql("SELECT * FROM {schema}.{preferences} WHERE user_id = %s"), (user_id,)
         )
         if not rows:
-            return Delivery.IMMEDIATELY, None
-        return Delivery(rows[0]["delivery"]), rows[0]["last_digest_at"]
+            return Preference()
+        r = rows[0]
+        return Preference(Delivery(r["delivery"]), r["address"], r["last_daily_at"])
 
-    def set_preference(
-        self, user_id: str, delivery: Delivery, *, last_digest_at: datetime | None = None
-    ) -> None:
+    def set_preference(self, user_id: str, delivery: Delivery, address: str | None) -> None:
+        self._execute(
+            "INSERT INTO {schema}.{preferences} VALUES (%s, %s, %s, NULL) ON CONFLICT (user_id)"
+            " DO UPDATE SET delivery = EXCLUDED.delivery, address = EXCLUDED.address",
+            (user_id, delivery.value, address),
+        )
+
+    def daily_sent(self, user_id: str, at: datetime) -> None:
+        self._execute(
+            "UPDATE {schema}.{preferences} SET last_daily_at = %s WHERE user_id = %s",
+            (at, user_id),
+        )
+
+    def _execute(self, statement: str, params: tuple[Any, ...]) -> None:
         with self.datastore.transaction(commit=True) as curs:
-            curs.execute(
-                self.sql(
-                    "INSERT INTO {schema}.{preferences} VALUES (%s, %s, %s)"
-                    " ON CONFLICT (user_id) DO UPDATE SET delivery = EXCLUDED.delivery,"
-                    " last_digest_at = coalesce(EXCLUDED.last_digest_at,"
-                    " {schema}.{preferences}.last_digest_at)"
-                ),
-                (user_id, delivery.value, last_digest_at),
-            )
+            curs.execute(self.sql(statement), params)
 
 
 def _message_values(n: Notification) -> tuple[Any, ...]:

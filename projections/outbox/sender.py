@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 from application.errors import PlanNotFoundError
 from application.planning import Planning
+from domain.calendar import UK
 from domain.notifications import (
     FIRST_SIGHT_LIMIT,
     Change,
@@ -41,7 +42,9 @@ from domain.notifications import (
 )
 from domain.plans import Plan
 from domain.values import PlanStatus
+from projections.outbox.reminders import reminders
 from projections.outbox.view import OutboxView
+from projections.plan_summaries.view import PlanSummaryView
 
 log = logging.getLogger("planledger.mail")
 
@@ -91,8 +94,10 @@ def send_pending(
     settings: MailSettings,
     *,
     now: Callable[[], datetime],
+    summaries: PlanSummaryView | None = None,
 ) -> Sent:
-    """Send every message due, then the daily messages due; returns what was done."""
+    """Send every message due, then the daily messages due, then (given the plan
+    summaries) the reminders due; returns what was done."""
     done: Counter[str] = Counter()
     plans: dict[Any, Plan | None] = {}
     while True:
@@ -114,7 +119,52 @@ def send_pending(
         if len(due) < BATCH:
             break
     _digests(planning, outbox, transport, settings, now(), plans, done)
+    if summaries is not None:
+        _reminders(planning, summaries, outbox, transport, settings, now(), done)
     return Sent(done)
+
+
+def _reminders(
+    planning: Planning,
+    summaries: PlanSummaryView,
+    outbox: OutboxView,
+    transport: Transport,
+    settings: MailSettings,
+    at: datetime,
+    done: Counter[str],
+) -> None:
+    """Each reminder due, once: one refused is tried again at the next run."""
+    for reminder in reminders(planning, summaries, outbox, at, at.astimezone(UK).date()):
+        text = "\n".join(
+            [
+                *reminder.lines,
+                "",
+                f"Sign in to see them: {settings.base_url.rstrip('/')}/plans",
+            ]
+        )
+        message = _message(
+            settings, reminder.message_id, reminder.address, reminder.subject, text, at
+        )
+        try:
+            transport.send(message)
+        except Refused as refusal:
+            log.warning("reminder %s not sent: %s", reminder.message_id, refusal.outcome)
+            done[State.RETRY.value] += 1
+            continue
+        outbox.record(
+            [
+                DeliveryRecord(
+                    reminder.message_id,
+                    reminder.plan_id,
+                    reminder.recipient,
+                    State.SENT,
+                    attempts=1,
+                    accepted_at=at,
+                    outcome="reminder",
+                )
+            ]
+        )
+        done["reminders sent"] += 1
 
 
 def _plan(planning: Planning, note: Notification, plans: dict[Any, Plan | None]) -> Plan | None:
@@ -159,13 +209,13 @@ def _one(
     members = {u: m.role for u, m in plan.members.items()}
     if note.recipient not in recipients(note.event_type, vars(event), members, event.actor.id):
         return _skip(note, Skipped.NOT_FOR_THEM)
-    address = plan.members[note.recipient].email
+    chosen = outbox.preference(note.recipient)
+    address = plan.members[note.recipient].email or chosen.address
     if not address:
         return _skip(note, Skipped.NO_ADDRESS)
-    choice, _ = outbox.preference(note.recipient)
-    if not note.statutory and choice is Delivery.NEVER:
+    if not note.statutory and chosen.delivery is Delivery.NEVER:
         return _skip(note, Skipped.NOT_WANTED)
-    if not note.statutory and choice is Delivery.DAILY:
+    if not note.statutory and chosen.delivery is Delivery.DAILY:
         return DeliveryRecord(note.message_id, note.plan_id, note.recipient, State.HELD)
     message = _message(
         settings,
@@ -216,16 +266,16 @@ def _digests(
 ) -> None:
     """One message a day to each person who chose it, with everything held for them."""
     for recipient, notes in outbox.held().items():
-        _, last = outbox.preference(recipient)
-        if not daily_due(last, at):
+        chosen = outbox.preference(recipient)
+        if not daily_due(chosen.last_daily_at, at):
             continue
         lines: list[str] = []
-        address: str | None = None
+        address = chosen.address
         for note in notes:
             plan = _plan(planning, note, plans)
             if plan is None or recipient not in plan.members:
                 continue
-            address = address or plan.members[recipient].email
+            address = plan.members[recipient].email or address
             _, change = _change(planning, note)
             lines.append(f"Plan {plan_reference(note.plan_id)} ({plan.org}): {line(note, change)}")
             lines.append(f"  {_link(settings, note)}")
@@ -258,8 +308,7 @@ def _digests(
                     for n in notes
                 ]
             )
-            choice, _ = outbox.preference(recipient)
-            outbox.set_preference(recipient, choice, last_digest_at=at)
+            outbox.daily_sent(recipient, at)
             done[State.SENT.value] += len(notes)
         else:
             log.warning("daily mail %s not sent: %s", mid, result.outcome)

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from eventsourcing.sqlite import SQLiteCursor
 
-from domain.notifications import Delivery, DeliveryRecord, Notification, State
+from domain.notifications import Delivery, DeliveryRecord, Notification, Preference, State
 from domain.values import Role
 from projections.engine.sqlite import SQLiteReadModel
 from projections.outbox.fold import fold
@@ -37,7 +37,7 @@ class SQLiteOutboxView(SQLiteReadModel, OutboxView):
             " plan_id TEXT, recipient TEXT, state TEXT, attempts INTEGER,"
             " next_attempt_at TEXT, accepted_at TEXT, outcome TEXT)",
             "CREATE TABLE IF NOT EXISTS {preferences} (user_id TEXT PRIMARY KEY,"
-            " delivery TEXT, last_digest_at TEXT)",
+            " delivery TEXT, address TEXT, last_daily_at TEXT)",
         )
 
     def write(self, c: SQLiteCursor, events: Sequence[Any]) -> None:
@@ -112,6 +112,14 @@ class SQLiteOutboxView(SQLiteReadModel, OutboxView):
                 ],
             )
 
+    def sent(self, message_ids: list[str]) -> set[str]:
+        marks = ", ".join("?" * len(message_ids))
+        rows = self.fetch(
+            f"SELECT message_id FROM {{deliveries}} WHERE message_id IN ({marks}) AND state = ?",
+            (*message_ids, State.SENT.value),
+        )
+        return {r["message_id"] for r in rows}
+
     def deliveries(self, plan_id: UUID) -> list[tuple[Notification, DeliveryRecord]]:
         rows = self.fetch(
             SELECT.replace("{join}", "JOIN")
@@ -128,23 +136,27 @@ class SQLiteOutboxView(SQLiteReadModel, OutboxView):
         )
         return {r["state"]: r["n"] for r in rows}
 
-    def preference(self, user_id: str) -> tuple[Delivery, datetime | None]:
+    def preference(self, user_id: str) -> Preference:
         rows = self.fetch("SELECT * FROM {preferences} WHERE user_id = ?", (user_id,))
         if not rows:
-            return Delivery.IMMEDIATELY, None
-        last = rows[0]["last_digest_at"]
-        return Delivery(rows[0]["delivery"]), datetime.fromisoformat(last) if last else None
+            return Preference()
+        r = rows[0]
+        return Preference(Delivery(r["delivery"]), r["address"], _moment(r["last_daily_at"]))
 
-    def set_preference(
-        self, user_id: str, delivery: Delivery, *, last_digest_at: datetime | None = None
-    ) -> None:
-        table = self.shared["preferences"]
+    def set_preference(self, user_id: str, delivery: Delivery, address: str | None) -> None:
         with self.writing() as c:
             c.execute(
-                f"INSERT INTO {table} VALUES (?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET"
-                " delivery = excluded.delivery,"
-                f" last_digest_at = coalesce(excluded.last_digest_at, {table}.last_digest_at)",
-                (user_id, delivery.value, _text(last_digest_at)),
+                f"INSERT INTO {self.shared['preferences']} VALUES (?, ?, ?, NULL)"
+                " ON CONFLICT (user_id) DO UPDATE SET delivery = excluded.delivery,"
+                " address = excluded.address",
+                (user_id, delivery.value, address),
+            )
+
+    def daily_sent(self, user_id: str, at: datetime) -> None:
+        with self.writing() as c:
+            c.execute(
+                f"UPDATE {self.shared['preferences']} SET last_daily_at = ? WHERE user_id = ?",
+                (at.isoformat(), user_id),
             )
 
 

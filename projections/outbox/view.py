@@ -12,7 +12,7 @@ from abc import abstractmethod
 from datetime import datetime
 from uuid import UUID
 
-from domain.notifications import Delivery, DeliveryRecord, Notification
+from domain.notifications import Delivery, DeliveryRecord, Notification, Preference
 from projections.engine import decoding
 from projections.engine.views import ReadModelProjection, ReadModelView
 from projections.outbox.fold import FOLDED
@@ -34,6 +34,10 @@ class OutboxView(ReadModelView):
         """Write what was done with these messages, each replacing its earlier record."""
 
     @abstractmethod
+    def sent(self, message_ids: list[str]) -> set[str]:
+        """Those of these messages (reminders, by id) the mail server has taken."""
+
+    @abstractmethod
     def deliveries(self, plan_id: UUID) -> list[tuple[Notification, DeliveryRecord]]:
         """A plan's messages that were tried or decided, newest change first."""
 
@@ -42,14 +46,15 @@ class OutboxView(ReadModelView):
         """Messages by state ("pending": never tried)."""
 
     @abstractmethod
-    def preference(self, user_id: str) -> tuple[Delivery, datetime | None]:
-        """What a person chose (IMMEDIATELY until they choose), and when their last daily
-        message went."""
+    def preference(self, user_id: str) -> Preference:
+        """What a person chose (each change as it happens, until they choose)."""
 
     @abstractmethod
-    def set_preference(
-        self, user_id: str, delivery: Delivery, *, last_digest_at: datetime | None = None
-    ) -> None: ...
+    def set_preference(self, user_id: str, delivery: Delivery, address: str | None) -> None: ...
+
+    @abstractmethod
+    def daily_sent(self, user_id: str, at: datetime) -> None:
+        """Note when a person's daily message went."""
 
 
 class OutboxProjection(ReadModelProjection):

@@ -10,10 +10,13 @@ from domain.calendar import UK
 from domain.notifications import (
     CHANGES,
     MAX_ATTEMPTS,
+    Alert,
+    alert_for,
     daily_due,
     message_id,
     next_attempt,
     recipients,
+    weekly_due,
 )
 from domain.values import Role
 
@@ -78,3 +81,19 @@ def test_the_daily_message_goes_once_a_day_from_seven_uk_time():
     assert daily_due(None, seven)
     assert not daily_due(seven, seven + timedelta(hours=10))
     assert daily_due(seven, seven + timedelta(days=1))
+
+
+def test_a_statutory_date_is_warned_of_a_week_before_then_told_missed():
+    day = datetime(2026, 12, 4, tzinfo=UTC).date()
+    assert alert_for(day + timedelta(days=8), day) is None
+    assert alert_for(day + timedelta(days=7), day) is Alert.DUE_SOON
+    assert alert_for(day, day) is Alert.DUE_SOON
+    assert alert_for(day - timedelta(days=1), day) is Alert.MISSED
+
+
+def test_the_weekly_reminder_waits_for_monday_morning():
+    monday_early = datetime(2026, 12, 7, 6, 30, tzinfo=UK)
+    assert weekly_due(monday_early) is None
+    assert weekly_due(monday_early + timedelta(hours=1)) == "2026-W50"
+    assert weekly_due(monday_early + timedelta(days=4)) == "2026-W50"
+    assert weekly_due(monday_early + timedelta(days=7, hours=1)) == "2026-W51"

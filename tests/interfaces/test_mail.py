@@ -12,14 +12,31 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from application.planning import ENCRYPTION_KEY
-from domain.calendar import UK
-from domain.events import AddMember, AgreeOutcome, RemoveMember, ScheduleReview, SetTarget
+from domain.calendar import UK, today
+from domain.events import (
+    AddMember,
+    AgreeOutcome,
+    OpenPlan,
+    ReceiveCspRequest,
+    RemoveMember,
+    ScheduleReview,
+    SetTarget,
+)
 from domain.notifications import Delivery
+from domain.statutory import Requester
 from interfaces.mail import SMTPTransport
 from projections.engine.reading import ReadModels
 from projections.engine.rebuild import rebuild
 from projections.outbox.sender import MailSettings, send_pending
-from tests.examples import a_child, a_parent, a_plan_in, a_practitioner, as_caller, tomorrow
+from tests.examples import (
+    a_child,
+    a_parent,
+    a_plan_in,
+    a_practitioner,
+    an_opening,
+    as_caller,
+    tomorrow,
+)
 
 SETTINGS = MailSettings(sender="planledger@council.example", base_url="https://pl.example")
 PARENT_MAIL = "morag@family.example"
@@ -91,8 +108,8 @@ def test_a_rebuilt_outbox_sends_nothing_again(planning, plan, inbox, database_ur
 
 def test_what_a_person_chooses_is_what_they_get(planning, plan, inbox):
     outbox = ReadModels(planning).outbox()
-    outbox.set_preference(a_practitioner().id, Delivery.NEVER)
-    outbox.set_preference(a_parent().id, Delivery.DAILY)
+    outbox.set_preference(a_practitioner().id, Delivery.NEVER, None)
+    outbox.set_preference(a_parent().id, Delivery.DAILY, None)
     early = datetime.now(UK).replace(hour=6, minute=0)
     done = _send(planning, inbox, early)
     assert not inbox.messages  # the parent's joining waits for the day's message
@@ -225,3 +242,48 @@ def test_the_projector_sends_the_mail_as_it_projects(
     assert inbox.to(SALT_MAIL), errors
     assert process.returncode == 0, errors
     assert b"Stopped." in out
+
+
+def test_the_lead_is_reminded_weekly_and_warned_of_a_statutory_date(planning, inbox):
+    lead = as_caller()
+    plan_id = planning.open_plan(
+        OpenPlan(**{**vars(an_opening()), "plan_type": "csp"}), lead
+    ).plan_id
+    planning.change(
+        plan_id,
+        ReceiveCspRequest(requested_by=Requester.PARENT_CARER),
+        lead,
+        occurred_on=today() - timedelta(weeks=8) + timedelta(days=5),
+    )
+    outbox = ReadModels(planning).outbox()
+    lead_mail = "fiona@school.example"
+    outbox.set_preference(lead.sub, Delivery.IMMEDIATELY, lead_mail)
+    morning = datetime.now(UK).replace(hour=8, minute=0)  # any day's, after Monday 07:00
+
+    def run(at):
+        read_models = ReadModels(planning)
+        with SMTPTransport(inbox.url) as smtp:
+            return send_pending(
+                planning,
+                read_models.outbox(),
+                smtp,
+                SETTINGS,
+                now=lambda: at,
+                summaries=read_models.summaries(),
+            )
+
+    run(morning)
+    mine = inbox.to(lead_mail)
+    subjects = sorted(m["Subject"] for m in mine)
+    assert len(mine) == 2, subjects
+    weekly = next(m for m in mine if "within four weeks" in m["Subject"])
+    text = weekly.get_payload(decode=True).decode()
+    due_on = today() + timedelta(days=5)
+    assert (
+        f"Answer the request to establish whether a CSP is needed, due {due_on:%-d %B %Y}" in text
+    )
+    warning = next(m for m in mine if "a week away" in m["Subject"])
+    assert "Isla" not in warning.as_string() + text
+    # Once each: the same week's runs send neither again.
+    run(morning + timedelta(hours=3))
+    assert len(inbox.to(lead_mail)) == 2

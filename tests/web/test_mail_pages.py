@@ -88,3 +88,28 @@ def test_metrics_count_the_mail_sent_and_waiting(site, inbox):
     assert sent and float(sent.group(1)) == len(inbox.messages) > 0
     assert 'planledger_mail_waiting{authority="",state="pending"} 0.0' in after
     assert "u-" not in after and "@" not in after  # counts only: no person, no address
+
+
+def test_a_person_gives_their_own_address_and_a_bad_one_is_named(site):
+    with site.client() as client:
+        sign_in(client, "lead")
+        page = client.get("/settings/notifications").text
+        bad = client.post(
+            "/settings/notifications",
+            data={"csrf_token": csrf_token(page), "delivery": "daily", "address": "fiona@"},
+        )
+        assert bad.status_code == 422
+        assert "Your email address must look like" in bad.text and 'value="fiona@"' in bad.text
+        good = client.post(
+            "/settings/notifications",
+            data={
+                "csrf_token": csrf_token(bad.text),
+                "delivery": "daily",
+                "address": "fiona@school.example",
+            },
+        )
+        assert good.status_code == 303
+        shown = client.get("/settings/notifications").text
+    assert 'value="fiona@school.example"' in shown and 'value="daily" checked' in shown
+    chosen = ReadModels(site.planning).outbox().preference(DEMO_USERS["lead"].id)
+    assert chosen.address == "fiona@school.example"
