@@ -448,3 +448,23 @@ def test_a_review_records_each_interventions_impact_and_an_amended_one_replaces_
         first = next(i for i, t in enumerate(texts) if "Uses full sentences" in t)
         assert "in a group of three" in texts[first + 1]
         check(page, "23-provision-amended-after-review")
+
+
+def test_a_parent_chooses_one_email_a_day_on_her_phone(demo_server, browser, axe):
+    served, _ = demo_server
+    with person(browser, axe, served.url, phone=True) as page:
+        sign_in(page, "Morag Campbell")
+        page.get_by_role("link", name="Email").click()
+        expect(page.get_by_role("heading", name="Email from Planledger", level=1)).to_be_visible()
+        expect(page.get_by_label("Each change as it happens")).to_be_checked()
+        check(page, "40-email-choices-phone")
+        page.get_by_label("One message a day").check()
+        page.get_by_label("Your email address").fill("morag@family.example")
+        page.get_by_role("button", name="Save").click()
+        expect(status(page)).to_contain_text("one message a day")
+        check(page, "41-email-choice-saved")
+        page.reload()
+        expect(page.get_by_label("One message a day")).to_be_checked()
+        expect(page.get_by_label("Your email address")).to_have_value("morag@family.example")
+        fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        assert fits, "the Email page scrolls sideways on a phone"
