@@ -37,6 +37,8 @@ from tests.examples import (
     as_caller,
     tomorrow,
 )
+from tests.interfaces.api import a_member, open_plan
+from tests.interfaces.people import LEAD, PARENT
 
 SETTINGS = MailSettings(sender="planledger@council.example", base_url="https://pl.example")
 PARENT_MAIL = "morag@family.example"
@@ -287,3 +289,18 @@ def test_the_lead_is_reminded_weekly_and_warned_of_a_statutory_date(planning, in
     # Once each: the same week's runs send neither again.
     run(morning + timedelta(hours=3))
     assert len(inbox.to(lead_mail)) == 2
+
+
+def test_an_address_is_given_with_a_member_checked_and_kept_off_the_plan(client):
+    plan_id = open_plan(client)
+    url = f"/api/plans/{plan_id}"
+    bad = client.post(
+        f"{url}/members", json={**a_member(PARENT), "email": "morag"}, headers=LEAD.headers()
+    )
+    assert bad.status_code == 422
+    assert any(e["loc"][-1] == "email" for e in bad.json()["errors"]), bad.json()
+    good = {**a_member(PARENT), "email": PARENT_MAIL}
+    assert client.post(f"{url}/members", json=good, headers=LEAD.headers()).status_code == 201
+    for reader in (LEAD, PARENT):
+        body = client.get(url, headers=reader.headers()).text
+        assert PARENT_MAIL not in body
