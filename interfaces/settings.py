@@ -72,6 +72,12 @@ class Settings(BaseSettings):
     # and database_url serves only the commands that are not run per authority.
     tenants: dict[str, Any] | str | None = None
 
+    @field_validator("smtp_url", "public_url", mode="before")
+    @classmethod
+    def _unset_when_empty(cls, value: Any) -> Any:
+        # docker-compose passes an unset variable as "": that is "no mail server".
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("tenants")
     @classmethod
     def _checked_tenants(cls, value: dict[str, Any] | str | None) -> dict[str, TenantSpec] | None:
