@@ -279,7 +279,7 @@ def _digests(
             _, change = _change(planning, note)
             lines.append(f"Plan {plan_reference(note.plan_id)} ({plan.org}): {line(note, change)}")
             lines.append(f"  {_link(settings, note)}")
-        if not address:
+        if not address or not lines:
             outbox.record([_skip(n, Skipped.NOT_FOR_THEM) for n in notes])
             done[State.SKIPPED.value] += len(notes)
             continue
