@@ -18,13 +18,14 @@ The table, from ../shared/API.md:
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import AfterValidator, ConfigDict, Field
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
 
 from domain.actions import Action
 from domain.base import Immutable
@@ -39,6 +40,7 @@ from domain.events import (
     RecordViews,
 )
 from domain.values import (
+    EMAIL_ADDRESS,
     FAMILY_ROLES,
     Actor,
     ChronologyEntry,
@@ -50,6 +52,14 @@ from domain.values import (
 
 if TYPE_CHECKING:
     from domain.plans import Plan
+
+
+def _address_or_none(claim: object) -> str | None:
+    # An address is optional to a sign-in: one that is not an address is left unused
+    # rather than refusing the person entry.
+    if isinstance(claim, str) and len(claim) <= 254 and re.fullmatch(EMAIL_ADDRESS, claim):
+        return claim
+    return None
 
 
 def _printable(text: str) -> str:
@@ -81,6 +91,9 @@ class Caller(Immutable):
     PLANLEDGER_TENANTS set it picks the store; without, it is not used."""
     national: bool = False
     """An analyst who may read reports summed over every authority (the `national` claim)."""
+    email: Annotated[str | None, BeforeValidator(_address_or_none)] = None
+    """The `email` claim (OpenID Connect Core 5.1), where the sign-in gives one: where the
+    person is emailed until they give another address on their Email page."""
 
     def actor(self) -> Actor:
         return Actor(id=self.sub, name=self.name, role=self.role, org=self.org)
@@ -100,7 +113,7 @@ ALLOWED: dict[Role, frozenset[Action]] = {
     # The authority's decisions are taken by its authorised officer (CSP Regulations
     # reg 3(1)(c): "signed by a duly authorised officer"), never by the school.
     Role.LEAD_PROFESSIONAL: frozenset(Action)
-    - {Action.DESTROY_PLAN, Action.TAKE_STATUTORY_DECISION},
+    - {Action.DESTROY_PLAN, Action.TAKE_STATUTORY_DECISION, Action.RECORD_NOTICE_EMAILED},
     Role.AUTHORITY_OFFICER: READS
     | {
         Action.TAKE_STATUTORY_DECISION,
@@ -131,8 +144,9 @@ ALLOWED: dict[Role, frozenset[Action]] = {
     Role.PARENT_CARER: READS | {Action.RECORD_VIEWS, Action.MAKE_STATUTORY_REQUEST},
     Role.YOUNG_PERSON: READS | {Action.RECORD_VIEWS, Action.MAKE_STATUTORY_REQUEST},
     Role.REVIEWER: READS,
-    # Statutory destruction runs under the authority's retention policy, not a person.
-    Role.SYSTEM: frozenset({Action.DESTROY_PLAN}),
+    # Statutory destruction runs under the authority's retention policy, not a person;
+    # the mail sender records what the mail server accepted of a notice it emailed.
+    Role.SYSTEM: frozenset({Action.DESTROY_PLAN, Action.RECORD_NOTICE_EMAILED}),
 }
 
 # Whose views each family role may record: a parent may give their own views and

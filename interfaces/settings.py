@@ -50,7 +50,7 @@ class Settings(BaseSettings):
     oidc_client_id: str | None = None
     oidc_client_secret: SecretStr | None = None
     oidc_redirect_uri: str | None = None  # default: <this site>/sign-in/callback
-    oidc_scopes: str = "openid profile"
+    oidc_scopes: str = "openid profile email"
     web_demo_signin: bool | None = None
     web_secret: SecretStr | None = None  # signs CSRF and sign-in state; /_FILE alike
     web_secret_file: Path | None = None

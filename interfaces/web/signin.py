@@ -9,9 +9,11 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
+from domain.access import Caller
 from interfaces.demo import DEMO_USERS
 from interfaces.http.auth import NotAuthenticatedError, issue_token
 from interfaces.web.guard import PageError, optional_caller
+from interfaces.web.mail_record import outbox_of
 from interfaces.web.oidc import STATE_COOKIE, STATE_MAX_AGE, SignInFailed
 from interfaces.web.rendering import render
 from interfaces.web.security import (
@@ -160,7 +162,7 @@ async def oidc_callback(
         pending = web.oidc.pending(request.cookies.get(STATE_COOKIE), state)
         if error or not code:
             raise SignInFailed("The sign-in was cancelled or refused at your organisation.")
-        token, _ = await run_in_threadpool(
+        token, caller = await run_in_threadpool(
             web.oidc.finish,
             code,
             pending,
@@ -171,9 +173,19 @@ async def oidc_callback(
         response = _page(request, next_path="/plans", error=str(e), status_code=400)
         clear_cookie(response, request, STATE_COOKIE)
         return response
+    if caller.email:
+        await run_in_threadpool(_keep_address, request, caller)
     response = _start_session(request, token, pending.next_path)
     clear_cookie(response, request, STATE_COOKIE)
     return response
+
+
+def _keep_address(request: Request, caller: Caller) -> None:
+    """The organisation's address for the person, unless they chose one on their Email page."""
+    outbox = outbox_of(request)
+    chosen = outbox.preference(caller.sub)
+    if chosen.address is None:
+        outbox.set_preference(caller.sub, chosen.delivery, caller.email)
 
 
 @router.post("/sign-out")

@@ -6,6 +6,9 @@ from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from uuid import uuid4
 
+import pytest
+
+from domain.access import Caller
 from domain.calendar import UK
 from domain.notifications import (
     CHANGES,
@@ -97,3 +100,19 @@ def test_the_weekly_reminder_waits_for_monday_morning():
     assert weekly_due(monday_early + timedelta(hours=1)) == "2026-W50"
     assert weekly_due(monday_early + timedelta(days=4)) == "2026-W50"
     assert weekly_due(monday_early + timedelta(days=7, hours=1)) == "2026-W51"
+
+
+@pytest.mark.parametrize(
+    ("claim", "kept"),
+    [
+        ("fiona@school.example", "fiona@school.example"),
+        ("not an address", None),
+        ("a@b.c" + "x" * 260, None),
+        (42, None),
+    ],
+)
+def test_a_sign_ins_email_claim_is_kept_only_when_it_is_an_address(claim, kept):
+    caller = Caller.model_validate(
+        {"sub": "u-fiona", "name": "Fiona", "role": "lead_professional", "email": claim}
+    )
+    assert caller.email == kept

@@ -23,15 +23,21 @@ from tests.web.certified_idp import CertifiedIdp, certified_idp
 from tests.web.pages import Site
 
 FIONA = DEMO_USERS["lead"]
+FIONA_MAIL = "fiona.macleod@school.example"
 ACCOUNTS = {
-    FIONA.id: {"name": FIONA.name, "role": FIONA.role.value, "org": FIONA.org or ""},
+    FIONA.id: {
+        "name": FIONA.name,
+        "role": FIONA.role.value,
+        "org": FIONA.org or "",
+        "email": FIONA_MAIL,
+    },
     "u-someone": {"name": "Someone Without A Role"},
 }
 CLIENT_ID = "planledger-web"
 CLIENT_SECRET = "a-secret-of-the-planledger-client"
 REDIRECT_URI = "http://localhost/sign-in/callback"
 OTHER_API = "urn:planledger-tests:another-api"
-SCOPES = "openid profile planledger"  # the provider puts role and org under "planledger"
+SCOPES = "openid profile email planledger"  # the provider puts role and org under "planledger"
 
 
 def provider(alg: str, *, client_secret: str = CLIENT_SECRET):
@@ -120,6 +126,13 @@ def test_a_person_signs_in_at_the_provider_and_lands_where_they_were_going(oidc_
     assert (claims["sub"], claims["role"], claims["org"]) == (FIONA.id, FIONA.role.value, FIONA.org)
     assert "POST /token" in idp.requests
     assert "GET /jwks" in idp.requests
+
+
+def test_the_address_the_provider_gives_is_where_the_person_is_emailed(oidc_site, idp):
+    with oidc_site.client() as client:
+        sign_in(client, idp, "/plans")
+        page = client.get("/settings/notifications").text
+    assert f'value="{FIONA_MAIL}"' in page
 
 
 def test_the_api_accepts_the_id_token_the_provider_issued(oidc_site, idp):

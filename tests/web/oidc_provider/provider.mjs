@@ -14,7 +14,7 @@
 // One client: confidential (client_secret_basic), authorization code only, PKCE (S256)
 // required. Sign-in is a one-field login form at /interaction/UID (the test fills it in
 // with an account id); consent is given up front for this first-party client. The ID
-// token carries name, role and org (scopes "profile" and "planledger"). A JWT access
+// token carries name, email, role and org (scopes "profile", "email" and "planledger"). A JWT access
 // token for another API (api_audience) is issued when that resource is asked for.
 
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
@@ -58,8 +58,8 @@ server.listen(0, '127.0.0.1', () => {
       id_token_signed_response_alg: config.alg,
     }],
     pkce: { methods: ['S256'], required: () => true },
-    scopes: ['openid', 'profile', 'planledger'],
-    claims: { openid: ['sub'], profile: ['name'], planledger: ['role', 'org'] },
+    scopes: ['openid', 'profile', 'email', 'planledger'],
+    claims: { openid: ['sub'], profile: ['name'], email: ['email'], planledger: ['role', 'org'] },
     conformIdTokenClaims: false, // the scopes' claims go in the ID token itself
     features: {
       devInteractions: { enabled: false },
@@ -93,7 +93,7 @@ server.listen(0, '127.0.0.1', () => {
       const grant = new ctx.oidc.provider.Grant({
         clientId: ctx.oidc.client.clientId, accountId: ctx.oidc.session.accountId,
       });
-      grant.addOIDCScope('openid profile planledger');
+      grant.addOIDCScope('openid profile email planledger');
       grant.addResourceScope(config.api_audience, scope);
       await grant.save();
       return grant;
