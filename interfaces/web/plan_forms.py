@@ -30,13 +30,16 @@ from domain.events import (
     AgreeOutcome,
     AppendContribution,
     ChangeStage,
+    ClosePlan,
     Command,
     DiscontinueCsp,
     EndProvision,
     EvaluateTarget,
     ExtendEarlyReviewAnswer,
+    GrantDisclosure,
     HoldReview,
     JoinAgency,
+    LeaveAgency,
     OpenPlan,
     PlanProvision,
     PrepareCsp,
@@ -44,7 +47,9 @@ from domain.events import (
     RecordInformationSharing,
     RecordSection,
     RecordViews,
+    RemoveMember,
     ReviseTarget,
+    RevokeDisclosure,
     SendEhcpDraft,
     SendEhcpReviewReport,
     SetTarget,
@@ -58,8 +63,10 @@ from interfaces.http.routers.sections import SectionBody
 from interfaces.http.schemas import (
     AgencyCreate,
     Attributed,
+    CloseRequest,
     ContributionCreate,
     DeliveryCreate,
+    DisclosureCreate,
     EvaluationCreate,
     MemberCreate,
     OutcomeCreate,
@@ -67,6 +74,7 @@ from interfaces.http.schemas import (
     ProvisionCreate,
     RemovalRequest,
     ReviewCreate,
+    RevokeRequest,
     StageChange,
     TargetCreate,
     TargetRevisionCreate,
@@ -431,6 +439,39 @@ def _member(s: Submission) -> tuple[Command, WriteBody]:
     return body.to(AddMember), body
 
 
+def _member_removal(s: Submission) -> tuple[Command, WriteBody]:
+    body = validate(RemovalRequest, s.common())
+    return body.to(RemoveMember, user_id=s.get("user_id") or ""), body
+
+
+def _agency_leaving(s: Submission) -> tuple[Command, WriteBody]:
+    body = validate(RemovalRequest, s.common())
+    return body.to(LeaveAgency, org=s.get("org") or ""), body
+
+
+def _disclosure(s: Submission) -> tuple[Command, WriteBody]:
+    body = validate(
+        DisclosureCreate,
+        {
+            "grantee": s.get("grantee"),
+            "purpose": s.get("purpose"),
+            "until": s.get("until") or None,
+            **s.common(),
+        },
+    )
+    return body.to(GrantDisclosure), body
+
+
+def _disclosure_revoking(s: Submission) -> tuple[Command, WriteBody]:
+    body = validate(RevokeRequest, s.common())
+    return RevokeDisclosure(disclosure_id=as_uuid(s.get("disclosure_id"))), body
+
+
+def _close(s: Submission) -> tuple[Command, WriteBody]:
+    body = validate(CloseRequest, s.common())
+    return body.to(ClosePlan), body
+
+
 # -- a CSP's statutory steps, sections and notices (the same bodies and commands as the API)
 
 
@@ -533,7 +574,14 @@ def _early_review_answer(s: Submission) -> tuple[Command, Attributed]:
 def _notice(s: Submission) -> tuple[Command, Attributed]:
     to = [line.strip() for line in (s.get("to") or "").splitlines() if line.strip()]
     body = validate(
-        NoticeCreate, {"kind": s.get("kind"), "to": to, "method": s.get("method"), **s.common()}
+        NoticeCreate,
+        {
+            "kind": s.get("kind"),
+            "to": to,
+            "method": s.get("method"),
+            "by_email": s.get("by_email") == "yes",
+            **s.common(),
+        },
     )
     return body.command(), body
 
@@ -585,6 +633,11 @@ FORMS: dict[str, tuple[str, Handler]] = {
     "chronology": ("chronology", _chronology),
     "sharing": ("information-sharing", _sharing),
     "member": ("members", _member),
+    "member_removal": ("members/remove", _member_removal),
+    "agency_leaving": ("agencies/leave", _agency_leaving),
+    "disclosure": ("disclosures", _disclosure),
+    "disclosure_revoking": ("disclosures/revoke", _disclosure_revoking),
+    "close": ("close", _close),
     "ehcp_request": ("ehcp/requests", _ehcp_request),
     "ehcp_assessment": ("ehcp/assessment-decision", _ehcp_assessment),
     "ehcp_issue_decision": ("ehcp/issue-decision", _ehcp_issue_decision),

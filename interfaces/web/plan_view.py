@@ -114,6 +114,9 @@ def plan_context(
             support.setdefault(target_id, []).append(p)
     names = {m["user_id"]: m["name"] for m in view["members"]}
     editable = as_of is None and current.is_open
+    disclosed = (
+        current.disclosures_in_force(today()) if access.may_see_who_has_access(caller) else []
+    )
     show_clocks = (
         as_of is None
         and current.is_open
@@ -155,6 +158,18 @@ def plan_context(
         "progress_options": [(p.value, wording.PROGRESS[p.value]) for p in Progress],
         "kind_options": [(k.value, wording.PROVISION_KINDS[k.value]) for k in ProvisionKind],
         "role_options": [(r, wording.ROLES[r]) for r in MEMBER_ROLE_CHOICES],
+        # The lead professional cannot be removed: another is assigned first.
+        "removable_member_options": [
+            (m["user_id"], f"{m['name']} ({wording.ROLES.get(m['role'], m['role'])})")
+            for m in view["members"]
+            if m["user_id"] != view["lead_professional"]
+        ],
+        "agency_options": [(a["org"], a["name"]) for a in view["agencies"]],
+        # To whom the plan is disclosed is for the lead professional alone.
+        "disclosures": disclosed,
+        "disclosure_options": [
+            (str(d.id), f"{d.grantee}: {_short(d.purpose, 60)}") for d in disclosed
+        ],
         "form_key": lambda: uuid4().hex,
         # Notices follow a CSP past its end (discontinuance, destruction: reg 11(3)).
         "may_give_notice": as_of is None
