@@ -47,4 +47,5 @@ class Action(StrEnum):
     TAKE_STATUTORY_DECISION = "take_statutory_decision"
     """The authority's own decisions: an authorised officer's alone."""
     GIVE_NOTICE = "give_notice"
+    RECORD_NOTICE_EMAILED = "record_notice_emailed"
     RECORD_SECTION = "record_section"

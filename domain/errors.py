@@ -114,6 +114,11 @@ class AgencyNotJoinedError(PlanningError):
         super().__init__(f"Agency '{org}' has not joined this plan.")
 
 
+class NoticeNotFoundError(PlanningError):
+    def __init__(self, notice_id: object) -> None:
+        super().__init__(f"No notice {notice_id} to be emailed has been given on this plan.")
+
+
 class DisclosureNotFoundError(PlanningError):
     def __init__(self, disclosure_id: object) -> None:
         super().__init__(f"No disclosure {disclosure_id} has been granted on this plan.")

@@ -240,6 +240,47 @@ def body(note: Notification, change: Change, link: str, settings_link: str) -> s
     return "\n".join(lines)
 
 
+NOTICES = {
+    "proposal": "the authority proposes to establish whether a co-ordinated support plan is needed",
+    "decision_and_rights": "the authority's decision, and your right to refer it to the tribunal",
+    "plan_copy": "a copy of the plan is ready for you to read",
+    "providers_informed": "those providing support have been told what they need to know",
+    "review_proposal": "the authority proposes to review the plan",
+    "review_outcome_and_rights": (
+        "the outcome of the review, and your right to refer it to the tribunal"
+    ),
+    "discontinuance": "the plan is discontinued",
+    "destruction": "the plan's record has been destroyed",
+}
+"""Each kind of notice (domain.statutory.NoticeKind), as the family reads it by email."""
+
+
+def notice_subject(kind: str, place: str, plan_id: UUID) -> str:
+    """E.g. "Notice from school-a about plan 3F2A91C0: the authority proposes to review
+    the plan"."""
+    return f"Notice from {place} about plan {plan_reference(plan_id)}: {NOTICES[kind]}"
+
+
+def notice_body(kind: str, change: Change, link: str) -> str:
+    """The notice itself, given by email: what it is, who gave it and when, and where to
+    read the decision and what may be done about it. Like every message it holds nothing
+    of the plan's content (the module's docstring says why): the family signs in to read
+    it, as they would open a letter."""
+    return "\n".join(
+        [
+            f"This is a notice to you: {NOTICES[kind]}.",
+            "",
+            f"Given by {change.actor_name} ({_role(change.actor_role)}) on"
+            f" {change.occurred_on:%-d %B %Y}.",
+            "",
+            f"Read the notice, the dates that apply and what you may do: {link}",
+            "",
+            "You receive this because the authority must give you notice of it. Keep this",
+            "message: it is part of the record of when you were told.",
+        ]
+    )
+
+
 def digest_body(lines: list[str], settings_link: str) -> str:
     return "\n".join(
         [

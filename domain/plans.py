@@ -29,6 +29,7 @@ from domain.errors import (
     MemberAlreadyAddedError,
     NotALeadProfessionalError,
     NotAMemberError,
+    NoticeNotFoundError,
     OccurredInFutureError,
     OrgNotOnPlanError,
     OutcomeNotFoundError,
@@ -612,6 +613,17 @@ class Plan(Aggregate):
             self._check_writable(by)
         _check_not_future(by.occurred_on, "occurred_on")
         self._record(events.NoticeGiven, by, command)
+
+    def record_notice_emailed(self, command: events.RecordNoticeEmailed, by: Attribution) -> None:
+        """Kept after the plan closes, as its notices are; not once its content is gone."""
+        if self.status is PlanStatus.DESTROYED:
+            raise PlanDestroyedError
+        notice = next((n for n in self.notices if n.id == command.notice_id), None)
+        if notice is None or not notice.by_email:
+            raise NoticeNotFoundError(command.notice_id)
+        if command.recipient not in self.members:
+            raise NotAMemberError(command.recipient)
+        self._record(events.NoticeEmailed, by, command)
 
     def record_section(self, command: events.RecordSection, by: Attribution) -> None:
         self._check_writable(by)

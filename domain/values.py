@@ -442,6 +442,15 @@ class IssuedBundle(Immutable):
     by: str
 
 
+class NoticeEmail(Immutable):
+    """A notice emailed by Planledger, as the mail server accepted it: the proof of
+    service a tribunal asks for is to whom, when and under which Message-ID."""
+
+    to: str
+    message_id: str
+    accepted_at: datetime
+
+
 class Notice(Immutable):
     """A notice the law requires, as given: its kind, to whom, how and when."""
 
@@ -451,6 +460,8 @@ class Notice(Immutable):
     method: str
     given_on: date
     by: str
+    by_email: bool = False
+    emailed: tuple[NoticeEmail, ...] = ()
 
 
 class Section(Immutable):

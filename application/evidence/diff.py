@@ -76,6 +76,7 @@ CHANGES: dict[str, tuple[str, str, str, str | None]] = {
     "DisclosureRevoked": ("disclosures", "closed", "disclosure revoked", "disclosure_id"),
     "SectionRecorded": ("", "revised", "section recorded", "name"),
     "NoticeGiven": ("notices", "added", "notice given", "notice_id"),
+    "NoticeEmailed": ("notices", "revised", "notice accepted by the mail server", "notice_id"),
     "CspRequestReceived": ("statutory_steps", "added", "CSP request received", "request_id"),
     "CspRequestAnswered": ("statutory_steps", "revised", "CSP request answered", "request_id"),
     "CspProposed": ("statutory_steps", "added", "authority proposed to establish need", None),

@@ -96,12 +96,14 @@ from domain.events.statutory import (
     ExtendEarlyReviewAnswer,
     GiveNotice,
     IssueEhcp,
+    NoticeEmailed,
     NoticeGiven,
     PrepareCsp,
     ProposeCsp,
     ReceiveCspRequest,
     ReceiveEhcpRequest,
     RecordEhcpException,
+    RecordNoticeEmailed,
     RequestEarlyReview,
     ReviewStarted,
     SendEhcpDraft,
@@ -174,6 +176,7 @@ EVENTS: tuple[type[PlanEvent], ...] = (
     EhcpReviewDecided,
     InformationShared,
     EhcpReviewReportSent,
+    NoticeEmailed,
 )
 """Every kind of event a plan records."""
 
@@ -240,6 +243,7 @@ __all__ = [
     "LeaveAgency",
     "MemberAdded",
     "MemberRemoved",
+    "NoticeEmailed",
     "NoticeGiven",
     "OpenPlan",
     "OutcomeAgreed",
@@ -259,6 +263,7 @@ __all__ = [
     "RecordDelivery",
     "RecordEhcpException",
     "RecordInformationSharing",
+    "RecordNoticeEmailed",
     "RecordSection",
     "RecordViews",
     "RemoveMember",

@@ -4,7 +4,7 @@ each is an event, with who, when and why."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID, uuid4
 
@@ -30,7 +30,7 @@ from domain.statutory import (
     Signature,
     add_weeks,
 )
-from domain.values import Notice, Personal
+from domain.values import Notice, NoticeEmail, Personal
 
 if TYPE_CHECKING:
     from domain.plans import Plan
@@ -257,6 +257,9 @@ class GiveNotice(Command):
     kind: NoticeKind
     to: Personal[tuple[Annotated[str, StringConstraints(min_length=1, max_length=200)], ...]]
     method: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    by_email: bool = False
+    """Planledger emails the notice itself to each of the family it holds an address for,
+    whatever they chose to receive, and records each message the mail server accepted."""
 
 
 class NoticeGiven(PlanEvent, GiveNotice):
@@ -269,8 +272,33 @@ class NoticeGiven(PlanEvent, GiveNotice):
                 method=self.method,
                 given_on=self.occurred_on,
                 by=self.actor.name,
+                by_email=self.by_email,
             )
         )
+
+
+class RecordNoticeEmailed(Command):
+    """The mail server accepted a notice emailed to one of the family: recorded by the
+    mail sender, never by a person."""
+
+    action = Action.RECORD_NOTICE_EMAILED
+    notice_id: UUID
+    recipient: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    message_id: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    accepted_at: datetime
+
+
+class NoticeEmailed(PlanEvent, RecordNoticeEmailed):
+    def apply(self, plan: Plan) -> None:
+        sent = NoticeEmail(
+            to=plan.members[self.recipient].name,
+            message_id=self.message_id,
+            accepted_at=self.accepted_at,
+        )
+        plan.notices = [
+            n.model_copy(update={"emailed": (*n.emailed, sent)}) if n.id == self.notice_id else n
+            for n in plan.notices
+        ]
 
 
 # England (SEND Regulations 2014): request -> decision to assess (6 weeks) -> decision to

@@ -246,6 +246,7 @@ def _statutory(planning: Planning, plan_id: UUID, version: int, to: date) -> dic
                 "kind": NOTICE_WORDS.get(n.kind, n.kind),
                 "to": ", ".join(n.to),
                 "method": n.method,
+                "emailed": n.emailed,
             }
             for n in plan.notices
         ],

@@ -109,9 +109,19 @@ class NoticeCreate(Attributed):
     kind: NoticeKind
     to: list[Name] = Field(min_length=1, max_length=20)
     method: Short = Field(examples=["letter", "email", "in person"])
+    by_email: bool = Field(
+        default=False,
+        description=(
+            "Planledger emails the notice to each of the family with an address, whatever"
+            " they chose to receive, and records on the notice each message the mail"
+            " server accepted (its Message-ID and when)."
+        ),
+    )
 
     def command(self) -> GiveNotice:
-        return GiveNotice(kind=self.kind, to=tuple(self.to), method=self.method)
+        return GiveNotice(
+            kind=self.kind, to=tuple(self.to), method=self.method, by_email=self.by_email
+        )
 
 
 class LeadProfessionalCreate(WriteBody):

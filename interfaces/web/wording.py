@@ -78,7 +78,10 @@ def day(value: date | str | None) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
-def instant(value: datetime) -> str:
+def instant(value: datetime | str) -> str:
+    """A moment in UK time; the plan's dict shape (interfaces/plan_text.py) holds ISO text."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
     local = value.astimezone(UK)
     return f"{local.day} {local:%B %Y}, {local:%H:%M}"
 
@@ -214,6 +217,10 @@ def describe(entry: HistoryEntry, plan: Plan, stages: StageCatalogue) -> str:
             return "Discontinued the plan."
         case "NoticeGiven":
             return f"Recorded a notice given ({str(d.get('kind', '')).replace('_', ' ')})."
+        case "NoticeEmailed":
+            return (
+                f"The mail server accepted the notice emailed (Message-ID {d.get('message_id')})."
+            )
         case "ChronologyEntryAdded":
             kind = CHRONOLOGY_KINDS.get(d.get("kind", ""), "An entry")
             return (

@@ -13,15 +13,19 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
+from hashlib import sha256
 from typing import Any, Protocol
 
 from application.errors import PlanNotFoundError
-from application.planning import Planning
+from application.persistence.records import IdempotencyClaim
+from application.planning import Conditions, Planning
+from domain.access import Caller
 from domain.calendar import UK
+from domain.events import NoticeGiven, RecordNoticeEmailed
 from domain.notifications import (
     FIRST_SIGHT_LIMIT,
     Change,
@@ -36,12 +40,14 @@ from domain.notifications import (
     digest_id,
     line,
     next_attempt,
+    notice_body,
+    notice_subject,
     plan_reference,
     recipients,
     subject,
 )
 from domain.plans import Plan
-from domain.values import PlanStatus
+from domain.values import FAMILY_ROLES, Actor, PlanStatus, Role
 from projections.outbox.reminders import reminders
 from projections.outbox.view import OutboxView
 from projections.plan_summaries.view import PlanSummaryView
@@ -50,6 +56,9 @@ log = logging.getLogger("planledger.mail")
 
 BATCH = 200
 """Messages read from the outbox at a time."""
+
+MAIL_ACTOR = Actor(id="system:mail", name="Planledger's mail sender", role=Role.SYSTEM)
+"""Who records that a notice emailed was accepted by the mail server."""
 
 
 class Refused(Exception):
@@ -217,6 +226,19 @@ def _one(
         return _skip(note, Skipped.NOT_WANTED)
     if not note.statutory and chosen.delivery is Delivery.DAILY:
         return DeliveryRecord(note.message_id, note.plan_id, note.recipient, State.HELD)
+    if _is_emailed_notice(event, members[note.recipient]):
+        message = _message(
+            settings,
+            note.message_id,
+            address,
+            notice_subject(event.kind.value, plan.org, note.plan_id),
+            notice_body(event.kind.value, change, _link(settings, note)),
+            at,
+        )
+        result = _attempt(transport, message, note.message_id, note, record, at)
+        if result.accepted_at is None:
+            return result
+        return _record_service(planning, event, message, result, result.accepted_at)
     message = _message(
         settings,
         note.message_id,
@@ -226,6 +248,51 @@ def _one(
         at,
     )
     return _attempt(transport, message, note.message_id, note, record, at)
+
+
+def _is_emailed_notice(event: Any, role: Role) -> bool:
+    """A notice given by email: to each of the family, the message is the notice itself."""
+    return isinstance(event, NoticeGiven) and event.by_email and role in FAMILY_ROLES
+
+
+def _record_service(
+    planning: Planning,
+    notice: NoticeGiven,
+    message: EmailMessage,
+    sent: DeliveryRecord,
+    accepted_at: datetime,
+) -> DeliveryRecord:
+    """Record on the plan that the mail server accepted the notice: its proof of service.
+    Keyed by the Message-ID, so a message sent again after a crash is recorded once; if
+    the plan cannot take it now, the message is retried (under the same Message-ID) so
+    that its acceptance is recorded in the end."""
+    served = RecordNoticeEmailed(
+        notice_id=notice.notice_id,
+        recipient=sent.recipient,
+        message_id=str(message["Message-ID"]).strip(),
+        accepted_at=accepted_at,
+    )
+    key = served.message_id
+    claim = IdempotencyClaim(
+        scope=MAIL_ACTOR.id, key=key, fingerprint=sha256(key.encode()).hexdigest()
+    )
+    try:
+        planning.change(
+            notice.originator_id,
+            served,
+            Caller.of(MAIL_ACTOR),
+            conditions=Conditions(idempotency=claim),
+        )
+    except Exception as error:
+        log.error("notice %s accepted but not recorded: %s", sent.message_id, type(error).__name__)
+        return replace(
+            sent,
+            state=State.RETRY,
+            next_attempt_at=next_attempt(sent.attempts, accepted_at),
+            accepted_at=None,
+            outcome="accepted; its record on the plan failed",
+        )
+    return sent
 
 
 def _attempt(

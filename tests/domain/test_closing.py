@@ -57,6 +57,7 @@ def test_the_writes_checked_here_are_every_write_a_plan_takes():
         # Notices follow a plan past its end (discontinuance, destruction): tested in
         # test_csp_notices.py, not with the writes a closed plan refuses.
         "give_notice",
+        "record_notice_emailed",
         # A bundle is issued for a closed plan too (tests/interfaces/test_issued_bundles.py).
         "issue_bundle",
     }

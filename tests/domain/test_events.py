@@ -59,6 +59,7 @@ ADDED_SINCE_36ABB12 = {
     "EhcpReviewDecided",
     "InformationShared",
     "EhcpReviewReportSent",
+    "NoticeEmailed",
 }
 
 
@@ -110,11 +111,12 @@ def test_every_command_names_a_plan_method_and_the_action_checked_for_it(command
 
 def test_the_commands_are_every_write_a_plan_takes():
     handlers = {cls.handler for cls in COMMANDS if cls is not OpenPlan}
-    assert len(handlers) == len(COMMANDS) - 1 == 49
+    assert len(handlers) == len(COMMANDS) - 1 == 50
     assert handlers == set(WRITES) | set(STATUTORY_WRITES) | {
         "destroy_plan",
         "give_notice",
         "issue_bundle",
+        "record_notice_emailed",  # by the mail sender only
     }
 
 

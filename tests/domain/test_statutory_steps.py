@@ -5,12 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from copy import deepcopy
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
-from domain.errors import DateOrderError, ReasonRequiredError
+from domain import access
+from domain.access import Caller, Decision
+from domain.actions import Action
+from domain.errors import (
+    DateOrderError,
+    NotAMemberError,
+    NoticeNotFoundError,
+    ReasonRequiredError,
+)
 from domain.events import (
+    AddMember,
     AnswerCspRequest,
     ClosePlan,
     DecideCspNeed,
@@ -24,6 +33,7 @@ from domain.events import (
     ProposeCsp,
     ReceiveCspRequest,
     ReceiveEhcpRequest,
+    RecordNoticeEmailed,
     RecordSection,
     RequestEarlyReview,
 )
@@ -68,7 +78,7 @@ from domain.statutory import (
     UnknownRequestError,
     add_months,
 )
-from domain.values import PlanStatus, PlanType
+from domain.values import Actor, PlanStatus, PlanType, Role
 from tests.domain.test_statutory_clocks import (
     LEAD,
     OFFICER,
@@ -414,6 +424,9 @@ class TestEndingACsp:
         assert plan.status is PlanStatus.CLOSED
 
 
+MAIL = Actor(id="system:mail", name="Mail sender", role=Role.SYSTEM)
+
+
 class TestNotices:
     def notice(self, kind: NoticeKind = NoticeKind.PLAN_COPY) -> GiveNotice:
         return GiveNotice(kind=kind, to=("Mrs Cameron", "Isla"), method="recorded delivery")
@@ -435,6 +448,55 @@ class TestNotices:
         TestEndingACsp().discontinue(plan, date(2025, 4, 4))
         plan.give_notice(self.notice(NoticeKind.DISCONTINUANCE), by(OFFICER, date(2025, 4, 5)))
         assert [n.kind for n in plan.notices] == ["discontinuance"]
+
+    def test_a_notice_emailed_records_what_the_mail_server_accepted(self):
+        plan = a_prepared_csp(date(2024, 3, 1))
+        parent = a_parent()
+        plan.add_member(
+            AddMember(user_id=parent.id, role=parent.role, name="Ann Cameron"),
+            by(LEAD, date(2024, 3, 1)),
+        )
+        notice = self.notice().model_copy(update={"method": "email", "by_email": True})
+        plan.give_notice(notice, by(OFFICER, date(2024, 3, 2)))
+        accepted = datetime(2024, 3, 2, 9, 30, tzinfo=UTC)
+        served = RecordNoticeEmailed(
+            notice_id=notice.notice_id,
+            recipient=parent.id,
+            message_id="<a@b>",
+            accepted_at=accepted,
+        )
+        plan.record_notice_emailed(served, by(MAIL, date(2024, 3, 2)))
+        (given,) = plan.notices
+        assert given.by_email
+        assert [(e.to, e.message_id, e.accepted_at) for e in given.emailed] == [
+            ("Ann Cameron", "<a@b>", accepted)
+        ]
+        with refused(plan, NotAMemberError):
+            plan.record_notice_emailed(
+                served.model_copy(update={"recipient": "u-nobody"}), by(MAIL, date(2024, 3, 2))
+            )
+
+    def test_only_a_notice_given_by_email_records_a_message(self):
+        plan = a_prepared_csp(date(2024, 3, 1))
+        by_letter = self.notice()
+        plan.give_notice(by_letter, by(OFFICER, date(2024, 3, 2)))
+        served = RecordNoticeEmailed(
+            notice_id=by_letter.notice_id,
+            recipient=LEAD.id,
+            message_id="<a@b>",
+            accepted_at=datetime(2024, 3, 2, 9, 30, tzinfo=UTC),
+        )
+        with refused(plan, NoticeNotFoundError):
+            plan.record_notice_emailed(served, by(MAIL, date(2024, 3, 2)))
+
+    def test_only_the_mail_sender_records_a_notice_emailed(self):
+        plan = a_prepared_csp(date(2024, 3, 1))
+
+        def decision(actor: Actor) -> Decision:
+            return access.decide(Caller.of(actor), Action.RECORD_NOTICE_EMAILED, plan)
+
+        assert Decision.ALLOW not in {decision(a) for a in (LEAD, OFFICER, a_parent())}
+        assert decision(MAIL) is Decision.ALLOW
 
     def test_once_destroyed_only_the_destruction_is_notified(self):
         from tests.examples import a_destroyed_full_plan

@@ -16,6 +16,8 @@ from domain.calendar import UK, today
 from domain.events import (
     AddMember,
     AgreeOutcome,
+    GiveNotice,
+    NoticeGiven,
     OpenPlan,
     ReceiveCspRequest,
     RemoveMember,
@@ -23,16 +25,20 @@ from domain.events import (
     SetTarget,
 )
 from domain.notifications import Delivery
-from domain.statutory import Requester
+from domain.statutory import NoticeKind, Requester
+from interfaces.documents.bundle import build_bundle
+from interfaces.documents.plan_copy import render_plan_pdf
 from interfaces.mail import SMTPTransport
 from projections.engine.reading import ReadModels
 from projections.engine.rebuild import rebuild
-from projections.outbox.sender import MailSettings, send_pending
+from projections.outbox.sender import MailSettings, _record_service, send_pending
+from tests.evidence.pdf_text import pages_text
 from tests.examples import (
     a_child,
     a_parent,
     a_plan_in,
     a_practitioner,
+    an_officer,
     an_opening,
     as_caller,
     tomorrow,
@@ -304,3 +310,62 @@ def test_an_address_is_given_with_a_member_checked_and_kept_off_the_plan(client)
     for reader in (LEAD, PARENT):
         body = client.get(url, headers=reader.headers()).text
         assert PARENT_MAIL not in body
+
+
+def test_a_notice_given_by_email_reaches_the_family_and_its_acceptance_is_recorded(planning, inbox):
+    lead = as_caller()
+    plan_id = planning.open_plan(
+        OpenPlan(**{**vars(an_opening()), "plan_type": "csp"}), lead
+    ).plan_id
+    for actor, address in ((a_parent(), PARENT_MAIL), (a_practitioner(), SALT_MAIL)):
+        joining = AddMember(user_id=actor.id, role=actor.role, name=actor.name, email=address)
+        planning.change(plan_id, joining, lead)
+    # A notice is a duty owed to the family: it goes to a parent who chose nothing.
+    ReadModels(planning).outbox().set_preference(a_parent().id, Delivery.NEVER, None)
+    _send(planning, inbox)
+    inbox.messages.clear()
+    notice = GiveNotice(
+        kind=NoticeKind.REVIEW_PROPOSAL, to=("Morag Campbell",), method="email", by_email=True
+    )
+    planning.change(plan_id, notice, as_caller(an_officer()))
+    _send(planning, inbox)
+
+    (served,) = inbox.to(PARENT_MAIL)
+    text = served.get_payload(decode=True).decode()
+    subject = " ".join(served["Subject"].split())  # unfolded
+    assert subject.startswith("Notice from ")
+    assert subject.endswith("the authority proposes to review the plan")
+    assert "This is a notice to you" in text and "Isla" not in served.as_string()
+    # The therapist is told a notice was given, not sent the notice.
+    (told,) = inbox.to(SALT_MAIL)
+    assert " ".join(told["Subject"].split()).endswith("the authority officer gave a notice")
+
+    (given,) = planning.get_plan(plan_id).notices
+    (emailed,) = given.emailed
+    assert emailed.message_id == served["Message-ID"].strip()
+    assert emailed.to == a_parent().name and emailed.accepted_at is not None
+
+    # Sent again after a crash before the outbox recorded it: the same Message-ID, recorded once.
+    _, record = next(
+        (n, r)
+        for n, r in ReadModels(planning).outbox().deliveries(plan_id)
+        if n.recipient == a_parent().id and n.event_type == "NoticeGiven"
+    )
+    again = _record_service(
+        planning,
+        next(e for e in planning.events.get(plan_id) if isinstance(e, NoticeGiven)),
+        served,
+        record,
+        emailed.accepted_at,
+    )
+    assert again.state.value == "sent"
+    assert len(planning.get_plan(plan_id).notices[0].emailed) == 1
+    assert not _send(planning, inbox).states
+
+    # The proof of service is in the printed plan and the tribunal's bundle.
+    plan = planning.get_plan(plan_id)
+    copy = " ".join(pages_text(render_plan_pdf(plan, planning.stages)))
+    bundle = " ".join(pages_text(build_bundle(planning, plan_id, today()).pdf))
+    for document in (copy, bundle):
+        assert "accepted by the mail server" in document
+        assert emailed.message_id in document.replace(" ", "")

@@ -4,6 +4,7 @@ dates and rights in plain words."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from uuid import UUID
 
 from eventsourcing.utils import get_topic
@@ -12,7 +13,12 @@ from domain.access import Caller
 from domain.events import AddMember, PlanOpened
 from domain.values import Role
 from interfaces.demo import DEMO_USERS
+from interfaces.mail import SMTPTransport
+from projections.engine.reading import ReadModels
+from projections.outbox.sender import MailSettings, send_pending
 from tests.web.pages import csrf_token, event_count, forms_on, sign_in
+
+MORAG_MAIL = "morag@family.example"
 
 
 def demo_csps(site) -> dict[str, UUID]:
@@ -169,3 +175,46 @@ def test_the_family_sees_when_they_were_told_things_and_their_rights(site):
     assert "early_review_request" in forms_on(page).panels
     assert "early_review_request" not in forms_on(after).panels  # asked: now pending
     assert "csp_decision" not in forms_on(page).panels
+
+
+def test_a_notice_emailed_from_the_page_shows_when_the_mail_server_took_it(site, inbox):
+    calum = demo_csps(site)["Calum Reid"]
+    site.planning.change(
+        calum,
+        AddMember(
+            user_id="u-morag", role=Role.PARENT_CARER, name="Morag Campbell", email=MORAG_MAIL
+        ),
+        Caller.of(DEMO_USERS["lead"]),
+    )
+    with site.client() as client:
+        sign_in(client, "officer")
+        answer = post_form(
+            client,
+            calum,
+            "notices",
+            kind="review_proposal",
+            to="Morag Campbell",
+            method="email",
+            by_email="yes",
+        )
+        assert answer.status_code == 303, answer.text
+        waiting = client.get(f"/plans/{calum}").text
+        settings = MailSettings(sender="pl@council.example", base_url="https://pl.example")
+        with SMTPTransport(inbox.url) as smtp:
+            send_pending(
+                site.planning,
+                ReadModels(site.planning).outbox(),
+                smtp,
+                settings,
+                now=lambda: datetime.now(UTC),
+            )
+        served = client.get(f"/plans/{calum}").text
+    with site.client() as client:
+        sign_in(client, "parent")
+        family = client.get(f"/plans/{calum}").text
+    assert "To be emailed: not yet accepted by a mail server" in waiting
+    (message,) = [m for m in inbox.to(MORAG_MAIL) if "Notice from" in m["Subject"]]
+    message_id = message["Message-ID"].strip().replace("<", "&lt;").replace(">", "&gt;")
+    assert "Emailed to Morag Campbell: accepted by the mail server at" in served
+    assert message_id in served
+    assert "emailed to Morag Campbell" in family
