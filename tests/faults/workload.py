@@ -1,8 +1,9 @@
 """What the clients do: seed plans, then write a realistic mix (targets, reviews with
 evaluations, contributions), each write with an Idempotency-Key and a unique marker in
-its text, retried with the SAME key after a connection error, a timeout or a 5xx (and a
-409 concurrent-update), within a bounded budget. Every attempt is written down in a
-Ledger, which the checks compare with what the store holds.
+its text, retried with the SAME key after a connection error, a timeout or a 5xx (a 503
+after its Retry-After: a busy store, or a concurrent update whose internal retries ran
+out), within a bounded budget. None of those is an acknowledgement. Every attempt is
+written down in a Ledger, which the checks compare with what the store holds.
 
 Markers look like `FLT-<run>-<client>-<n>`: no personal data, and each names one write.
 The seeded children's names are made up ("Fault Child 3").
@@ -211,16 +212,15 @@ def retry_delay(answer: Answer | None, rng: random.Random) -> float:
         except ValueError:
             after = 1.0
         return min(after, 2.0) * rng.uniform(0.5, 1.0)
-    if answer.status == 409:
-        return rng.uniform(0.02, 0.1)
     return rng.uniform(0.3, 0.6)
 
 
 def retryable(answer: Answer) -> bool:
-    if answer.status >= 500:
-        return True
-    # A concurrent update wrote nothing: the same write, with the same key, may go again.
-    return answer.status == 409 and b"concurrent-update" in answer.body
+    """A 5xx acknowledges nothing: the same write goes again (send_write keeps its key). That
+    includes a 503 `concurrent-update` (other writers kept winning the plan's next version
+    and nothing was saved), retried like any other 503. A 409 is a rule of the plan
+    refusing the write, so it is never retried (and the checks count it as a finding)."""
+    return answer.status >= 500
 
 
 async def send_write(

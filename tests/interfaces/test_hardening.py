@@ -11,11 +11,16 @@ from fastapi.testclient import TestClient
 
 from application.config import ConfigurationError
 from application.evidence.verification import verify_export
+from domain.access import Caller
+from domain.events import AppendContribution
+from domain.plans import Plan
+from domain.values import Actor
 from interfaces.bootstrap import application
 from interfaces.http.app import create_app
 from interfaces.http.auth import TokenVerifier, issue_token
 from interfaces.settings import Settings
 from tests.interfaces.api import a_plan_request, a_working_plan, open_plan, problem_of
+from tests.interfaces.conftest import events_of
 from tests.interfaces.people import (
     AGENCY_PRACTITIONER,
     CHILD_NAME,
@@ -92,6 +97,49 @@ def test_an_if_match_of_thousands_of_digits_is_a_precondition_failure(client):
     )
     assert answer.status_code == 412
     problem_of(answer)
+
+
+def test_a_writer_who_keeps_losing_the_race_is_told_busy_with_retry_after(
+    client, store, settings, monkeypatch
+):
+    """No If-Match, and another writer lands first every time: each time the sharer
+    decides (while its copy is rendered), a colleague in a second application on the same
+    store appends a contribution, so every save of the copy conflicts in PostgreSQL.
+    Three attempts, then 503 (not 409: no rule refused it), and nothing of it saved."""
+    plan_id = open_plan(client)
+    colleague = application(settings)
+    lead = Caller.of(Actor(id=LEAD.sub, name=LEAD.name, role=LEAD.role, org=LEAD.org))
+    render = store.shared_copy_digest
+    assert render is not None
+    decided_on: list[int] = []
+    racing = True
+
+    def render_while_a_colleague_writes(plan: Plan) -> str:
+        decided_on.append(plan.version)
+        if racing:
+            note = AppendContribution(kind="note", text=f"Colleague {len(decided_on)}")
+            colleague.change(UUID(plan_id), note, lead)
+        return render(plan)
+
+    monkeypatch.setattr(store, "shared_copy_digest", render_while_a_colleague_writes)
+    monkeypatch.setattr(store, "max_attempts", 3)
+    share = {"recipients": ["Morag Campbell"], "method": "email"}
+    url = f"/api/plans/{plan_id}/shared-copies"
+    try:
+        answer = client.post(url, json=share, headers=LEAD.headers())
+        assert answer.status_code == 503
+        assert problem_of(answer)["type"] == "/problems/concurrent-update"
+        assert int(answer.headers["Retry-After"]) > 0
+        assert decided_on == [1, 2, 3]
+        history = client.get(f"/api/plans/{plan_id}/history", headers=LEAD.headers()).json()
+        types = [e["type"] for e in history["items"]]
+        assert types == ["PlanOpened"] + ["ContributionAppended"] * 3
+        racing = False
+        again = client.post(url, json=share, headers=LEAD.headers())
+        assert again.status_code == 201
+        assert events_of(store, plan_id) == 5
+    finally:
+        colleague.close()
 
 
 def test_a_content_length_of_thousands_of_digits_is_too_large(client):
