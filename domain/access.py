@@ -9,8 +9,14 @@ The table, from ../shared/API.md:
 - practitioner: read, and add contributions, targets, provision and evaluations, on plans
   they are a member of or whose joined agencies include their org.
 - parent_carer, young_person: read the plans they are members of; record their views.
-- reviewer: read a plan's history, as-of views, diff and bundle (the evidence) only while
-  a disclosure to them or their org is in force on that plan.
+- reviewer: only while a disclosure to them or their org is in force on that plan, reads
+  what a bundle is made of: the plan as it stood at any instant (the plain read is the
+  as-of view of now), its history, diff, chronology and clocks as they stood, the
+  documents and shared copies the bundle holds, the bundle itself, and the export (so
+  the offline verifier can prove the record behind the bundle untampered). A tribunal
+  must be able to check every page of the bundle against the record, so this is wider
+  than API.md's one line ("history, as-of views, diff and bundle"). Never a write,
+  never the access log beyond the bundle's summary, nothing once the disclosure ends.
 - analyst: reports only; aggregates with no personal data.
 - authority_officer (API.md, "Added in 2026-12"): reads every CSP and EHCP in the store
   (any other plan only as a member) and alone takes the authority's statutory decisions.

@@ -25,6 +25,7 @@ from tests.interfaces.api import (
     a_plan_request,
     a_revocation,
     days_from_today,
+    now,
     post,
     problem_of,
     views,
@@ -232,3 +233,68 @@ def test_the_plan_is_listed_to_exactly_those_who_may_see_it(client, plan, projec
     else:
         listed = {p["plan_id"] for p in response.json()["items"]}
         assert (plan.plan_id in listed) is situation.sees_the_plan
+
+
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def bundle_reads(client: TestClient, plan: PlanRefs) -> dict[str, tuple]:
+    """The plan given a document, a shared copy and an issued bundle; and every read of
+    what a bundle is made of (path, query), which a reviewer may make while a disclosure
+    is in force (domain/access.py: wider than API.md's one line)."""
+    base = f"/api/plans/{plan.plan_id}"
+    added = client.post(
+        f"{base}/documents",
+        files={"file": ("report.pdf", PDF, "application/pdf")},
+        data={"title": "Speech and language report", "author": "Priya Shah", "kind": "report"},
+        headers=LEAD.headers(),
+    )
+    assert added.status_code == 201, added.text
+    post(client, LEAD, f"{base}/shared-copies", {"recipients": ["Morag"], "method": "email"})
+    post(client, LEAD, f"{base}/bundles", {})
+    return {
+        "read plan": (base, {}),
+        "read plan as of": (base, {"as_of": now()}),
+        "read history": (f"{base}/history", {}),
+        "read diff": (f"{base}/diff", {"from": "2000-01-01T00:00:00Z"}),
+        "read chronology": (f"{base}/chronology", {}),
+        "read clocks": (f"{base}/clocks", {}),
+        "read documents": (f"{base}/documents", {}),
+        "read a document": (f"{base}/documents/{added.json()['document_id']}", {}),
+        "read shared copies": (f"{base}/shared-copies", {}),
+        "read a shared copy": (f"{base}/shared-copies/1.pdf", {}),
+        "read the bundle": (f"{base}/bundle.pdf", {}),
+        "read issued bundles": (f"{base}/bundles", {}),
+        "read an issued bundle": (f"{base}/bundles/1.pdf", {}),
+        "read the export": (f"{base}/export", {}),
+        "read access log": (f"{base}/access-log", {}),
+    }
+
+
+def statuses(client: TestClient, reads: dict[str, tuple]) -> dict[str, int]:
+    return {
+        name: client.get(path, params=query, headers=REVIEWER.headers()).status_code
+        for name, (path, query) in reads.items()
+    }
+
+
+def test_a_reviewer_reads_all_a_bundle_holds_until_the_disclosure_is_revoked(client, plan):
+    reads = bundle_reads(client, plan)
+    disclosure_id = disclose(REVIEWER.sub)(client, plan)
+    in_force = {name: 200 for name in reads} | {"read access log": 403}
+    assert statuses(client, reads) == in_force
+    post(
+        client,
+        LEAD,
+        f"/api/plans/{plan.plan_id}/disclosures/{disclosure_id}/revoke",
+        a_revocation(),
+    )
+    assert statuses(client, reads) == {name: 404 for name in reads}
+
+
+def test_a_reviewer_reads_none_of_it_once_the_disclosure_has_expired(client, plan):
+    reads = bundle_reads(client, plan)
+    disclose(REVIEWER.sub, occurred_on=days_from_today(-10), until=days_from_today(-2))(
+        client, plan
+    )
+    assert statuses(client, reads) == {name: 404 for name in reads}
