@@ -23,7 +23,7 @@ from domain.plans import Plan
 from domain.reviews import in_year_meetings_due
 from domain.sections import SECTIONS
 from domain.statutory import EhcpExceptionGround, draft_representations_end
-from domain.values import FAMILY_ROLES, PlanType, Progress, ProvisionKind, Whose
+from domain.values import FAMILY_ROLES, PlanType, Progress, ProvisionKind, Role, Whose
 from interfaces.http.auth import Caller
 from interfaces.plan_text import (
     FUNDING_STREAMS,
@@ -33,7 +33,7 @@ from interfaces.plan_text import (
     plan_as_dict,
     sharing_as_dicts,
 )
-from interfaces.web import wording
+from interfaces.web import glossary, wording
 from interfaces.web.guard import allowed_actions
 from interfaces.web.mail_record import mail_record
 from interfaces.web.queries import statutory_clocks
@@ -89,6 +89,13 @@ NOTICES = {
     "provision_end": "Provision ended; it stays in the plan's history with the reason.",
 }
 
+
+PLAN_TEMPLATES = {
+    # In the first person and plain words, with the plan's terms explained.
+    Role.YOUNG_PERSON: "young_person_plan.html",
+    Role.PARENT_CARER: "family_plan.html",
+}
+"""The page each reader is shown; everyone else reads plan.html."""
 
 SCHEDULE_TITLES = {
     PlanType.CSP: "The plan, in the form of the Schedule",
@@ -325,7 +332,10 @@ def render_plan(
         plan_id=str(current.id),
         mail=mail_record(request, caller, current) if as_of is None else [],
     )
-    template = "family_plan.html" if caller.role in FAMILY_ROLES else "plan.html"
+    if caller.role is Role.YOUNG_PERSON:
+        # The plan's own words, explained: only those the page uses.
+        context["glossary"] = glossary.terms_in(glossary.texts_of_page(context))
+    template = PLAN_TEMPLATES.get(caller.role, "plan.html")
     return render(request, template, context, status_code)
 
 
