@@ -4,7 +4,8 @@ exactly what the API accepts, and a refusal names the field in plain words."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -64,8 +65,45 @@ LABELS = {
 }
 
 
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a form: the field's place in the body (no list indexes), and
+    why in words ("is needed"). A rule across fields has no place: its words are whole."""
+
+    path: tuple[str, ...]
+    rule: str
+
+
+class Refusal(str):
+    """A refused form's message, naming each field by its label and saying why; `fields`
+    holds the same sentence by the input's name, to show beside that field."""
+
+    fields: dict[str, str]
+
+    def __new__(cls, message: str, fields: Mapping[str, str] | None = None) -> Refusal:
+        refusal = super().__new__(cls, message)
+        refusal.fields = dict(fields or {})
+        return refusal
+
+
 class FormInvalid(Exception):
     """What the person typed does not make a valid command; the message says why."""
+
+    def __init__(
+        self, message: str, problems: Sequence[Problem] = (), labels: Mapping[str, str] = LABELS
+    ) -> None:
+        super().__init__(message)
+        self.problems = tuple(problems)
+        self.labels = labels
+
+    def refusal(
+        self, labels: Mapping[str, str] | None = None, inputs: Mapping[str, str] | None = None
+    ) -> Refusal:
+        """The message with the fields named by `labels` (a form's own words, over those
+        it was checked with); `inputs` maps a field's dotted path to its input's name."""
+        if not self.problems:
+            return Refusal(str(self))
+        return worded(self.problems, {**self.labels, **(labels or {})}, inputs)
 
 
 def value(form: FormData | Mapping[str, Any], name: str) -> str | None:
@@ -94,21 +132,43 @@ def validate(schema: type[M], data: dict[str, Any], labels: Mapping[str, str] = 
     try:
         return schema.model_validate(data)
     except ValidationError as e:
-        raise FormInvalid(explain(e, labels)) from None
+        found = problems(e)
+        raise FormInvalid(worded(found, labels), found, labels) from None
 
 
-def explain(error: ValidationError, labels: Mapping[str, str] = LABELS) -> str:
+def explain(error: ValidationError, labels: Mapping[str, str] = LABELS) -> Refusal:
     """The first problems, as sentences; never the input itself (it may be personal)."""
-    sentences = []
+    return worded(problems(error), labels)
+
+
+def problems(error: ValidationError) -> list[Problem]:
+    found = []
     for item in error.errors()[:3]:
         if item.get("type") == "value_error" and not item.get("loc"):
             # A rule across fields, worded by the domain as a sentence of its own.
-            sentences.append(str(item.get("msg", "")).removeprefix("Value error, "))
+            found.append(Problem((), str(item.get("msg", "")).removeprefix("Value error, ")))
             continue
-        loc = [str(p) for p in item.get("loc", ()) if not isinstance(p, int)]
-        label = next((labels[p] for p in reversed(loc) if p in labels), "A field")
-        sentences.append(f"{label} {_rule(item)}.")
-    return " ".join(dict.fromkeys(sentences))
+        path = tuple(str(p) for p in item.get("loc", ()) if not isinstance(p, int))
+        found.append(Problem(path, _rule(item)))
+    return found
+
+
+def worded(
+    found: Sequence[Problem], labels: Mapping[str, str], inputs: Mapping[str, str] | None = None
+) -> Refusal:
+    sentences: dict[str, None] = {}
+    fields: dict[str, str] = {}
+    for problem in found:
+        if not problem.path:
+            sentences[problem.rule] = None
+            continue
+        label = next((labels[p] for p in reversed(problem.path) if p in labels), "A field")
+        sentence = f"{label} {problem.rule}."
+        sentences[sentence] = None
+        name = (inputs or {}).get(".".join(problem.path), problem.path[-1])
+        if sentence not in fields.get(name, ""):
+            fields[name] = f"{fields[name]} {sentence}" if name in fields else sentence
+    return Refusal(" ".join(sentences), fields)
 
 
 def _rule(item: Mapping[str, Any]) -> str:
@@ -120,8 +180,13 @@ def _rule(item: Mapping[str, Any]) -> str:
         return "must be a date"
     if kind in ("enum", "literal_error", "uuid_parsing", "uuid_type"):
         return "must be one of the choices offered"
-    if kind == "string_too_long":
-        return f"is too long (at most {ctx.get('max_length')} characters)"
+    limit = ctx.get("max_length")
+    if kind == "string_too_long" and isinstance(limit, int):
+        given = item.get("input")
+        has = f" (it has {len(given):,})" if isinstance(given, str) else ""
+        return f"is too long: at most {limit:,} characters{has}"
+    if kind == "too_long" and isinstance(limit, int):
+        return f"has too many entries: at most {limit:,}"
     if kind in ("greater_than_equal", "greater_than"):
         return f"must be at least {ctx.get('ge', ctx.get('gt'))}"
     if kind in ("less_than_equal", "less_than"):

@@ -182,7 +182,8 @@ def write_form(
     except ActionForbiddenError as e:
         raise forbidden(str(e)) from None
     except FormInvalid as e:
-        return refused(request, planning, caller, pid, name, form, str(e), 422)
+        message = e.refusal(FIELD_LABELS.get(name))
+        return refused(request, planning, caller, pid, name, form, message, 422)
     except ValidationError as e:  # a section's particulars, checked by the domain
         return refused(request, planning, caller, pid, name, form, explain(e), 422)
     except PlanningError as e:  # a rule of the plan; its message is safe to show
@@ -617,6 +618,71 @@ def _section(s: Submission) -> tuple[Command, Attributed]:
     return RecordSection(name=s.get("name") or "", text=body.text, details=details), body
 
 
+# A refusal names a field as its form does, where the general words (forms.LABELS) would
+# not say which: "The target is needed", not "The text is needed".
+FIELD_LABELS: dict[str, dict[str, str]] = {
+    "outcome": {"text": "The outcome", "aspiration": "The aspiration it leads towards"},
+    "target": {
+        "text": "The target",
+        "outcome_id": "The outcome it works towards",
+        "success_criteria": "How you will know it is achieved",
+    },
+    "revision": {
+        "text": "The new wording",
+        "due_on": "The new due date",
+        "reason": "Why it changes",
+    },
+    "evaluation": {"impact": "What you saw (the impact)"},
+    "provision": {"description": "What will be done", "funding": "Funded by"},
+    "delivery": {"note": "The note", "period_from": "From", "period_to": "To"},
+    "provision_end": {"reason": "Why it ends"},
+    "review": {"summary": "The summary of the discussion", "impact": "What was seen (the impact)"},
+    "stage": {"stage": "The new stage", "reason": "The reason for the change"},
+    "agency": {
+        "org": "The agency's organisation id",
+        "name": "The agency name",
+        "kind": "The kind of agency",
+        "reason": "Why it joins",
+    },
+    "contribution": {"text": "The contribution", "kind": "The kind of contribution"},
+    "views": {"text": "What was said"},
+    "chronology": {
+        "text": "What happened",
+        "kind": "The kind of entry",
+        "impact": "What it meant for the child",
+        "action": "What was done, or is to be done",
+        "agency": "The agency it comes from",
+    },
+    "sharing": {
+        "reason": "Why it was shared",
+        "necessary_because": "Why it was necessary and proportionate",
+        "occurred_on": "The date it was shared",
+        "child_views": "The child's views on sharing it",
+        "family_views": "The family's views on sharing it",
+        "withheld": "What was decided not to share, and why",
+    },
+    "member": {"user_id": "Their user id", "email": "The email address"},
+    "member_removal": {"user_id": "Who", "reason": "Why their access ends"},
+    "agency_leaving": {"org": "Which agency", "reason": "Why its part ends"},
+    "disclosure": {"grantee": "To whom", "purpose": "For what", "until": "Until when"},
+    "disclosure_revoking": {"reason": "Why it ends"},
+    "close": {"reason": "Why it closes"},
+    "csp_answer": {"answer": "The answer"},
+    "csp_decision": {"needed": "Whether a CSP is needed", "reason": "The reasons"},
+    "csp_delay": {"cause": "The cause", "new_due_on": "The new date"},
+    "early_review_extension": {"reason": "Why 4 weeks is impractical"},
+    "early_review_answer": {"answer": "The answer"},
+    "ehcp_assessment": {"reason": "The reasons"},
+    "ehcp_issue_decision": {"reason": "The reasons"},
+    "ehcp_review_decision": {"decision": "The decision", "reason": "The reasons"},
+    "ehcp_exception": {"ground": "The ground", "reason": "What happened"},
+    "ehcp_review_report": {"recommendations": "The amendments the meeting recommends"},
+    "notice": {"kind": "The notice", "to": "To whom", "method": "How it was given"},
+    "section": {"text": "The section's text", "reason": "Why it changes"},
+    "share": {"recipients": "Who it was given to", "method": "How it was given"},
+    "bundle": {"to": "The date the record goes up to"},
+}
+
 FORMS: dict[str, tuple[str, Handler]] = {
     "outcome": ("outcomes", _outcome),
     "target": ("targets", _target),
@@ -723,7 +789,8 @@ def _open(request: Request, caller: Caller, form: FormData) -> Response:
     except ActionForbiddenError as e:
         raise forbidden(str(e)) from None
     except FormInvalid as e:
-        return _open_refused(request, caller, form, str(e), 422)
+        message = e.refusal(inputs={"child.name": "child_name"})
+        return _open_refused(request, caller, form, message, 422)
     except PlanningError as e:
         return _open_refused(request, caller, form, wording.refusal(str(e)), 409)
     except IdempotencyKeyReusedError:

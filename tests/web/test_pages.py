@@ -482,9 +482,8 @@ def test_a_date_at_the_edge_of_the_calendar_is_not_a_date(site):
 
 def target_labels(page: str) -> dict[str, str]:
     """Each target's text -> its number, as the plan page heads it."""
-    return {
-        unescape(text): label for label, text in re.findall(r"<h4>(Target \d+): (.*?)</h4>", page)
-    }
+    heads = r'<h4>(Target \d+)</h4>\s*<p class="target-text">(.*?)</p>'
+    return {unescape(text): label for label, text in re.findall(heads, page, re.S)}
 
 
 def test_targets_keep_their_numbers_when_one_is_added_earlier_and_late_ones_are_flagged(site):
@@ -509,6 +508,7 @@ def test_targets_keep_their_numbers_when_one_is_added_earlier_and_late_ones_are_
     assert {text: after[text] for text in before} == before
     assert after["Say hello to the lollipop lady each morning"] == f"Target {len(before) + 1}"
     late = page[page.index("Say hello to the lollipop lady") :]
+    late = late[late.index('<p class="meta">') :]  # the target's line under its text
     assert 'data-target-overdue="yes"' in late[: late.index("</p>")]
     row = mine[mine.index(f'data-plan-id="{site.plan_id}"') :]
     row = row[: row.index("</tr>")]
