@@ -41,6 +41,8 @@ from domain.actions import Action
 from domain.documents import DocumentDestroyedError, DocumentNotFoundError, media_type_of
 from domain.errors import PlanNotVisibleError
 from domain.events import AddDocument, ChangeStage, Command, OpenPlan, SharePlan
+from domain.events.base import PlanEvent
+from domain.hindsight import KnownOn, known_on
 from domain.plans import Plan
 from domain.stages import StageCatalogue
 from domain.values import DESTROYED, Actor, Attribution, PlanStatus
@@ -254,6 +256,14 @@ class Planning(Application[UUID]):
                 self.mapper.keyring.forget(plan_id)
             plan = self._read(plan_id, version)
         return plan
+
+    def get_plan_known_on(self, plan_id: UUID, day: date) -> KnownOn:
+        """The plan as it is known today to have stood at the end of `day` (domain.hindsight):
+        what happened by then, however late it was recorded."""
+        found = known_on(cast(Iterable[PlanEvent], self.events.get(plan_id)), day)
+        if found.plan is None:
+            raise PlanNotFoundError(plan_id)
+        return found
 
     def get_plans(self, plan_ids: Sequence[UUID]) -> dict[UUID, Plan]:
         """Many plans now, for a list (plans not found are left out). One query finds

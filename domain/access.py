@@ -50,6 +50,7 @@ from domain.values import (
     FAMILY_ROLES,
     Actor,
     ChronologyEntry,
+    Disclosure,
     PlanType,
     Role,
     SharingRecord,
@@ -184,9 +185,14 @@ def can_see(caller: Caller, plan: Plan) -> bool:
     return caller.role is Role.SYSTEM
 
 
-def has_disclosure(caller: Caller, plan: Plan) -> bool:
+def disclosures_to(caller: Caller, plan: Plan) -> list[Disclosure]:
+    """The disclosures in force today to the caller or to the caller's organisation."""
     grantees = {caller.sub, *([caller.org] if caller.org else [])}
-    return any(d.grantee in grantees for d in plan.disclosures_in_force(today()))
+    return [d for d in plan.disclosures_in_force(today()) if d.grantee in grantees]
+
+
+def has_disclosure(caller: Caller, plan: Plan) -> bool:
+    return bool(disclosures_to(caller, plan))
 
 
 def decide(caller: Caller, action: Action, plan: Plan, command: Command | None = None) -> Decision:

@@ -25,6 +25,7 @@ from domain.events import (
     DecideCspNeed,
     Evaluated,
     GiveNotice,
+    GrantDisclosure,
     HoldReview,
     JoinAgency,
     OpenPlan,
@@ -496,6 +497,17 @@ def load_demo_csps(planning: Planning) -> None:
         GiveNotice(kind=NoticeKind.PLAN_COPY, to=("Kirsty Reid (mum)",), method="letter"),
         lead,
         349,
+    )
+    step(
+        calum,
+        GrantDisclosure(
+            grantee=DEMO_USERS["reviewer"].org or "",
+            purpose="A reference to the Tribunal about the CSP's contents",
+            until=today() + timedelta(days=120),
+        ),
+        lead,
+        14,
+        "Kirsty Reid has referred the CSP to the Tribunal",
     )
 
     ava = csp("Ava Stewart", date(today().year - 9, 1, 20), 60)

@@ -13,7 +13,7 @@ from starlette.responses import RedirectResponse, Response
 from application.errors import PlanNotFoundError
 from domain import access
 from domain.actions import Action
-from domain.calendar import UK
+from domain.calendar import UK, local_date
 from domain.values import PlanType
 from interfaces.http.deps import planning_of
 from interfaces.plan_text import chronology_as_dicts
@@ -92,30 +92,56 @@ def my_plans_page(
 
 @router.get("/plans/{plan_id}")
 def plan_page(
-    request: Request, plan_id: str, as_of: str | None = None, done: str | None = None
+    request: Request,
+    plan_id: str,
+    as_of: str | None = None,
+    on: str | None = None,
+    view: str | None = None,
+    done: str | None = None,
 ) -> Response:
     caller = signed_in(request)
+    if view == "on" and as_of:  # the timeline's form: one date, and which reading of it
+        on, as_of = as_of, None
     planning = planning_of(request)
     pid = parse_plan_id(plan_id)
     current = load_plan(planning, caller, pid, Action.READ_PLAN)
-    shown, instant = current, None
+    shown, instant, left_out, notice = current, None, None, NOTICES.get(done or "")
     if as_of:
         instant = _instant(as_of)
         try:
             shown = planning.get_plan(pid, as_of=instant)
         except PlanNotFoundError:
+            # Nothing recorded by then: never a dead end, the other reading of that day.
             first = planning.history(pid, caller)[0]
+            on = local_date(instant).isoformat()
+            notice = (
+                f"Nothing of this plan had been recorded by {wording.instant(instant)}: it "
+                f"was first recorded on {wording.instant(first.recorded_at)}. Here is the "
+                "plan as we know today it stood that day, from what was entered later."
+            )
+    if on:
+        instant = _instant(on[:10])
+        try:
+            known = planning.get_plan_known_on(pid, local_date(instant))
+        except PlanNotFoundError:
             raise PageError(
                 404,
-                "Not recorded yet",
-                f"This plan had not been recorded by {wording.instant(instant)}: it was first "
-                f"recorded on {wording.instant(first.recorded_at)}. The plan as it stood is "
-                "the plan as it was recorded then; what happened earlier but was entered "
-                "later is in its timeline, with both dates.",
+                "Not opened yet",
+                f"This plan was opened on {wording.day(current.opened_on)}, after "
+                f"{wording.day(local_date(instant))}: there was no plan on that day.",
             ) from None
+        assert known.plan is not None
+        shown, left_out = known.plan, known.left_out
     record_read(request, planning, caller, pid, Action.READ_PLAN)
     return render_plan(
-        request, planning, caller, shown, current, as_of=instant, notice=NOTICES.get(done or "")
+        request,
+        planning,
+        caller,
+        shown,
+        current,
+        as_of=instant,
+        left_out=left_out,
+        notice=notice,
     )
 
 

@@ -18,6 +18,7 @@ from domain import access
 from domain.access import Action, Decision
 from domain.calendar import local_date, today
 from domain.clocks import appeal_open_until
+from domain.events.base import PlanEvent
 from domain.notices import owed_notices
 from domain.plans import Plan
 from domain.reviews import in_year_meetings_due
@@ -110,7 +111,10 @@ def plan_context(
     shown: Plan,
     current: Plan,
     as_of: datetime | None = None,
+    left_out: list[PlanEvent] | None = None,
 ) -> dict[str, Any]:
+    """`as_of`, the plan shown is the plan on a past day: as recorded by then, or, with
+    `left_out` (the events that could not be placed), as known today (domain.hindsight)."""
     view = plan_as_dict(shown, planning.stages)
     targets = [t for o in view["outcomes"] for t in o["targets"]]
     open_targets = [t for t in targets if t["status"] == "open"]
@@ -132,7 +136,11 @@ def plan_context(
     return {
         "plan": view,
         "as_of": as_of,
-        "entered_late": entered_late(planning, caller, shown, as_of) if as_of else [],
+        "known": left_out is not None,
+        "left_out": left_out or [],
+        "entered_late": (
+            entered_late(planning, caller, shown, as_of) if as_of and left_out is None else []
+        ),
         "editable": editable,
         # Which forms to show: each is access.decide's answer for this caller and plan.
         "allowed": allowed_actions(caller, current) if editable else dict.fromkeys(Action, False),
@@ -230,11 +238,10 @@ def evidence_context(caller: Caller, plan: Plan) -> dict[str, Any] | None:
     given and the bundles issued; a reviewer's own disclosure, with its purpose and end."""
     if access.decide(caller, Action.READ_EVIDENCE, plan) is not Decision.ALLOW:
         return None
-    grantees = {caller.sub, *([caller.org] if caller.org else [])}
     return {
         "shared_copies": plan.shared_copies,
         "bundles": plan.bundles if access.may_read_issued_bundles(caller) else [],
-        "disclosures": [d for d in plan.disclosures_in_force(today()) if d.grantee in grantees],
+        "disclosures": access.disclosures_to(caller, plan),
     }
 
 
@@ -318,12 +325,13 @@ def render_plan(
     current: Plan,
     *,
     as_of: datetime | None = None,
+    left_out: list[PlanEvent] | None = None,
     notice: str | None = None,
     errors: dict[str, str] | None = None,
     values: dict[str, dict[str, Any]] | None = None,
     status_code: int = 200,
 ) -> Response:
-    context = plan_context(planning, caller, shown, current, as_of)
+    context = plan_context(planning, caller, shown, current, as_of, left_out)
     context.update(
         caller=caller,
         notice=notice,

@@ -23,6 +23,7 @@ from domain.access import Action, Decision, visibility
 from domain.calendar import today
 from domain.clocks import ClockStatus, may_have_clocks
 from domain.plans import Plan
+from domain.values import Disclosure
 from interfaces.http.auth import Caller
 from interfaces.http.deps import planning_of
 from interfaces.http.read_models import get_read_models
@@ -84,6 +85,8 @@ class PlanSummary:
     next_review_on: date | None
     clocks: tuple[Clock, ...] = field(default=())
     overdue_targets: int = 0
+    disclosed: tuple[Disclosure, ...] = ()
+    """The disclosures that open the plan to this reader (a reviewer's purpose and end)."""
 
 
 def summarise(plan: Plan, planning: Planning, caller: Caller) -> PlanSummary:
@@ -108,6 +111,7 @@ def summarise(plan: Plan, planning: Planning, caller: Caller) -> PlanSummary:
         next_review_on=plan.next_review_on,
         clocks=clocks,
         overdue_targets=len(plan.overdue_targets(today())) if plan.is_open else 0,
+        disclosed=tuple(access.disclosures_to(caller, plan)),
     )
 
 

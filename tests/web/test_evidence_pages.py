@@ -7,9 +7,10 @@ from __future__ import annotations
 import hashlib
 
 from domain.access import Caller
-from domain.events import GrantDisclosure
+from domain.events import GrantDisclosure, RevokeDisclosure
 from interfaces.demo import DEMO_USERS
 from tests.web.pages import csrf_token, sign_in
+from tests.web.test_csp_pages import demo_csps
 
 
 def post(client, plan_id, path, **fields):
@@ -115,3 +116,25 @@ def test_a_file_that_is_not_a_pdf_or_image_is_refused_naming_the_rule(site):
         assert answer.status_code == 415
         assert "Only PDF, PNG and JPEG files are kept" in answer.text
     assert not site.planning.get_plan(site.plan_id).documents
+
+
+def test_a_reviewer_lands_on_the_plans_disclosed_to_them_and_on_none_once_it_ends(site):
+    reviewer, lead = DEMO_USERS["reviewer"], DEMO_USERS["lead"]
+    with site.client() as client:
+        sign_in(client, "reviewer")
+        landing = client.get("/plans").text
+    assert "Plans disclosed to you (1)" in landing and "Calum Reid" in landing
+    assert "Disclosed for: A reference to the Tribunal about the CSP" in landing
+    assert "days left" in landing and "/bundle.pdf" in landing
+    assert "Reviews overdue" not in landing and "Isla Campbell" not in landing
+
+    calum = site.planning.get_plan(demo_csps(site)["Calum Reid"])
+    (disclosure,) = calum.disclosures.values()
+    site.planning.change(
+        calum.id, RevokeDisclosure(disclosure_id=disclosure.id), Caller.of(lead), reason="Decided"
+    )
+    with site.client() as client:
+        sign_in(client, "reviewer")
+        landing = client.get("/plans").text
+    assert "Calum Reid" not in landing and "No plan is disclosed to you" in landing
+    assert disclosure.grantee == reviewer.org

@@ -183,6 +183,10 @@ def test_families_see_the_plain_language_page_and_only_their_own_kinds_of_views(
         assert "Next review meeting" in page
         # What the support costs, and who pays, is the parent's to know; not the child's.
         assert "Cost a year: £640.00, paid by School ASN budget." in page
+        assert "(2 times a week, 30 minutes each)" in page
+        provisions = site.planning.get_plan(site.plan_id).provisions.values()
+        in_place = sum(p.cost or 0 for p in provisions if p.ended_on is None)
+        assert f"All of this costs £{in_place:.2f} a year." in page
         assert 'id="views-whose-parent_carer"' in page and 'id="views-whose-child"' in page
         sign_in(client, "young_person")
         page = client.get(f"/plans/{site.plan_id}").text
@@ -365,8 +369,11 @@ def test_the_plan_as_it_stood_at_an_instant_leaves_out_later_entries(site):
     assert "As it stood at" in then and "Isla Campbell" in then
     assert new_text not in then
     assert 'id="form-' not in then  # a past state is read-only
-    assert a_day_ago.status_code == 404  # nothing of this plan had been recorded yesterday
-    assert "had not been recorded" in a_day_ago.text
+    # Nothing of this plan had been recorded yesterday: the page says so, and shows it as
+    # we know today it stood then, never a dead end.
+    assert a_day_ago.status_code == 200
+    assert "Nothing of this plan had been recorded by" in unescape(a_day_ago.text)
+    assert 'id="as-known"' in a_day_ago.text
 
 
 def test_a_csp_opened_has_no_review_clock_until_an_officer_signs_it(site):
@@ -537,6 +544,53 @@ def test_the_plan_as_it_stood_says_what_was_entered_later_and_where_to_find_it(s
     assert "/timeline" in note[: note.index("</p>")]
     assert "Walk to class with a friend" not in then
     assert "it was first recorded on" in before and "timeline" in before
+
+
+def test_the_plan_as_known_today_on_a_past_day_holds_what_happened_by_then_however_late(site):
+    # The demo's year was all entered today: as recorded, 200 days ago there was nothing.
+    plan = site.planning.get_plan(site.plan_id)
+    day = today() - timedelta(days=200)
+    held_by_then = [r for r in plan.reviews if r.held_on <= day]
+    later_target = "Act as a Buddy to a P1 pupil at one break time each week"
+    with site.client() as client:
+        sign_in(client, "lead")
+        known = client.get(f"/plans/{site.plan_id}", params={"on": day.isoformat()})
+        recorded = client.get(f"/plans/{site.plan_id}", params={"as_of": day.isoformat()})
+        chosen = client.get(
+            f"/plans/{site.plan_id}", params={"as_of": day.isoformat(), "view": "on"}
+        )
+        timeline = client.get(f"/plans/{site.plan_id}/timeline").text
+    assert known.status_code == 200
+    banner = unescape(known.text[known.text.index('id="as-known"') :])
+    assert "As we know today it stood on" in banner
+    assert f"?as_of={day.isoformat()}" in banner  # the other reading, one click away
+    assert later_target not in known.text
+    assert held_by_then and all(unescape(r.summary) in unescape(known.text) for r in held_by_then)
+    assert len(re.findall('class="target"', known.text)) < len(
+        re.findall('class="target"', client_page(site))
+    )
+    # As recorded, nothing existed then: the page says so and shows the other reading.
+    assert recorded.status_code == 200
+    assert "Nothing of this plan had been recorded by" in unescape(recorded.text)
+    assert 'id="as-known"' in recorded.text and later_target not in recorded.text
+    assert chosen.status_code == 200 and 'id="as-known"' in chosen.text
+    assert 'name="view" value="on"' in timeline
+
+
+def test_a_day_before_the_plan_was_opened_is_explained(site):
+    opened = site.planning.get_plan(site.plan_id).opened_on
+    with site.client() as client:
+        sign_in(client, "lead")
+        page = client.get(
+            f"/plans/{site.plan_id}", params={"on": (opened - timedelta(days=1)).isoformat()}
+        )
+    assert page.status_code == 404 and "there was no plan on that day" in page.text
+
+
+def client_page(site) -> str:
+    with site.client() as client:
+        sign_in(client, "lead")
+        return client.get(f"/plans/{site.plan_id}").text
 
 
 def test_a_parent_reads_what_was_agreed_at_each_review(site):
