@@ -240,6 +240,14 @@ def may_list_plans(caller: Caller) -> bool:
     return caller.role is not Role.ANALYST
 
 
+def may_see_provision_map(caller: Caller) -> bool:
+    """The map of provision across pupils: for those who plan and run it (lead
+    professionals, practitioners, authority officers), over the plans they may read; a
+    manager's also counts the rest of their school's, unnamed (may_see_org_reviews).
+    Families and reviewers read single plans; analysts have the aggregate reports."""
+    return caller.role in (Role.LEAD_PROFESSIONAL, Role.PRACTITIONER, Role.AUTHORITY_OFFICER)
+
+
 def may_read_reports(caller: Caller) -> bool:
     return caller.role is Role.ANALYST
 

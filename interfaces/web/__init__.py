@@ -19,7 +19,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import RedirectResponse, Response
 
 from interfaces.settings import Settings
-from interfaces.web import evidence_pages, mail_pages, pages, plan_forms, report_pages, signin
+from interfaces.web import (
+    evidence_pages,
+    mail_pages,
+    map_pages,
+    pages,
+    plan_forms,
+    report_pages,
+    signin,
+)
 from interfaces.web.guard import PageError, SignInRequired, optional_caller
 from interfaces.web.oidc import OidcClient
 from interfaces.web.rendering import environment, render
@@ -45,7 +53,7 @@ def install(app: FastAPI, settings: Settings) -> None:
         oidc=OidcClient(settings, secret),
         demo_signin=settings.demo_signin_enabled(),
     )
-    for module in (signin, pages, plan_forms, evidence_pages, report_pages, mail_pages):
+    for module in (signin, pages, plan_forms, evidence_pages, report_pages, map_pages, mail_pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_exception_handler(SignInRequired, _sign_in)

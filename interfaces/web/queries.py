@@ -254,3 +254,38 @@ def plans_for_chart(request: Request, caller: Caller) -> list[UUID]:
             "Catching up",
             "The chart is catching up with recent changes: reload the page in a moment.",
         ) from None
+
+
+MAPPED = 5_000  # plans on one provision map: a large secondary school's register many times
+
+
+def plans_for_map(request: Request, caller: Caller) -> list[tuple[Plan, bool]]:
+    """The open plans on the caller's provision map, each with whether the caller may read
+    it (and so see the child's name): the plans they may read, and for a manager the rest
+    of their organisation's, to be counted without names."""
+    if not access.may_see_provision_map(caller):
+        return []
+    mine = visibility(caller, org_wide=True)
+    view = get_read_models(request).summaries()
+    ids: list[UUID] = []
+    after: str | None = None
+    try:
+        while len(ids) < MAPPED:
+            page = view.list_plans(
+                PlanFilters(status="open"), mine, today=today(), limit=500, after=after
+            )
+            ids += [row.plan_id for row in page.items]
+            if not page.next:
+                break
+            after = page.next
+    except ReadModelBehindError:
+        raise PageError(
+            503, "Catching up", "The map is catching up with recent changes: reload in a moment."
+        ) from None
+    counted = access.may_see_org_reviews(caller)
+    found = []
+    for plan in planning_of(request).get_plans(ids).values():
+        readable = access.decide(caller, Action.READ_PLAN, plan) is Decision.ALLOW
+        if readable or (counted and plan.org == caller.org):
+            found.append((plan, readable))
+    return found

@@ -10,7 +10,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from domain import access
 from domain.calendar import today
+from domain.values import Progress
 from interfaces.plan_text import FUNDING_STREAMS, LAWFUL_BASES
 from interfaces.web import wording
 from interfaces.web.security import CSRF_FIELD
@@ -43,6 +45,8 @@ def environment() -> Environment:
         wellbeing=lambda w: wording.WELLBEING.get(str(w), str(w)),
         as_date=lambda d: d if isinstance(d, date) else date.fromisoformat(str(d)),
     )
+    # The menu offers what the domain's access rules allow the caller.
+    env.globals.update(may_map=access.may_see_provision_map, progress=Progress)
     return env
 
 
