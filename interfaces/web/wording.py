@@ -10,8 +10,9 @@ from uuid import UUID
 from application.history import HistoryEntry
 from domain.calendar import UK, today
 from domain.plans import Plan
+from domain.sections import SECTIONS
 from domain.stages import StageCatalogue
-from interfaces.plan_text import LAWFUL_BASES
+from interfaces.plan_text import LAWFUL_BASES, NOTICE_WORDS
 
 ROLES = {
     "lead_professional": "Lead professional",
@@ -20,6 +21,7 @@ ROLES = {
     "young_person": "Young person",
     "reviewer": "Reviewer",
     "analyst": "Analyst",
+    "authority_officer": "Authority officer",
     "system": "Planledger (automatic)",
 }
 PLAN_TYPES = {
@@ -120,6 +122,35 @@ def _words(type_name: str) -> str:
     return spaced[:1].upper() + spaced[1:]
 
 
+DELAY_CAUSES = {
+    "agency_advice_late": "advice from an agency came late",
+    "school_closed": "the school was closed",
+    "family_unavailable": "the family was not available",
+    "other": "another cause",
+}
+"""domain.statutory.DelayCause; a cause is free text, so any other is shown as given."""
+EARLY_REVIEW_ANSWERS = {
+    "granted": "Granted the request for an early review.",
+    "refused": "Refused the request for an early review.",
+}
+EHCP_REVIEW_DECISIONS = {
+    # As the decision's form offers them (_ehcp.html).
+    "maintain": "to maintain the plan as it is",
+    "amend": "to amend the plan",
+    "cease": "to cease to maintain it",
+}
+
+
+def _notice(kind: str) -> str:
+    words = NOTICE_WORDS.get(kind)
+    return f"Recorded a notice: {words}." if words else "Recorded a notice."
+
+
+def _section(plan: Plan, name: str) -> str:
+    found = SECTIONS.get(plan.plan_type, {}).get(name)
+    return found.title if found else name.replace("_", " ")
+
+
 REQUESTERS = {
     "parent_carer": "a parent or carer",
     "young_person": "the young person",
@@ -201,7 +232,9 @@ def describe(entry: HistoryEntry, plan: Plan, stages: StageCatalogue) -> str:
             needed = d.get("decision") == "needed"
             return "Decided that a CSP is needed." if needed else "Decided that no CSP is needed."
         case "CspPreparationDelayed":
-            return f"Recorded a delay ({d.get('cause')}): new date {day(d.get('new_due_on'))}."
+            cause = str(d.get("cause", ""))
+            cause = DELAY_CAUSES.get(cause, cause)
+            return f"Recorded a delay ({cause}): new date {day(d.get('new_due_on'))}."
         case "CspPrepared":
             return "Signed the amended plan." if d.get("amended") else "Signed and dated the plan."
         case "ReviewStarted":
@@ -212,11 +245,12 @@ def describe(entry: HistoryEntry, plan: Plan, stages: StageCatalogue) -> str:
         case "EarlyReviewDeadlineExtended":
             return "Extended the time to answer the early review request to 12 weeks."
         case "EarlyReviewDecided":
-            return f"Answered the early review request: {d.get('decision')}."
+            decision = EARLY_REVIEW_ANSWERS.get(d.get("decision", ""))
+            return decision or "Answered the early review request."
         case "CspDiscontinued":
             return "Discontinued the plan."
         case "NoticeGiven":
-            return f"Recorded a notice given ({str(d.get('kind', '')).replace('_', ' ')})."
+            return _notice(str(d.get("kind", "")))
         case "NoticeEmailed":
             return (
                 f"The mail server accepted the notice emailed (Message-ID {d.get('message_id')})."
@@ -242,16 +276,21 @@ def describe(entry: HistoryEntry, plan: Plan, stages: StageCatalogue) -> str:
         case "EhcpIssued":
             return "Issued the amended plan." if d.get("amended") else "Issued the final plan."
         case "EhcpTimescaleExcepted":
-            return f"Recorded why a time limit could not be kept ({d.get('ground', '')})."
+            # Here, not above: plan_view imports this module.
+            from interfaces.web.plan_view import EXCEPTION_WORDS
+
+            ground = EXCEPTION_WORDS.get(d.get("ground", ""), "a ground the law allows")
+            return f"Recorded why a time limit could not be kept: {ground[:1].lower()}{ground[1:]}."
         case "EhcpReviewReportSent":
             return "Sent the annual review meeting's report to everyone invited."
         case "EhcpReviewDecided":
-            return f"Decided after the annual review: {d.get('decision', '')}."
+            decision = EHCP_REVIEW_DECISIONS.get(d.get("decision", ""), "")
+            return f"Decided after the annual review {decision}".rstrip() + "."
         case "InformationShared":
             basis = LAWFUL_BASES.get(d.get("lawful_basis", ""), "")
             when = " in an emergency" if d.get("emergency") else ""
             return f"Shared information{when} with {d.get('shared_with')} ({basis.lower()})."
         case "SectionRecorded":
-            return f"Recorded the part “{str(d.get('name', '')).replace('_', ' ')}”."
+            return f"Recorded the part “{_section(plan, str(d.get('name', '')))}”."
         case _:
             return _words(entry.type) + "."
