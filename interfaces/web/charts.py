@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -283,3 +284,107 @@ def wellbeing_wheel(plan: Plan, entries: list[ChronologyEntry]) -> list[WheelSeg
             )
         )
     return segments
+
+
+# -- a report's horizontal bars (the analysts' reports) -------------------------------
+
+HBAR_WIDTH = 400
+"""The view box's width: 13-unit words in 400 units stay 11 px or more on a 390 px phone
+(the drawing shrinks to the screen, not scrolls), so each row's words sit above its bars,
+at the left, across the whole width."""
+_HB_DIGIT = 7.5  # about the width of a 13-unit figure's character, with room to spare
+_HB_LINE = 16  # a line of 13-unit words
+_HB_BAR, _HB_GROUPED_BAR, _HB_BAR_GAP = 16.0, 13.0, 3.0
+_HB_ROW_GAP = 14
+_HB_HEAD = 22  # the line naming what the rows are
+_HB_CHARS = 48  # a line of words at most this many characters long
+_HB_SEPARATOR = 2.0  # white between a stacked bar's parts, so each meets white at 3:1
+
+
+@dataclass(frozen=True)
+class HBarShape:
+    series: int  # which of the chart's measures (its value columns)
+    x: float
+    y: float
+    width: float
+    height: float
+    value: Any  # as the table shows it; None is drawn zero-length
+
+
+@dataclass(frozen=True)
+class HBarRow:
+    label: str
+    lines: list[tuple[float, str]]  # (baseline y, words): the label, wrapped
+    shapes: list[HBarShape]
+    figures: list[tuple[float, float, str]]  # (x, baseline y, words) after the bar(s)
+
+
+@dataclass(frozen=True)
+class HBarChart:
+    width: int
+    height: float
+    head_y: float
+    stacked: bool
+    rows: list[HBarRow]
+
+
+def _wrapped(words: str, chars: int = _HB_CHARS) -> list[str]:
+    lines: list[str] = []
+    for word in words.split():
+        while len(word) > chars:  # a code with no spaces in it, cut where it must be
+            lines, word = [*lines, word[:chars]], word[chars:]
+        if lines and len(lines[-1]) + 1 + len(word) <= chars:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def _amount(value: Any) -> float:
+    return 0.0 if value is None else max(float(value), 0.0)
+
+
+def hbar_chart(
+    labels: list[str],
+    values: list[list[Any]],
+    *,
+    words: Callable[[Any], str],
+    stacked: bool = False,
+    top: float | None = None,
+) -> HBarChart:
+    """One row per label, its values as bars from the left: side by side (one under the
+    other) or, stacked, end to end. The scale runs to `top` (100 for a percentage) or to
+    the largest bar. `words` writes a value (or a stacked row's total) as its figure."""
+    ends = [sum(map(_amount, row)) if stacked else max(map(_amount, row)) for row in values]
+    figures = [words(end) for end in ends] + [words(v) for row in values for v in row]
+    longest = max(map(len, figures), default=0)
+    span = HBAR_WIDTH - max(6 + _HB_DIGIT * (longest + 1), 40.0)  # the figure after the bar
+    scale = span / (top or max([*ends, 0.0]) or 1.0)
+    rows, y = [], float(_HB_HEAD)
+    for label, row in zip(labels, values, strict=True):
+        lines = _wrapped(label)
+        placed = [(y + 13 + _HB_LINE * i, line) for i, line in enumerate(lines)]
+        y += _HB_LINE * len(lines) + 4
+        shapes, figures = [], []
+        if stacked:
+            x = 0.0
+            for n, value in enumerate(row):
+                width = _amount(value) * scale
+                gap = _HB_SEPARATOR if x > 0 and width > 0 else 0.0
+                shapes.append(HBarShape(n, x + gap, y, max(width - gap, 0.0), _HB_BAR, value))
+                x += width
+            known = [_amount(v) for v in row if v is not None]
+            total = sum(known) if known else None
+            figures.append((x + 6, y + _HB_BAR / 2 + 4.5, words(total)))
+            y += _HB_BAR
+        else:
+            height = _HB_BAR if len(row) == 1 else _HB_GROUPED_BAR
+            for n, value in enumerate(row):
+                width = _amount(value) * scale
+                shapes.append(HBarShape(n, 0.0, y, width, height, value))
+                figures.append((width + 6, y + height / 2 + 4.5, words(value)))
+                y += height + _HB_BAR_GAP
+            y -= _HB_BAR_GAP
+        rows.append(HBarRow(label, placed, shapes, figures))
+        y += _HB_ROW_GAP
+    return HBarChart(HBAR_WIDTH, y, 14.0, stacked, rows)
