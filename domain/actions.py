@@ -18,6 +18,8 @@ class Action(StrEnum):
     JOIN_AGENCY = "join_agency"
     LEAVE_AGENCY = "leave_agency"
     CORRECT_CHILD_DETAILS = "correct_child_details"
+    RECORD_PUPIL_DETAILS = "record_pupil_details"
+    """The pupil's details as the school's MIS holds them (an import)."""
     AGREE_OUTCOME = "agree_outcome"
     SET_TARGET = "set_target"
     REVISE_TARGET = "revise_target"

@@ -111,6 +111,7 @@ from domain.values import (
     PlanStatus,
     PlanType,
     Provision,
+    PupilDetails,
     Review,
     Role,
     Section,
@@ -154,6 +155,7 @@ class PlanState(SnapshotState):
     information_sharing: list[SharingRecord] = Field(default_factory=list)
     bundles: list[IssuedBundle] = Field(default_factory=list)
     documents: dict[UUID, Document] = Field(default_factory=dict)
+    pupil: PupilDetails | None = None
 
 
 class Plan(Aggregate):
@@ -194,6 +196,8 @@ class Plan(Aggregate):
         self.information_sharing: list[SharingRecord]
         self.bundles: list[IssuedBundle]
         self.documents: dict[UUID, Document]
+        self.pupil: PupilDetails | None
+        """As the school's MIS last gave them (an import); None until then."""
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Plan:
         # Every value a plan holds is frozen, so a copy needs new containers only: far
@@ -275,6 +279,10 @@ class Plan(Aggregate):
         self._check_writable(by)
         _check_born_by(command.child, today())
         self._record(events.ChildDetailsCorrected, by, command)
+
+    def record_pupil_details(self, command: events.RecordPupilDetails, by: Attribution) -> None:
+        self._check_writable(by)
+        self._record(events.PupilDetailsRecorded, by, command)
 
     # -- outcomes and targets -------------------------------------------------------
 

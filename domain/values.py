@@ -177,6 +177,52 @@ mail server's to judge; this catches the slips of typing)."""
 
 EmailAddress = Annotated[str, StringConstraints(pattern=EMAIL_ADDRESS, max_length=254)]
 
+TELEPHONE = r"^\+?[0-9][0-9 ()-]{5,29}$"
+"""A number as people write one down: digits, spaces, brackets and dashes, maybe a +."""
+
+
+class PupilNumberKind(StrEnum):
+    """Which number the school's MIS knows the pupil by."""
+
+    SCN = "scn"
+    """The Scottish Candidate Number: nine digits, for life, in SEEMiS."""
+    UPN = "upn"
+    """England's Unique Pupil Number: a letter and twelve characters (SIMS, Arbor)."""
+    CANDIDATE = "candidate"
+    """An exam candidate number, where the export gives no UPN."""
+
+
+class PupilContact(Immutable):
+    """A parent or carer as the MIS lists them: who they are to the pupil, and how to reach them."""
+
+    name: str = Field(min_length=1, max_length=200)
+    relationship: str = Field(min_length=1, max_length=100)
+    email: EmailAddress | None = None
+    phone: Annotated[str, StringConstraints(pattern=TELEPHONE, max_length=30)] | None = None
+
+
+PupilNumber = Annotated[str, Field(min_length=1, max_length=20)]
+ClassName = Annotated[str, Field(max_length=40)]
+YearGroup = Annotated[str, Field(max_length=20)]
+AsnFlag = Annotated[str, Field(min_length=1, max_length=200)]
+AsnFlags = Annotated[tuple[AsnFlag, ...], Field(max_length=20)]
+"""The ASN or SEN status and needs, as the MIS gives them (SEEMiS "Y", SIMS "K", "ASD")."""
+Contacts = Annotated[tuple[PupilContact, ...], Field(max_length=6)]
+Source = Annotated[str, Field(min_length=1, max_length=100)]
+"""Where the details came from, e.g. "SEEMiS export"."""
+
+
+class PupilDetails(Immutable):
+    """The pupil as the school's MIS holds them, recorded by an import (domain/pupil_import.py)."""
+
+    pupil_number: PupilNumber
+    number_kind: PupilNumberKind
+    class_name: ClassName | None = None
+    year_group: YearGroup | None = None
+    asn_flags: AsnFlags = ()
+    contacts: Contacts = ()
+    source: Source
+
 
 class Member(Immutable):
     user_id: str

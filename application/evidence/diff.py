@@ -48,6 +48,7 @@ CHANGES: dict[str, tuple[str, str, str, str | None]] = {
     "PlanClosed": ("status", "closed", "plan closed (discontinued)", None),
     "PlanDestroyed": ("status", "closed", "personal data destroyed", None),
     "ChildDetailsCorrected": ("child", "revised", "child's details corrected", None),
+    "PupilDetailsRecorded": ("child", "revised", "pupil's details recorded from the MIS", None),
     "StageChanged": ("stage", "revised", "stage changed", None),
     "MemberAdded": ("members", "added", "member added", "user_id"),
     "LeadProfessionalAssigned": ("members", "revised", "lead professional assigned", "user_id"),

@@ -42,6 +42,7 @@ from domain.events.provision import (
     ProvisionPlanned,
     RecordDelivery,
 )
+from domain.events.pupils import PupilDetailsRecorded, RecordPupilDetails
 from domain.events.records import (
     AppendContribution,
     ContributionAppended,
@@ -177,6 +178,7 @@ EVENTS: tuple[type[PlanEvent], ...] = (
     InformationShared,
     EhcpReviewReportSent,
     NoticeEmailed,
+    PupilDetailsRecorded,
 )
 """Every kind of event a plan records."""
 
@@ -258,12 +260,14 @@ __all__ = [
     "ProvisionDelivered",
     "ProvisionEnded",
     "ProvisionPlanned",
+    "PupilDetailsRecorded",
     "ReceiveCspRequest",
     "ReceiveEhcpRequest",
     "RecordDelivery",
     "RecordEhcpException",
     "RecordInformationSharing",
     "RecordNoticeEmailed",
+    "RecordPupilDetails",
     "RecordSection",
     "RecordViews",
     "RemoveMember",

@@ -53,6 +53,7 @@ class PlanOpened(PlanEvent, Aggregate.Created, OpenPlan):
         plan.information_sharing = []
         plan.bundles = []
         plan.documents = {}
+        plan.pupil = None
 
 
 class ChangeStage(Command):

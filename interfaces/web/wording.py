@@ -290,6 +290,8 @@ def describe(entry: HistoryEntry, plan: Plan, stages: StageCatalogue) -> str:
             basis = LAWFUL_BASES.get(d.get("lawful_basis", ""), "")
             when = " in an emergency" if d.get("emergency") else ""
             return f"Shared information{when} with {d.get('shared_with')} ({basis.lower()})."
+        case "PupilDetailsRecorded":
+            return f"Recorded the pupil's details from the school's MIS ({d.get('source')})."
         case "SectionRecorded":
             return f"Recorded the part “{_section(plan, str(d.get('name', '')))}”."
         case _:

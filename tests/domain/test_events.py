@@ -60,6 +60,7 @@ ADDED_SINCE_36ABB12 = {
     "InformationShared",
     "EhcpReviewReportSent",
     "NoticeEmailed",
+    "PupilDetailsRecorded",
 }
 
 
@@ -111,7 +112,7 @@ def test_every_command_names_a_plan_method_and_the_action_checked_for_it(command
 
 def test_the_commands_are_every_write_a_plan_takes():
     handlers = {cls.handler for cls in COMMANDS if cls is not OpenPlan}
-    assert len(handlers) == len(COMMANDS) - 1 == 50
+    assert len(handlers) == len(COMMANDS) - 1 == 51
     assert handlers == set(WRITES) | set(STATUTORY_WRITES) | {
         "destroy_plan",
         "give_notice",

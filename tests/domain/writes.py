@@ -45,6 +45,7 @@ from domain.events import (
     RecordDelivery,
     RecordEhcpException,
     RecordInformationSharing,
+    RecordPupilDetails,
     RecordSection,
     RecordViews,
     RemoveMember,
@@ -76,6 +77,8 @@ from domain.values import (
     PlanType,
     Progress,
     ProvisionKind,
+    PupilContact,
+    PupilNumberKind,
     Role,
     Whose,
 )
@@ -113,6 +116,15 @@ COMMANDS: dict[str, CommandOf] = {
     ),
     "correct_child_details": lambda f, on: CorrectChildDetails(
         child=Child(name="Isla Cameron", date_of_birth=None)
+    ),
+    "record_pupil_details": lambda f, on: RecordPupilDetails(
+        pupil_number="123456789",
+        number_kind=PupilNumberKind.SCN,
+        class_name="P5B",
+        year_group="P5",
+        asn_flags=("Y",),
+        contacts=(PupilContact(name="Morag Campbell", relationship="Mother"),),
+        source="SEEMiS export",
     ),
     "agree_outcome": lambda f, on: AgreeOutcome(
         text="I will read to my sister", area="Literacy", aspiration=None
