@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from copy import deepcopy
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import cached_property
 from itertools import chain
 from typing import Any, ClassVar, cast
 from uuid import UUID
@@ -22,6 +23,7 @@ from eventsourcing.sqlite import SQLiteFactory
 from eventsourcing.utils import get_topic
 
 from application.authority import load_stages
+from application.directory import People
 from application.errors import (
     ConcurrentUpdateError,
     IdempotencyKeyReusedError,
@@ -122,6 +124,16 @@ class Planning(Application[UUID]):
         if master_key:
             assert isinstance(self.mapper, PlanMapper)
             self.mapper.keyring = KeyRing(master_key, self.records)
+
+    @cached_property
+    def people(self) -> People:
+        """The authority's directory of people and organisations, in the same store."""
+        return People(dict(self.env), self.env.get(ENCRYPTION_KEY))
+
+    def close(self) -> None:
+        if "people" in vars(self):
+            self.people.close()
+        super().close()
 
     def construct_recorder(self) -> Any:
         # Planledger's tables (chain, idempotency, keys, access log) live beside the

@@ -248,6 +248,17 @@ def may_see_provision_map(caller: Caller) -> bool:
     return caller.role in (Role.LEAD_PROFESSIONAL, Role.PRACTITIONER, Role.AUTHORITY_OFFICER)
 
 
+def may_search_directory(caller: Caller) -> bool:
+    """Staff who add colleagues and agencies to plans look them up by name."""
+    return caller.role in (Role.LEAD_PROFESSIONAL, Role.PRACTITIONER, Role.AUTHORITY_OFFICER)
+
+
+def may_edit_directory(caller: Caller) -> bool:
+    """Who records an organisation's name or invites a colleague before their first
+    sign-in: those who open plans and those who run the authority's statutory work."""
+    return caller.role in (Role.LEAD_PROFESSIONAL, Role.AUTHORITY_OFFICER)
+
+
 def may_read_reports(caller: Caller) -> bool:
     return caller.role is Role.ANALYST
 

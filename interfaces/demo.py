@@ -424,6 +424,7 @@ def load_demo(planning: Planning) -> UUID:
         reason="Mum asked for help with her place at the summer playscheme",
     )
     load_demo_csps(planning)
+    load_demo_directory(planning)
     return plan_id
 
 
@@ -433,6 +434,29 @@ WELLBEING_OF = {
     "independence": (Wellbeing.ACHIEVING,),
 }
 """The SHANARRI indicators each demo outcome serves."""
+
+
+DEMO_ORGANISATIONS = (
+    (SCHOOL, "St Ninian's Primary School", "school", "office@st-ninians.example.org"),
+    (SALT, "NHS Lothian Speech and Language Therapy", "health", None),
+    ("nhs:camhs-lothian", "NHS Lothian CAMHS", "health", None),
+    ("council:edinburgh-social-work", "Edinburgh Children's Social Work", "social_work", None),
+    ("council:city-of-edinburgh", "City of Edinburgh Council", "council", None),
+    (
+        "tribunal:hec-scotland",
+        "First-tier Tribunal for Scotland (Health and Education Chamber)",
+        "tribunal",
+        None,
+    ),
+)
+
+
+def load_demo_directory(planning: Planning) -> None:
+    """The demo's organisations by name, and its staff as if each had signed in once."""
+    for org, name, kind, contact in DEMO_ORGANISATIONS:
+        planning.people.record_organisation(org, name, kind, contact)
+    for person in DEMO_USERS.values():
+        planning.people.seen(Caller.of(person).model_copy(update={"email": demo_mail(person)}))
 
 
 def load_demo_csps(planning: Planning) -> None:

@@ -20,7 +20,9 @@ from starlette.responses import RedirectResponse, Response
 
 from interfaces.settings import Settings
 from interfaces.web import (
+    directory_pages,
     evidence_pages,
+    import_pages,
     mail_pages,
     map_pages,
     pages,
@@ -53,7 +55,17 @@ def install(app: FastAPI, settings: Settings) -> None:
         oidc=OidcClient(settings, secret),
         demo_signin=settings.demo_signin_enabled(),
     )
-    for module in (signin, pages, plan_forms, evidence_pages, report_pages, map_pages, mail_pages):
+    for module in (
+        signin,
+        pages,
+        plan_forms,
+        evidence_pages,
+        report_pages,
+        map_pages,
+        directory_pages,
+        import_pages,
+        mail_pages,
+    ):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_exception_handler(SignInRequired, _sign_in)

@@ -24,6 +24,7 @@ from application.errors import (
 from application.planning import Conditions, Planning
 from domain.access import Caller
 from domain.actions import Action
+from domain.directory import Directory
 from domain.errors import ActionForbiddenError, PlanningError
 from domain.events import (
     AddMember,
@@ -128,6 +129,7 @@ CHANGED = (
 @dataclass(frozen=True)
 class Submission:
     form: FormData
+    directory: Directory
 
     def get(self, name: str) -> str | None:
         return value(self.form, name)
@@ -168,7 +170,7 @@ def write_form(
     pid = parse_plan_id(plan_id)
     conditions = Conditions(idempotency=claim(form, caller.sub, request.url.path))
     try:
-        command, body = handler(Submission(form))
+        command, body = handler(Submission(form, planning.people.directory()))
         written = planning.change(
             pid,
             command,
@@ -192,11 +194,17 @@ def write_form(
         return refused(request, planning, caller, pid, name, form, CHANGED, 409)
     except IdempotencyKeyReusedError:
         return refused(request, planning, caller, pid, name, form, REUSED, 422)
+    created = {k: v for k, v in written.created.items() if k not in ("plan_id", "sha256")}
+    # Where the page shows what was just made, so that the reader lands on it.
     anchor = next(
-        (f"{k.removesuffix('_id')}-{v}" for k, v in written.created.items() if k != "plan_id"),
+        (f"{NUMBERED.get(name, k.removesuffix('_id'))}-{v}" for k, v in created.items()),
         f"form-{name}",
     )
     return RedirectResponse(f"/plans/{pid}?done={name}#{anchor}", status_code=303)
+
+
+NUMBERED = {"share": "copy", "bundle": "bundle"}
+"""Forms whose record is numbered on the page (copy-3, bundle-2), not by its id."""
 
 
 def refused(
@@ -373,10 +381,10 @@ def _stage(s: Submission) -> tuple[Command, WriteBody]:
 
 
 def _agency(s: Submission) -> tuple[Command, WriteBody]:
-    body = validate(
-        AgencyCreate,
-        {"org": s.get("org"), "name": s.get("name"), "kind": s.get("kind"), **s.common()},
-    )
+    fields = {"org": s.get("org"), "name": s.get("name"), "kind": s.get("kind")}
+    if known := s.directory.organisations.get(s.get("known") or ""):
+        fields = {"org": known.org, "name": known.name, "kind": known.kind}
+    body = validate(AgencyCreate, {**fields, **s.common()})
     return body.to(JoinAgency), body
 
 
@@ -429,14 +437,11 @@ def _sharing(s: Submission) -> tuple[Command, WriteBody]:
 
 
 def _member(s: Submission) -> tuple[Command, WriteBody]:
-    body = validate(
-        MemberCreate,
-        {
-            **{f: s.get(f) for f in ("user_id", "role", "name")},
-            "email": s.get("email") or None,
-            **s.common(),
-        },
-    )
+    fields = {f: s.get(f) for f in ("user_id", "role", "name")}
+    fields["email"] = s.get("email") or None
+    if known := s.directory.people.get(s.get("known") or ""):
+        fields = {f: getattr(known, f) for f in ("user_id", "role", "name", "email")}
+    body = validate(MemberCreate, {**fields, **s.common()})
     return body.to(AddMember), body
 
 
@@ -454,7 +459,7 @@ def _disclosure(s: Submission) -> tuple[Command, WriteBody]:
     body = validate(
         DisclosureCreate,
         {
-            "grantee": s.get("grantee"),
+            "grantee": s.get("known") or s.get("grantee"),
             "purpose": s.get("purpose"),
             "until": s.get("until") or None,
             **s.common(),

@@ -18,6 +18,7 @@ from domain import access
 from domain.access import Action, Decision
 from domain.calendar import local_date, today
 from domain.clocks import appeal_open_until
+from domain.directory import Directory, Person
 from domain.events.base import PlanEvent
 from domain.notices import owed_notices
 from domain.plans import Plan
@@ -88,6 +89,11 @@ NOTICES = {
     "share": "Copy recorded as given; its PDF is kept under its number.",
     "bundle": "Bundle issued: every download of it is this same document.",
     "provision_end": "Provision ended; it stays in the plan's history with the reason.",
+    "member_removal": "Their access has ended; the history keeps that they were part of it.",
+    "agency_leaving": "The agency has left; its practitioners no longer see the plan.",
+    "disclosure": "The plan is disclosed for that purpose until the disclosure ends.",
+    "disclosure_revoking": "The disclosure has ended: they can no longer read the plan.",
+    "close": "The plan is closed. Everything in it stays readable in its history.",
 }
 
 
@@ -180,6 +186,7 @@ def plan_context(
             if m["user_id"] != view["lead_professional"]
         ],
         "agency_options": [(a["org"], a["name"]) for a in view["agencies"]],
+        **(directory_options(planning.people.directory(), current) if editable else {}),
         # To whom the plan is disclosed is for the lead professional alone.
         "disclosures": disclosed,
         "disclosure_options": [
@@ -217,6 +224,33 @@ def plan_context(
         "schedule_title": SCHEDULE_TITLES.get(current.plan_type),
         **csp_context(current),
         **ehcp_context(current),
+    }
+
+
+def directory_options(directory: Directory, plan: Plan) -> dict[str, Any]:
+    """People and organisations to choose by name on the forms, from the directory: who
+    is not on the plan yet, agencies not joined, and reviewers and tribunals."""
+
+    def described(p: Person) -> str:
+        org = directory.name_of(p.org) or p.org
+        return ", ".join(filter(None, (p.name, wording.ROLES.get(p.role, p.role), org)))
+
+    people = [p for p in directory.find_people() if p.user_id]
+    return {
+        "known_people_options": [
+            (p.user_id, described(p))
+            for p in people
+            if p.user_id not in plan.members and p.role != "reviewer"
+        ],
+        "known_agency_options": [
+            (o.org, o.name)
+            for o in directory.find_organisations()
+            if o.org not in plan.agencies and o.org != plan.org and o.kind != "tribunal"
+        ],
+        "known_grantee_options": [
+            *((p.user_id, described(p)) for p in people if p.role == "reviewer"),
+            *((o.org, o.name) for o in directory.find_organisations(kinds=("tribunal",))),
+        ],
     }
 
 

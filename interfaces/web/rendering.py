@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,10 @@ from starlette.responses import HTMLResponse
 
 from domain import access
 from domain.calendar import today
+from domain.directory import Directory
 from domain.values import Progress
+from interfaces.http.deps import planning_of
+from interfaces.http.problems import Problem
 from interfaces.plan_text import FUNDING_STREAMS, LAWFUL_BASES
 from interfaces.web import wording
 from interfaces.web.security import CSRF_FIELD
@@ -46,8 +50,32 @@ def environment() -> Environment:
         as_date=lambda d: d if isinstance(d, date) else date.fromisoformat(str(d)),
     )
     # The menu offers what the domain's access rules allow the caller.
-    env.globals.update(may_map=access.may_see_provision_map, progress=Progress)
+    env.globals.update(
+        may_map=access.may_see_provision_map,
+        may_search_directory=access.may_search_directory,
+        progress=Progress,
+    )
     return env
+
+
+def _namer(request: Request) -> Callable[[str | None], str]:
+    """A person's or organisation's name from the directory, else the id it was given by
+    (a page outside any store, such as sign-in, has no directory to ask)."""
+    found: list[Directory] = []
+
+    def named(key: str | None) -> str:
+        if not key:
+            return ""
+        if not found:
+            try:
+                found.append(planning_of(request).people.directory())
+            except Problem:  # no caller to choose an authority's store by
+                return key
+        directory = found[0]
+        person = directory.people.get(key)
+        return (person.name if person else None) or directory.name_of(key) or key
+
+    return named
 
 
 def render(
@@ -57,6 +85,7 @@ def render(
     page = {
         "request": request,
         "today": today(),
+        "named": _namer(request),
         "csrf_field": CSRF_FIELD,
         "csrf_token": lambda: web.csrf.token(request),
         "caller": None,

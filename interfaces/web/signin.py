@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 import jwt
@@ -9,6 +10,7 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
+from application.directory import DirectoryBusyError
 from domain.access import Caller
 from interfaces.demo import DEMO_USERS
 from interfaces.http.auth import NotAuthenticatedError, issue_token
@@ -23,6 +25,8 @@ from interfaces.web.security import (
     local_path,
     set_cookie,
 )
+
+log = logging.getLogger("planledger.web")
 
 router = APIRouter(include_in_schema=False)
 
@@ -127,9 +131,10 @@ async def demo_sign_in(request: Request) -> Response:
         authority=authority,
     )
     try:  # the very check every request makes, so a token it refuses never becomes a session
-        request.app.state.verifier.verify(token)
+        caller = request.app.state.verifier.verify(token)
     except NotAuthenticatedError as e:
         return _page(request, next_path=next_path, error=str(e), status_code=401)
+    await run_in_threadpool(_seen, request, caller)
     return _start_session(request, token, next_path)
 
 
@@ -175,9 +180,22 @@ async def oidc_callback(
         return response
     if caller.email:
         await run_in_threadpool(_keep_address, request, caller)
+    await run_in_threadpool(_seen, request, caller)
     response = _start_session(request, token, pending.next_path)
     clear_cookie(response, request, STATE_COOKIE)
     return response
+
+
+def _seen(request: Request, caller: Caller) -> None:
+    """The directory learns who signed in (their name, role, organisation and address), so
+    colleagues can find them by name; a busy directory never stops a sign-in."""
+    tenants = request.app.state.tenants
+    tenant = tenants.get(caller.authority) if tenants is not None else None
+    planning = tenant.planning if tenant is not None else request.app.state.planning
+    try:
+        planning.people.seen(caller)
+    except DirectoryBusyError:
+        log.warning("the directory was busy: a sign-in was not recorded in it")
 
 
 def _keep_address(request: Request, caller: Caller) -> None:
