@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from interfaces.cli import evidence, mail, plans, projections, retention, serve
+from interfaces.cli import evidence, imports, mail, plans, projections, retention, serve
 
 app = typer.Typer(
     name="planledger",
@@ -26,6 +26,7 @@ app.command()(evidence.bundle)
 app.add_typer(evidence.checkpoint, name="checkpoint")
 app.add_typer(retention.retention, name="retention")
 app.add_typer(mail.mail, name="mail")
+app.add_typer(imports.imports, name="import")
 app.command()(projections.project)
 app.command()(projections.rebuild)
 app.command(name="read-models")(projections.read_models)
