@@ -16,8 +16,10 @@ from domain.values import FundingStream, Progress, ProvisionKind
 from interfaces.http.deps import planning_of
 from interfaces.plan_text import FUNDING_STREAMS
 from interfaces.web import queries, wording
+from interfaces.web.charts import hbar_chart
 from interfaces.web.guard import PageError, endpoint, forbidden, signed_in
 from interfaces.web.rendering import render
+from interfaces.web.report_pages import PROGRESS_COLOURS
 from projections.reports.table import Table
 
 router = APIRouter(include_in_schema=False)
@@ -68,6 +70,7 @@ def map_page(
 ) -> Response:
     caller, mapped, schools = _map(request, school, kind, funding_stream)
     rows = sorted(mapped.rows, key=SORTS.get(sort, SORTS["school"]))
+    impact = impact_by_intervention(mapped)
     return render(
         request,
         "provision_map.html",
@@ -77,6 +80,8 @@ def map_page(
             "rows": rows,
             "schools": schools,
             "kinds": wording.PROVISION_KINDS,
+            "impact": impact,
+            "impact_chart": _impact_chart(impact) if impact else None,
             "streams": FUNDING_STREAMS,
             "filters": {
                 "school": school or "",
@@ -89,6 +94,42 @@ def map_page(
 
 
 OUTCOMES = (Progress.ACHIEVED, Progress.PARTIALLY_ACHIEVED, Progress.NOT_ACHIEVED)
+
+
+def impact_by_intervention(mapped: ProvisionMap) -> list[tuple[str, int, list[int]]]:
+    """Each intervention (by its description, across schools) with the pupils who have it
+    and the latest evaluation of the targets it serves: achieved, partly, not yet."""
+    found: dict[str, tuple[str, int, list[int]]] = {}
+    for row in mapped.rows:
+        key = " ".join(row.description.casefold().split())
+        name, pupils, counts = found.get(key, (row.description, 0, [0, 0, 0]))
+        found[key] = (
+            name,
+            pupils + len(row.pupils),
+            [c + row.outcomes[p] for c, p in zip(counts, OUTCOMES, strict=True)],
+        )
+    evaluated = [entry for entry in found.values() if sum(entry[2])]
+    return sorted(evaluated, key=lambda e: (-sum(e[2]), e[0].casefold()))
+
+
+def _impact_chart(impact: list[tuple[str, int, list[int]]]) -> dict[str, Any]:
+    return {
+        "name": "impact",
+        "says": "For each intervention, its pupils' targets by their latest evaluation",
+        "head": "Targets: achieved, partly, not yet",
+        "series": [
+            {"column": wording.PROGRESS[p.value], "colour": colour}
+            for p, colour in zip(OUTCOMES, PROGRESS_COLOURS, strict=True)
+        ],
+        "drawing": hbar_chart(
+            [name for name, _, _ in impact],
+            [counts for _, _, counts in impact],
+            words=lambda n: f"{n:g}",
+            stacked=True,
+        ),
+    }
+
+
 COLUMNS = (
     "School or service",
     "Kind",

@@ -149,6 +149,7 @@ def _chart(name: str, items: list[dict[str, Any]]) -> dict[str, Any] | None:
         top=100.0 if choice.unit == "%" else None,
     )
     return {
+        "name": "report",
         "says": choice.says,
         "head": choice.head or ", ".join(COLUMNS.get(c, c) for c in choice.labels),
         "series": [

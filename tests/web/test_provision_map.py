@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -16,13 +17,22 @@ import pytest
 
 from domain.access import Caller
 from domain.calendar import today
-from domain.events import EndProvision, OpenPlan, PlanProvision, RecordDelivery
-from domain.values import Actor, Child, FundingStream, PlanType, ProvisionKind, Role
+from domain.events import (
+    AgreeOutcome,
+    EndProvision,
+    EvaluateTarget,
+    OpenPlan,
+    PlanProvision,
+    RecordDelivery,
+    SetTarget,
+)
+from domain.values import Actor, Child, FundingStream, PlanType, Progress, ProvisionKind, Role
 from interfaces.demo import DEMO_USERS, SCHOOL
 from tests.web.pages import Site, settings_for, sign_in
 
 FIONA = DEMO_USERS["lead"]
 COLLEAGUE = Actor(id="u-ruth", name="Ruth Ogilvie", role=Role.LEAD_PROFESSIONAL, org=SCHOOL)
+PROGRESS_CYCLE = (Progress.ACHIEVED, Progress.PARTIALLY_ACHIEVED, Progress.NOT_ACHIEVED)
 GROUPS = [
     ("Lego-based social skills group", ProvisionKind.INTERVENTION, "PSA", "school_budget", 640),
     ("Colourful semantics", ProvisionKind.INTERVENTION, "HLTA", "health", 900),
@@ -45,6 +55,7 @@ class School:
     costs: dict[UUID, list[tuple[str, Decimal, str | None]]]  # plan -> what is in place
     fionas: set[UUID]
     ended: str
+    progress: dict[UUID, tuple[UUID, Progress]]  # each plan's one target, as evaluated
 
 
 @pytest.fixture
@@ -52,6 +63,7 @@ def school(make_planning, database_url) -> School:
     planning, chance = make_planning(), random.Random(20261204)
     costs: dict[UUID, list[tuple[str, Decimal, str | None]]] = {}
     fionas: set[UUID] = set()
+    progress: dict[UUID, tuple[UUID, Progress]] = {}
     for n in range(40):
         lead = FIONA if n % 2 == 0 else COLLEAGUE
         opened = planning.open_plan(
@@ -68,6 +80,16 @@ def school(make_planning, database_url) -> School:
         if lead is FIONA:
             fionas.add(plan_id)
         costs[plan_id] = []
+        outcome = planning.change(
+            plan_id, AgreeOutcome(text="Joins in at break", area="Social"), Caller.of(lead)
+        ).created["outcome_id"]
+        target = planning.change(
+            plan_id,
+            SetTarget(outcome_id=UUID(outcome), text="Takes turns", due_on=today()),
+            Caller.of(lead),
+            occurred_on=today() - timedelta(days=160),
+        ).created["target_id"]
+        progress[plan_id] = (UUID(target), PROGRESS_CYCLE[n % 3])
         for name, kind, staff, stream, cost in chance.sample(GROUPS, 2):
             made = planning.change(
                 plan_id,
@@ -79,6 +101,7 @@ def school(make_planning, database_url) -> School:
                     minutes_per_session=30 if kind is ProvisionKind.INTERVENTION else None,
                     cost=Decimal(cost) if cost else None,
                     funding_stream=FundingStream(stream) if stream else None,
+                    target_ids=(progress[plan_id][0],),
                 ),
                 Caller.of(lead),
                 occurred_on=today() - timedelta(days=150),
@@ -90,6 +113,13 @@ def school(make_planning, database_url) -> School:
                     Caller.of(lead),
                 )
             costs[plan_id].append((name, Decimal(cost), stream))
+    for plan_id, (target_id, result) in progress.items():
+        lead = FIONA if plan_id in fionas else COLLEAGUE
+        planning.change(
+            plan_id,
+            EvaluateTarget(target_id=target_id, progress=result, impact="Seen at break"),
+            Caller.of(lead),
+        )
     # One provision that has ended is off the map.
     ended_plan = next(iter(fionas))
     planning.change(
@@ -107,7 +137,7 @@ def school(make_planning, database_url) -> School:
         ended_plan, EndProvision(provision_id=ended.id), Caller.of(FIONA), reason="Finished"
     )
     site = Site(planning=planning, plan_id=ended_plan, settings=settings_for(database_url))
-    return School(site, costs, fionas, "Ended group")
+    return School(site, costs, fionas, "Ended group", progress)
 
 
 def _rows(csv_text: str) -> list[dict[str, str]]:
@@ -176,3 +206,19 @@ def test_families_reviewers_and_analysts_have_no_map(school, user):
     assert answer.status_code == 403
     assert "Pupil 0" not in answer.text
     assert 'href="/provision-map"' not in menu
+
+
+def test_impact_across_pupils_counts_each_interventions_targets_as_last_evaluated(school):
+    with school.site.client() as client:
+        sign_in(client, "lead", manager=True)
+        page = client.get("/provision-map").text
+    impact = page[page.index('id="impact"') :]
+    for name, *_ in GROUPS:
+        had = [p for p, items in school.costs.items() if any(n == name for n, _, _ in items)]
+        counts = [sum(1 for p in had if school.progress[p][1] is r) for r in PROGRESS_CYCLE]
+        if not had:
+            continue
+        row = impact[impact.index(f'data-intervention="{name}"') :].split("</tr>")[0]
+        assert re.findall(r"<td>(\d+)</td>", row) == [str(len(had)), *map(str, counts)], name
+        bars = page[page.index(f'data-label="{name}"') :].split("</g>")[0]
+        assert re.findall(r'data-value="(\d+)"', bars) == [str(c) for c in counts], name
