@@ -74,10 +74,9 @@ class ColumnMap:
     contacts: tuple[ContactColumns, ...] = ()
 
 
-def _contact(prefix: str, phone: str = "Phone") -> ContactColumns:
-    return ContactColumns(
-        f"{prefix} Name", f"{prefix} Relationship", f"{prefix} Email", f"{prefix} {phone}"
-    )
+def _contact(prefix: str, phone: str = "Phone", *, lower: bool = False) -> ContactColumns:
+    words = [w.lower() if lower else w for w in ("Name", "Relationship", "Email", phone)]
+    return ContactColumns(*(f"{prefix} {w}" for w in words))
 
 
 COLUMNS: dict[Format, ColumnMap] = {
@@ -125,8 +124,8 @@ COLUMNS: dict[Format, ColumnMap] = {
         year_group=("Year group", "Year"),
         needs=("Primary SEN need", "Secondary SEN need"),
         contacts=(
-            _contact("Primary guardian", "mobile"),
-            _contact("Secondary guardian", "mobile"),
+            _contact("Primary guardian", "mobile", lower=True),
+            _contact("Secondary guardian", "mobile", lower=True),
         ),
     ),
 }
@@ -222,7 +221,7 @@ class Row(Immutable):
         if kind is PupilNumberKind.SCN and not SCN.fullmatch(number):
             raise PydanticCustomError("number", "not a Scottish Candidate Number (9 digits)")
         if kind is PupilNumberKind.UPN and not UPN.fullmatch(number):
-            raise PydanticCustomError("number", "not a UPN (a letter and 12 digits)")
+            raise PydanticCustomError("number", "not a UPN (a letter and 12 characters)")
         if kind is PupilNumberKind.CANDIDATE and not CANDIDATE.fullmatch(number):
             raise PydanticCustomError("number", "not a candidate number (letters and digits)")
         return number
@@ -240,7 +239,7 @@ class Row(Immutable):
             return year.upper()
         if not YEAR.fullmatch(year.upper()):
             raise PydanticCustomError(
-                "year", "not a year group, N1 to 14 or R ({value})", {"value": year}
+                "year", "not a year group, N1, N2, R or 1 to 14 ({value})", {"value": year}
             )
         return year
 

@@ -181,6 +181,15 @@ class TestBadRows:
         rows, errors = seemis(with_cell(column, value))
         assert (rows, [str(e) for e in errors]) == ([], [error])
 
+    def test_an_english_row_is_checked_by_englands_numbers_years_and_codes(self):
+        cells = ["Jack", "Reid", "02/06/2015", "123", "5R", "Year 15", "X"]
+        _, errors = read_rows(Format.SIMS, SIMS, [dict(zip(SIMS, cells, strict=True))])
+        assert [str(e) for e in errors] == [
+            "Row 2, UPN: not a UPN (a letter and 12 characters)",
+            "Row 2, Year: not a year group, N1, N2, R or 1 to 14 (Year 15)",
+            "Row 2, SEN Status: not K, E or N (X)",
+        ]
+
     def test_a_date_of_birth_still_to_come_is_refused(self):
         _, errors = seemis(with_cell("Date of Birth", "01/01/2099"))
         assert [str(e) for e in errors] == [
