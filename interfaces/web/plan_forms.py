@@ -768,7 +768,8 @@ def _open(request: Request, caller: Caller, form: FormData) -> Response:
             {
                 "plan_type": value(form, "plan_type"),
                 "stage": value(form, "stage"),
-                "org": value(form, "org"),
+                # A plan is opened under the opener's own organisation (access.authorise_opening).
+                "org": caller.org,
                 "next_review_on": value(form, "next_review_on"),
                 "child": {
                     "name": value(form, "child_name"),

@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from domain import access
 from domain.calendar import today
+from interfaces.http.deps import planning_of
 from interfaces.http.read_models import get_read_models
 from interfaces.plan_text import FUNDING_STREAMS
 from interfaces.web import wording
@@ -210,7 +211,12 @@ def report_csv(request: Request, name: str, org: str | None = None) -> Response:
 @router.get("/reports/{name}")
 def report(request: Request, name: str, org: str | None = None) -> Response:
     table = _table(request, name, org)
-    items = table.items()
+    directory = planning_of(request).people.directory()
+    # Schools and services by name (the directory's): organisations are no one's personal data.
+    items = [
+        {**item, "org": directory.name_of(item["org"]) or item["org"]} if "org" in item else item
+        for item in table.items()
+    ]
     rows: list[list[Any]] = [
         [_words(column, value) for column, value in item.items()] for item in items
     ]
@@ -223,6 +229,7 @@ def report(request: Request, name: str, org: str | None = None) -> Response:
             "name": name,
             "title": REPORTS[name],
             "org": org or "",
+            "org_options": [(o.org, o.name) for o in directory.find_organisations()],
             "table": {"columns": [COLUMNS.get(c, c) for c in table.columns], "rows": rows},
             "chart": _chart(name, items),
         },

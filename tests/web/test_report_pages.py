@@ -4,6 +4,7 @@ its CSV; nobody else may; no child's name is on them."""
 from __future__ import annotations
 
 from decimal import Decimal
+from html import unescape
 from html.parser import HTMLParser
 
 from domain.access import Caller
@@ -196,3 +197,21 @@ def test_the_bars_geometry_scales_stacks_and_draws_none_as_nothing():
     assert len(long.lines) > 1 and all(len(words) <= 48 for _, words in long.lines)
     assert grouped.width == HBAR_WIDTH <= 400
     assert hbar_chart([], [], words=str).rows == []
+
+
+def test_schools_are_named_in_the_reports_and_chosen_by_name(site):
+    lead = Caller.of(DEMO_USERS["lead"])
+    made = site.planning.change(
+        site.plan_id, PlanProvision(kind=ProvisionKind.INTERVENTION, description="Toe by toe"), lead
+    ).created
+    site.planning.change(
+        site.plan_id, RecordDelivery(provision_id=made["provision_id"], sessions=2), lead
+    )
+    with site.client() as client:
+        sign_in(client, "analyst")
+        page = client.get("/reports/provision-delivery").text
+        one = client.get("/reports/provision-delivery", params={"org": "school:st-ninians-primary"})
+    table = unescape(page[page.index('id="report-table"') :])
+    assert "St Ninian's Primary School" in table and "school:st-ninians-primary" not in table
+    assert '<option value="school:st-ninians-primary"' in page
+    assert one.status_code == 200 and "St Ninian" in unescape(one.text)
