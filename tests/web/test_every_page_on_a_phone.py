@@ -1,6 +1,7 @@
 """Every page each person can reach, on a 390 px phone, in Chromium: none wider than the
 screen, every chart's words big enough to read, every table that is wider than the screen
-in a region that says it scrolls and takes the keyboard, and axe-clean.
+in a region that says it scrolls and takes the keyboard, and axe-clean; and the lead's and
+the officer's on a desktop screen too.
 
 The pages are found the way a person finds them: from where each one lands after signing
 in, every link followed (one page of each kind), so a page added later is walked too."""
@@ -68,36 +69,58 @@ def links(page: Page) -> list[str]:
     return [h.split("#")[0] for h in hrefs if h.startswith("/") and h.split("#")[0]]
 
 
+def walk(page: Page, who: str, *, phone: bool) -> list[str]:
+    """Every kind of page reachable by links from where `who` lands: what is wrong on each."""
+    queue, seen, walked = [urlsplit(page.url).path], set(), []
+    problems: list[str] = []
+    while queue and len(walked) < PAGES_EACH:
+        path = queue.pop(0)
+        if kind(path) in seen or NOT_PAGES.search(urlsplit(path).path):
+            continue
+        seen.add(kind(path))
+        answer = page.goto(path)
+        assert answer is not None and answer.status < 500, f"{path}: {answer and answer.status}"
+        walked.append(path)
+        found = page.evaluate(MEASURE)
+        if found["wide"]:
+            problems.append(f"{path} is wider than the screen")
+        if phone and found["tiny"]:
+            problems.append(
+                f"{path}: {found['tiny']} chart labels under {SMALLEST_CHART_TEXT_PX} px "
+                f"(smallest {found['smallest']:.1f})"
+            )
+        if found["silent"]:
+            problems.append(f"{path}: tables scroll with no cue: {found['silent']}")
+        device = "phone" if phone else "desktop"
+        screenshot(page, f"{device}-{who.split()[0].lower()}-{len(walked):02d}")
+        problems += [
+            f"{path}: axe: {p['help']} at {p['nodes']}"
+            for p in serious_accessibility_problems(page)
+        ]
+        queue.extend(link for link in links(page) if kind(link) not in seen)
+    assert walked, f"{who} reached no page"
+    return problems
+
+
 @pytest.mark.parametrize("who, manager", PEOPLE, ids=[p[0].split()[0] for p in PEOPLE])
 def test_every_page_a_person_reaches_fits_a_phone(demo_server, browser, axe, who, manager):  # noqa: F811
     served, _ = demo_server
     with person(browser, axe, served.url, phone=True) as page:
         sign_in(page, who, manager=manager)
-        queue, seen, walked = [urlsplit(page.url).path], set(), []
-        problems: list[str] = []
-        while queue and len(walked) < PAGES_EACH:
-            path = queue.pop(0)
-            if kind(path) in seen or NOT_PAGES.search(urlsplit(path).path):
-                continue
-            seen.add(kind(path))
-            answer = page.goto(path)
-            assert answer is not None and answer.status < 500, f"{path}: {answer and answer.status}"
-            walked.append(path)
-            found = page.evaluate(MEASURE)
-            if found["wide"]:
-                problems.append(f"{path} is wider than the phone's screen")
-            if found["tiny"]:
-                problems.append(
-                    f"{path}: {found['tiny']} chart labels under {SMALLEST_CHART_TEXT_PX} px "
-                    f"(smallest {found['smallest']:.1f})"
-                )
-            if found["silent"]:
-                problems.append(f"{path}: tables scroll with no cue: {found['silent']}")
-            screenshot(page, f"phone-{who.split()[0].lower()}-{len(walked):02d}")
-            problems += [
-                f"{path}: axe: {p['help']} at {p['nodes']}"
-                for p in serious_accessibility_problems(page)
-            ]
-            queue.extend(link for link in links(page) if kind(link) not in seen)
-        assert walked, f"{who} reached no page"
-        assert not problems, "\n".join(problems)
+        problems = walk(page, who, phone=True)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("who, manager", [("Fiona MacLeod", True), ("Douglas Reid", False)])
+def test_every_page_the_lead_and_the_officer_reach_holds_on_a_desktop(
+    demo_server,  # noqa: F811
+    browser,  # noqa: F811
+    axe,  # noqa: F811
+    who,
+    manager,
+):
+    served, _ = demo_server
+    with person(browser, axe, served.url) as page:
+        sign_in(page, who, manager=manager)
+        problems = walk(page, who, phone=False)
+    assert not problems, "\n".join(problems)

@@ -138,3 +138,22 @@ def test_a_reviewer_lands_on_the_plans_disclosed_to_them_and_on_none_once_it_end
         landing = client.get("/plans").text
     assert "Calum Reid" not in landing and "No plan is disclosed to you" in landing
     assert disclosure.grantee == reviewer.org
+
+
+def test_the_family_sees_and_downloads_every_copy_it_was_given(site):
+    with site.client() as client:
+        sign_in(client, "lead")
+        for method in ("email", "post"):
+            shared = post(
+                client, site.plan_id, "shared-copies", recipients="Morag Campbell", method=method
+            )
+            assert shared.status_code == 303, shared.text
+        for family in ("parent", "young_person"):
+            sign_in(client, family)
+            page = client.get(f"/plans/{site.plan_id}").text
+            listed = page[page.index('id="shared-copies"') :].split("</ul>")[0]
+            assert listed.count("<li>") == 2, family
+            for number in (1, 2):
+                assert f"/shared-copies/{number}.pdf" in listed
+                copy = client.get(f"/plans/{site.plan_id}/shared-copies/{number}.pdf")
+                assert copy.status_code == 200 and copy.content.startswith(b"%PDF"), family
