@@ -51,6 +51,7 @@ def plan_as_dict(plan: Plan, stages: StageCatalogue) -> dict[str, Any]:
         # Addresses are for the mail sender, not for every reader of the plan.
         "members": [m.model_dump(mode="json", exclude={"email"}) for m in plan.members.values()],
         "agencies": [_dump(a) for a in plan.agencies.values()],
+        "pupil": _dump(plan.pupil) if plan.pupil else None,
         "outcomes": [
             {**_dump(o), "targets": [_dump(t) for t in plan.targets_of(o.id)]}
             for o in plan.outcomes.values()

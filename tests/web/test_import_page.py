@@ -81,7 +81,11 @@ def test_confirming_imports_and_shows_what_was_done_with_a_progress_bar(site):
         assert '<progress id="import-progress" value="80" max="80">' in done.text
         assert "200 pupils read: 40 plans opened" in done.text
         plan = re.search(r'<a href="/plans/([0-9a-f-]{36})">Opened', done.text).group(1)
-        assert "Isla Campbell" in client.get(f"/plans/{plan}").text
+        opened = unescape(client.get(f"/plans/{plan}").text)
+        assert "Isla Campbell" in opened
+        # The school's own record of the pupil, on the plan's page.
+        details = opened[opened.index('id="pupil-details"') :].split("</dl>")[0]
+        assert "Scottish Candidate Number" in details and "Class" in details
         assert events_in(site) == before + 80
         again = check(client, SCHOOL_FILE)
     assert "0 plans to open, 0 with new details to record, 40 unchanged" in again.text
