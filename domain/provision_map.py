@@ -44,6 +44,8 @@ class MapRow:
     sessions_planned: int = 0
     outcomes: dict[Progress, int] = field(default_factory=lambda: dict.fromkeys(Progress, 0))
     """The latest evaluation of each target the provision serves, across its pupils."""
+    by_term: dict[str, dict[Progress, int]] = field(default_factory=dict)
+    """Every evaluation of those targets since the provision began, by school term."""
 
     @property
     def named(self) -> list[Pupil]:
@@ -100,6 +102,16 @@ class MapFilter:
         )
 
 
+def term_of(day: date) -> str:
+    """The school term a day falls in: "2025-26 autumn" (August to December), "spring"
+    (January to March: Easter moves, so the end of March stands for it), "summer" (April
+    to July). Scotland's and England's school years both begin in August or September;
+    the names sort in the order the terms come."""
+    start = day.year if day.month >= 8 else day.year - 1
+    season = "autumn" if day.month >= 8 else "spring" if day.month <= 3 else "summer"
+    return f"{start}-{(start + 1) % 100:02d} {season}"
+
+
 def _key(plan: Plan, p: Provision) -> tuple[str, ProvisionKind, str, str, str]:
     def same(text: str | None) -> str:
         return " ".join((text or "").casefold().split())
@@ -140,6 +152,12 @@ def provision_map(
                 target = plan.targets.get(target_id)
                 if target is not None and target.evaluations:
                     row.outcomes[target.evaluations[-1].progress] += 1
+                for evaluation in target.evaluations if target is not None else ():
+                    if evaluation.occurred_on >= p.planned_on:
+                        term = row.by_term.setdefault(
+                            term_of(evaluation.occurred_on), dict.fromkeys(Progress, 0)
+                        )
+                        term[evaluation.progress] += 1
     by_org: dict[str, Decimal] = defaultdict(Decimal)
     by_stream: dict[FundingStream | None, Decimal] = defaultdict(Decimal)
     for row in rows.values():

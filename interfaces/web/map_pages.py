@@ -81,6 +81,7 @@ def map_page(
             "schools": schools,
             "kinds": wording.PROVISION_KINDS,
             "impact": impact,
+            "impact_by_term": impact_by_term(mapped),
             "impact_chart": _impact_chart(impact) if impact else None,
             "streams": FUNDING_STREAMS,
             "filters": {
@@ -94,6 +95,21 @@ def map_page(
 
 
 OUTCOMES = (Progress.ACHIEVED, Progress.PARTIALLY_ACHIEVED, Progress.NOT_ACHIEVED)
+
+
+def impact_by_term(mapped: ProvisionMap) -> list[tuple[str, str, list[int]]]:
+    """Each intervention's evaluations of the targets it serves, term by term: achieved,
+    partly, not yet."""
+    found: dict[tuple[str, str], tuple[str, list[int]]] = {}
+    for row in mapped.rows:
+        key = " ".join(row.description.casefold().split())
+        for term, counts in row.by_term.items():
+            name, sums = found.get((key, term), (row.description, [0, 0, 0]))
+            found[(key, term)] = (
+                name,
+                [t + counts[p] for t, p in zip(sums, OUTCOMES, strict=True)],
+            )
+    return [(name, term, sums) for (_, term), (name, sums) in sorted(found.items())]
 
 
 def impact_by_intervention(mapped: ProvisionMap) -> list[tuple[str, int, list[int]]]:

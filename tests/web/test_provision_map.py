@@ -26,6 +26,7 @@ from domain.events import (
     RecordDelivery,
     SetTarget,
 )
+from domain.provision_map import term_of
 from domain.values import Actor, Child, FundingStream, PlanType, Progress, ProvisionKind, Role
 from interfaces.demo import DEMO_USERS, SCHOOL
 from tests.web.pages import Site, settings_for, sign_in
@@ -222,3 +223,15 @@ def test_impact_across_pupils_counts_each_interventions_targets_as_last_evaluate
         assert re.findall(r"<td>(\d+)</td>", row) == [str(len(had)), *map(str, counts)], name
         bars = page[page.index(f'data-label="{name}"') :].split("</g>")[0]
         assert re.findall(r'data-value="(\d+)"', bars) == [str(c) for c in counts], name
+
+
+def test_impact_term_by_term_counts_every_evaluation_in_the_term_it_was_made(school):
+    with school.site.client() as client:
+        sign_in(client, "lead", manager=True)
+        page = client.get("/provision-map").text
+    table = page[page.index('id="impact-by-term"') :].split("</table>")[0]
+    # The fixture evaluates each target once, today: one term, every evaluation in it.
+    assert set(re.findall(r'data-term="([^"]+)"', table)) == {term_of(today())}
+    counted = sum(int(n) for n in re.findall(r"<td>(\d+)</td>", table))
+    served = sum(len(items) for items in school.costs.values())  # each serves the one target
+    assert counted == served
