@@ -49,9 +49,14 @@ def main() -> int:
         type=float,
         default=12.0,
         help="how long the events table is write-locked under the tiny pool "
-        "(more than --request-timeout: see tests/faults/scenario.py)",
+        "(more than the store's 10 s lock timeout: see tests/faults/scenario.py)",
     )
-    parser.add_argument("--request-timeout", type=float, default=10.0)
+    parser.add_argument(
+        "--request-timeout",
+        type=float,
+        default=60.0,
+        help="the client's own bound: a request with no answer by then is hung",
+    )
     parser.add_argument("--max-attempts", type=int, default=40, help="per write")
     parser.add_argument(
         "--drop-key-on-retry",

@@ -11,7 +11,13 @@ from typing import Any
 from uuid import UUID
 
 import orjson
-from eventsourcing.persistence import DatabaseError, InterfaceError, OperationalError, StoredEvent
+from eventsourcing.persistence import (
+    DatabaseError,
+    InterfaceError,
+    InternalError,
+    OperationalError,
+    StoredEvent,
+)
 from eventsourcing.postgres import (
     ConnectionPool,
     PostgresAggregateRecorder,
@@ -21,7 +27,7 @@ from eventsourcing.postgres import (
 )
 from eventsourcing.utils import retry
 from psycopg import Connection, Cursor
-from psycopg.errors import DuplicateObject
+from psycopg.errors import DuplicateObject, IdleInTransactionSessionTimeout, LockNotAvailable
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Composed, Identifier
 from psycopg_pool import PoolTimeout, TooManyRequests
@@ -42,11 +48,45 @@ _retry = retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
 
 class StoreBusyError(DatabaseError):
     """No pooled connection came free within the pool's wait (?connect_timeout=, see
-    application/config.py) or the request's pool_queue_limit. Deliberately not an
+    application/config.py) or the request's pool_queue_limit; or a write waited the
+    store's lock_timeout for the events table's write lock. Deliberately not an
     OperationalError: the library's recorders retry those (@retry(..., max_attempts=10,
-    wait=0.2)), and each attempt waited the pool's whole timeout again, so a request
-    behind an exhausted pool hung for ten waits (~50 s) before any answer. Busy is an
-    answer a caller can act on: HTTP 503 with Retry-After (interfaces/http/problems.py)."""
+    wait=0.2)), and each attempt waited the whole timeout again, so a request behind an
+    exhausted pool hung for ten waits (~50 s) before any answer, and one behind a held
+    lock would have waited ten lock timeouts. Busy is an answer a caller can act on:
+    HTTP 503 with Retry-After (interfaces/http/problems.py)."""
+
+
+CONNECTION_OPTIONS: dict[str, Any] = {
+    # A peer that vanishes (a partition, a host gone, a NAT or firewall that forgot the
+    # connection) closes nothing, and without these a pooled connection waits on it for
+    # good. Measured with a throwaway cluster in a network namespace whose loopback was
+    # taken down (a partition): a statement in flight, and a request on an idle pooled
+    # connection, both had no answer after 60 s; the request was answered only once the
+    # link came back, 108 s after it was sent. With these, the statement failed after
+    # 25 s (OperationalError: the library retries it on a new connection) and the
+    # request was answered busy (StoreBusyError, 503) after 31 s; once the link was back
+    # the next request was served at once. libpq keeps TCP keepalives on by default, but
+    # the kernel's first probe comes after 2 hours of silence: here it probes after
+    # 10 s and gives up after 3 unanswered probes 5 s apart. Keepalives are not sent
+    # while data awaits an acknowledgement (a query sent into the void): tcp_user_timeout
+    # closes the connection when sent data stays unacknowledged for 25 s. Both are the
+    # kernel's timers, answered by the peer's kernel, so a busy machine, whose processes
+    # wait for a CPU, does not trip them; a server that is merely slow keeps
+    # acknowledging. (A server that is frozen, kill -STOP, is acknowledged by its kernel:
+    # nothing here ends that wait.)
+    "keepalives": 1,
+    "keepalives_idle": 10,
+    "keepalives_interval": 5,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 25_000,  # milliseconds
+    # libpq's own bound on making a connection (the pool's workers make them in the
+    # background): psycopg's default is 130 s, during which a worker, one of three, makes
+    # no other. Local connections take milliseconds even on a busy machine.
+    "connect_timeout": 10,
+}
+"""libpq's connection parameters that bound a wait on the network, for every pooled
+connection (the library's settings have none of them)."""
 
 
 _queue_until: ContextVar[float | None] = ContextVar("planledger_queue_until", default=None)
@@ -89,9 +129,10 @@ class PostgresStore(PostgresDatastore):
         # PostgresDatastore makes its pool inline, of a fixed class, and opens it only on
         # first use: ours, with the same settings, takes its place before that can happen.
         made = self.pool
+        assert isinstance(made.kwargs, dict)  # the library passes a dict, never a callable
         self.pool = QueueLimitedPool(
             connection_class=made.connection_class,
-            kwargs=made.kwargs,
+            kwargs={**made.kwargs, **CONNECTION_OPTIONS},
             min_size=made.min_size,
             max_size=made.max_size,
             open=False,
@@ -138,8 +179,17 @@ class PostgresStore(PostgresDatastore):
             with super().get_connection() as conn:
                 yield conn
         except OperationalError as e:
-            if isinstance(e.__cause__, PoolTimeout | TooManyRequests):
+            if isinstance(e.__cause__, PoolTimeout | TooManyRequests | LockNotAvailable):
                 raise StoreBusyError(str(e)) from e.__cause__
+            raise
+        except InternalError as e:
+            # The server ended a session left idle in a transaction (its
+            # idle_in_transaction_session_timeout): the transaction is rolled back and the
+            # connection is gone, as after a restart. psycopg calls that an InternalError,
+            # which nothing retries and the HTTP layer answered 500; it is a dropped
+            # connection, retried on a new one like any other.
+            if isinstance(e.__cause__, IdleInTransactionSessionTimeout):
+                raise OperationalError(str(e)) from e.__cause__
             raise
 
 

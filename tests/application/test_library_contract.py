@@ -58,6 +58,7 @@ from psycopg import sql
 
 from application.persistence.chain import genesis, next_link
 from application.persistence.postgres import (
+    CONNECTION_OPTIONS,
     PostgresPlanRecorder,
     PostgresSnapshotRecorder,
     PostgresStore,
@@ -385,7 +386,8 @@ class TestPostgresStoreFactory(InfrastructureFactoryTestCase[PostgresStoreFactor
                 self.assertEqual(getattr(store, name), getattr(library, name), name)
             for name in ("min_size", "max_size", "timeout", "max_waiting", "max_lifetime"):
                 self.assertEqual(getattr(store.pool, name), getattr(library.pool, name), name)
-            self.assertEqual(store.pool.kwargs, library.pool.kwargs)
+            # The library's connection settings, and libpq's network bounds besides.
+            self.assertEqual(store.pool.kwargs, {**library.pool.kwargs, **CONNECTION_OPTIONS})
             self.assertIsNotNone(store.pool._check)  # pre-ping on, as asked
         finally:
             ours.close()

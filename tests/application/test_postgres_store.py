@@ -7,7 +7,12 @@ from eventsourcing.postgres import PostgresFactory
 from eventsourcing.utils import Environment
 
 from application.config import persistence_env
-from application.persistence.postgres import PostgresStore, PostgresStoreFactory, QueueLimitedPool
+from application.persistence.postgres import (
+    CONNECTION_OPTIONS,
+    PostgresStore,
+    PostgresStoreFactory,
+    QueueLimitedPool,
+)
 from tests.conftest import POSTGRES_URL
 
 
@@ -40,7 +45,11 @@ def test_the_store_and_its_pool_are_ours_with_the_librarys_settings():
     try:
         assert type(ours.datastore) is PostgresStore
         assert type(ours.datastore.pool) is QueueLimitedPool
-        assert settings_of(ours.datastore) == settings_of(library.datastore)
+        # Every setting the library read, and libpq's network bounds besides (they have
+        # no setting in the library; tests/application/test_postgres_timeouts.py).
+        expected = settings_of(library.datastore)
+        expected["connect"] = {**expected["connect"], **CONNECTION_OPTIONS}
+        assert settings_of(ours.datastore) == expected
     finally:
         library.close()
         ours.close()

@@ -10,7 +10,7 @@ without their Idempotency-Key (bench/faults.py --drop-key-on-retry) a write whos
 was lost in the API's kill -9 was stored twice: "duplicated 1"; with Planning._save
 acknowledging 1% of writes without storing them: "lost 21"; before the pool fix
 (StoreBusyError), no 503 while the pool was exhausted, and all 32 clients got no answer
-within 10 s.
+within 10 s (today: all of them slow).
 """
 
 from __future__ import annotations
@@ -46,10 +46,13 @@ def _assert_nothing_lost(run: FaultRun, report: str) -> None:
     assert findings.read_models and all(m.equal for m in findings.read_models), report
     assert findings.plans_verified == findings.plans > 0, report
     assert findings.cli_verify.startswith("intact"), report
-    # An exhausted pool answers 503 with Retry-After, and nothing hangs but the writers
-    # holding its connections, which wait on the lock itself.
+    # Nothing hangs (no answer within the client's 60 s), and nothing is slow (past
+    # max(10 s, 20 x the calm median)) but the writers holding an exhausted pool's
+    # connections, which wait on the lock itself; the rest of those answer 503 with
+    # Retry-After.
     assert run.pool_503 > 0, report
     assert ledger.missing_retry_after == 0, report
-    assert run.hung_outside_exhaustion == 0, report
-    assert run.hung_most_in_one_exhaustion <= TINY_POOL_CONNECTIONS, report
+    assert run.hung == 0, report
+    assert run.slow_outside_exhaustion == [], report
+    assert run.slow_most_in_one_exhaustion <= TINY_POOL_CONNECTIONS, report
     assert run.ok, report

@@ -167,6 +167,18 @@ def pick_write(rng: random.Random) -> str:
 # -- the ledger -------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Timing:
+    sent: float
+    """time.monotonic() when the request was sent."""
+    seconds: float
+    phase: str
+    """The phase it ended in."""
+    status: int | str
+    what: str
+    """The write's kind, or "read"."""
+
+
 @dataclass
 class Ledger:
     """Every write attempted, and every answer by phase (for the pool-exhaustion check)."""
@@ -183,11 +195,15 @@ class Ledger:
     reads: Counter = field(default_factory=Counter)
     hung: list[float] = field(default_factory=list)
     """When each request that got no answer within the client's timeout was sent."""
+    timings: list[Timing] = field(default_factory=list)
+    """Every request that ended (answered, refused a connection, or hung), in order."""
 
-    def note(self, answer: Answer | str, seconds: float) -> None:
+    def note(self, answer: Answer | str, seconds: float, what: str = "") -> None:
         status = answer if isinstance(answer, str) else answer.status
+        sent = time.monotonic() - seconds
         if status == "timeout":
-            self.hung.append(time.monotonic() - seconds)
+            self.hung.append(sent)
+        self.timings.append(Timing(sent, seconds, self.phase, status, what))
         self.answers[(self.phase, status)] += 1
         self.slowest[self.phase] = max(self.slowest.get(self.phase, 0.0), seconds)
         if isinstance(answer, Answer) and answer.status == 503:
@@ -243,13 +259,13 @@ async def send_write(
             answer = await conns[spec.as_lead].request("POST", spec.path, spec.body, headers)
         except RequestTimeoutError:
             record.outcomes["timeout"] += 1
-            ledger.note("timeout", time.monotonic() - sent)
+            ledger.note("timeout", time.monotonic() - sent, spec.kind)
         except ConnectionError:
             record.outcomes["connection"] += 1
-            ledger.note("connection", time.monotonic() - sent)
+            ledger.note("connection", time.monotonic() - sent, spec.kind)
         else:
             record.outcomes[answer.status] += 1
-            ledger.note(answer, answer.seconds)
+            ledger.note(answer, answer.seconds, spec.kind)
             if 200 <= answer.status < 300:
                 body = answer.json()
                 record.acked, record.ack_at = True, time.monotonic()
@@ -396,15 +412,15 @@ async def _read(conn: Connection, plan: SeededPlan, ledger: Ledger, rng: random.
     try:
         answer = await conn.request("GET", path)
     except RequestTimeoutError:
-        ledger.note("timeout", time.monotonic() - sent)
+        ledger.note("timeout", time.monotonic() - sent, "read")
         ledger.reads["timeout"] += 1
         return
     except ConnectionError:
-        ledger.note("connection", time.monotonic() - sent)
+        ledger.note("connection", time.monotonic() - sent, "read")
         ledger.reads["connection"] += 1
         await asyncio.sleep(rng.uniform(0.2, 0.5))
         return
-    ledger.note(answer, answer.seconds)
+    ledger.note(answer, answer.seconds, "read")
     ledger.reads[answer.status] += 1
     if answer.status >= 500:
         await asyncio.sleep(retry_delay(answer, rng))
