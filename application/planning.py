@@ -14,7 +14,7 @@ from datetime import date, datetime
 from functools import cached_property
 from itertools import chain
 from typing import Any, ClassVar, cast
-from uuid import UUID
+from uuid import UUID, uuid5
 
 from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
 from eventsourcing.persistence import IntegrityError, ProgrammingError
@@ -358,11 +358,9 @@ class Planning(Application[UUID]):
             sha256=hashlib.sha256(content).hexdigest(),
             bytes=len(content),
         )
-        cipher = self._document_cipher(plan_id)
-        sealed = cipher.encrypt(content) if cipher is not None else content
         # Kept before its event: a file whose event is then refused is never listed or
         # served, since only DocumentAdded names it.
-        self.records.insert_document(plan_id, command.document_id, sealed, cipher is not None)
+        self._keep_file(plan_id, command.document_id, content)
         return self.change(
             plan_id,
             command,
@@ -384,6 +382,28 @@ class Planning(Application[UUID]):
         if cipher is None:
             raise DocumentDestroyedError
         return cipher.decrypt(content)
+
+    def keep_bundle(self, plan_id: UUID, pdf: bytes) -> None:
+        """Keep an issued bundle's PDF as documents are kept (sealed with the plan's key,
+        destroyed with it), before the BundleIssued event that records its SHA-256. Kept
+        under its SHA-256, not its number-to-be: two issuers at once each keep their own
+        bytes whatever numbers the events then get, and bytes kept for an event that was
+        refused are named by no event, so never served."""
+        self._keep_file(plan_id, _bundle_file_id(plan_id, hashlib.sha256(pdf).hexdigest()), pdf)
+
+    def kept_bundle(self, plan_id: UUID, sha256: str) -> bytes | None:
+        """The PDF kept when the bundle with this SHA-256 was issued; None for a bundle
+        issued before bundles were kept. The caller checks the SHA-256 before serving.
+        Raises DocumentDestroyedError once the plan's key is destroyed, kept or not."""
+        self._document_cipher(plan_id)
+        with contextlib.suppress(DocumentNotFoundError):
+            return self.document(plan_id, _bundle_file_id(plan_id, sha256))
+        return None
+
+    def _keep_file(self, plan_id: UUID, file_id: UUID, content: bytes) -> None:
+        cipher = self._document_cipher(plan_id)
+        sealed = cipher.encrypt(content) if cipher is not None else content
+        self.records.insert_document(plan_id, file_id, sealed, cipher is not None)
 
     def _document_cipher(self, plan_id: UUID) -> Any:
         """The plan's data cipher; None without a master key. A plan whose key was
@@ -500,3 +520,9 @@ def _forward_a_copy(plan: Plan | None, events: Iterable[Any]) -> Plan | None:
     if first is None:
         return plan
     return project_aggregate(deepcopy(plan) if plan is not None else None, chain([first], events))
+
+
+def _bundle_file_id(plan_id: UUID, sha256: str) -> UUID:
+    """Where an issued bundle's PDF is kept among the plan's files: a name-based UUID
+    (version 5) of its SHA-256, never a document's (random, version 4) id."""
+    return uuid5(plan_id, f"bundle-{sha256}")

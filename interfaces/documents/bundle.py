@@ -79,18 +79,40 @@ class BundleNotReproducibleError(RuntimeError):
         )
 
 
+class KeptBundleAlteredError(BundleNotReproducibleError):
+    """The PDF kept at issue no longer has the SHA-256 its event records."""
+
+    def __init__(self, number: int) -> None:
+        RuntimeError.__init__(
+            self,
+            f"Bundle {number} as kept does not match the SHA-256 recorded when it was "
+            "issued; it is not served.",
+        )
+
+
 def issue_command(planning: Planning, plan_id: UUID, to: date) -> IssueBundle:
-    """The command to issue the bundle of the record up to `to`, with what it records."""
+    """The command to issue the bundle of the record up to `to`, with what it records;
+    its PDF is kept (sealed with the plan's key) before the command's event is written."""
     built = build_bundle(planning, plan_id, to)
+    planning.keep_bundle(plan_id, built.pdf)
     return IssueBundle(to=to, cutoff=built.cutoff, sha256=built.sha256, pages=built.pages)
 
 
 def issued_bundle(planning: Planning, plan_id: UUID, issued: IssuedBundle) -> bytes:
-    """An issued bundle, rendered again from the record up to its cut-off as the tribunal
-    holds it; never a different PDF under its number."""
+    """An issued bundle as the tribunal holds it: the PDF kept at issue, with no layout,
+    so that changes to the templates, fonts or WeasyPrint never touch it; never a
+    different PDF under its number. A bundle issued before bundles were kept is rendered
+    again from the record up to its cut-off, and kept once it matches. Raises
+    DocumentDestroyedError once the plan's personal data is destroyed."""
+    kept = planning.kept_bundle(plan_id, issued.sha256)
+    if kept is not None:
+        if hashlib.sha256(kept).hexdigest() != issued.sha256:
+            raise KeptBundleAlteredError(issued.number)
+        return kept
     again = build_bundle(planning, plan_id, issued.to, cutoff=issued.cutoff)
     if again.sha256 != issued.sha256:
         raise BundleNotReproducibleError(issued.number)
+    planning.keep_bundle(plan_id, again.pdf)
     return again.pdf
 
 

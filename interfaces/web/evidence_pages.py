@@ -139,6 +139,8 @@ def issued(request: Request, plan_id: str, number: int) -> Response:
         pdf = issued_bundle(planning_of(request), pid, found)
     except BundleNotReproducibleError as e:
         raise PageError(500, "Bundle cannot be reproduced", str(e)) from None
+    except DocumentDestroyedError as e:
+        raise PageError(410, "Destroyed", str(e)) from None
     return _pdf(pdf, f"plan-{pid}-bundle-{number}")
 
 

@@ -5,9 +5,21 @@ for byte as issued, with its number, SHA-256 and pages recorded."""
 from __future__ import annotations
 
 import hashlib
+from uuid import UUID
 
-from tests.interfaces.api import a_contribution, a_working_plan, days_from_today, post
-from tests.interfaces.people import LEAD, PARENT
+from application.retention import destroy_personal_data
+from domain import access
+from interfaces.documents import bundle as bundles
+from interfaces.documents import render
+from tests.interfaces.api import (
+    a_closure,
+    a_contribution,
+    a_working_plan,
+    days_from_today,
+    post,
+)
+from tests.interfaces.people import LEAD, OFFICER, PARENT, REVIEWER
+from tests.interfaces.test_documents_api import PDF, upload
 
 
 def test_two_downloads_with_no_write_between_are_the_same_bytes(client):
@@ -51,3 +63,47 @@ def test_a_bundle_to_a_future_day_is_refused(client):
         f"/api/plans/{plan_id}/bundles", json={"to": days_from_today(3)}, headers=LEAD.headers()
     )
     assert future.status_code == 422
+
+
+def test_an_issued_bundle_is_served_as_kept_with_no_layout_after_the_renderer_changes(
+    client, monkeypatch
+):
+    plan_id = a_working_plan(client).plan_id
+    base = f"/api/plans/{plan_id}"
+    issued = post(client, LEAD, f"{base}/bundles", {})
+    first = client.get(f"{base}/bundles/1.pdf", headers=LEAD.headers())
+
+    def refused(*args, **kwargs):
+        raise AssertionError("an issued bundle was laid out again")
+
+    monkeypatch.setattr(render, "render_html", refused)
+    monkeypatch.setattr(render, "layout", refused)
+    monkeypatch.setattr(bundles, "build_bundle", refused)
+    again = client.get(f"{base}/bundles/1.pdf", headers=LEAD.headers())
+    assert again.status_code == 200, again.text
+    assert again.content == first.content
+    assert hashlib.sha256(again.content).hexdigest() == issued["sha256"]
+    assert again.headers["Planledger-SHA256"] == issued["sha256"]
+
+
+def test_once_the_plan_is_destroyed_an_issued_bundle_is_gone_as_its_documents_are(
+    client, store, monkeypatch
+):
+    plan_id = a_working_plan(client).plan_id
+    base = f"/api/plans/{plan_id}"
+    post(client, LEAD, f"{base}/bundles", {})
+    document_id = upload(client, plan_id, LEAD, PDF).json()["document_id"]
+    post(client, LEAD, f"{base}/close", a_closure())
+    destroy_personal_data(store, UUID(plan_id), reason="Retention ended")
+    # Those who may read issued bundles no longer find the plan, its documents included.
+    for person in (LEAD, OFFICER, REVIEWER):
+        bundle = client.get(f"{base}/bundles/1.pdf", headers=person.headers())
+        document = client.get(f"{base}/documents/{document_id}", headers=person.headers())
+        assert bundle.status_code == document.status_code == 404
+    # Those who still find it are answered 410 for a document, and would be for the bundle.
+    monkeypatch.setattr(access, "may_read_issued_bundles", lambda caller: True)
+    document = client.get(f"{base}/documents/{document_id}", headers=PARENT.headers())
+    bundle = client.get(f"{base}/bundles/1.pdf", headers=PARENT.headers())
+    assert bundle.status_code == document.status_code == 410, bundle.text
+    assert bundle.json()["type"] == document.json()["type"] == "/problems/destroyed"
+    assert b"%PDF" not in bundle.content

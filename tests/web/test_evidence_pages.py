@@ -9,6 +9,8 @@ import hashlib
 from domain.access import Caller
 from domain.events import GrantDisclosure, RevokeDisclosure
 from interfaces.demo import DEMO_USERS
+from interfaces.documents import bundle as bundles
+from interfaces.documents import render
 from tests.web.pages import csrf_token, sign_in
 from tests.web.test_csp_pages import demo_csps
 
@@ -35,6 +37,21 @@ def test_the_lead_gives_the_family_a_copy_and_issues_a_bundle_from_the_page(site
         copy = client.get(f"/plans/{site.plan_id}/shared-copies/1.pdf")
         assert copy.status_code == 200 and copy.content.startswith(b"%PDF")
         bundle = client.get(f"/plans/{site.plan_id}/bundles/1.pdf")
+    recorded = site.planning.get_plan(site.plan_id).bundles[0]
+    assert hashlib.sha256(bundle.content).hexdigest() == recorded.sha256
+
+
+def test_an_issued_bundle_downloads_from_the_page_as_kept_with_no_layout(site, monkeypatch):
+    def refused(*args, **kwargs):
+        raise AssertionError("an issued bundle was laid out again")
+
+    with site.client() as client:
+        sign_in(client, "lead")
+        assert post(client, site.plan_id, "bundles").status_code == 303
+        monkeypatch.setattr(render, "layout", refused)
+        monkeypatch.setattr(bundles, "build_bundle", refused)
+        bundle = client.get(f"/plans/{site.plan_id}/bundles/1.pdf")
+    assert bundle.status_code == 200, bundle.text
     recorded = site.planning.get_plan(site.plan_id).bundles[0]
     assert hashlib.sha256(bundle.content).hexdigest() == recorded.sha256
 

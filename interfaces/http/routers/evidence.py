@@ -20,6 +20,7 @@ from domain.events import SharePlan
 from domain.plans import Plan
 from interfaces.documents.bundle import (
     BundleNotReproducibleError,
+    KeptBundleAlteredError,
     build_bundle,
     issue_command,
     issued_bundle,
@@ -166,7 +167,8 @@ def read_issued_bundle(
     plan: Annotated[Plan, authorise(Action.READ_EVIDENCE)],
     caller: CallerDep,
 ) -> Response:
-    """Bundle `number`, byte for byte as issued (its SHA-256 is the recorded one)."""
+    """Bundle `number`, byte for byte as issued: the PDF kept sealed at issue, checked
+    against the recorded SHA-256 (410 once the plan's personal data is destroyed)."""
     if not access.may_read_issued_bundles(caller):
         raise forbidden(
             "An issued bundle holds the whole record; the tribunal gives the parties theirs."
@@ -176,6 +178,8 @@ def read_issued_bundle(
         raise not_found("bundle")
     try:
         pdf = issued_bundle(planning, plan_id, issued)
+    except KeptBundleAlteredError as e:
+        raise Problem(500, "bundle-altered", "Bundle altered", str(e)) from None
     except BundleNotReproducibleError as e:
         raise Problem(
             500, "bundle-not-reproducible", "Bundle cannot be reproduced", str(e)
