@@ -76,6 +76,8 @@ ADDED_SINCE = {
     "wellbeing": [],
     # members: where they are told of changes by email
     "email": None,
+    # plans: the pupil as the school's MIS holds them, from an import
+    "pupil": None,
 }
 """Fields added since 36abb12, with what a plan or an event recorded then reads as."""
 

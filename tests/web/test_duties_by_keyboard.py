@@ -129,6 +129,6 @@ def test_the_lead_does_each_duty_by_keyboard_alone(demo_server, browser, axe):  
         panel = open_panel(page, "form-close")
         type_into(page, panel.get_by_label("Why it closes"), "Isla moves to the PLP")
         send(page, panel, "Close the plan")
-        expect(status(page)).to_contain_text("This plan is closed")
+        expect(status(page)).to_contain_text("The plan is closed")
         expect(page.locator("details.panel")).to_have_count(0)
         check(page, "kbd-06-closed")
