@@ -225,7 +225,7 @@ class Planning(Application[UUID]):
             if isinstance(given, ChangeStage):
                 self.stages.get(given.stage)
             if isinstance(given, SharePlan) and self.shared_copy_digest is not None:
-                given = given.model_copy(update={"sha256": self.shared_copy_digest(plan)})
+                given = given.model_copy(update={"sha256": self._copy_digest(plan_id, plan)})
             return plan.execute(given, by)
 
         return self._decide(plan_id, conditions, decide)
@@ -383,22 +383,34 @@ class Planning(Application[UUID]):
             raise DocumentDestroyedError
         return cipher.decrypt(content)
 
-    def keep_bundle(self, plan_id: UUID, pdf: bytes) -> None:
-        """Keep an issued bundle's PDF as documents are kept (sealed with the plan's key,
-        destroyed with it), before the BundleIssued event that records its SHA-256. Kept
-        under its SHA-256, not its number-to-be: two issuers at once each keep their own
-        bytes whatever numbers the events then get, and bytes kept for an event that was
-        refused are named by no event, so never served."""
-        self._keep_file(plan_id, _bundle_file_id(plan_id, hashlib.sha256(pdf).hexdigest()), pdf)
+    def keep_pdf(self, plan_id: UUID, kind: str, pdf: bytes) -> None:
+        """Keep a PDF given out as evidence (an issued bundle, a family's copy) as documents
+        are kept: sealed with the plan's key, destroyed with it, before the event that
+        records its SHA-256. Kept under its SHA-256, not its number-to-be: two issuers at
+        once each keep their own bytes whatever numbers the events then get, and bytes
+        kept for an event that was refused are named by no event, so never served."""
+        self._keep_file(plan_id, _kept_file_id(plan_id, kind, _sha256(pdf)), pdf)
 
-    def kept_bundle(self, plan_id: UUID, sha256: str) -> bytes | None:
-        """The PDF kept when the bundle with this SHA-256 was issued; None for a bundle
-        issued before bundles were kept. The caller checks the SHA-256 before serving.
-        Raises DocumentDestroyedError once the plan's key is destroyed, kept or not."""
+    def kept_pdf(self, plan_id: UUID, kind: str, sha256: str) -> bytes | None:
+        """The PDF kept when the bundle or copy with this SHA-256 was given out; None for one
+        given before they were kept. The caller checks the SHA-256 before serving. Raises
+        DocumentDestroyedError once the plan's key is destroyed, kept or not."""
         self._document_cipher(plan_id)
         with contextlib.suppress(DocumentNotFoundError):
-            return self.document(plan_id, _bundle_file_id(plan_id, sha256))
+            return self.document(plan_id, _kept_file_id(plan_id, kind, sha256))
         return None
+
+    def _copy_digest(self, plan_id: UUID, plan: Plan) -> str:
+        """The SHA-256 a shared copy records. A renderer that gives the PDF itself (the
+        service's, SharedCopyRenderer.pdf) has the copy kept as given, so that a later
+        change to the templates never changes, or loses, a copy a family holds."""
+        assert self.shared_copy_digest is not None
+        render = getattr(self.shared_copy_digest, "pdf", None)
+        if render is None:
+            return self.shared_copy_digest(plan)
+        pdf = render(plan)
+        self.keep_pdf(plan_id, "copy", pdf)
+        return _sha256(pdf)
 
     def _keep_file(self, plan_id: UUID, file_id: UUID, content: bytes) -> None:
         cipher = self._document_cipher(plan_id)
@@ -522,7 +534,11 @@ def _forward_a_copy(plan: Plan | None, events: Iterable[Any]) -> Plan | None:
     return project_aggregate(deepcopy(plan) if plan is not None else None, chain([first], events))
 
 
-def _bundle_file_id(plan_id: UUID, sha256: str) -> UUID:
-    """Where an issued bundle's PDF is kept among the plan's files: a name-based UUID
-    (version 5) of its SHA-256, never a document's (random, version 4) id."""
-    return uuid5(plan_id, f"bundle-{sha256}")
+def _kept_file_id(plan_id: UUID, kind: str, sha256: str) -> UUID:
+    """Where a kept bundle's or copy's PDF lies among the plan's files: a name-based UUID
+    (version 5) of its kind and SHA-256, never a document's (random, version 4) id."""
+    return uuid5(plan_id, f"{kind}-{sha256}")
+
+
+def _sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()

@@ -94,7 +94,7 @@ def issue_command(planning: Planning, plan_id: UUID, to: date) -> IssueBundle:
     """The command to issue the bundle of the record up to `to`, with what it records;
     its PDF is kept (sealed with the plan's key) before the command's event is written."""
     built = build_bundle(planning, plan_id, to)
-    planning.keep_bundle(plan_id, built.pdf)
+    planning.keep_pdf(plan_id, "bundle", built.pdf)
     return IssueBundle(to=to, cutoff=built.cutoff, sha256=built.sha256, pages=built.pages)
 
 
@@ -104,7 +104,7 @@ def issued_bundle(planning: Planning, plan_id: UUID, issued: IssuedBundle) -> by
     different PDF under its number. A bundle issued before bundles were kept is rendered
     again from the record up to its cut-off, and kept once it matches. Raises
     DocumentDestroyedError once the plan's personal data is destroyed."""
-    kept = planning.kept_bundle(plan_id, issued.sha256)
+    kept = planning.kept_pdf(plan_id, "bundle", issued.sha256)
     if kept is not None:
         if hashlib.sha256(kept).hexdigest() != issued.sha256:
             raise KeptBundleAlteredError(issued.number)
@@ -112,7 +112,7 @@ def issued_bundle(planning: Planning, plan_id: UUID, issued: IssuedBundle) -> by
     again = build_bundle(planning, plan_id, issued.to, cutoff=issued.cutoff)
     if again.sha256 != issued.sha256:
         raise BundleNotReproducibleError(issued.number)
-    planning.keep_bundle(plan_id, again.pdf)
+    planning.keep_pdf(plan_id, "bundle", again.pdf)
     return again.pdf
 
 

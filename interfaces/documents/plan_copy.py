@@ -317,12 +317,22 @@ def shared_copies(planning: Planning, plan_id: UUID) -> list[SharedCopy]:
 
 
 def shared_copy_pdf(planning: Planning, plan_id: UUID, number: int) -> tuple[bytes, SharedCopy]:
-    """The copy the family received, rendered again from the plan at that version; raises
-    SharedCopyMismatchError rather than hand out a different document under its name."""
+    """The copy the family received: the PDF kept when it was given, with no layout; one
+    given before copies were kept is rendered again from the plan at that version, and
+    kept once it matches. Raises SharedCopyMismatchError rather than hand out a different
+    document under its name."""
     copy = next((c for c in shared_copies(planning, plan_id) if c.number == number), None)
     if copy is None:
         raise SharedCopyNotFoundError(number)
+    if copy.sha256 is not None:
+        kept = planning.kept_pdf(plan_id, "copy", copy.sha256)
+        if kept is not None:
+            if sha256_hex(kept) != copy.sha256:
+                raise SharedCopyMismatchError(number)
+            return kept, copy
     pdf = render_plan_pdf(planning.get_plan(plan_id, version=copy.version), planning.stages)
-    if copy.sha256 is not None and sha256_hex(pdf) != copy.sha256:
-        raise SharedCopyMismatchError(number)
+    if copy.sha256 is not None:
+        if sha256_hex(pdf) != copy.sha256:
+            raise SharedCopyMismatchError(number)
+        planning.keep_pdf(plan_id, "copy", pdf)
     return pdf, copy

@@ -101,6 +101,8 @@ def shared_copy(request: Request, plan_id: str, number: int) -> Response:
         raise not_found() from None
     except SharedCopyMismatchError as e:
         raise PageError(500, "Copy cannot be reproduced", str(e)) from None
+    except DocumentDestroyedError as e:
+        raise PageError(410, "Destroyed", str(e)) from None
     return _pdf(pdf, f"plan-{pid}-copy-{number}")
 
 

@@ -12,7 +12,7 @@ import threading
 import pytest
 
 from application.evidence.export import build_export
-from application.planning import Planning, _bundle_file_id
+from application.planning import Planning, _kept_file_id
 from application.retention import destroy_personal_data
 from domain.calendar import today
 from domain.documents import DocumentDestroyedError
@@ -78,7 +78,7 @@ def test_the_kept_pdf_is_sealed_and_a_changed_byte_is_never_served(sealed, monke
     plan_id = a_reviewed_plan(sealed).plan_id
     issued = issue(sealed, plan_id)
     stored, is_sealed = sealed.records.select_document(
-        plan_id, _bundle_file_id(plan_id, issued.sha256)
+        plan_id, _kept_file_id(plan_id, "bundle", issued.sha256)
     )
     assert is_sealed and b"%PDF" not in stored
     pdf = bundles.issued_bundle(sealed, plan_id, issued)
@@ -100,7 +100,7 @@ def test_a_bundle_issued_before_bundles_were_kept_is_rendered_again_and_then_kep
         plan_id,
         IssueBundle(to=today(), cutoff=built.cutoff, sha256=built.sha256, pages=built.pages),
     )
-    assert sealed.kept_bundle(plan_id, issued.sha256) is None
+    assert sealed.kept_pdf(plan_id, "bundle", issued.sha256) is None
     assert bundles.issued_bundle(sealed, plan_id, issued) == built.pdf
     no_layout(monkeypatch)  # reproduced once, it is kept: no layout from now on
     assert bundles.issued_bundle(sealed, plan_id, issued) == built.pdf
@@ -117,7 +117,7 @@ def test_a_bundle_issued_before_cannot_be_served_once_the_renderer_changed(seale
     the_template_changes(monkeypatch)
     with pytest.raises(bundles.BundleNotReproducibleError):
         bundles.issued_bundle(sealed, plan_id, issued)
-    assert sealed.kept_bundle(plan_id, issued.sha256) is None
+    assert sealed.kept_pdf(plan_id, "bundle", issued.sha256) is None
 
 
 def test_destroying_the_plan_leaves_the_kept_bundle_unreadable_and_the_chain_whole(
@@ -132,7 +132,7 @@ def test_destroying_the_plan_leaves_the_kept_bundle_unreadable_and_the_chain_who
     with pytest.raises(DocumentDestroyedError):
         bundles.issued_bundle(sealed, plan_id, after)
     stored, is_sealed = sealed.records.select_document(
-        plan_id, _bundle_file_id(plan_id, issued.sha256)
+        plan_id, _kept_file_id(plan_id, "bundle", issued.sha256)
     )
     assert is_sealed and b"%PDF" not in stored  # and its key is gone
     path = tmp_path / "export.json"

@@ -89,8 +89,9 @@ def shared_copy(
     planning: PlanningDep,
     plan: Annotated[Plan, authorise(Action.READ_EVIDENCE)],
 ) -> Response:
-    """The copy the family received, rendered again from the plan at that version; its
-    SHA-256 is the recorded one (or the answer is an error, never a different PDF)."""
+    """The copy the family received, as kept when it was given (or, given before copies
+    were kept, rendered again from the plan at that version); its SHA-256 is the recorded
+    one (or the answer is an error, never a different PDF)."""
     try:
         pdf, copy = shared_copy_pdf(planning, plan_id, number)
     except SharedCopyNotFoundError:
