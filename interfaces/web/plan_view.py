@@ -39,7 +39,7 @@ from interfaces.web import glossary, wording
 from interfaces.web.guard import allowed_actions
 from interfaces.web.mail_record import mail_record
 from interfaces.web.queries import statutory_clocks
-from interfaces.web.rendering import render
+from interfaces.web.rendering import directory_of, render
 
 MEMBER_ROLE_CHOICES = ("parent_carer", "young_person", "practitioner", "lead_professional")
 WHOSE_WORDS = {
@@ -186,7 +186,6 @@ def plan_context(
             if m["user_id"] != view["lead_professional"]
         ],
         "agency_options": [(a["org"], a["name"]) for a in view["agencies"]],
-        **(directory_options(planning.people.directory(), current) if editable else {}),
         # To whom the plan is disclosed is for the lead professional alone.
         "disclosures": disclosed,
         "disclosure_options": [
@@ -374,6 +373,9 @@ def render_plan(
         plan_id=str(current.id),
         mail=mail_record(request, caller, current) if as_of is None else [],
     )
+    directory = directory_of(request)
+    if context["editable"] and directory is not None:
+        context.update(directory_options(directory, current))
     if caller.role is Role.YOUNG_PERSON:
         # The plan's own words, explained: only those the page uses.
         context["glossary"] = glossary.terms_in(glossary.texts_of_page(context))

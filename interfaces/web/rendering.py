@@ -58,22 +58,27 @@ def environment() -> Environment:
     return env
 
 
+def directory_of(request: Request) -> Directory | None:
+    """The directory of the request's store, read once per request; None for a page
+    outside any store (sign-in, with tenants: no caller to choose an authority's store by)."""
+    if not hasattr(request.state, "directory"):
+        try:
+            request.state.directory = planning_of(request).people.directory()
+        except Problem:
+            request.state.directory = None
+    found: Directory | None = request.state.directory
+    return found
+
+
 def _namer(request: Request) -> Callable[[str | None], str]:
-    """A person's or organisation's name from the directory, else the id it was given by
-    (a page outside any store, such as sign-in, has no directory to ask)."""
-    found: list[Directory] = []
+    """A person's or organisation's name from the directory, else the id it was given by."""
 
     def named(key: str | None) -> str:
-        if not key:
-            return ""
-        if not found:
-            try:
-                found.append(planning_of(request).people.directory())
-            except Problem:  # no caller to choose an authority's store by
-                return key
-        directory = found[0]
-        person = directory.people.get(key)
-        return (person.name if person else None) or directory.name_of(key) or key
+        directory = directory_of(request) if key else None
+        if directory is None:
+            return key or ""
+        person = directory.people.get(key or "")
+        return (person.name if person else None) or directory.name_of(key) or key or ""
 
     return named
 
