@@ -109,14 +109,14 @@ class Planning(Application[UUID]):
         env: dict[str, str] | None = None,
         *,
         stages: StageCatalogue | None = None,
-        shared_copy_digest: Callable[[Plan], str] | None = None,
+        shared_copy: Callable[[Plan], bytes] | None = None,
         checkpoint_signer: CheckpointSigner | None = None,
     ):
         super().__init__(env)
         self.stages = stages or load_stages(self.env.get(STAGES_FILE))
-        self.shared_copy_digest = shared_copy_digest
-        """Renders a plan to the copy a family receives and returns its SHA-256, which a
-        shared copy records; without it a copy is recorded with none."""
+        self.shared_copy = shared_copy
+        """Renders a plan to the PDF of the copy a family receives, which is kept as given
+        and whose SHA-256 a shared copy records; without it a copy is recorded with none."""
         self.checkpoint_signer = checkpoint_signer
         """Signs checkpoints of chain heads in exports and bundles; without it they carry
         no checkpoint."""
@@ -224,8 +224,11 @@ class Planning(Application[UUID]):
             given = command
             if isinstance(given, ChangeStage):
                 self.stages.get(given.stage)
-            if isinstance(given, SharePlan) and self.shared_copy_digest is not None:
-                given = given.model_copy(update={"sha256": self._copy_digest(plan_id, plan)})
+            if isinstance(given, SharePlan) and self.shared_copy is not None:
+                pdf = self.shared_copy(plan)
+                # Kept before its event, as a document is (keep_pdf).
+                self.keep_pdf(plan_id, "copy", pdf)
+                given = given.model_copy(update={"sha256": _sha256(pdf)})
             return plan.execute(given, by)
 
         return self._decide(plan_id, conditions, decide)
@@ -355,7 +358,7 @@ class Planning(Application[UUID]):
             author=author,
             kind=kind,
             media_type=media_type,
-            sha256=hashlib.sha256(content).hexdigest(),
+            sha256=_sha256(content),
             bytes=len(content),
         )
         # Kept before its event: a file whose event is then refused is never listed or
@@ -399,18 +402,6 @@ class Planning(Application[UUID]):
         with contextlib.suppress(DocumentNotFoundError):
             return self.document(plan_id, _kept_file_id(plan_id, kind, sha256))
         return None
-
-    def _copy_digest(self, plan_id: UUID, plan: Plan) -> str:
-        """The SHA-256 a shared copy records. A renderer that gives the PDF itself (the
-        service's, SharedCopyRenderer.pdf) has the copy kept as given, so that a later
-        change to the templates never changes, or loses, a copy a family holds."""
-        assert self.shared_copy_digest is not None
-        render = getattr(self.shared_copy_digest, "pdf", None)
-        if render is None:
-            return self.shared_copy_digest(plan)
-        pdf = render(plan)
-        self.keep_pdf(plan_id, "copy", pdf)
-        return _sha256(pdf)
 
     def _keep_file(self, plan_id: UUID, file_id: UUID, content: bytes) -> None:
         cipher = self._document_cipher(plan_id)

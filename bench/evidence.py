@@ -197,7 +197,7 @@ def bench_bundle(database_url: str, events: int, runs: int) -> None:
     url = f"{base}?{urlencode({'schema': schema, 'pool_size': 2, 'max_overflow': 2})}"
     planning = Planning(
         env={**persistence_env(url), "PLANLEDGER_ENCRYPTION_KEY": new_master_key()},
-        shared_copy_digest=SharedCopyRenderer(load_stages()),
+        shared_copy=SharedCopyRenderer(load_stages()),
     )
     try:
         t = time.perf_counter()

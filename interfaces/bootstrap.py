@@ -44,7 +44,7 @@ def application(settings: Settings) -> Planning:
     return Planning(
         env=settings.planning_env(),
         stages=stages,
-        shared_copy_digest=SharedCopyRenderer(stages),
+        shared_copy=SharedCopyRenderer(stages),
         checkpoint_signer=signer,
     )
 

@@ -61,13 +61,13 @@ def make_planning(database_url) -> Iterator:
     def make(
         url: str | None = None,
         *,
-        shared_copy_digest: Callable[[Plan], str] | None = None,
+        shared_copy: Callable[[Plan], bytes] | None = None,
         checkpoint_signer: CheckpointSigner | None = None,
         **env: str,
     ) -> Planning:
         app = Planning(
             env={**persistence_env(url or database_url), **env},
-            shared_copy_digest=shared_copy_digest,
+            shared_copy=shared_copy,
             checkpoint_signer=checkpoint_signer,
         )
         apps.append(app)

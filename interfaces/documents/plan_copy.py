@@ -300,16 +300,13 @@ def sha256_hex(data: bytes) -> str:
 
 @dataclass(frozen=True)
 class SharedCopyRenderer:
-    """The copy a family receives of a plan, with the stage names of the plan's store.
-    Called with a plan, it gives the SHA-256 that a shared copy records."""
+    """The copy a family receives of a plan, with the stage names of the plan's store:
+    called with a plan, its PDF, which Planning keeps and whose SHA-256 it records."""
 
     stages: StageCatalogue
 
-    def pdf(self, plan: Plan) -> bytes:
+    def __call__(self, plan: Plan) -> bytes:
         return render_plan_pdf(plan, self.stages)
-
-    def __call__(self, plan: Plan) -> str:
-        return sha256_hex(self.pdf(plan))
 
 
 def shared_copies(planning: Planning, plan_id: UUID) -> list[SharedCopy]:

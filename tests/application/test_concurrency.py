@@ -53,9 +53,9 @@ def colleague_writes_meanwhile(make_planning, colleague, plan_id, times=1):
             colleague.change(
                 plan_id, AppendContribution(kind="note", text=f"Colleague {len(calls)}"), LEAD
             )
-        return "ab" * 32
+        return b"%PDF copy"
 
-    return make_planning(shared_copy_digest=render), calls
+    return make_planning(shared_copy=render), calls
 
 
 class TestWritersWhoReadTheSameVersion:

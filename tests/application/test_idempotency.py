@@ -60,16 +60,16 @@ def test_the_same_key_from_another_caller_is_another_request(planning):
 
 
 def test_a_retry_that_races_its_first_attempt_gets_the_first_answer(make_planning):
-    first_attempt = make_planning(shared_copy_digest=lambda plan: "ab" * 32)
+    first_attempt = make_planning(shared_copy=lambda plan: b"%PDF copy")
     plan_id = a_plan_in(first_attempt)
     answers = []
 
     def render(plan):
         if not answers:  # the first attempt commits while the retry is deciding
             answers.append(first_attempt.change(plan_id, SHARE, LEAD, conditions=claim()))
-        return "ab" * 32
+        return b"%PDF copy"
 
-    planning = make_planning(shared_copy_digest=render)
+    planning = make_planning(shared_copy=render)
     retry = planning.change(plan_id, SHARE, LEAD, conditions=claim())
     assert retry == answers[0]
     assert [e.type for e in planning.history(plan_id)] == ["PlanOpened", "PlanShared"]

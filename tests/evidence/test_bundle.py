@@ -23,7 +23,7 @@ from tests.examples import a_lead_professional, as_caller, days_ago
 @pytest.fixture
 def story_planning(make_planning, master_key):
     planning = make_planning(
-        PLANLEDGER_ENCRYPTION_KEY=master_key, shared_copy_digest=SharedCopyRenderer(load_stages())
+        PLANLEDGER_ENCRYPTION_KEY=master_key, shared_copy=SharedCopyRenderer(load_stages())
     )
     story = a_reviewed_plan(planning)
     lead = a_lead_professional()

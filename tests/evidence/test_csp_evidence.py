@@ -19,7 +19,7 @@ from tests.examples import days_ago
 @pytest.fixture
 def csp(make_planning, master_key):
     planning = make_planning(
-        PLANLEDGER_ENCRYPTION_KEY=master_key, shared_copy_digest=SharedCopyRenderer(load_stages())
+        PLANLEDGER_ENCRYPTION_KEY=master_key, shared_copy=SharedCopyRenderer(load_stages())
     )
     return planning, a_signed_and_reviewed_csp(planning)
 

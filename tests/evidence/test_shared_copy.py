@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def sharing(make_planning, master_key):
     return make_planning(
-        PLANLEDGER_ENCRYPTION_KEY=master_key, shared_copy_digest=SharedCopyRenderer(load_stages())
+        PLANLEDGER_ENCRYPTION_KEY=master_key, shared_copy=SharedCopyRenderer(load_stages())
     )
 
 

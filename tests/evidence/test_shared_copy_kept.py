@@ -23,7 +23,7 @@ from tests.examples import as_caller
 @pytest.fixture
 def sharing(make_planning, master_key) -> Planning:
     return make_planning(
-        PLANLEDGER_ENCRYPTION_KEY=master_key, shared_copy_digest=SharedCopyRenderer(load_stages())
+        PLANLEDGER_ENCRYPTION_KEY=master_key, shared_copy=SharedCopyRenderer(load_stages())
     )
 
 
@@ -51,19 +51,11 @@ def test_a_copy_given_downloads_byte_for_byte_with_no_layout_after_the_template_
     assert hashlib.sha256(pdf).hexdigest() == copy.sha256 == given.sha256
 
 
-def test_a_copy_given_before_copies_were_kept_is_rendered_again_and_then_kept(
-    make_planning, master_key, sharing
-):
-    # As shared before this change: a renderer that gave the digest alone, nothing kept.
-    stages = load_stages()
-    before = make_planning(
-        PLANLEDGER_ENCRYPTION_KEY=master_key,
-        shared_copy_digest=lambda plan: hashlib.sha256(
-            plan_copy.render_plan_pdf(plan, stages)
-        ).hexdigest(),
-    )
-    plan_id = a_reviewed_plan(before).plan_id
-    given = share(before, plan_id)
+def test_a_copy_given_before_copies_were_kept_is_rendered_again_and_then_kept(sharing, monkeypatch):
+    plan_id = a_reviewed_plan(sharing).plan_id
+    with monkeypatch.context() as before:  # as shared before copies were kept
+        before.setattr(sharing, "keep_pdf", lambda *args: None)
+        given = share(sharing, plan_id)
     assert sharing.kept_pdf(plan_id, "copy", given.sha256) is None
     pdf, _ = shared_copy_pdf(sharing, plan_id, given.number)
     assert hashlib.sha256(pdf).hexdigest() == given.sha256

@@ -109,19 +109,19 @@ def test_a_writer_who_keeps_losing_the_race_is_told_busy_with_retry_after(
     plan_id = open_plan(client)
     colleague = application(settings)
     lead = Caller.of(Actor(id=LEAD.sub, name=LEAD.name, role=LEAD.role, org=LEAD.org))
-    render = store.shared_copy_digest
+    render = store.shared_copy
     assert render is not None
     decided_on: list[int] = []
     racing = True
 
-    def render_while_a_colleague_writes(plan: Plan) -> str:
+    def render_while_a_colleague_writes(plan: Plan) -> bytes:
         decided_on.append(plan.version)
         if racing:
             note = AppendContribution(kind="note", text=f"Colleague {len(decided_on)}")
             colleague.change(UUID(plan_id), note, lead)
         return render(plan)
 
-    monkeypatch.setattr(store, "shared_copy_digest", render_while_a_colleague_writes)
+    monkeypatch.setattr(store, "shared_copy", render_while_a_colleague_writes)
     monkeypatch.setattr(store, "max_attempts", 3)
     share = {"recipients": ["Morag Campbell"], "method": "email"}
     url = f"/api/plans/{plan_id}/shared-copies"
