@@ -34,6 +34,15 @@ class HistoryEntry:
         return self.actor.name == DESTROYED
 
 
+@dataclass(frozen=True)
+class HistoryPage:
+    entries: list[HistoryEntry]
+    next: int | None
+    """The position to read on from (`after` or `before`) when there may be more; None
+    at the end. A page may show fewer entries than its limit: those the reader may not
+    see are left out, and the position still moves past them."""
+
+
 def history_entry(event: Any) -> HistoryEntry:
     data = event.model_dump(mode="json", exclude=set(_BOOKKEEPING + _ATTRIBUTION))
     return HistoryEntry(

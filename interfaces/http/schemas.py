@@ -315,6 +315,9 @@ class HistoryEvent(BaseModel):
 
 class History(BaseModel):
     items: list[HistoryEvent]
+    next: int | None = Field(
+        None, description="With `limit`: the `after` of the next page; null at the end"
+    )
 
 
 class AccessLogEntry(BaseModel):

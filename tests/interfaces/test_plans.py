@@ -114,6 +114,30 @@ class TestReadingAPlan:
             "org": LEAD.org,
         }
 
+    @pytest.mark.parametrize("person", [LEAD, PARENT], ids=["lead", "parent"])
+    def test_history_in_pages_adds_up_to_the_whole_history(self, client, plan, person):
+        path = f"/api/plans/{plan.plan_id}/history"
+        whole = read(client, path, person)
+        assert whole["next"] is None
+        pages, after = [], None
+        while True:
+            params = {"limit": "3"} | ({"after": str(after)} if after is not None else {})
+            page = read(client, path, person, **params)
+            assert len(page["items"]) <= 3
+            pages += page["items"]
+            if (after := page["next"]) is None:
+                break
+        assert pages == whole["items"]
+
+    def test_a_page_of_history_past_the_end_is_empty_and_a_limit_of_0_is_refused(
+        self, client, plan
+    ):
+        path = f"/api/plans/{plan.plan_id}/history"
+        assert read(client, path, after="100000") == {"items": [], "next": None}
+        answer = client.get(path, headers=LEAD.headers(), params={"limit": "0"})
+        assert answer.status_code == 422
+        assert "limit" in answer.text
+
     def test_history_keeps_the_reason_and_the_day_it_happened(self, client, plan):
         body = {**a_contribution(), "reason": "Phone call", "occurred_on": days_from_today(-3)}
         post(client, LEAD, f"/api/plans/{plan.plan_id}/contributions", body)

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from domain.access import Caller
 from domain.calendar import today
-from domain.events import ClosePlan, GrantDisclosure, PrepareCsp, SetTarget
+from domain.events import AppendContribution, ClosePlan, GrantDisclosure, PrepareCsp, SetTarget
 from interfaces.demo import DEMO_USERS
 from tests.examples import an_officer
 from tests.web.pages import csrf_token, event_count, forms_on, sign_in
@@ -341,6 +341,30 @@ def test_the_timeline_is_newest_first_and_marks_entries_made_late(site):
     assert len(positions) == event_count(site.planning, site.plan_id)
     assert 'data-backdated="true"' in page  # the demo was entered today about the past year
     assert "Fiona MacLeod (Lead professional)" in page
+
+
+def test_a_long_timeline_comes_in_pages_that_add_up_to_every_entry(site):
+    lead = Caller.of(DEMO_USERS["lead"])
+    for n in range(120):
+        site.planning.change(
+            site.plan_id, AppendContribution(kind="observation", text=f"Note {n}"), lead
+        )
+    version = event_count(site.planning, site.plan_id)
+    seen: list[int] = []
+    pages: list[str] = []
+    with site.client() as client:
+        sign_in(client, "lead")
+        path = f"/plans/{site.plan_id}/timeline"
+        while path:
+            page = client.get(path).text
+            pages.append(page)
+            shown = [int(p) for p in re.findall(r'data-position="(\d+)"', page)]
+            assert 0 < len(shown) <= 100
+            seen += shown
+            older = re.search(r'href="(/plans/[^"]+/timeline\?before=\d+)"', page)
+            path = unescape(older.group(1)) if older else ""
+    assert seen == list(range(version, 0, -1))
+    assert f"Entries {version} to {version - 99} of {version}" in pages[0]
 
 
 def test_the_plan_as_it_stood_at_an_instant_leaves_out_later_entries(site):

@@ -66,9 +66,19 @@ def read_history(
     planning: PlanningDep,
     caller: CallerDep,
     plan: Annotated[Plan, authorise(Action.READ_HISTORY)],
+    limit: Annotated[
+        int | None,
+        Query(ge=1, le=1000, description="At most this many events (default: all of them)"),
+    ] = None,
+    after: Annotated[
+        int | None,
+        Query(ge=0, description="Only events after this position (a page's `next`)"),
+    ] = None,
 ) -> FastJSON:
     """Every event of the plan in order: who, in what role, when it happened, when it was
-    recorded, and why."""
+    recorded, and why. With `limit`, a page: `next` is the `after` of the page that
+    follows, null at the end."""
+    page = planning.history_page(plan_id, reader=caller, after=after, limit=limit)
     return FastJSON(
         {
             "items": [
@@ -82,8 +92,9 @@ def read_history(
                     "reason": e.reason,
                     "data": e.data,
                 }
-                for e in planning.history(plan_id, reader=caller)
-            ]
+                for e in page.entries
+            ],
+            "next": page.next,
         }
     )
 
