@@ -6,8 +6,9 @@ nothing is made on first use:
 
     Settings ─┬─ for each store (the one, or each authority's: application/tenancy.py)
               │    stages ─┬─ SharedCopyRenderer ─┐
-              │            └──────────────────────┼─ Planning ─ ReadModels   = Tenant
-              │    CheckpointSigner ──────────────┘
+              │ PdfSigner ─┤                      ├─ Planning ─ ReadModels ─┐
+              │            │   CheckpointSigner ──┘                         ├ = Tenant
+              │            └─ (signs the bundles issued) ───────────────────┘
               ├─ TokenVerifier (the HTTP app's)
               └─ Projector, or Projectors (`planledger project`)
 """
@@ -24,6 +25,7 @@ from application.authority import load_stages
 from application.config import ConfigurationError
 from application.planning import Planning
 from interfaces.documents.plan_copy import SharedCopyRenderer
+from interfaces.documents.signing import PdfSigner
 from interfaces.evidence_settings import EvidenceSettings
 from interfaces.http.auth import TokenVerifier
 from interfaces.settings import Settings
@@ -36,17 +38,33 @@ log = logging.getLogger("planledger.bootstrap")
 
 def application(settings: Settings) -> Planning:
     """Planning on the store `settings` names, with the renderer of the copies it shares
-    and the signer of its checkpoints, both from the same settings (for an authority:
-    its own stages and keys)."""
+    (signed by the authority, when configured) and the signer of its checkpoints, all
+    from the same settings (for an authority: its own stages and keys)."""
+    return _signed_application(settings)[0]
+
+
+def _signed_application(settings: Settings) -> tuple[Planning, PdfSigner | None]:
     check_sealed(settings)
-    signer = EvidenceSettings.of(settings).checkpoint_signer()
+    evidence = EvidenceSettings.of(settings)
     stages = load_stages(settings.stages_file)
-    return Planning(
+    pdf_signer = _pdf_signer(evidence, stages.authority)
+    planning = Planning(
         env=settings.planning_env(),
         stages=stages,
-        shared_copy=SharedCopyRenderer(stages),
-        checkpoint_signer=signer,
+        shared_copy=SharedCopyRenderer(stages, pdf_signer),
+        checkpoint_signer=evidence.checkpoint_signer(),
     )
+    return planning, pdf_signer
+
+
+def _pdf_signer(settings: EvidenceSettings, authority: str) -> PdfSigner | None:
+    signer = settings.pdf_signer(authority)
+    if signer is None:
+        log.info(
+            "copies and bundles are given out unsigned: set PLANLEDGER_PDF_SIGNING_KEY_FILE "
+            "and PLANLEDGER_PDF_CERTIFICATE_FILE to sign them"
+        )
+    return signer
 
 
 def check_sealed(settings: Settings) -> None:
@@ -134,12 +152,14 @@ def _tenant(
     planning: Planning | None = None,
 ) -> Tenant:
     if planning is None:
-        planning = application(settings)
+        planning, pdf_signer = _signed_application(settings)
         built.append(planning)
+    else:
+        pdf_signer = _pdf_signer(EvidenceSettings.of(settings), planning.stages.authority)
     # Each read waits, up to PLANLEDGER_READ_WAIT_SECONDS, for the read model to include
     # every write made before it.
     read_models = ReadModels(planning, timeout=settings.read_wait_seconds)
-    return Tenant(authority, settings, planning, read_models)
+    return Tenant(authority, settings, planning, read_models, pdf_signer)
 
 
 def projector(

@@ -18,6 +18,7 @@ from application.planning import Planning
 from interfaces.settings import Settings
 
 if TYPE_CHECKING:
+    from interfaces.documents.signing import PdfSigner
     from projections.engine.reading import ReadModels
 
 
@@ -30,6 +31,8 @@ class Tenant:
     settings: Settings
     planning: Planning
     read_models: ReadModels
+    pdf_signer: PdfSigner | None = None
+    """Signs the bundles it issues (its copies are signed by the renderer Planning holds)."""
 
 
 class Tenants:

@@ -2,9 +2,19 @@
 """Verify a Planledger export offline, with the Python standard library only.
 
     python3 verify_export.py EXPORT.json [--public-key KEY]
+        [--pdf FILE ...] [--certificate CERT.pem]
 
 Exit status: 0 the history is intact (and the checkpoint's signature is valid, when a
-public key is given); 1 it is not, naming the first bad position; 2 the file is unreadable.
+public key is given, and each PDF is one the history records); 1 it is not, naming the
+first bad position, or a PDF it does not record; 2 a file is unreadable.
+
+--pdf FILE (repeatable) checks a shared copy or an issued bundle against the export: its
+SHA-256 must be the one a PlanShared or BundleIssued event records ("sha256" in its
+state), which says which copy or bundle it is. Its PAdES signature is reported too when
+pyHanko happens to be installed (`pip install pyhanko`; this file never needs it): checked
+against the authority's certificate if --certificate is given, else only for being
+intact and covering the whole file. A copy or bundle given before PDFs were signed has
+no signature; its SHA-256 alone proves it.
 
 The format, restated so that this file is all an expert needs:
 - link(0) = SHA-256("planledger-chain-v1:" + plan id)
@@ -34,7 +44,9 @@ import argparse
 import base64
 import binascii
 import hashlib
+import io
 import json
+import logging
 import multiprocessing
 import os
 import sys
@@ -335,17 +347,123 @@ def decode_key(text):
     raise ValueError("a public key is 32 bytes, given as base64 or hex")
 
 
+# ---- PDFs given out: shared copies and issued bundles -----------------------------------
+
+
+def recorded_pdfs(document):
+    """SHA-256 -> which PDF the export's events record with it."""
+    recorded = {}
+    for event in document["events"]:
+        if event.get("destroyed") is True or event.get("withheld") is True:
+            continue
+        if "record" in event:
+            record = json.loads(event["record"])
+            topic, state = record.get("type", ""), record.get("state", {})
+        else:
+            topic, state = event.get("type", ""), event.get("state", {})
+        kind = topic.rpartition(":")[2].rpartition(".")[2]
+        sha = state.get("sha256")
+        if not isinstance(sha, str):
+            continue
+        if kind == "PlanShared":
+            recorded[sha] = f"shared copy {state.get('number')} (position {event['position']})"
+        elif kind == "BundleIssued":
+            recorded[sha] = (
+                f"issued bundle {state.get('number')}, {state.get('pages')} pages "
+                f"(position {event['position']})"
+            )
+    return recorded
+
+
+def pdf_signature(pdf, certificate_pem):
+    """(what the PDF's signature shows, whether that is a failure), with pyHanko if it
+    is installed; the standard library cannot check a CMS signature."""
+    try:
+        from pyhanko.keys import load_certs_from_pemder_data
+        from pyhanko.pdf_utils.reader import PdfFileReader
+        from pyhanko.sign.validation import validate_pdf_signature
+        from pyhanko.sign.validation.status import SignatureCoverageLevel
+        from pyhanko_certvalidator import ValidationContext
+    except ImportError:
+        return "signature not checked (pyhanko not installed)", False
+    for name in ("pyhanko", "pyhanko_certvalidator"):  # its tracebacks; we say what failed
+        logging.getLogger(name).addHandler(logging.NullHandler())
+    try:
+        signatures = PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures
+        if not signatures:
+            return "no signature (a PDF given before they were signed has none)", False
+        roots = list(load_certs_from_pemder_data(certificate_pem)) if certificate_pem else []
+        context = ValidationContext(trust_roots=roots, allow_fetching=False)
+        status = validate_pdf_signature(signatures[0], context, skip_diff=True)
+    except Exception as e:  # a mangled file fails in many ways deep in pyHanko
+        return f"signature NOT VALID: it cannot be checked ({e})", True
+    subject = status.signing_cert.subject.native
+    signer = subject.get("common_name") or subject.get("organization_name") or str(subject)
+    when = status.signer_reported_dt.isoformat() if status.signer_reported_dt else "?"
+    problems = []
+    if not (status.intact and status.valid):
+        problems.append("not intact: the signed bytes have changed")
+    elif certificate_pem and not status.trusted:
+        problems.append("not made with the given certificate's key")
+    if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
+        problems.append("does not cover the whole file: bytes were added after signing")
+    if problems:
+        return f"signature NOT VALID ({'; '.join(problems)}), as {signer}", True
+    if not certificate_pem:
+        return (
+            f"signature intact over the whole file, in the name of {signer}, at {when} "
+            "(not checked against the authority's certificate: give --certificate)"
+        ), False
+    return f"signature valid: signed by {signer} at {when}", False
+
+
+def check_pdfs(document, paths, certificate_pem):
+    """Each PDF's line, and whether any is not recorded or its signature is not valid."""
+    recorded = recorded_pdfs(document)
+    lines, failed = [], False
+    for path in paths:
+        with open(path, "rb") as f:
+            pdf = f.read()
+        digest = hashlib.sha256(pdf).hexdigest()
+        what = recorded.get(digest)
+        if what is None:
+            lines.append(
+                f"{path}: NOT RECORDED: SHA-256 {digest} is no shared copy's or issued "
+                "bundle's in this export"
+            )
+            failed = True
+            continue
+        signature, bad = pdf_signature(pdf, certificate_pem)
+        lines.append(f"{path}: recorded as {what}; {signature}")
+        failed = failed or bad
+    return lines, failed
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Verify a Planledger export offline.")
     parser.add_argument("file", help="the export (JSON)")
     parser.add_argument("--public-key", help="the authority's published Ed25519 public key")
+    parser.add_argument(
+        "--pdf",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a shared copy or issued bundle to find in the export (repeatable)",
+    )
+    parser.add_argument(
+        "--certificate", help="the authority's PDF signing certificate (PEM), with --pdf"
+    )
     args = parser.parse_args(argv)
     try:
         with open(args.file, "rb") as f:
             document = json.load(f)
         public_key = decode_key(args.public_key) if args.public_key else None
+        certificate_pem = None
+        if args.certificate:
+            with open(args.certificate, "rb") as f:
+                certificate_pem = f.read()
     except (OSError, ValueError) as e:
-        print(f"error: cannot read the export or key: {e}", file=sys.stderr)
+        print(f"error: cannot read the export, key or certificate: {e}", file=sys.stderr)
         return 2
     try:
         head = verify_chain(document)
@@ -358,7 +476,17 @@ def main(argv=None):
         print(f"NOT INTACT: not a readable export ({e!r})")
         return 1
     print(f"intact: {len(document['events'])} events, head {head}; checkpoint {checkpoint}")
-    return 0
+    try:
+        lines, failed = check_pdfs(document, args.pdf, certificate_pem)
+    except OSError as e:
+        print(f"error: cannot read a PDF: {e}", file=sys.stderr)
+        return 2
+    except (AttributeError, KeyError, TypeError, ValueError) as e:
+        print(f"NOT INTACT: the export's events cannot be read for PDFs ({e!r})")
+        return 1
+    for line in lines:
+        print(line)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
-"""Commands for evidence: verify an export offline, export a plan, build a tribunal bundle,
-and publish the checkpoint key."""
+"""Commands for evidence: verify an export or a signed PDF offline, export a plan, build a
+tribunal bundle, and publish the checkpoint key."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 from uuid import UUID
 
 import typer
@@ -31,25 +31,68 @@ def open_evidence() -> Iterator[tuple[Planning, EvidenceSettings]]:
 
 def verify(
     file: Annotated[
-        Path, typer.Argument(help="An export (JSON), as from GET /api/plans/{id}/export")
+        Path,
+        typer.Argument(
+            help="An export (JSON), as from GET /api/plans/{id}/export, or a PDF given out "
+            "(a shared copy or an issued bundle)"
+        ),
     ],
     public_key: Annotated[
         str | None,
         typer.Option("--public-key", help="The published Ed25519 public key (base64 or hex)"),
     ] = None,
+    certificate: Annotated[
+        Path | None,
+        typer.Option(
+            "--certificate",
+            help="A PDF's: the authority's certificate (PEM) to check its signature "
+            "against (default: the configured one)",
+        ),
+    ] = None,
 ) -> None:
-    """Check an export offline: exit 0 if intact, 1 naming the first bad position."""
+    """Check an export offline: exit 0 if intact, 1 naming the first bad position. Or a
+    PDF's signature: exit 0 valid, 1 not valid (tampered, unsigned, another signer)."""
     from application.evidence.verification import verify_export
 
     try:
-        document = json.loads(file.read_bytes())
+        content = file.read_bytes()
+    except OSError as e:
+        err.print(f"[red]error:[/red] cannot read {file}: {e}", highlight=False)
+        raise typer.Exit(2) from None
+    if content.startswith(b"%PDF") or file.suffix.lower() == ".pdf":
+        _verify_pdf(content, certificate)
+    try:
+        document = json.loads(content)
         key = decode_key_bytes(public_key) if public_key else None
-    except (OSError, ValueError, SigningKeyError) as e:
+    except (ValueError, SigningKeyError) as e:
         err.print(f"[red]error:[/red] cannot read the export or key: {e}", highlight=False)
         raise typer.Exit(2) from None
     result = verify_export(document, key)
     typer.echo(result.describe())
     raise typer.Exit(0 if result.intact else 1)
+
+
+def _verify_pdf(pdf: bytes, certificate: Path | None) -> NoReturn:
+    from interfaces.documents.signing import (
+        PdfSigningError,
+        UnreadablePdfError,
+        signature_report,
+    )
+
+    path = certificate or EvidenceSettings().pdf_certificate_path()
+    if path is None or not path.exists():
+        err.print(
+            "[red]error:[/red] no certificate to check the signature against: give "
+            "--certificate CERT.pem (or set PLANLEDGER_PDF_CERTIFICATE_FILE)"
+        )
+        raise typer.Exit(2)
+    try:
+        report = signature_report(pdf, path.read_bytes())
+    except (OSError, UnreadablePdfError, PdfSigningError) as e:
+        err.print(f"[red]error:[/red] cannot read the PDF or certificate: {e}", highlight=False)
+        raise typer.Exit(2) from None
+    typer.echo(report.describe())
+    raise typer.Exit(0 if report.valid else 1)
 
 
 @friendly_errors

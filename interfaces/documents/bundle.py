@@ -28,7 +28,7 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from application.errors import PlanNotFoundError
@@ -46,6 +46,9 @@ from interfaces.documents import render
 from interfaces.documents.held import held_documents, stamped
 from interfaces.documents.plan_copy import PLAN_TYPES, ROLES, plan_document
 from interfaces.plan_text import CLOCK_WORDS, NOTICE_WORDS, chronology_as_dicts, sharing_as_dicts
+
+if TYPE_CHECKING:
+    from interfaces.documents.signing import PdfSigner
 
 
 @dataclass(frozen=True)
@@ -90,12 +93,19 @@ class KeptBundleAlteredError(BundleNotReproducibleError):
         )
 
 
-def issue_command(planning: Planning, plan_id: UUID, to: date) -> IssueBundle:
+def issue_command(
+    planning: Planning, plan_id: UUID, to: date, signer: PdfSigner | None = None
+) -> IssueBundle:
     """The command to issue the bundle of the record up to `to`, with what it records;
-    its PDF is kept (sealed with the plan's key) before the command's event is written."""
+    its PDF, signed by the authority when a signer is given, is kept (sealed with the
+    plan's key) before the command's event is written, and the SHA-256 recorded is that
+    of the PDF kept. A bundle issued before is rendered again unsigned (issued_bundle):
+    a signature's time makes signed bytes impossible to reproduce."""
     built = build_bundle(planning, plan_id, to)
-    planning.keep_pdf(plan_id, "bundle", built.pdf)
-    return IssueBundle(to=to, cutoff=built.cutoff, sha256=built.sha256, pages=built.pages)
+    pdf = signer.sign(built.pdf) if signer is not None else built.pdf
+    planning.keep_pdf(plan_id, "bundle", pdf)
+    sha256 = hashlib.sha256(pdf).hexdigest()
+    return IssueBundle(to=to, cutoff=built.cutoff, sha256=sha256, pages=built.pages)
 
 
 def issued_bundle(planning: Planning, plan_id: UUID, issued: IssuedBundle) -> bytes:

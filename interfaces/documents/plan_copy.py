@@ -1,15 +1,16 @@
 """The copy of a plan that a family receives: a PDF of the plan as it stood at a version.
 
 A `SharedCopyRenderer` given to Planning (interfaces/bootstrap.py) makes a shared copy
-record the SHA-256 of this PDF in the PlanShared event; `shared_copy_pdf` renders the
-copy again later and proves it is the same document, byte for byte.
+record the SHA-256 of this PDF (signed by the authority, when it signs) in the PlanShared
+event, and Planning keeps it; `shared_copy_pdf` serves the kept PDF, or renders a copy
+given before copies were kept again and proves it is the same document, byte for byte.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from application.planning import Planning
@@ -26,6 +27,9 @@ from interfaces.plan_text import (
     plan_as_dict,
     sharing_as_dicts,
 )
+
+if TYPE_CHECKING:
+    from interfaces.documents.signing import PdfSigner
 
 PLAN_TYPES = {
     "plp": "Personal Learning Plan",
@@ -301,12 +305,16 @@ def sha256_hex(data: bytes) -> str:
 @dataclass(frozen=True)
 class SharedCopyRenderer:
     """The copy a family receives of a plan, with the stage names of the plan's store:
-    called with a plan, its PDF, which Planning keeps and whose SHA-256 it records."""
+    called with a plan, its PDF, which Planning keeps and whose SHA-256 it records;
+    signed by the authority when a signer is given (a copy given before is rendered
+    again unsigned, by `shared_copy_pdf`: its SHA-256 is of those bytes)."""
 
     stages: StageCatalogue
+    signer: PdfSigner | None = None
 
     def __call__(self, plan: Plan) -> bytes:
-        return render_plan_pdf(plan, self.stages)
+        pdf = render_plan_pdf(plan, self.stages)
+        return self.signer.sign(pdf) if self.signer is not None else pdf
 
 
 def shared_copies(planning: Planning, plan_id: UUID) -> list[SharedCopy]:

@@ -22,6 +22,7 @@ from domain.access import Caller, may_read_national_reports
 from domain.actions import Action
 from domain.events import Command
 from domain.plans import Plan
+from interfaces.documents.signing import PdfSigner
 from interfaces.http.answers import written
 from interfaces.http.auth import NotAuthenticatedError
 from interfaces.http.problems import Problem, forbidden, not_authenticated
@@ -35,6 +36,13 @@ def planning_of(request: Request) -> Planning:
     if request.app.state.tenants is None:
         return request.app.state.planning
     return tenant_of(request).planning
+
+
+def pdf_signer_of(request: Request) -> PdfSigner | None:
+    """The signer of the bundles the request's store issues (None: they go unsigned)."""
+    if request.app.state.tenants is None:
+        return request.app.state.services.store.pdf_signer
+    return tenant_of(request).pdf_signer
 
 
 def tenant_of(request: Request) -> Tenant:
@@ -77,6 +85,13 @@ async def get_planning(request: Request) -> Planning:
 
 
 PlanningDep = Annotated[Planning, Depends(get_planning)]
+
+
+async def get_pdf_signer(request: Request) -> PdfSigner | None:
+    return pdf_signer_of(request)
+
+
+PdfSignerDep = Annotated[PdfSigner | None, Depends(get_pdf_signer)]
 
 _bearer = HTTPBearer(auto_error=False, description="A JWT: see `planledger token`")
 

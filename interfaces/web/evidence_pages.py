@@ -37,7 +37,7 @@ from interfaces.documents.plan_copy import (
     render_plan_pdf,
     shared_copy_pdf,
 )
-from interfaces.http.deps import planning_of
+from interfaces.http.deps import pdf_signer_of, planning_of
 from interfaces.http.routers.evidence import BundleCreate, SharedCopyCreate
 from interfaces.http.schemas import Day, Name, Ref, Short
 from interfaces.web.forms import FormInvalid, validate, value
@@ -223,6 +223,7 @@ async def share(request: Request, plan_id: str) -> Response:
 async def issue(request: Request, plan_id: str) -> Response:
     caller, form = await csrf_checked(request)
     planning = planning_of(request)
+    signer = pdf_signer_of(request)
 
     def handler(s: Submission) -> tuple[Command, BundleCreate]:
         body = validate(BundleCreate, {"to": s.get("to"), "reason": s.get("reason")})
@@ -232,6 +233,6 @@ async def issue(request: Request, plan_id: str) -> Response:
         day = body.to or today()
         if day > today():
             raise FormInvalid("The date of the bundle may not be in the future.")
-        return issue_command(planning, pid, day), body
+        return issue_command(planning, pid, day, signer), body
 
     return await run_in_threadpool(write_form, request, caller, form, plan_id, "bundle", handler)

@@ -31,7 +31,7 @@ from interfaces.documents.plan_copy import (
     shared_copy_pdf,
 )
 from interfaces.http.answers import FastJSON
-from interfaces.http.deps import CallerDep, PlanningDep, WriterDep, authorise
+from interfaces.http.deps import CallerDep, PdfSignerDep, PlanningDep, WriterDep, authorise
 from interfaces.http.problems import Problem, forbidden, not_found
 from interfaces.http.schemas import Day, Name, Short, WriteBody
 
@@ -142,10 +142,12 @@ def issue_bundle(
     planning: PlanningDep,
     plan: Annotated[Plan, authorise(Action.ISSUE_BUNDLE)],
     write: WriterDep,
+    signer: PdfSignerDep,
 ) -> dict:
-    """Issue the bundle of the record up to `to` (event BundleIssued): its number, page
-    count and SHA-256 are recorded, and every later download of it is that PDF."""
-    command = issue_command(planning, plan_id, _not_future(body.to or today()))
+    """Issue the bundle of the record up to `to` (event BundleIssued), signed by the
+    authority when it signs PDFs: its number, page count and SHA-256 are recorded, and
+    every later download of it is that PDF."""
+    command = issue_command(planning, plan_id, _not_future(body.to or today()), signer)
     return write(plan_id, command, body)
 
 
