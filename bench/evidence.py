@@ -3,6 +3,7 @@
 1. Bundle: build the tribunal bundle of a plan of 1,000 events (reviews every ~90
    events, three shared copies, the rest the ordinary traffic of a year: deliveries,
    evaluations, views, contributions). Reports seconds per build and pages. Goal <= 5 s.
+   Then the authority's PAdES signature on that bundle, and its check (milliseconds).
 2. Verify: `python3 tools/verify_export.py` on an export of 100,000 events, timed as a
    user runs it (a fresh interpreter: start-up, JSON parsing and the chain). The export
    is made in the exact format, from records shaped like stored events, rather than by
@@ -61,6 +62,12 @@ from domain.events import (  # noqa: E402
 from domain.values import Actor, Child, PlanType, Progress, ProvisionKind, Role, Whose  # noqa: E402
 from interfaces.documents.bundle import build_bundle  # noqa: E402
 from interfaces.documents.plan_copy import SharedCopyRenderer  # noqa: E402
+from interfaces.documents.signing import (  # noqa: E402
+    PdfSigner,
+    new_key_pem,
+    self_signed_certificate_pem,
+    signature_report,
+)
 
 LEAD = Actor(id="u-lead", name="Fiona MacLeod", role=Role.LEAD_PROFESSIONAL, org="school:x")
 PARENT = Actor(id="u-parent", name="Morag Campbell", role=Role.PARENT_CARER)
@@ -219,10 +226,32 @@ def bench_bundle(database_url: str, events: int, runs: int) -> None:
             f"{median(cpu):.2f} s CPU (runs: {_list(timings)} wall; {_list(cpu)} CPU; "
             f"goal <= 5 s; {load_note()})"
         )
+        bench_signing(bundle.pdf, runs)
     finally:
         planning.close()
         with psycopg.connect(base, autocommit=True) as conn:
             conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
+
+
+def bench_signing(pdf: bytes, runs: int) -> None:
+    """The authority's PAdES signature on the bundle just built, and its check."""
+    key = new_key_pem()
+    certificate = self_signed_certificate_pem(key.encode(), "Bench Council")
+    signer = PdfSigner(key.encode(), certificate.encode())
+    signer.sign(pdf)  # warm-up: pyHanko's imports
+    signing, checking = [], []
+    for _ in range(runs):
+        t = time.perf_counter()
+        signed = signer.sign(pdf)
+        signing.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        assert signature_report(signed, certificate.encode()).valid
+        checking.append(time.perf_counter() - t)
+    print(
+        f"sign: {len(pdf) / 1e6:.2f} MB bundle, sign median {median(signing) * 1000:.0f} ms, "
+        f"check median {median(checking) * 1000:.0f} ms, +{len(signed) - len(pdf)} bytes "
+        f"(runs: {_list(signing)} s sign; {_list(checking)} s check; {load_note()})"
+    )
 
 
 def load_note() -> str:
