@@ -47,7 +47,7 @@ def _signed_application(settings: Settings) -> tuple[Planning, PdfSigner | None]
     check_sealed(settings)
     evidence = EvidenceSettings.of(settings)
     stages = load_stages(settings.stages_file)
-    pdf_signer = _pdf_signer(evidence, stages.authority)
+    pdf_signer = evidence.pdf_signer(stages.authority)
     planning = Planning(
         env=settings.planning_env(),
         stages=stages,
@@ -55,16 +55,6 @@ def _signed_application(settings: Settings) -> tuple[Planning, PdfSigner | None]
         checkpoint_signer=evidence.checkpoint_signer(),
     )
     return planning, pdf_signer
-
-
-def _pdf_signer(settings: EvidenceSettings, authority: str) -> PdfSigner | None:
-    signer = settings.pdf_signer(authority)
-    if signer is None:
-        log.info(
-            "copies and bundles are given out unsigned: set PLANLEDGER_PDF_SIGNING_KEY_FILE "
-            "and PLANLEDGER_PDF_CERTIFICATE_FILE to sign them"
-        )
-    return signer
 
 
 def check_sealed(settings: Settings) -> None:
@@ -155,7 +145,13 @@ def _tenant(
         planning, pdf_signer = _signed_application(settings)
         built.append(planning)
     else:
-        pdf_signer = _pdf_signer(EvidenceSettings.of(settings), planning.stages.authority)
+        pdf_signer = EvidenceSettings.of(settings).pdf_signer(planning.stages.authority)
+    if pdf_signer is None:
+        # Said once when the service starts (not by every command): PDFs as before.
+        log.info(
+            "copies and bundles are given out unsigned: set PLANLEDGER_PDF_SIGNING_KEY_FILE "
+            "and PLANLEDGER_PDF_CERTIFICATE_FILE to sign them"
+        )
     # Each read waits, up to PLANLEDGER_READ_WAIT_SECONDS, for the read model to include
     # every write made before it.
     read_models = ReadModels(planning, timeout=settings.read_wait_seconds)
