@@ -497,9 +497,11 @@ class Planning(Application[UUID]):
             written = Written(plan_id=plan_id, version=plan.version, created=created or result)
             try:
                 saved = self._save(plan, written, conditions)
-                if self.repository.cache is not None:
+                if self.repository.cache is not None and plan.status is not PlanStatus.DESTROYED:
                     # The library caches saved plans only without fast-forwarding; the next
-                    # write here then starts from this one with no query.
+                    # write here then starts from this one with no query. Never a destroyed
+                    # plan: what was just written to it holds personal data that was not
+                    # stored (its key is gone), which a read must not find in memory.
                     self.repository.cache.put(plan_id, plan)
                 return saved
             except IntegrityError:

@@ -4,13 +4,13 @@ told of."""
 
 from __future__ import annotations
 
+from application.retention import shred
 from domain.access import Caller
 from domain.calendar import today
 from domain.events import RecordInformationSharing
 from domain.values import LawfulBasis, Role
 from interfaces.documents.bundle import build_bundle
 from interfaces.documents.plan_copy import render_plan_pdf
-from tests.application.test_personal_data import destroy_key
 from tests.evidence.pdf_text import pages_text
 from tests.evidence.plans import a_reviewed_plan
 from tests.examples import as_caller, days_ago
@@ -64,7 +64,7 @@ def test_a_destroyed_plans_sharing_still_reads_with_its_personal_fields_gone(
 ):
     planning = make_planning(PLANLEDGER_ENCRYPTION_KEY=master_key)
     story = with_sharing(planning)
-    destroy_key(planning, story.plan_id)
+    shred(planning, story.plan_id)  # as the retention schedule does, after its tombstone
     records = planning.get_plan(story.plan_id).information_sharing
     assert [r.family_informed for r in records] == [True, False]
     assert all(r.not_informed_because is None for r in records)
