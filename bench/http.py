@@ -18,6 +18,12 @@ reads and writes (and each kind), any non-2xx answers, and whether the goals wer
     .venv/bin/python bench/http.py --profile             # plus: py-spy on the server
     .venv/bin/python bench/http.py --profile --gil       # ... Python CPU only
     .venv/bin/python bench/http.py --rate 100            # open loop: 100 requests/s
+    .venv/bin/python bench/http.py --floor               # each kind alone, against the floor
+
+`--floor` runs each kind alone (GET plan, GET history, POST contribution) and then the
+floor (bench/floor.py: the same token verified, one 2 KB row selected through psycopg_pool)
+in the same run, and prints for each the rate, the server's CPU per request, PostgreSQL
+round trips per request (counted by a proxy in front of PostgreSQL) and CPU / the floor's.
 
 The clients are one asyncio loop speaking HTTP/1.1 on raw streams, so that the load
 generator costs little CPU on a machine it shares with the server and PostgreSQL; a
@@ -51,11 +57,15 @@ import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 from collections import Counter, defaultdict  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
 from contextlib import contextmanager, suppress  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 from datetime import timedelta  # noqa: E402
+from typing import Any  # noqa: E402
 from urllib.parse import urlencode, urlparse, urlunparse  # noqa: E402
+
+import psycopg  # noqa: E402
+from psycopg import sql  # noqa: E402
 
 from application.config import persistence_env  # noqa: E402
 from application.persistence.keys import new_master_key  # noqa: E402
@@ -70,6 +80,10 @@ _common = importlib.util.module_from_spec(_spec)
 sys.modules["_common"] = _common
 _spec.loader.exec_module(_common)
 DEFAULT_DATABASE_URL, fresh_schema = _common.DEFAULT_DATABASE_URL, _common.fresh_schema
+_spec = importlib.util.spec_from_file_location("floor", _HERE / "floor.py")
+assert _spec is not None and _spec.loader is not None
+floor = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(floor)
 
 SECRET = "planledger-http-bench-" + "0123456789abcdef" * 3
 READ_GOAL_MS, WRITE_GOAL_MS = 10.0, 25.0
@@ -166,6 +180,15 @@ def serving(
         "--workers",
         str(workers),
     ]
+    with running(command, env, port, log) as server:
+        yield server
+
+
+@contextmanager
+def running(
+    command: list[str], env: dict[str, str], port: int, log: Path
+) -> Iterator[subprocess.Popen]:
+    """A server process in a session of its own; yields it once /readyz answers 200."""
     with log.open("wb") as out:
         server = subprocess.Popen(
             command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
@@ -265,8 +288,10 @@ async def seed(host: str, port: int, token: str, plans: int) -> list[SeededPlan]
     return seeded
 
 
-def next_request(rng: random.Random, plan: SeededPlan) -> tuple[str, str, str, dict | None]:
-    kind = rng.choices([k for k, _ in MIX], weights=[w for _, w in MIX])[0]
+def next_request(
+    rng: random.Random, plan: SeededPlan, only: str | None = None
+) -> tuple[str, str, str, dict | None]:
+    kind = only or rng.choices([k for k, _ in MIX], weights=[w for _, w in MIX])[0]
     base = f"/api/plans/{plan.plan_id}"
     if kind == "read plan":
         return kind, "GET", base, None
@@ -309,11 +334,13 @@ async def drive(
     warmup: int,
     seed_value: int,
     rate: float | None = None,
+    pick: Callable[[random.Random], tuple[str, str, str, dict | None]] | None = None,
 ) -> Results:
     """Closed loop (each client sends its next request when the last is answered), or,
     with `rate`, open loop: requests are due at a fixed total rate and each latency is
     counted from when its request was due, so time queued for a free client counts too."""
     results = Results()
+    pick = pick or (lambda rng: next_request(rng, rng.choice(plans)))
     budget = {"warmup": warmup, "measured": requests}
     deadline = [float("inf")]
     tickets: asyncio.Queue[float] = asyncio.Queue()
@@ -347,7 +374,7 @@ async def drive(
                     measured = True
                 else:
                     return
-                kind, method, path, body = next_request(rng, rng.choice(plans))
+                kind, method, path, body = pick(rng)
                 began = due if due is not None else time.perf_counter()
                 try:
                     status, _ = await conn.request(method, path, body)
@@ -428,6 +455,71 @@ def _children(pid: int) -> list[int]:
     except OSError:
         return []
     return [int(c) for c in found] + [g for c in found for g in _children(int(c))]
+
+
+# -- against the floor ------------------------------------------------------------------
+
+PHASES = ("read plan", "read history", "append contribution")
+
+
+def measure_phase(
+    server: subprocess.Popen,
+    trips: Any,
+    port: int,
+    token: str,
+    args: argparse.Namespace,
+    pick: Callable[[random.Random], tuple[str, str, str, dict | None]],
+) -> dict[str, float]:
+    """One kind of request alone: its rate, the server's CPU and the round trips to
+    PostgreSQL per request (warm-up excluded from both)."""
+    warm = min(args.warmup, 500)
+    asyncio.run(drive("127.0.0.1", port, token, [], args.clients, warm, 60, 0, 2, pick=pick))
+    cpu, count = server_cpu_seconds(server), trips.count
+    results = asyncio.run(
+        drive("127.0.0.1", port, token, [], args.clients, args.phase_requests, 60, 0, 3, pick=pick)
+    )
+    n = results.count
+    bad = sum(c for (_, status), c in results.statuses.items() if not 200 <= status < 300)
+    return {
+        "rate": n / (results.finished - results.started),
+        "cpu_ms": 1e3 * (server_cpu_seconds(server) - cpu) / n,
+        "trips": (trips.count - count) / n,
+        "bad": bad,
+    }
+
+
+@contextmanager
+def serving_floor(
+    database_url: str, schema: str, workers: int, port: int, log: Path
+) -> Iterator[subprocess.Popen]:
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
+        floor.create_floor_rows(conn)
+    options = urlencode({"options": f"-csearch_path={schema}"})
+    env = {
+        **os.environ,
+        "FLOOR_DATABASE_URL": f"{database_url}?{options}",
+        "FLOOR_SECRET": SECRET,
+    }
+    uvicorn = str(Path(sys.executable).parent / "uvicorn")
+    # As bench.floor from the repository: bench/ itself on the path would shadow `http`.
+    command = [uvicorn, "bench.floor:app", "--app-dir", str(_HERE.parent), "--port", str(port)]
+    command += ["--host", "127.0.0.1", "--workers", str(workers), "--no-access-log"]
+    with running(command, env, port, log) as server:
+        yield server
+
+
+def print_against_floor(found: dict[str, dict[str, float]]) -> None:
+    base = found["floor"]["cpu_ms"]
+    print(f"\nEach kind alone, {len(found) - 1} kinds and the floor in this run:")
+    print("| | req/s | server CPU, ms/request | PostgreSQL round trips/request | CPU / floor |")
+    print("|---|---:|---:|---:|---:|")
+    for kind, f in found.items():
+        flag = f" ({f['bad']:.0f} non-2xx)" if f["bad"] else ""
+        print(
+            f"| {kind}{flag} | {f['rate']:.0f} | {f['cpu_ms']:.2f} | {f['trips']:.1f} |"
+            f" {f['cpu_ms'] / base:.2f} |"
+        )
 
 
 # -- profiling --------------------------------------------------------------------------
@@ -590,6 +682,13 @@ def main() -> None:
         help="with --profile: only threads holding the GIL (Python CPU)",
     )
     parser.add_argument("--keep-schema", action="store_true")
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="instead of the mix: each kind alone and the floor (bench/floor.py), with server "
+        "CPU and PostgreSQL round trips per request",
+    )
+    parser.add_argument("--phase-requests", type=int, default=4000, help="with --floor")
     args = parser.parse_args()
 
     port = free_port()
@@ -612,6 +711,32 @@ def main() -> None:
         # The tables first, from one process: workers starting together on an empty schema
         # race on CREATE TABLE IF NOT EXISTS, and the loser stops the server.
         Planning(env=persistence_env(url)).close()
+        if args.floor:
+            db = urlparse(base)
+            trips = floor.RoundTrips((db.hostname or "127.0.0.1", db.port or 5432))
+            proxied = urlunparse(
+                db._replace(netloc=f"{db.username or 'postgres'}@127.0.0.1:{trips.port}")
+            )
+            url = f"{proxied}?{urlencode(query)}"
+            found: dict[str, dict[str, float]] = {}
+            log = workdir / "server.log"
+            with serving(url, args.workers, port, log, not args.no_seal) as server:
+                plans = asyncio.run(seed("127.0.0.1", port, token, args.plans))
+                for kind in PHASES:
+
+                    def pick(rng: random.Random, kind: str = kind) -> Any:
+                        return next_request(rng, rng.choice(plans), kind)
+
+                    found[kind] = measure_phase(server, trips, port, token, args, pick)
+            floor_port = free_port()
+            with serving_floor(proxied, schema, args.workers, floor_port, log) as server:
+
+                def floor_read(rng: random.Random) -> Any:
+                    return "floor", "GET", f"/rows/{rng.randrange(floor.FLOOR_ROWS)}", None
+
+                found["floor"] = measure_phase(server, trips, floor_port, token, args, floor_read)
+            print_against_floor(found)
+            return
         with serving(url, args.workers, port, workdir / "server.log", not args.no_seal) as server:
             plans = asyncio.run(seed("127.0.0.1", port, token, args.plans))
             cpu_before = server_cpu_seconds(server)
