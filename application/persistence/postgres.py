@@ -7,10 +7,12 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 from uuid import UUID
 
 import orjson
+import psycopg
 from eventsourcing.persistence import (
     DatabaseError,
     InterfaceError,
@@ -28,6 +30,7 @@ from eventsourcing.postgres import (
 from eventsourcing.utils import retry
 from psycopg import Connection, Cursor
 from psycopg.errors import DuplicateObject, IdleInTransactionSessionTimeout, LockNotAvailable
+from psycopg.pq import TransactionStatus
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Composed, Identifier
 from psycopg_pool import PoolTimeout, TooManyRequests
@@ -244,6 +247,9 @@ class PostgresSnapshotRecorder(SerialisedDDL, PostgresAggregateRecorder):
     pass
 
 
+_BEGIN, _COMMIT, _ROLLBACK = SQL("BEGIN"), SQL("COMMIT"), SQL("ROLLBACK")
+
+
 class PostgresPlanRecorder(SerialisedDDL, PostgresApplicationRecorder, PlanRecords):
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name=events_table_name)
@@ -255,6 +261,7 @@ class PostgresPlanRecorder(SerialisedDDL, PostgresApplicationRecorder, PlanRecor
         names["events"] = events_table_name
         names["access_plan"] = f"{prefix}_access_log_plan_idx"
         self.identifiers = {k: Identifier(v) for k, v in names.items()}
+        self._composed: dict[str, Composed] = {}
         for statement in (
             "CREATE TABLE IF NOT EXISTS {schema}.{links} ("
             " plan_id uuid NOT NULL, position bigint NOT NULL,"
@@ -279,35 +286,93 @@ class PostgresPlanRecorder(SerialisedDDL, PostgresApplicationRecorder, PlanRecor
             self.sql_create_statements.append(self._sql(statement))
 
     def _sql(self, statement: str) -> Any:
-        return SQL(statement).format(schema=Identifier(self.datastore.schema), **self.identifiers)
+        # Composed once per statement: composing the identifiers again on every command
+        # was a tenth of a command's CPU.
+        composed = self._composed.get(statement)
+        if composed is None:
+            schema = Identifier(self.datastore.schema)
+            composed = SQL(statement).format(schema=schema, **self.identifiers)
+            self._composed[statement] = composed
+        return composed
 
-    # -- in the events' transaction ---------------------------------------------------
+    # -- the events' transaction --------------------------------------------------------
 
-    def _fetch_ids_after_insert_events(
-        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+    @_retry  # as the library's: a connection found dropped is tried again on a new one
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        # Planledger's rows go in after the library has inserted the events, in the same
-        # transaction. Nothing of ours runs before the events' insert: a conflict there
-        # then aborts the pipeline at the library's own statement, and never skips
-        # statements that psycopg believes it has prepared (which left later commands
-        # failing with 'prepared statement "_pg3_N" does not exist').
-        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-        # A nested pipeline block syncs on exit, so a conflict surfaces here, inside the
-        # library's error handling, not at commit.
-        with curs.connection.pipeline():
-            self._insert_keys(curs, stored_events)
-            claim: IdempotencyClaim | None = kwargs.get("idempotency")
-            if claim is not None:
-                response = {**kwargs["response"], "position": max(ids) if ids else None}
-                curs.execute(
-                    self._sql(
-                        "INSERT INTO {schema}.{idempotency} (scope, key, fingerprint, response)"
-                        " VALUES (%s, %s, %s, %s)"
-                    ),
-                    (claim.scope, claim.key, claim.fingerprint, orjson.dumps(response).decode()),
-                )
-            self._insert_links(curs, stored_events)
-        return ids
+        """The library's transaction (its lock on the table, so that notification ids
+        commit in order for subscribers; NOTIFY; the events' INSERT), with Planledger's
+        rows in it (the plan's key, the idempotency claim, the chain links), sent as one
+        pipeline and synced once: one round trip to PostgreSQL, where the library's own
+        takes four. A conflict aborts the whole transaction at that one sync and is an
+        IntegrityError, as it is there. Nothing in it is a prepared statement: a pipeline
+        aborted part-way leaves psycopg believing in statements it never prepared (later
+        commands failed with 'prepared statement "_pg3_N" does not exist')."""
+        if not stored_events:
+            return None
+        events = [
+            self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
+            for e in stored_events
+        ]
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            inserted = conn.cursor()
+            try:
+                # BEGIN and COMMIT as statements, not psycopg's transaction block, which
+                # waits for the results before it sends COMMIT: two more round trips.
+                with conn.pipeline():
+                    curs.execute(_BEGIN, prepare=False)
+                    for statement in self.lock_table_statements:
+                        curs.execute(statement, prepare=False)
+                    curs.execute(self._notify, prepare=False)
+                    inserted.execute(self.insert_events_statement, (events,), prepare=False)
+                    self._insert_keys(curs, stored_events)
+                    claim: IdempotencyClaim | None = kwargs.get("idempotency")
+                    if claim is not None:
+                        self._insert_claim(curs, claim, kwargs["response"], stored_events)
+                    self._insert_links(curs, stored_events)
+                    curs.execute(_COMMIT, prepare=False)
+            except BaseException:
+                # A statement refused: the server skipped the rest, COMMIT too, and holds
+                # the aborted transaction until it is rolled back.
+                if conn.info.transaction_status != TransactionStatus.IDLE:
+                    with suppress(psycopg.Error):
+                        conn.execute(_ROLLBACK, prepare=False)
+                raise
+            return [row["notification_id"] for row in inserted.fetchall()]
+
+    @cached_property
+    def _notify(self) -> Composed:
+        return SQL("NOTIFY {0}").format(Identifier(self.channel_name))
+
+    def _insert_claim(
+        self,
+        curs: Cursor[DictRow],
+        claim: IdempotencyClaim,
+        response: dict[str, Any],
+        stored_events: Sequence[StoredEvent],
+    ) -> None:
+        # The answer a retry gets holds the write's position (its last notification id),
+        # read in the same transaction from the events just inserted: the statements run
+        # in order, each seeing the rows of those before it.
+        last = stored_events[-1]
+        curs.execute(
+            self._sql(
+                "INSERT INTO {schema}.{idempotency} (scope, key, fingerprint, response)"
+                " SELECT %s, %s, %s, %s::jsonb || jsonb_build_object('position',"
+                " (SELECT notification_id FROM {schema}.{events}"
+                " WHERE originator_id = %s AND originator_version = %s))"
+            ),
+            (
+                claim.scope,
+                claim.key,
+                claim.fingerprint,
+                orjson.dumps(response).decode(),
+                last.originator_id,
+                last.originator_version,
+            ),
+            prepare=False,
+        )
 
     def _insert_keys(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent]) -> None:
         for event in stored_events:
@@ -316,6 +381,7 @@ class PostgresPlanRecorder(SerialisedDDL, PostgresApplicationRecorder, PlanRecor
                 curs.execute(
                     self._sql("INSERT INTO {schema}.{keys} (plan_id, wrapped_key) VALUES (%s, %s)"),
                     (event.originator_id, wrapped),
+                    prepare=False,
                 )
 
     def _insert_links(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent]) -> None:
@@ -326,31 +392,28 @@ class PostgresPlanRecorder(SerialisedDDL, PostgresApplicationRecorder, PlanRecor
         # more round trip per command (bench/append.py measured about 30% of throughput).
         # Statements run in order and see the rows inserted before them in the transaction,
         # so a command of several events chains them exactly as chain_links() would.
+        statement = self._sql(
+            "INSERT INTO {schema}.{links} (plan_id, position, recorded_at, digest, link)"
+            " SELECT %(plan_id)s, %(position)s, %(recorded_at)s, %(digest)s,"
+            # Only the first event starts from the genesis link: a later one whose
+            # predecessor's link is missing gets NULL, which the NOT NULL column refuses,
+            # rather than silently starting a second chain.
+            " sha256(CASE WHEN %(position)s = 1 THEN %(genesis)s ELSE"
+            " (SELECT previous.link FROM {schema}.{links} previous"
+            " WHERE previous.plan_id = %(plan_id)s"
+            " AND previous.position = %(position)s - 1) END || %(digest)s)"
+        )
         for plan_id, events in group_by_plan(stored_events).items():
             first_link = genesis(plan_id)
-            curs.executemany(
-                self._sql(
-                    "INSERT INTO {schema}.{links} (plan_id, position, recorded_at, digest, link)"
-                    " SELECT %(plan_id)s, %(position)s, %(recorded_at)s, %(digest)s,"
-                    # Only the first event starts from the genesis link: a later one whose
-                    # predecessor's link is missing gets NULL, which the NOT NULL column
-                    # refuses, rather than silently starting a second chain.
-                    " sha256(CASE WHEN %(position)s = 1 THEN %(genesis)s ELSE"
-                    " (SELECT previous.link FROM {schema}.{links} previous"
-                    " WHERE previous.plan_id = %(plan_id)s"
-                    " AND previous.position = %(position)s - 1) END || %(digest)s)"
-                ),
-                [
-                    {
-                        "plan_id": plan_id,
-                        "position": e.originator_version,
-                        "recorded_at": e.recorded_at,
-                        "digest": e.digest,
-                        "genesis": first_link,
-                    }
-                    for e in events
-                ],
-            )
+            for e in events:
+                link = {
+                    "plan_id": plan_id,
+                    "position": e.originator_version,
+                    "recorded_at": e.recorded_at,
+                    "digest": e.digest,
+                    "genesis": first_link,
+                }
+                curs.execute(statement, link, prepare=False)
 
     # -- queries ----------------------------------------------------------------------
 
