@@ -50,8 +50,8 @@ def project(
 ) -> None:
     """Keep the read models up to date until stopped (SIGTERM or Ctrl-C).
 
-    On PostgreSQL each model is fed by eventsourcing's ProjectionRunner (notified of new
-    events); on SQLite by a catch-up loop that polls. With PLANLEDGER_TENANTS, one
+    Each model is fed by a catch-up loop that applies what is new in one batch: on
+    PostgreSQL woken by each write's NOTIFY, on SQLite polling. With PLANLEDGER_TENANTS, one
     projector per authority (all, or those given with --authority), each on its store.
     With PLANLEDGER_SMTP_URL, the outbox's mail is sent too (as `mail send-pending`)."""
     from interfaces.bootstrap import projector

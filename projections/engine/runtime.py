@@ -1,11 +1,11 @@
 """Keeping read models up to date in a process: `planledger project`, or a thread of
 `planledger serve`.
 
-On PostgreSQL each model's active version is fed by the library's ProjectionRunner
-(LISTEN/NOTIFY subscription, one event per transaction), after a batched catch-up so a
-long backlog does not crawl. On SQLite, which cannot subscribe in eventsourcing 9.5, a
-catch-up loop polls. Either way a worker notices when a rebuild switches the active
-version and moves across. Errors are logged by type only (never a message, which could
+On PostgreSQL each model's active version is fed by the batched catch-up loop, woken by
+the NOTIFY each write sends (LISTEN), so whatever arrived meanwhile is applied in one
+transaction. On SQLite, which cannot subscribe in eventsourcing 9.5, the same loop
+polls. Either way a worker notices when a rebuild switches the active version and moves
+across. Errors are logged by type only (never a message, which could
 quote plan data) and the worker starts again after a pause.
 """
 
@@ -14,12 +14,13 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import suppress
 from pathlib import Path
 from threading import Event, Thread
 from typing import Any
 
-from eventsourcing.projection import ProjectionRunner
 from eventsourcing.utils import get_topic
+from psycopg.sql import SQL, Identifier
 
 from application.planning import Planning
 from projections.engine.catalogue import MODELS, model
@@ -147,25 +148,32 @@ class Projector:
             catch_up(app, view, stopping=self.stopping)
             self._alive[read_model.name] = time.monotonic()
             if store is Store.POSTGRES:
-                self._run_postgres(read_model, version, versions)
+                self._run_postgres(app, read_model, version, view, versions)
             else:
                 self._poll_sqlite(app, read_model, version, view, versions)
 
-    def _run_postgres(self, read_model: ReadModel, version: int, versions: Any) -> None:
-        runner_class: Any = ProjectionRunner
-        with runner_class(
-            application_class=Planning,
-            projection_class=read_model.projection_at(version),
-            view_class=read_model.views[Store.POSTGRES],
-            env=self.env,
-        ) as runner:
-            while not self.stopping.is_set():
-                runner.run_forever(timeout=self.poll_seconds)  # re-raises the runner's error
-                if runner.is_interrupted.is_set():
-                    return  # its subscription ended: start again
-                self._alive[read_model.name] = time.monotonic()
-                if versions.active(read_model.name) != version:
-                    return  # a rebuild switched readers to a new version
+    def _run_postgres(
+        self, app: Planning, read_model: ReadModel, version: int, view: Any, versions: Any
+    ) -> None:
+        """Woken by the NOTIFY of each write (or every poll_seconds), apply whatever is new
+        as one batch in one transaction. The library's ProjectionRunner applied one event
+        per transaction: under load each write cost every read model a commit of its own.
+        A write's events commit in the order of their ids (the recorder's table lock), so
+        reading on from the view's position never passes one that commits later."""
+        recorder: Any = app.recorder
+        with datastore_of(app).get_connection() as conn:
+            conn.execute(SQL("LISTEN {}").format(Identifier(recorder.channel_name)))
+            try:
+                while not self.stopping.is_set():
+                    for _ in conn.notifies(timeout=self.poll_seconds, stop_after=1):
+                        pass
+                    catch_up(app, view, stopping=self.stopping)
+                    self._alive[read_model.name] = time.monotonic()
+                    if versions.active(read_model.name) != version:
+                        return  # a rebuild switched readers to a new version
+            finally:
+                with suppress(Exception):  # back to the pool listening to nothing
+                    conn.execute("UNLISTEN *")
 
     def _poll_sqlite(
         self, app: Planning, read_model: ReadModel, version: int, view: Any, versions: Any

@@ -2,9 +2,9 @@
 
 A view is a library TrackingRecorder that applies a *batch* of events and records the
 position of the last one in ONE transaction, so a crash never applies an event twice or
-skips one. The library's ProjectionRunner hands over one event at a time (a batch of
-one, for low lag); the catch-up loop and rebuilds hand over hundreds at once, which is
-what makes a rebuild fast. Either way the rows come from the same pure fold in the
+skips one. The catch-up loop hands over whatever is new since the last batch (one event
+on a quiet store, hundreds under load or in a rebuild, which is what makes a rebuild
+fast). Either way the rows come from the same pure fold in the
 model's package, so both paths give the same rows.
 
 An event the view cannot take is set aside rather than failing its batch for good
