@@ -42,6 +42,7 @@ from domain.calendar import UK
 from domain.clocks import clocks_as_of, may_have_clocks
 from domain.events import IssueBundle
 from domain.values import IssuedBundle
+from interfaces import wording
 from interfaces.documents import render
 from interfaces.documents.held import held_documents, stamped
 from interfaces.documents.plan_copy import PLAN_TYPES, ROLES, plan_document
@@ -119,7 +120,7 @@ def issued_bundle(planning: Planning, plan_id: UUID, issued: IssuedBundle) -> by
         if hashlib.sha256(kept).hexdigest() != issued.sha256:
             raise KeptBundleAlteredError(issued.number)
         return kept
-    again = build_bundle(planning, plan_id, issued.to, cutoff=issued.cutoff)
+    again = build_bundle(planning, plan_id, issued.to, cutoff=issued.cutoff, first_layout=True)
     if again.sha256 != issued.sha256:
         raise BundleNotReproducibleError(issued.number)
     planning.keep_pdf(plan_id, "bundle", again.pdf)
@@ -139,12 +140,17 @@ def build_bundle(
     cutoff: datetime | None = None,
     with_access_log: bool = True,
     reader: Caller | None = None,
+    first_layout: bool = False,
 ) -> Bundle:
     """The bundle of the record up to its last event recorded by the end of `to` (or by
     `cutoff`, an exact instant, to reissue a bundle issued then), and of the access log up
     to that same event (API.md): reads alone never change a bundle, its own included.
     Without `with_access_log` the access log section says it is withheld from this
-    reader instead of listing reads."""
+    reader instead of listing reads.
+
+    `first_layout`: the chronology and access log as the first bundles were laid out
+    (event labels, user ids and routes), for a bundle issued before issued bundles were
+    kept, which can only be given again by laying it out exactly as it was issued."""
     version = planning.records.version_at(plan_id, cutoff or end_of(to))
     if version is None:
         raise PlanNotFoundError(plan_id)
@@ -189,14 +195,18 @@ def build_bundle(
             "org": plan.org,
         },
         sections=[{"key": k, "title": t} for k, t in sections],
-        chronology=[_chronology_row(e) for e in entries],
+        chronology=[
+            _first_chronology_row(e) if first_layout else _chronology_row(e, plan, planning)
+            for e in entries
+        ],
+        first_layout=first_layout,
         child_chronology=child_chronology,
         sharing=sharing,
         held_documents=[d.model_dump(mode="json") for d in plan.documents.values()],
         held=held,
         statutory=statutory,
         documents=documents,
-        access=_access_summary(planning, plan_id, cutoff) if with_access_log else None,
+        access=_access_summary(planning, plan, cutoff, first_layout) if with_access_log else None,
         head={
             "position": version,
             "link": link.link.hex(),
@@ -285,33 +295,56 @@ def _statutory(planning: Planning, plan_id: UUID, version: int, to: date) -> dic
     }
 
 
-def _chronology_row(entry: HistoryEntry) -> dict[str, Any]:
+def _chronology_row(entry: HistoryEntry, plan: Any, planning: Planning) -> dict[str, Any]:
+    """What the entry did, in the words of the plan's timeline (its content, not only its
+    kind), by whom in what role, when it happened and was recorded, and why."""
+    return {
+        "position": entry.position,
+        "occurred_on": entry.occurred_on.isoformat(),
+        "recorded_at": render.instant(entry.recorded_at),
+        "backdated": entry.backdated,
+        "what": wording.describe(entry, plan, planning.stages),
+        "actor": _who(entry.actor.name, entry.actor.role.value, entry.actor.org),
+        "reason": entry.reason,
+    }
+
+
+def _who(name: str, role: str, org: str | None) -> str:
+    return f"{name} ({ROLES.get(role, role)}" + (f", {org})" if org else ")")
+
+
+def _first_chronology_row(entry: HistoryEntry) -> dict[str, Any]:
     what = CHANGES.get(entry.type, ("", "", entry.type, None))[2]
     if entry.type == "SectionRecorded":
         what = f"{what}: {entry.data['name']}"
     elif entry.type == "ChronologyEntryAdded":
         what = f"{what}: {entry.data['text']}"
     actor = entry.actor
-    who = f"{actor.name} ({ROLES.get(actor.role.value, actor.role.value)}"
-    who += f", {actor.org})" if actor.org else ")"
     return {
         "position": entry.position,
         "occurred_on": entry.occurred_on.isoformat(),
         "recorded_at": render.instant(entry.recorded_at),
         "backdated": entry.backdated,
         "what": what[:1].upper() + what[1:],
-        "actor": who,
+        "actor": _who(actor.name, actor.role.value, actor.org),
         "reason": entry.reason,
     }
 
 
-def _access_summary(planning: Planning, plan_id: UUID, cutoff: datetime) -> list[dict]:
+def _access_summary(
+    planning: Planning, plan: Any, cutoff: datetime, first_layout: bool
+) -> list[dict]:
+    """Reads up to the cut-off, grouped by who, in what role, and what they read: named
+    as the plan or the directory names them (the raw id only when neither does), the
+    role and what was read in words (the route beside it)."""
     groups: dict[tuple[str, str, str], list[datetime]] = defaultdict(list)
-    for access in planning.access_log(plan_id, limit=1_000_000):
+    for access in planning.access_log(plan.id, limit=1_000_000):
         if access.at <= cutoff:
             groups[(access.user_id, access.role, access.action)].append(access.at)
-    return [
-        {
+    directory = None if first_layout or not groups else planning.people.directory()
+    rows = []
+    for (user, role, action), times in sorted(groups.items()):
+        row = {
             "user_id": user,
             "role": role,
             "action": action,
@@ -319,8 +352,44 @@ def _access_summary(planning: Planning, plan_id: UUID, cutoff: datetime) -> list
             "first": render.instant(min(times)),
             "last": render.instant(max(times)),
         }
-        for (user, role, action), times in sorted(groups.items())
-    ]
+        if directory is not None:
+            member, person = plan.members.get(user), directory.people.get(user)
+            row["name"] = (member.name if member else None) or (person and person.name) or user
+            row["role"] = ROLES.get(role, role)
+            row["read"] = read_in_words(action)
+        rows.append(row)
+    return rows
+
+
+def read_in_words(action: str) -> str:
+    """What a logged read showed, in words: "the timeline (web page)" for
+    GET /plans/{plan_id}/timeline."""
+    method, _, route = action.partition(" ")
+    where = "API" if route.startswith("/api/") else "web page"
+    tail = route.rstrip("/").rsplit("{plan_id}", 1)[-1].strip("/")
+    what = _READS.get(tail.split("/")[0] if tail else "")
+    if what is None or method != "GET":
+        return action
+    return f"{what} ({where})"
+
+
+_READS = {
+    "": "The plan",
+    "history": "The history",
+    "timeline": "The timeline",
+    "diff": "What changed between two dates",
+    "export": "The verifiable export",
+    "bundle.pdf": "The bundle",
+    "bundles": "An issued bundle",
+    "shared-copies": "A copy given to the family",
+    "documents": "A document held with the plan",
+    "chronology": "The chronology",
+    "progress": "Progress charts",
+    "clocks": "Statutory clocks",
+    "print": "The printed plan",
+    "family": "The family's page",
+    "access-log": "The access log",
+}
 
 
 def _placed(document: Any) -> dict[str, list[int]]:

@@ -18,8 +18,8 @@ from domain import access
 from domain.access import Caller
 from domain.directory import LISTED_ROLES, ORGANISATION_KINDS
 from domain.values import EmailAddress
+from interfaces import wording
 from interfaces.http.deps import planning_of
-from interfaces.web import wording
 from interfaces.web.forms import explain
 from interfaces.web.guard import forbidden, signed_in
 from interfaces.web.plan_forms import csrf_checked

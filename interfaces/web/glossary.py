@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
 
-from interfaces.web import wording
+from interfaces import wording
 
 _SCOTTISH_PRIMARY = {
     f"P{n}": f"Primary {n}: year {n} of primary school in Scotland. Most children are "

@@ -13,9 +13,10 @@ from domain import access
 from domain.calendar import today
 from domain.provision_map import MapFilter, MapRow, ProvisionMap, provision_map
 from domain.values import FundingStream, Progress, ProvisionKind
+from interfaces import wording
 from interfaces.http.deps import planning_of
 from interfaces.plan_text import FUNDING_STREAMS
-from interfaces.web import queries, wording
+from interfaces.web import queries
 from interfaces.web.charts import hbar_chart
 from interfaces.web.guard import PageError, endpoint, forbidden, signed_in
 from interfaces.web.rendering import render

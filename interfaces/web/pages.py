@@ -15,9 +15,10 @@ from domain import access
 from domain.actions import Action
 from domain.calendar import UK, local_date
 from domain.values import PlanType
+from interfaces import wording
 from interfaces.http.deps import planning_of
 from interfaces.plan_text import chronology_as_dicts
-from interfaces.web import charts, queries, wording
+from interfaces.web import charts, queries
 from interfaces.web.guard import (
     PageError,
     endpoint,

@@ -56,6 +56,7 @@ from domain.events import (
     SetTarget,
     StartReview,
 )
+from interfaces import wording
 from interfaces.http.deps import planning_of
 from interfaces.http.routers.chronology import ChronologyCreate
 from interfaces.http.routers.information_sharing import SharingCreate
@@ -101,7 +102,6 @@ from interfaces.http.statutory_schemas import (
     ReasonedStep,
     Step,
 )
-from interfaces.web import wording
 from interfaces.web.forms import LABELS, FormInvalid, claim, explain, typed, validate, value
 from interfaces.web.guard import (
     PageError,

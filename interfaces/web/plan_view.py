@@ -26,6 +26,7 @@ from domain.reviews import in_year_meetings_due
 from domain.sections import SECTIONS
 from domain.statutory import EhcpExceptionGround, draft_representations_end
 from domain.values import FAMILY_ROLES, PlanType, Progress, ProvisionKind, Role, Whose
+from interfaces import wording
 from interfaces.http.auth import Caller
 from interfaces.plan_text import (
     FUNDING_STREAMS,
@@ -35,7 +36,7 @@ from interfaces.plan_text import (
     plan_as_dict,
     sharing_as_dicts,
 )
-from interfaces.web import glossary, wording
+from interfaces.web import glossary
 from interfaces.web.guard import allowed_actions
 from interfaces.web.mail_record import mail_record
 from interfaces.web.queries import statutory_clocks

@@ -15,10 +15,10 @@ from domain import access
 from domain.calendar import today
 from domain.directory import Directory
 from domain.values import Progress
+from interfaces import wording
 from interfaces.http.deps import planning_of
 from interfaces.http.problems import Problem
 from interfaces.plan_text import FUNDING_STREAMS, LAWFUL_BASES
-from interfaces.web import wording
 from interfaces.web.security import CSRF_FIELD
 
 TEMPLATES = Path(__file__).parent / "templates"

@@ -13,10 +13,10 @@ from starlette.responses import Response
 
 from domain import access
 from domain.calendar import today
+from interfaces import wording
 from interfaces.http.deps import planning_of
 from interfaces.http.read_models import get_read_models
 from interfaces.plan_text import FUNDING_STREAMS
-from interfaces.web import wording
 from interfaces.web.charts import SERIES_COLOURS, HBarChart, hbar_chart
 from interfaces.web.guard import PageError, forbidden, signed_in
 from interfaces.web.rendering import render

@@ -17,8 +17,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from contextlib import suppress
 from pathlib import Path
 from threading import Event, Thread
-from typing import Any
+from typing import Any, cast
 
+from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.utils import get_topic
 from psycopg.sql import SQL, Identifier
 
@@ -161,7 +162,8 @@ class Projector:
         A write's events commit in the order of their ids (the recorder's table lock), so
         reading on from the view's position never passes one that commits later."""
         recorder: Any = app.recorder
-        with datastore_of(app).get_connection() as conn:
+        datastore = cast(PostgresDatastore, datastore_of(app))
+        with datastore.get_connection() as conn:
             conn.execute(SQL("LISTEN {}").format(Identifier(recorder.channel_name)))
             try:
                 while not self.stopping.is_set():

@@ -75,8 +75,17 @@ def test_the_chronology_marks_backdated_entries_and_gives_reasons(bundle):
     text = " ".join(pages_text(bundle.pdf))
     assert "(backdated)" in text
     assert "Agreed with Isla and her mum: a smaller step first" in text
-    # The access log summary names who read the plan (narrow columns may wrap it).
-    assert "u-lead-1" in text.replace(" ", "")
+
+
+def test_the_chronology_says_what_each_entry_recorded_and_the_access_log_who_read_what(bundle):
+    text = " ".join(" ".join(pages_text(bundle.pdf)).split())
+    chronology = text[text.index("Every recorded event") : text.rindex("Access log summary")]
+    assert "Set a target: “Take turns in a board game with two peers”" in chronology
+    assert "Partly achieved" in chronology
+    access = text[text.rindex("Access log summary") :]
+    assert "Fiona MacLeod Lead professional" in access
+    assert "The plan (API)" in access or "The history (API)" in access
+    assert "u-lead-1" not in access.replace(" ", "")
 
 
 def test_reads_after_the_last_event_are_not_in_the_bundle(story_planning):

@@ -93,8 +93,8 @@ def test_a_bundle_issued_before_bundles_were_kept_is_rendered_again_and_then_kep
     sealed, monkeypatch
 ):
     plan_id = a_reviewed_plan(sealed).plan_id
-    built = bundles.build_bundle(sealed, plan_id, today())
-    # As issued before this change: the event, and no PDF kept.
+    # As issued before bundles were kept: laid out as they were then, the event, no PDF.
+    built = bundles.build_bundle(sealed, plan_id, today(), first_layout=True)
     issued = issue(
         sealed,
         plan_id,
@@ -108,7 +108,7 @@ def test_a_bundle_issued_before_bundles_were_kept_is_rendered_again_and_then_kep
 
 def test_a_bundle_issued_before_cannot_be_served_once_the_renderer_changed(sealed, monkeypatch):
     plan_id = a_reviewed_plan(sealed).plan_id
-    built = bundles.build_bundle(sealed, plan_id, today())
+    built = bundles.build_bundle(sealed, plan_id, today(), first_layout=True)
     issued = issue(
         sealed,
         plan_id,

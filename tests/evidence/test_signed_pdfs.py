@@ -196,7 +196,7 @@ def test_a_copy_and_a_bundle_given_before_signing_render_again_unsigned_and_matc
         # Given before copies were kept and signed: the SHA-256 is of unsigned bytes.
         monkeypatch.setattr(before, "keep_pdf", lambda *args: None)
         before.change(plan_id, SharePlan(recipients=("Morag",), method="post"), as_caller())
-        built = bundles.build_bundle(before, plan_id, today())
+        built = bundles.build_bundle(before, plan_id, today(), first_layout=True)
         before.change(
             plan_id,
             IssueBundle(to=today(), cutoff=built.cutoff, sha256=built.sha256, pages=built.pages),

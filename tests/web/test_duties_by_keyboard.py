@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from domain.calendar import today
-from interfaces.web.wording import day
+from interfaces.wording import day
 from tests.web.test_browser import axe, browser, check, demo_server, person, sign_in, status  # noqa: F401
 
 PURPOSE = "Reference to the tribunal about Isla's plan"

@@ -22,8 +22,8 @@ from domain.statutory import (
     NoticeKind,
 )
 from domain.values import PlanType
+from interfaces import wording
 from interfaces.plan_text import NOTICE_WORDS
-from interfaces.web import wording
 from tests.examples import a_lead_professional
 from tests.web.pages import sign_in
 

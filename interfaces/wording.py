@@ -1,4 +1,5 @@
-"""Plain words for the pages: roles, progress, dates, history entries and refusals."""
+"""Plain words for the pages and the bundle: roles, progress, dates, history entries and
+refusals."""
 
 from __future__ import annotations
 
