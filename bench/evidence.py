@@ -38,6 +38,9 @@ ROOT = Path(__file__).resolve().parents[1]
 # shadow the standard library's http package (which psycopg and others import).
 sys.path[0] = str(ROOT)
 
+sys.path.append(str(ROOT / "bench"))  # after the standard library: for _common
+from _common import ensure_database  # noqa: E402
+
 from application.authority import load_stages  # noqa: E402
 from application.config import persistence_env  # noqa: E402
 from application.evidence.export import EXPORT_FORMAT, exported_event  # noqa: E402
@@ -199,6 +202,7 @@ def a_year_of_planning(planning: Planning, events: int) -> uuid.UUID:
 def bench_bundle(database_url: str, events: int, runs: int) -> None:
     base = urlunparse(urlparse(database_url)._replace(query=""))
     schema = f"bench_evidence_{uuid.uuid4().hex[:8]}"
+    ensure_database(base)  # a fresh machine has only the default databases
     with psycopg.connect(base, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
     url = f"{base}?{urlencode({'schema': schema, 'pool_size': 2, 'max_overflow': 2})}"
