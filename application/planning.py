@@ -537,7 +537,7 @@ class Planning(Application[UUID]):
     def _load(self, plan_id: UUID, *, trust_cache: bool = False) -> tuple[Plan, bool]:
         """A plan to change (a copy of its own, never the one readers share), and whether
         it is the cached plan taken as it is. Trusting the cache skips the query for
-        newer events (one round trip of a command's three; bench/append.py): a decision
+        newer events (with the save in one round trip, half a command's waits): a decision
         on a plan that another process has since changed is saved at a version that is
         already taken, so it conflicts and is decided again on the fresh plan; an event
         is never lost or put out of order by it."""
