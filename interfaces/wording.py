@@ -162,13 +162,18 @@ REQUESTERS = {
 }
 
 
+def target_words(plan: Plan, target_id: str | None) -> str:
+    """A target as a sentence names it: its text in quotes, or "a target"."""
+    target = plan.targets.get(UUID(target_id)) if target_id else None
+    return f"“{target.text}”" if target else "a target"
+
+
 def describe(entry: HistoryEntry, plan: Plan, stages: StageCatalogue) -> str:
     """One line saying what a history entry did, in words a family can read."""
     d: dict[str, Any] = entry.data
 
     def target_text(key: str = "target_id") -> str:
-        target = plan.targets.get(UUID(d[key])) if d.get(key) else None
-        return f"“{target.text}”" if target else "a target"
+        return target_words(plan, d.get(key))
 
     match entry.type:
         case "PlanOpened":

@@ -57,13 +57,25 @@ def test_the_index_gives_the_pages_where_each_document_really_is(bundle):
     assert expected_next - 1 == bundle.pages
 
 
-def test_the_bundle_holds_the_plan_at_each_review_and_each_shared_copy(bundle):
+def test_the_bundle_holds_each_review_each_copy_and_the_plan_in_full_at_its_end(bundle):
     titles = [s.title for s in bundle.sections]
     assert titles[:3] == ["Cover", "Index", "Chronology of recorded events"]
+    assert titles[-3].startswith("The plan as it stood at the end of")
     assert titles[-2:] == ["Access log summary", "Verification of the record"]
-    [review] = [t for t in titles if t.startswith("The plan after the review")]
+    [review] = [t for t in titles if t.startswith("Review held on")]
     [copy] = [t for t in titles if t.startswith("Copy 1 given to the family")]
     assert titles.index(review) < titles.index(copy)
+    text = " ".join(" ".join(pages_text(bundle.pdf)).split())
+    held = text[text.index(review, text.index("Verification of the record")) :]
+    assert "Targets evaluated at the review" in held and "Partly achieved" in held
+
+
+def test_the_plan_in_full_is_not_repeated_at_each_review_and_copy(story_planning):
+    planning, story = story_planning
+    for first_layout, times in ((True, 2), (False, 1)):
+        built = build_bundle(planning, story.plan_id, today(), first_layout=first_layout)
+        text = " ".join(pages_text(built.pdf))
+        assert text.count("What we are working towards") == times
 
 
 def test_every_page_is_numbered(bundle):
