@@ -486,6 +486,9 @@ class IssuedBundle(Immutable):
     pages: int
     issued_on: date
     by: str
+    builds_on: int | None = None
+    """The bundle whose pages are this one's first parts; None for a bundle on its own."""
+    parts: int = 1
 
 
 class NoticeEmail(Immutable):

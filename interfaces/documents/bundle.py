@@ -30,11 +30,14 @@ first build, and would keep unsealed personal data past its crypto-shredding.
 from __future__ import annotations
 
 import hashlib
+import io
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
+
+from pypdf import PdfReader, PdfWriter
 
 from application.errors import PlanNotFoundError
 from application.evidence.checkpoints import Head
@@ -46,6 +49,7 @@ from domain.access import Caller, chronology_for, sharing_for
 from domain.calendar import UK
 from domain.clocks import clocks_as_of, may_have_clocks
 from domain.events import IssueBundle
+from domain.events.bundles import builds_on
 from domain.values import IssuedBundle
 from interfaces import wording
 from interfaces.documents import render
@@ -106,12 +110,47 @@ def issue_command(
     its PDF, signed by the authority when a signer is given, is kept (sealed with the
     plan's key) before the command's event is written, and the SHA-256 recorded is that
     of the PDF kept. A bundle issued before is rendered again unsigned (issued_bundle):
-    a signature's time makes signed bytes impossible to reproduce."""
-    built = build_bundle(planning, plan_id, to)
-    pdf = signer.sign(built.pdf) if signer is not None else built.pdf
+    a signature's time makes signed bytes impossible to reproduce.
+
+    After an earlier bundle (bundles.builds_on), the new one is that bundle's PDF, every
+    page as the tribunal holds it, followed by one more part: what was recorded since,
+    with its own cover and index, its pages numbered in its own letter."""
+    version = planning.records.version_at(plan_id, end_of(to))
+    if version is None:
+        raise PlanNotFoundError(plan_id)
+    cutoff = planning.chain(plan_id)[version - 1].recorded_at
+    earlier = builds_on(planning.get_plan(plan_id).bundles, cutoff)
+    if earlier is None:
+        built = build_bundle(planning, plan_id, to)
+        pdf, pages, parts = built.pdf, built.pages, 1
+    else:
+        part = build_bundle(planning, plan_id, to, since=earlier, part=earlier.parts + 1)
+        pdf = _joined(issued_bundle(planning, plan_id, earlier), part.pdf)
+        pages, parts = earlier.pages + part.pages, earlier.parts + 1
+    pdf = signer.sign(pdf) if signer is not None else pdf
     planning.keep_pdf(plan_id, "bundle", pdf)
-    sha256 = hashlib.sha256(pdf).hexdigest()
-    return IssueBundle(to=to, cutoff=built.cutoff, sha256=sha256, pages=built.pages)
+    return IssueBundle(
+        to=to,
+        cutoff=cutoff,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        pages=pages,
+        builds_on=earlier.number if earlier else None,
+        parts=parts,
+    )
+
+
+def _joined(earlier: bytes, part: bytes) -> bytes:
+    """The earlier bundle's pages, unchanged, then the new part's (bookmarks of both)."""
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(earlier)))
+    writer.append(PdfReader(io.BytesIO(part)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def part_letter(part: int) -> str:
+    return chr(ord("A") + part - 1)
 
 
 def issued_bundle(planning: Planning, plan_id: UUID, issued: IssuedBundle) -> bytes:
@@ -146,6 +185,8 @@ def build_bundle(
     with_access_log: bool = True,
     reader: Caller | None = None,
     first_layout: bool = False,
+    since: IssuedBundle | None = None,
+    part: int = 1,
 ) -> Bundle:
     """The bundle of the record up to its last event recorded by the end of `to` (or by
     `cutoff`, an exact instant, to reissue a bundle issued then), and of the access log up
@@ -155,18 +196,23 @@ def build_bundle(
 
     `first_layout`: the chronology and access log as the first bundles were laid out
     (event labels, user ids and routes), for a bundle issued before issued bundles were
-    kept, which can only be given again by laying it out exactly as it was issued."""
+    kept, which can only be given again by laying it out exactly as it was issued.
+
+    `since` and `part`: the part that follows an issued bundle's pages: the chronology,
+    reviews, copies and documents recorded after its cut-off, and the reads since, with
+    the plan in full and the statutory clocks as they stand now."""
     version = planning.records.version_at(plan_id, cutoff or end_of(to))
     if version is None:
         raise PlanNotFoundError(plan_id)
     link = planning.chain(plan_id)[version - 1]
     cutoff = link.recorded_at
-    entries = [e for e in planning.history(plan_id, reader) if e.position <= version]
+    after = (planning.records.version_at(plan_id, since.cutoff) or 0) if since else 0
+    entries = [e for e in planning.history(plan_id, reader) if after < e.position <= version]
     plan = planning.get_plan(plan_id, version=version)
     documents = (
         _documents(planning, plan_id, entries)
         if first_layout
-        else _records(planning, plan_id, entries, to, version)
+        else _records(planning, plan_id, entries, to, version, after)
     )
     checkpoint = None
     if planning.checkpoint_signer is not None:
@@ -180,7 +226,8 @@ def build_bundle(
     )
     child_chronology = chronology_as_dicts(plan, chronology_for(reader, plan))
     sharing = sharing_as_dicts(sharing_for(reader, plan))
-    held = held_documents(planning, plan)
+    held_before = planning.get_plan(plan_id, version=after).documents if after else {}
+    held = held_documents(planning, plan, held_before=set(held_before))
     sections = [
         ("index", "Index"),
         *((d.key, f"D{d.number}. {d.title}") for d in held),
@@ -215,7 +262,14 @@ def build_bundle(
         held=held,
         statutory=statutory,
         documents=documents,
-        access=_access_summary(planning, plan, cutoff, first_layout) if with_access_log else None,
+        access=(
+            _access_summary(planning, plan, cutoff, first_layout, since.cutoff if since else None)
+            if with_access_log
+            else None
+        ),
+        part=part_letter(part) if since else None,
+        since=since,
+        first_entry=after + 1,
         head={
             "position": version,
             "link": link.link.hex(),
@@ -281,7 +335,12 @@ def _documents(planning: Planning, plan_id: UUID, entries: list[HistoryEntry]) -
 
 
 def _records(
-    planning: Planning, plan_id: UUID, entries: list[HistoryEntry], to: date, version: int
+    planning: Planning,
+    plan_id: UUID,
+    entries: list[HistoryEntry],
+    to: date,
+    version: int,
+    after: int = 0,
 ) -> list[dict]:
     """What each review recorded, each copy given to the family, the plan in full as each
     signature made it, and the plan in full as it stood at the bundle's end. The first
@@ -290,7 +349,7 @@ def _records(
     what did not change was read again each time. Here what happened between them is the
     chronology's, by its entry numbers, so the pages grow with the record."""
     records: list[dict] = []
-    since = 0
+    since = after
     for i, entry in enumerate(entries):
         if entry.type == "ReviewHeld":
             records.append(_review_record(planning, plan_id, entries, i, since))
@@ -443,14 +502,19 @@ def _first_chronology_row(entry: HistoryEntry) -> dict[str, Any]:
 
 
 def _access_summary(
-    planning: Planning, plan: Any, cutoff: datetime, first_layout: bool
+    planning: Planning,
+    plan: Any,
+    cutoff: datetime,
+    first_layout: bool,
+    since: datetime | None = None,
 ) -> list[dict]:
-    """Reads up to the cut-off, grouped by who, in what role, and what they read: named
-    as the plan or the directory names them (the raw id only when neither does), the
-    role and what was read in words (the route beside it)."""
+    """Reads up to the cut-off (and after `since`, for a later part), grouped by who, in
+    what role, and what they read: named as the plan or the directory names them (the
+    raw id only when neither does), the role and what was read in words (the route
+    beside it)."""
     groups: dict[tuple[str, str, str], list[datetime]] = defaultdict(list)
     for access in planning.access_log(plan.id, limit=1_000_000):
-        if access.at <= cutoff:
+        if access.at <= cutoff and (since is None or access.at > since):
             groups[(access.user_id, access.role, access.action)].append(access.at)
     directory = None if first_layout or not groups else planning.people.directory()
     rows = []

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from uuid import UUID
 
@@ -47,12 +48,19 @@ class HeldDocument:
     unreadable: str | None = None
 
 
-def held_documents(planning: Planning, plan: Plan) -> list[HeldDocument]:
-    """The plan's documents by the date on them, then the order they were added."""
-    ordered = sorted(enumerate(plan.documents.values()), key=lambda d: (d[1].occurred_on, d[0]))
+def held_documents(
+    planning: Planning, plan: Plan, *, held_before: Collection[UUID] = ()
+) -> list[HeldDocument]:
+    """The plan's documents by the date on them, then the order they were added. Those in
+    `held_before` are left out, and the rest numbered after them: a later part of a
+    bundle adds documents after the numbers the earlier parts gave."""
+    ordered = sorted(
+        (d for d in enumerate(plan.documents.values()) if d[1].id not in held_before),
+        key=lambda d: (d[1].occurred_on, d[0]),
+    )
     return [
         _held(planning, plan.id, number, document)
-        for number, (_, document) in enumerate(ordered, start=1)
+        for number, (_, document) in enumerate(ordered, start=len(held_before) + 1)
     ]
 
 

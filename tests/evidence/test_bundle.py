@@ -47,7 +47,7 @@ def test_the_index_gives_the_pages_where_each_document_really_is(bundle):
     index = pages[1]
     expected_next = 2
     for section in bundle.sections[1:]:
-        found = re.search(re.escape(section.title) + r" (\d+)–(\d+)", index)  # noqa: RUF001 - the en dash printed
+        found = re.search(re.escape(section.title) + r" A(\d+)–A(\d+)", index)  # noqa: RUF001 - the en dash printed
         assert found, f"{section.title} is not in the index: {index}"
         first, last = int(found.group(1)), int(found.group(2))
         assert (first, last) == (section.first_page, section.last_page)
@@ -78,9 +78,10 @@ def test_the_plan_in_full_is_not_repeated_at_each_review_and_copy(story_planning
         assert text.count("What we are working towards") == times
 
 
-def test_every_page_is_numbered(bundle):
+def test_every_page_is_numbered_in_its_part_never_against_a_total(bundle):
     for number, text in enumerate(pages_text(bundle.pdf), start=1):
-        assert f"Page {number} of {bundle.pages}" in text
+        assert f"Part A, page A{number}" in text
+        assert f" of {bundle.pages}" not in text
 
 
 def test_the_chronology_marks_backdated_entries_and_gives_reasons(bundle):

@@ -63,7 +63,7 @@ def test_documents_follow_the_index_by_date_each_page_numbered(with_documents):
     assert "Educational psychology report, first page" in first
     assert "Second page: advice" in second
     for number in (ep.first_page + 1, ep.first_page + 2):
-        assert f"Page {number} of {bundle.pages}" in pages[number - 1]
+        assert f"Part A, page A{number}" in pages[number - 1]
     letter = next(s for s in bundle.sections if s.title == "D2. Scanned letter")
     assert "could not be read as a PDF" in pages[letter.first_page - 1]
     outline = [
@@ -74,7 +74,7 @@ def test_documents_follow_the_index_by_date_each_page_numbered(with_documents):
     assert "D3. EP" in outline
     # The index still gives where each section really is, documents and all.
     index = pages[1]
-    assert f"{ep.first_page}\N{EN DASH}{ep.last_page}" in index
+    assert f"A{ep.first_page}\N{EN DASH}A{ep.last_page}" in index
 
 
 def test_a_bundle_with_documents_is_the_same_bytes_each_time(with_documents):

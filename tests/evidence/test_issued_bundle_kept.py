@@ -6,10 +6,12 @@ destroying the plan's personal data leaves the kept PDF unreadable and the chain
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import threading
 
 import pytest
+from pypdf import PdfReader
 
 from application.evidence.export import build_export
 from application.planning import Planning, _kept_file_id
@@ -170,3 +172,23 @@ def test_two_issues_at_once_get_numbers_1_and_2_each_with_its_own_pdf(sealed):
     for b in issued:
         pdf = bundles.issued_bundle(sealed, plan_id, b)
         assert hashlib.sha256(pdf).hexdigest() == b.sha256
+
+
+def test_a_later_bundle_keeps_every_page_of_the_earlier_one_and_adds_a_part(sealed):
+    plan_id = a_reviewed_plan(sealed).plan_id
+    first = issue(sealed, plan_id)
+    late = "Late evidence: the educational psychologist's letter"
+    sealed.change(plan_id, AppendContribution(kind="note", text=late), as_caller())
+    second = issue(sealed, plan_id)
+
+    assert (second.builds_on, second.parts) == (first.number, 2)
+    earlier = PdfReader(io.BytesIO(bundles.issued_bundle(sealed, plan_id, first))).pages
+    later = PdfReader(io.BytesIO(bundles.issued_bundle(sealed, plan_id, second))).pages
+    assert len(later) == second.pages > first.pages == len(earlier)
+    for before, now in zip(earlier, later, strict=False):
+        assert now.extract_text() == before.extract_text()
+    part = " ".join(p.extract_text() for p in later[first.pages :])
+    assert "Bundle of records: part B" in part and late in part
+    assert "Part B, page B1" in part and "Part A" not in part
+    assert "Set a target" not in part  # recorded before the first bundle: in part A only
+    assert "The plan as it stood at the end of" in part
