@@ -162,6 +162,11 @@ REQUESTERS = {
 }
 
 
+def part_letter(part: int) -> str:
+    """The letter a bundle's part is numbered in: 1 is A (pages A1, A2, ...)."""
+    return chr(ord("A") + part - 1)
+
+
 def target_words(plan: Plan, target_id: str | None) -> str:
     """A target as a sentence names it: its text in quotes, or "a target"."""
     target = plan.targets.get(UUID(target_id)) if target_id else None

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, NameObject
 
 from application.errors import PlanNotFoundError
 from application.evidence.checkpoints import Head
@@ -140,17 +141,21 @@ def issue_command(
 
 
 def _joined(earlier: bytes, part: bytes) -> bytes:
-    """The earlier bundle's pages, unchanged, then the new part's (bookmarks of both)."""
+    """The earlier bundle's pages, unchanged, then the new part's (bookmarks of both).
+    The earlier one's signature field goes: its signature covered that file's bytes, not
+    this one's, which is signed as a whole when issued."""
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(earlier)))
     writer.append(PdfReader(io.BytesIO(part)))
+    for page in writer.pages:
+        if "/Annots" in page:
+            kept = [a for a in page["/Annots"] if a.get_object().get("/FT") != "/Sig"]
+            page[NameObject("/Annots")] = ArrayObject(kept)
+    for name in ("/AcroForm", "/Perms"):
+        writer._root_object.pop(NameObject(name), None)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
-
-
-def part_letter(part: int) -> str:
-    return chr(ord("A") + part - 1)
 
 
 def issued_bundle(planning: Planning, plan_id: UUID, issued: IssuedBundle) -> bytes:
@@ -267,7 +272,7 @@ def build_bundle(
             if with_access_log
             else None
         ),
-        part=part_letter(part) if since else None,
+        part=wording.part_letter(part) if since else None,
         since=since,
         first_entry=after + 1,
         head={

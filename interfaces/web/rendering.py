@@ -47,6 +47,7 @@ def environment() -> Environment:
         lawful_basis=lambda b: LAWFUL_BASES.get(str(b), str(b)),
         funding_stream=lambda f: FUNDING_STREAMS.get(str(f), str(f)),
         wellbeing=lambda w: wording.WELLBEING.get(str(w), str(w)),
+        part_letter=wording.part_letter,
         as_date=lambda d: d if isinstance(d, date) else date.fromisoformat(str(d)),
     )
     # The menu offers what the domain's access rules allow the caller.

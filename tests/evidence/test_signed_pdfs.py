@@ -138,6 +138,22 @@ def test_an_issued_bundle_downloads_signed_with_the_sha256_recorded(client, plan
     assert report.valid and report.signer == AUTHORITY, report.describe()
 
 
+def test_a_later_bundle_holding_a_signed_one_is_signed_whole_and_valid(
+    client, plan_id, certificate
+):
+    first, _ = issued(client, plan_id)
+    answer = client.post(
+        f"/api/plans/{plan_id}/contributions",
+        json={"kind": "observation", "text": "Late evidence"},
+        headers=LEAD,
+    )
+    assert answer.status_code == 201, answer.text
+    second, sha256 = issued(client, plan_id)
+    assert hashlib.sha256(second).hexdigest() == sha256 and len(second) > len(first)
+    report = signature_report(second, certificate.read_bytes())
+    assert report.valid and report.signer == AUTHORITY, report.describe()
+
+
 def test_planledger_verify_says_valid_who_and_when(client, plan_id, certificate, tmp_path):
     pdf, _ = shared(client, plan_id)
     path = tmp_path / "copy.pdf"

@@ -5,6 +5,9 @@ to them and until when."""
 from __future__ import annotations
 
 import hashlib
+import io
+
+from pypdf import PdfReader
 
 from domain.access import Caller
 from domain.events import GrantDisclosure, RevokeDisclosure
@@ -39,6 +42,21 @@ def test_the_lead_gives_the_family_a_copy_and_issues_a_bundle_from_the_page(site
         bundle = client.get(f"/plans/{site.plan_id}/bundles/1.pdf")
     recorded = site.planning.get_plan(site.plan_id).bundles[0]
     assert hashlib.sha256(bundle.content).hexdigest() == recorded.sha256
+
+
+def test_a_second_bundle_from_the_page_keeps_the_first_and_says_so(site):
+    with site.client() as client:
+        sign_in(client, "lead")
+        assert post(client, site.plan_id, "bundles").status_code == 303
+        post(client, site.plan_id, "contributions", kind="observation", text="Late evidence")
+        assert post(client, site.plan_id, "bundles").status_code == 303
+        page = client.get(f"/plans/{site.plan_id}").text
+        first = client.get(f"/plans/{site.plan_id}/bundles/1.pdf").content
+        second = client.get(f"/plans/{site.plan_id}/bundles/2.pdf").content
+    assert "It keeps every page of bundle 1 and adds part B." in page
+    earlier = [p.extract_text() for p in PdfReader(io.BytesIO(first)).pages]
+    later = [p.extract_text() for p in PdfReader(io.BytesIO(second)).pages]
+    assert later[: len(earlier)] == earlier and len(later) > len(earlier)
 
 
 def test_an_issued_bundle_downloads_from_the_page_as_kept_with_no_layout(site, monkeypatch):
