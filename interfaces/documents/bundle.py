@@ -125,7 +125,7 @@ def issue_command(
         built = build_bundle(planning, plan_id, to)
         pdf, pages, parts = built.pdf, built.pages, 1
     else:
-        part = build_bundle(planning, plan_id, to, since=earlier, part=earlier.parts + 1)
+        part = build_bundle(planning, plan_id, to, since=earlier)
         pdf = _joined(issued_bundle(planning, plan_id, earlier), part.pdf)
         pages, parts = earlier.pages + part.pages, earlier.parts + 1
     pdf = signer.sign(pdf) if signer is not None else pdf
@@ -191,7 +191,6 @@ def build_bundle(
     reader: Caller | None = None,
     first_layout: bool = False,
     since: IssuedBundle | None = None,
-    part: int = 1,
 ) -> Bundle:
     """The bundle of the record up to its last event recorded by the end of `to` (or by
     `cutoff`, an exact instant, to reissue a bundle issued then), and of the access log up
@@ -203,9 +202,9 @@ def build_bundle(
     (event labels, user ids and routes), for a bundle issued before issued bundles were
     kept, which can only be given again by laying it out exactly as it was issued.
 
-    `since` and `part`: the part that follows an issued bundle's pages: the chronology,
-    reviews, copies and documents recorded after its cut-off, and the reads since, with
-    the plan in full and the statutory clocks as they stand now."""
+    `since`: the part that follows that issued bundle's pages (its parts and one): the
+    chronology, reviews, copies and documents recorded after its cut-off, and the reads
+    since, with the plan in full and the statutory clocks as they stand now."""
     version = planning.records.version_at(plan_id, cutoff or end_of(to))
     if version is None:
         raise PlanNotFoundError(plan_id)
@@ -272,7 +271,7 @@ def build_bundle(
             if with_access_log
             else None
         ),
-        part=wording.part_letter(part) if since else None,
+        part=wording.part_letter(since.parts + 1) if since else None,
         since=since,
         first_entry=after + 1,
         head={
