@@ -33,3 +33,12 @@ class ConcurrentUpdateError(ApplicationError):
 class IdempotencyKeyReusedError(ApplicationError):
     def __init__(self) -> None:
         super().__init__("This Idempotency-Key was already used with a different request.")
+
+
+class KeptPdfAlteredError(ApplicationError):
+    """The PDF kept when it was given out no longer has the SHA-256 its event records."""
+
+
+class PdfNotReproducibleError(ApplicationError):
+    """A PDF given out before PDFs were kept, made again, is not the one given (the
+    renderer changed)."""

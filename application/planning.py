@@ -27,6 +27,8 @@ from application.directory import People
 from application.errors import (
     ConcurrentUpdateError,
     IdempotencyKeyReusedError,
+    KeptPdfAlteredError,
+    PdfNotReproducibleError,
     PlanNotFoundError,
     PreconditionFailedError,
 )
@@ -433,6 +435,22 @@ class Planning(Application[UUID]):
         with contextlib.suppress(DocumentNotFoundError):
             return self.document(plan_id, _kept_file_id(plan_id, kind, sha256))
         return None
+
+    def given_pdf(self, plan_id: UUID, kind: str, sha256: str, again: Callable[[], bytes]) -> bytes:
+        """The PDF given out under `sha256`, never another: as kept when it was given,
+        checked; one given before PDFs were kept is made `again` and kept once it
+        matches. Raises KeptPdfAlteredError or PdfNotReproducibleError otherwise, and
+        DocumentDestroyedError once the plan's key is destroyed."""
+        kept = self.kept_pdf(plan_id, kind, sha256)
+        if kept is not None:
+            if _sha256(kept) != sha256:
+                raise KeptPdfAlteredError
+            return kept
+        pdf = again()
+        if _sha256(pdf) != sha256:
+            raise PdfNotReproducibleError
+        self.keep_pdf(plan_id, kind, pdf)
+        return pdf
 
     def _keep_file(self, plan_id: UUID, file_id: UUID, content: bytes) -> None:
         cipher = self._document_cipher(plan_id)

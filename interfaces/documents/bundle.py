@@ -40,7 +40,7 @@ from uuid import UUID
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, NameObject
 
-from application.errors import PlanNotFoundError
+from application.errors import KeptPdfAlteredError, PdfNotReproducibleError, PlanNotFoundError
 from application.evidence.checkpoints import Head
 from application.evidence.diff import CHANGES
 from application.history import HistoryEntry
@@ -164,16 +164,17 @@ def issued_bundle(planning: Planning, plan_id: UUID, issued: IssuedBundle) -> by
     different PDF under its number. A bundle issued before bundles were kept is rendered
     again from the record up to its cut-off, and kept once it matches. Raises
     DocumentDestroyedError once the plan's personal data is destroyed."""
-    kept = planning.kept_pdf(plan_id, "bundle", issued.sha256)
-    if kept is not None:
-        if hashlib.sha256(kept).hexdigest() != issued.sha256:
-            raise KeptBundleAlteredError(issued.number)
-        return kept
-    again = build_bundle(planning, plan_id, issued.to, cutoff=issued.cutoff, first_layout=True)
-    if again.sha256 != issued.sha256:
-        raise BundleNotReproducibleError(issued.number)
-    planning.keep_pdf(plan_id, "bundle", again.pdf)
-    return again.pdf
+
+    def again() -> bytes:
+        cutoff = issued.cutoff
+        return build_bundle(planning, plan_id, issued.to, cutoff=cutoff, first_layout=True).pdf
+
+    try:
+        return planning.given_pdf(plan_id, "bundle", issued.sha256, again)
+    except KeptPdfAlteredError:
+        raise KeptBundleAlteredError(issued.number) from None
+    except PdfNotReproducibleError:
+        raise BundleNotReproducibleError(issued.number) from None
 
 
 def end_of(day: date) -> datetime:

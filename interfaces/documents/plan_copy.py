@@ -8,11 +8,11 @@ given before copies were kept again and proves it is the same document, byte for
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from application.errors import KeptPdfAlteredError, PdfNotReproducibleError
 from application.planning import Planning
 from domain import access
 from domain.plans import Plan
@@ -298,10 +298,6 @@ def render_plan_pdf(plan: Plan, stages: StageCatalogue) -> bytes:
         return render.pdf_bytes(render.layout(html))
 
 
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 @dataclass(frozen=True)
 class SharedCopyRenderer:
     """The copy a family receives of a plan, with the stage names of the plan's store:
@@ -329,15 +325,13 @@ def shared_copy_pdf(planning: Planning, plan_id: UUID, number: int) -> tuple[byt
     copy = next((c for c in shared_copies(planning, plan_id) if c.number == number), None)
     if copy is None:
         raise SharedCopyNotFoundError(number)
-    if copy.sha256 is not None:
-        kept = planning.kept_pdf(plan_id, "copy", copy.sha256)
-        if kept is not None:
-            if sha256_hex(kept) != copy.sha256:
-                raise SharedCopyMismatchError(number)
-            return kept, copy
-    pdf = render_plan_pdf(planning.get_plan(plan_id, version=copy.version), planning.stages)
-    if copy.sha256 is not None:
-        if sha256_hex(pdf) != copy.sha256:
-            raise SharedCopyMismatchError(number)
-        planning.keep_pdf(plan_id, "copy", pdf)
-    return pdf, copy
+
+    def again() -> bytes:
+        return render_plan_pdf(planning.get_plan(plan_id, version=copy.version), planning.stages)
+
+    if copy.sha256 is None:  # recorded with no SHA-256 to hold it to
+        return again(), copy
+    try:
+        return planning.given_pdf(plan_id, "copy", copy.sha256, again), copy
+    except (KeptPdfAlteredError, PdfNotReproducibleError):
+        raise SharedCopyMismatchError(number) from None
