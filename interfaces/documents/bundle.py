@@ -257,7 +257,13 @@ def build_bundle(
         },
         sections=[{"key": k, "title": t} for k, t in sections],
         chronology=[
-            _first_chronology_row(e) if first_layout else _chronology_row(e, plan, planning)
+            _chronology_row(
+                e,
+                # The timeline's words (the entry's content, not only its kind).
+                _first_layout_words(e)
+                if first_layout
+                else wording.describe(e, plan, planning.stages),
+            )
             for e in entries
         ],
         first_layout=first_layout,
@@ -470,40 +476,30 @@ def _statutory(planning: Planning, plan_id: UUID, version: int, to: date) -> dic
     }
 
 
-def _chronology_row(entry: HistoryEntry, plan: Any, planning: Planning) -> dict[str, Any]:
-    """What the entry did, in the words of the plan's timeline (its content, not only its
-    kind), by whom in what role, when it happened and was recorded, and why."""
+def _chronology_row(entry: HistoryEntry, what: str) -> dict[str, Any]:
+    """What the entry did, by whom in what role, when it happened and was recorded, why."""
+    actor = entry.actor
+    role = actor.role.value
     return {
         "position": entry.position,
         "occurred_on": entry.occurred_on.isoformat(),
         "recorded_at": render.instant(entry.recorded_at),
         "backdated": entry.backdated,
-        "what": wording.describe(entry, plan, planning.stages),
-        "actor": _who(entry.actor.name, entry.actor.role.value, entry.actor.org),
+        "what": what,
+        "actor": f"{actor.name} ({ROLES.get(role, role)}"
+        + (f", {actor.org})" if actor.org else ")"),
         "reason": entry.reason,
     }
 
 
-def _who(name: str, role: str, org: str | None) -> str:
-    return f"{name} ({ROLES.get(role, role)}" + (f", {org})" if org else ")")
-
-
-def _first_chronology_row(entry: HistoryEntry) -> dict[str, Any]:
+def _first_layout_words(entry: HistoryEntry) -> str:
+    """An entry as the first bundles named it: its kind, and the text of two kinds."""
     what = CHANGES.get(entry.type, ("", "", entry.type, None))[2]
     if entry.type == "SectionRecorded":
         what = f"{what}: {entry.data['name']}"
     elif entry.type == "ChronologyEntryAdded":
         what = f"{what}: {entry.data['text']}"
-    actor = entry.actor
-    return {
-        "position": entry.position,
-        "occurred_on": entry.occurred_on.isoformat(),
-        "recorded_at": render.instant(entry.recorded_at),
-        "backdated": entry.backdated,
-        "what": what[:1].upper() + what[1:],
-        "actor": _who(actor.name, actor.role.value, actor.org),
-        "reason": entry.reason,
-    }
+    return what[:1].upper() + what[1:]
 
 
 def _access_summary(
