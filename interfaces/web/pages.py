@@ -113,7 +113,7 @@ def plan_page(
             shown = planning.get_plan(pid, as_of=instant)
         except PlanNotFoundError:
             # Nothing recorded by then: never a dead end, the other reading of that day.
-            first = planning.history(pid, caller)[0]
+            first = planning.history_page(pid, caller, limit=1).entries[0]  # its opening
             on = local_date(instant).isoformat()
             notice = (
                 f"Nothing of this plan had been recorded by {wording.instant(instant)}: it "
