@@ -53,8 +53,8 @@ from domain.events import IssueBundle
 from domain.events.bundles import builds_on
 from domain.values import IssuedBundle
 from interfaces import wording
-from interfaces.documents import render
-from interfaces.documents.held import held_documents, stamped
+from interfaces.documents import assembly, render, workers
+from interfaces.documents.held import draw_held_pages, held_documents, stamped
 from interfaces.documents.plan_copy import PLAN_TYPES, ROLES, plan_document
 from interfaces.plan_text import CLOCK_WORDS, NOTICE_WORDS, chronology_as_dicts, sharing_as_dicts
 
@@ -245,18 +245,18 @@ def build_bundle(
         ("access", "Access log summary"),
         ("verification", "Verification of the record"),
     ]
-    html = render.render_html(
-        "bundle.html",
-        plan_id=str(plan_id),
-        to=to,
-        chain_version=CHAIN_VERSION,
-        cover={
+    letter = wording.part_letter(since.parts + 1) if since else "A"
+    context = {
+        "plan_id": str(plan_id),
+        "to": to,
+        "chain_version": CHAIN_VERSION,
+        "cover": {
             "type_label": PLAN_TYPES.get(plan.plan_type.value, plan.plan_type.value),
             "child_name": plan.child.name,
             "org": plan.org,
         },
-        sections=[{"key": k, "title": t} for k, t in sections],
-        chronology=[
+        "sections": [{"key": k, "title": t} for k, t in sections],
+        "chronology": [
             _chronology_row(
                 e,
                 # The timeline's words (the entry's content, not only its kind).
@@ -266,38 +266,117 @@ def build_bundle(
             )
             for e in entries
         ],
-        first_layout=first_layout,
-        child_chronology=child_chronology,
-        sharing=sharing,
-        held_documents=[d.model_dump(mode="json") for d in plan.documents.values()],
-        held=held,
-        statutory=statutory,
-        documents=documents,
-        access=(
+        "first_layout": first_layout,
+        "child_chronology": child_chronology,
+        "sharing": sharing,
+        "held_documents": [d.model_dump(mode="json") for d in plan.documents.values()],
+        "held": held,
+        "statutory": statutory,
+        "documents": documents,
+        "access": (
             _access_summary(planning, plan, cutoff, first_layout, since.cutoff if since else None)
             if with_access_log
             else None
         ),
-        part=wording.part_letter(since.parts + 1) if since else None,
-        since=since,
-        first_entry=after + 1,
-        head={
+        "part": letter if since else None,
+        "since": since,
+        "first_entry": after + 1,
+        "head": {
             "position": version,
             "link": link.link.hex(),
             "recorded_at": render.instant(link.recorded_at),
         },
-        checkpoint=checkpoint,
-    )
+        "checkpoint": checkpoint,
+    }
     with render.render_slot():
-        document = render.layout(html)
-        pdf = stamped(render.pdf_bytes(document), held, _placed(document))
-    found = _section_pages(document)
+        if first_layout:
+            laid = workers.lay_out_all([_html(context)])[0]
+            pdf, pages = stamped(laid.pdf, held, _placed([laid])), laid.pages
+            found = _section_pages([laid])
+        else:
+            pdf, pages, found = _in_pieces(context, letter)
     return Bundle(
         cutoff=cutoff,
         pdf=pdf,
-        pages=len(document.pages),
+        pages=pages,
         sections=[Section(k, t, *found[k]) for k, t in [("cover", "Cover"), *sections]],
     )
+
+
+CHRONOLOGY_A_PIECE = 200
+"""Entries of the chronology laid out as one piece: about 11 pages, 0.3 s of layout. Each
+piece starts a page, so its last page may end early; a constant, so that the same record
+always gives the same pages, on any machine."""
+RECORDS_A_PIECE = 20
+"""Reviews, copies and signatures laid out as one piece (a review is about a page)."""
+
+
+def _html(context: dict[str, Any], **piece: Any) -> str:
+    """The bundle's HTML, or with `piece` only the part of it that piece holds: the
+    sections named in `shows`, and whatever lists it is given in place of the bundle's."""
+    shows = piece.pop("shows", None)
+    return render.render_html(
+        "bundle.html",
+        **{
+            **context,
+            "shows": (lambda key: True) if shows is None else shows.__contains__,
+            "chronology_opens": True,
+            "chronology_closes": True,
+            "index_pages": None,
+            **piece,
+        },
+    )
+
+
+def _in_pieces(
+    context: dict[str, Any], letter: str
+) -> tuple[bytes, int, dict[str, tuple[int, int]]]:
+    """The bundle laid out as pieces by the layout workers, side by side, then joined:
+    the cover and index, the documents held, the chronology some entries at a time, the
+    other lists, the records some at a time, and the access log with the verification.
+    The index is laid out twice: with stand-in numbers beside the rest, for its length,
+    then with the pages the rest fell on."""
+    rows, records = context["chronology"], context["documents"]
+    chunks = [rows[i : i + CHRONOLOGY_A_PIECE] for i in range(0, len(rows), CHRONOLOGY_A_PIECE)]
+    lists = ("child_chronology", "sharing", "held_documents", "statutory")
+    pieces = [
+        {"shows": {"cover", "index"}},
+        *([{"held": context["held"]}] if context["held"] else []),
+        *(
+            {
+                "shows": {"chronology"},
+                "chronology": chunk,
+                "chronology_opens": n == 0,
+                "chronology_closes": n == len(chunks) - 1,
+            }
+            for n, chunk in enumerate(chunks or [[]])
+        ),
+        *([{key: context[key] for key in lists}] if any(context[k] for k in lists) else []),
+        *(
+            {"documents": records[i : i + RECORDS_A_PIECE]}
+            for i in range(0, len(records), RECORDS_A_PIECE)
+        ),
+        {"shows": {"access", "verification"}},
+    ]
+    nothing = {"held": [], "chronology": [], "documents": [], "statutory": None}
+    nothing |= {key: [] for key in lists if key != "statutory"}
+
+    def piece_html(piece: dict[str, Any], index_pages: dict[str, tuple[str, str]]) -> str:
+        return _html(context, **{**nothing, "shows": set(), "index_pages": index_pages, **piece})
+
+    stand_in = {s["key"]: (f"{letter}0000",) * 2 for s in context["sections"]}
+    laid = workers.lay_out_all(piece_html(piece, stand_in) for piece in pieces)
+    found = _section_pages(laid)
+    numbered = {key: (f"{letter}{found[key][0]}", f"{letter}{found[key][1]}") for key in stand_in}
+    index = workers.lay_out_all([piece_html(pieces[0], numbered)])[0]
+    if index.pages != laid[0].pages:  # its page column is one line wide, whatever it holds
+        raise RuntimeError("the bundle's index changed length with its page numbers")
+    laid[0] = index
+    writer = assembly.joined(laid)
+    draw_held_pages(writer, context["held"], _placed(laid))
+    footer = f"Planledger bundle, plan {context['plan_id']}, records to {context['to'].isoformat()}"
+    assembly.number_pages(writer, footer, f"Part {letter}, page {letter}{{}}")
+    return assembly.written(writer), sum(piece.pages for piece in laid), found
 
 
 def _documents(planning: Planning, plan_id: UUID, entries: list[HistoryEntry]) -> list[dict]:
@@ -568,23 +647,28 @@ _READS = {
 }
 
 
-def _placed(document: Any) -> dict[str, list[int]]:
+def _page_anchors(laid: list[workers.Laid]) -> list[list[str]]:
+    """Each page's anchor names, over the pieces joined in order."""
+    return [[a.name for a in page] for piece in laid for page in piece.anchors]
+
+
+def _placed(laid: list[workers.Laid]) -> dict[str, list[int]]:
     """Document key -> the indexes of the pages the layout kept for its PDF's pages."""
     placed: dict[str, list[int]] = defaultdict(list)
-    for index, page in enumerate(document.pages):
-        for anchor in page.anchors:
+    for index, anchors in enumerate(_page_anchors(laid)):
+        for anchor in anchors:
             if anchor.startswith("p-"):
                 placed[anchor[2:].rpartition("-")[0]].append(index)
     return placed
 
 
-def _section_pages(document: Any) -> dict[str, tuple[int, int]]:
+def _section_pages(laid: list[workers.Laid]) -> dict[str, tuple[int, int]]:
     """Section key -> (first, last) page, from where the layout put each section's start
     and end anchors."""
     first: dict[str, int] = {}
     last: dict[str, int] = {}
-    for number, page in enumerate(document.pages, start=1):
-        for anchor in page.anchors:
+    for number, anchors in enumerate(_page_anchors(laid), start=1):
+        for anchor in anchors:
             kind, _, key = anchor.partition("-")
             target = first if kind == "s" else last if kind == "e" else None
             if target is not None:

@@ -101,12 +101,23 @@ UNREADABLE = (
 def stamped(pdf: bytes, documents: list[HeldDocument], placed: dict[str, list[int]]) -> bytes:
     """The laid-out bundle with each PDF document's pages drawn beneath the blank pages
     kept for them (`placed`: document key -> the bundle's page indexes, in order)."""
-    with_pages = [d for d in documents if d.pdf is not None and d.pages]
-    if not with_pages:
+    if not any(d.pdf is not None and d.pages for d in documents):
         return pdf
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    for document in with_pages:
-        assert document.pdf is not None
+    draw_held_pages(writer, documents, placed)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def draw_held_pages(
+    writer: PdfWriter, documents: list[HeldDocument], placed: dict[str, list[int]]
+) -> None:
+    """Each PDF document's pages drawn beneath the pages of `writer` kept for them, scaled
+    to fit above the footer."""
+    for document in documents:
+        if document.pdf is None or not document.pages:
+            continue
         source = PdfReader(io.BytesIO(document.pdf))
         for index, page in zip(placed[document.key], source.pages, strict=True):
             target = writer.pages[index]
@@ -118,6 +129,3 @@ def stamped(pdf: bytes, documents: list[HeldDocument], placed: dict[str, list[in
             y -= float(page.mediabox.bottom) * scale
             fit = Transformation().scale(scale, scale).translate(x, y)
             target.merge_transformed_page(page, fit, over=False)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()

@@ -291,11 +291,11 @@ def _how_often(provision: dict[str, Any]) -> str:
 def render_plan_pdf(plan: Plan, stages: StageCatalogue) -> bytes:
     # Imported here, not above: every command builds a renderer (interfaces/bootstrap.py),
     # and only those that render should pay for loading WeasyPrint.
-    from interfaces.documents import render
+    from interfaces.documents import render, workers
 
     html = render.render_html("shared_copy.html", plan=plan_document(plan, stages))
     with render.render_slot():
-        return render.pdf_bytes(render.layout(html))
+        return workers.lay_out_all([html])[0].pdf
 
 
 @dataclass(frozen=True)

@@ -102,16 +102,17 @@ class RendererBusyError(RuntimeError):
     retry_after_seconds = 10
 
 
-RENDERS_AT_ONCE = 1
+RENDERS_AT_ONCE = 4
 WAIT_FOR_RENDERER_SECONDS = 20.0
 _render_slots = threading.BoundedSemaphore(RENDERS_AT_ONCE)
 
 
 @contextmanager
 def render_slot() -> Iterator[None]:
-    """One PDF laid out at a time in a process. A tribunal bundle takes seconds of CPU;
-    several at once on a small server would starve every other request (and keep the
-    garbage collector off, see gc_paused). A request that cannot get the slot within
+    """At most RENDERS_AT_ONCE documents in progress in a process. They are laid out by
+    the layout workers (workers.py), taking turns piece by piece, so a long bundle does
+    not hold up a short copy; more at once would only lengthen each one's wait and keep
+    their HTML in memory. A request that cannot get a slot within
     WAIT_FOR_RENDERER_SECONDS gets RendererBusyError (HTTP: 503 with Retry-After)."""
     if not _render_slots.acquire(timeout=WAIT_FOR_RENDERER_SECONDS):
         raise RendererBusyError("every PDF rendering slot is busy")

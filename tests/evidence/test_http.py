@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
+from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
@@ -180,9 +181,13 @@ def test_evidence_reads_are_written_to_the_access_log(client, plan_id):
     assert any(e["action"].endswith("/export") for e in log)
 
 
-def test_while_the_renderer_is_taken_a_bundle_is_503_with_retry_after(client, plan_id, monkeypatch):
+def test_while_every_renderer_slot_is_taken_a_bundle_is_503_with_retry_after(
+    client, plan_id, monkeypatch
+):
     monkeypatch.setattr(render, "WAIT_FOR_RENDERER_SECONDS", 0.1)
-    with render.render_slot():  # another request's bundle, still being laid out
+    with ExitStack() as others:  # other requests' documents, still being laid out
+        for _ in range(render.RENDERS_AT_ONCE):
+            others.enter_context(render.render_slot())
         answer = client.get(
             f"/api/plans/{plan_id}/bundle.pdf?to={today().isoformat()}", headers=LEAD
         )
