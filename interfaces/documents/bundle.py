@@ -308,7 +308,23 @@ CHRONOLOGY_A_PIECE = 200
 piece starts a page, so its last page may end early; a constant, so that the same record
 always gives the same pages, on any machine."""
 RECORDS_A_PIECE = 20
-"""Reviews, copies and signatures laid out as one piece (a review is about a page)."""
+"""Reviews and copies laid out as one piece (each is about a page); a plan in full (at a
+signature, at the end) is a piece of its own."""
+
+
+def _grouped(records: list[dict]) -> list[list[dict]]:
+    groups: list[list[dict]] = []
+    for record in records:
+        if (
+            "plan" in record
+            or not groups
+            or "plan" in groups[-1][0]
+            or len(groups[-1]) == RECORDS_A_PIECE
+        ):
+            groups.append([record])
+        else:
+            groups[-1].append(record)
+    return groups
 
 
 def _html(context: dict[str, Any], **piece: Any) -> str:
@@ -352,10 +368,7 @@ def _in_pieces(
             for n, chunk in enumerate(chunks or [[]])
         ),
         *([{key: context[key] for key in lists}] if any(context[k] for k in lists) else []),
-        *(
-            {"documents": records[i : i + RECORDS_A_PIECE]}
-            for i in range(0, len(records), RECORDS_A_PIECE)
-        ),
+        *({"documents": group} for group in _grouped(records)),
         {"shows": {"access", "verification"}},
     ]
     nothing = {"held": [], "chronology": [], "documents": [], "statutory": None}

@@ -111,6 +111,12 @@ def _discard(broken: ProcessPoolExecutor) -> None:
     broken.shutdown(wait=False, cancel_futures=True)
 
 
+def worker_pids() -> list[int]:
+    """The layout workers' process ids (for measuring their CPU: bench/evidence.py)."""
+    with _lock:
+        return list(_pool._processes) if _pool is not None else []
+
+
 def shutdown() -> None:
     global _pool
     with _lock:
@@ -136,11 +142,15 @@ def lay_out_all(htmls: Iterable[str]) -> list[Laid]:
 
 
 def _in_turn(pool: ProcessPoolExecutor, pieces: list[str]) -> list[Laid]:
-    done: list[Laid] = []
-    waiting: deque[Future[Laid]] = deque()
-    for html in pieces:
+    """The longest pieces first (their HTML's length stands for their layout's), so that
+    the last to finish is a short one; given back in the document's order."""
+    order = sorted(range(len(pieces)), key=lambda i: -len(pieces[i]))
+    done: dict[int, Laid] = {}
+    waiting: deque[tuple[int, Future[Laid]]] = deque()
+    for i in order:
         if len(waiting) >= IN_FLIGHT:
-            done.append(waiting.popleft().result())
-        waiting.append(pool.submit(lay_out, html))
-    done.extend(future.result() for future in waiting)
-    return done
+            j, future = waiting.popleft()
+            done[j] = future.result()
+        waiting.append((i, pool.submit(lay_out, pieces[i])))
+    done.update((j, future.result()) for j, future in waiting)
+    return [done[i] for i in range(len(pieces))]
