@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
-from pypdf import PdfReader, PdfWriter
+from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.annotations import Link
 from pypdf.generic import (
     ArrayObject,
@@ -22,6 +22,7 @@ from pypdf.generic import (
     DictionaryObject,
     Fit,
     NameObject,
+    PdfObject,
 )
 
 # Helvetica's widths (AFM), as pypdf sets its own form fields' text with them.
@@ -114,10 +115,8 @@ def number_pages(writer: PdfWriter, left: str, label: str) -> None:
         if fonts is None:
             resources[NameObject("/Font")] = fonts = DictionaryObject()
         fonts.get_object()[_FONT] = font
-        contents = page.get("/Contents")
-        drawn = [] if contents is None else _as_list(contents)
         page[NameObject("/Contents")] = ArrayObject(
-            [save, *drawn, restore, writer._add_object(footer)]
+            [save, *_drawn(page), restore, writer._add_object(footer)]
         )
 
 
@@ -133,11 +132,13 @@ def _stream(data: bytes) -> DecodedStreamObject:
     return stream
 
 
-def _as_list(contents: object) -> list:
-    resolved = contents.get_object() if hasattr(contents, "get_object") else contents
-    if isinstance(resolved, ArrayObject):
-        return list(resolved)
-    return [contents]
+def _drawn(page: PageObject) -> list[PdfObject]:
+    """The page's content streams, as a /Contents array lists them."""
+    contents = page.get(NameObject("/Contents"))
+    if contents is None:
+        return []
+    resolved = contents.get_object()
+    return list(resolved) if isinstance(resolved, ArrayObject) else [contents]
 
 
 def _escaped(text: str) -> bytes:

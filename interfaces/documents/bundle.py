@@ -10,21 +10,19 @@ for the same DATE has the same pages and bytes
 (RP v Barnsley [2025] UKUT 46 (AAC): differing paginations made a hearing unfair). A DATE
 that has not ended yet can still gain events and reads.
 
-The index's page numbers come from CSS target-counter() in the same layout; `Bundle`
-also reports where each section really fell, read from the laid-out pages' anchors.
-
-Pages grow with the record (bench/evidence.py: a 1,000-event plan 81 pages in 3.1 s, a
-5,000-event plan 368 pages in 17.6 s on 2 cores; 109 and 1,394 pages, 4.0 and 101 s, when
-every review repeated the plan); most of it is now the chronology, one entry a block.
-Why one WeasyPrint layout (measured on a plan of 1,000 events, 126 pages; the numbers are
-in the commit that wrote this): the plan sections share their template with the family's
-copy, whose recorded SHA-256 must stay reproducible, so both stay with one renderer; the
-chronology is plain text blocks and the collector is paused (render.py): about 14 s CPU
-down to 7.5 s. What would go further needs a new runtime dependency: ReportLab lays an
-equivalent bundle out in about 1.5 s, but means a second layout of the plan to keep in
-step with the family's copy; sections in separate processes merged with pypdf save wall
-time on idle cores only, no CPU. Caching each plan version's section would not help a
-first build, and would keep unsealed personal data past its crypto-shredding.
+Laid out in pieces, side by side (workers.py), then joined (assembly.py): the cover and
+index, the documents held, the chronology CHRONOLOGY_A_PIECE entries at a time, the other
+lists, the reviews and copies some at a time, each plan in full, the access log with the
+verification. Their pages are numbered once joined, and the index is given the pages where
+each section fell, read from the pieces' anchors, which `Bundle` reports too. Why, from a
+profile of a 1,000-event plan in one layout (2.5 s): WeasyPrint's layout was 70% and its
+writing 25%, all in one Python thread; its footers alone cost 6 ms a page. In pieces, two
+cores share it and the footers cost nothing: 1,000 events 2.5 -> 1.5 s (84 pages), 5,000
+events 17.6 -> 7.6 s (389 pages; 1,394 pages and 101 s when each review repeated the plan).
+One layout engine stays: the plan sections share their template with the family's copy,
+whose recorded SHA-256 must stay reproducible. Caching laid-out sections would not help a
+first build, and would keep unsealed personal data past its crypto-shredding. The first
+layout stays one piece, its numbers WeasyPrint's, as only that reproduces those bundles.
 """
 
 from __future__ import annotations
@@ -315,15 +313,11 @@ signature, at the end) is a piece of its own."""
 def _grouped(records: list[dict]) -> list[list[dict]]:
     groups: list[list[dict]] = []
     for record in records:
-        if (
-            "plan" in record
-            or not groups
-            or "plan" in groups[-1][0]
-            or len(groups[-1]) == RECORDS_A_PIECE
-        ):
-            groups.append([record])
+        last = groups[-1] if groups else None
+        if last and "plan" not in record and "plan" not in last[0] and len(last) < RECORDS_A_PIECE:
+            last.append(record)
         else:
-            groups[-1].append(record)
+            groups.append([record])
     return groups
 
 
@@ -372,7 +366,7 @@ def _in_pieces(
         {"shows": {"access", "verification"}},
     ]
     nothing = {"held": [], "chronology": [], "documents": [], "statutory": None}
-    nothing |= {key: [] for key in lists if key != "statutory"}
+    nothing |= {"child_chronology": [], "sharing": [], "held_documents": []}
 
     def piece_html(piece: dict[str, Any], index_pages: dict[str, tuple[str, str]]) -> str:
         return _html(context, **{**nothing, "shows": set(), "index_pages": index_pages, **piece})
