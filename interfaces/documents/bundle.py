@@ -18,7 +18,8 @@ each section fell, read from the pieces' anchors, which `Bundle` reports too. Wh
 profile of a 1,000-event plan in one layout (2.5 s): WeasyPrint's layout was 70% and its
 writing 25%, all in one Python thread; its footers alone cost 6 ms a page. In pieces, two
 cores share it and the footers cost nothing: 1,000 events 2.5 -> 1.5 s (84 pages), 5,000
-events 17.6 -> 7.6 s (389 pages; 1,394 pages and 101 s when each review repeated the plan).
+events 17.6 -> 6.9-7.6 s (389 pages; 1,394 pages and 101 s when each review repeated the
+plan).
 One layout engine stays: the plan sections share their template with the family's copy,
 whose recorded SHA-256 must stay reproducible. Caching laid-out sections would not help a
 first build, and would keep unsealed personal data past its crypto-shredding. The first
