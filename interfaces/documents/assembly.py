@@ -48,7 +48,7 @@ def joined(pieces: Sequence[Laid]) -> PdfWriter:
     writer = PdfWriter()
     for piece in pieces:
         writer.append(PdfReader(io.BytesIO(piece.pdf)))
-    starts = page_starts(pieces)
+    starts = _page_starts(pieces)
     where: dict[str, tuple[int, Anchor]] = {}
     for start, piece in zip(starts, pieces, strict=True):
         for index, anchors in enumerate(piece.anchors):
@@ -73,7 +73,7 @@ def joined(pieces: Sequence[Laid]) -> PdfWriter:
     return writer
 
 
-def page_starts(pieces: Sequence[Laid]) -> list[int]:
+def _page_starts(pieces: Sequence[Laid]) -> list[int]:
     """The index, in the joined document, of each piece's first page."""
     starts, at = [], 0
     for piece in pieces:
@@ -102,11 +102,7 @@ def number_pages(writer: PdfWriter, left: str, label: str) -> None:
         width = float(page.mediabox.width)
         text = label.format(number)
         right = width - MARGIN - _HELVETICA.get_text_width(text) * SIZE / 1000
-        footer = _stream(
-            b"q %.3f g BT /PlFoot %d Tf %.2f %.2f Td (%s) Tj ET "
-            b"BT /PlFoot %d Tf %.2f %.2f Td (%s) Tj ET Q\n"
-            % (GREY, SIZE, MARGIN, BASELINE, _escaped(left), SIZE, right, BASELINE, _escaped(text))
-        )
+        footer = _stream(b"q %.3f g " % GREY + _text(MARGIN, left) + _text(right, text) + b"Q\n")
         resources = page.get("/Resources")
         if resources is None:
             page[NameObject("/Resources")] = resources = DictionaryObject()
@@ -118,6 +114,17 @@ def number_pages(writer: PdfWriter, left: str, label: str) -> None:
         page[NameObject("/Contents")] = ArrayObject(
             [save, *_drawn(page), restore, writer._add_object(footer)]
         )
+
+
+def _text(x: float, words: str) -> bytes:
+    """`words` set at the footer's baseline from `x`."""
+    return b"BT %s %d Tf %.2f %.2f Td (%s) Tj ET " % (
+        _FONT.encode(),
+        SIZE,
+        x,
+        BASELINE,
+        _escaped(words),
+    )
 
 
 def written(writer: PdfWriter) -> bytes:

@@ -63,10 +63,10 @@ def lay_out(html: str) -> Laid:
     from interfaces.documents import render
 
     document = render.layout(html)
-    held = {name for page in document.pages for name in page.anchors}
+    here = {name for page in document.pages for name in page.anchors}
     links = []
     for index, page in enumerate(document.pages):
-        elsewhere = [link for link in page.links if link[0] == "internal" and link[1] not in held]
+        elsewhere = [link for link in page.links if link[0] == "internal" and link[1] not in here]
         for _, target, (left, top, right, bottom), _ in elsewhere:
             links.append(Link(index, target, (left * PX, top * PX, right * PX, bottom * PX)))
         page.links[:] = [link for link in page.links if link not in elsewhere]
@@ -88,7 +88,8 @@ def _cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-IN_FLIGHT = _cores()
+WORKERS = _cores()
+IN_FLIGHT = WORKERS
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
 
@@ -98,7 +99,7 @@ def _executor() -> ProcessPoolExecutor:
     with _lock:
         if _pool is None:
             _pool = ProcessPoolExecutor(
-                _cores(), mp_context=multiprocessing.get_context("spawn"), initializer=_warm
+                WORKERS, mp_context=multiprocessing.get_context("spawn"), initializer=_warm
             )
         return _pool
 
@@ -117,28 +118,17 @@ def worker_pids() -> list[int]:
         return list(_pool._processes) if _pool is not None else []
 
 
-def shutdown() -> None:
-    global _pool
-    with _lock:
-        pool, _pool = _pool, None
-    if pool is not None:
-        pool.shutdown(cancel_futures=True)
-
-
 def lay_out_all(htmls: Iterable[str]) -> list[Laid]:
     """Each piece laid out by the pool, in order, at most IN_FLIGHT queued at a time. A
     worker that died (killed, out of memory) breaks the pool: a new one lays the
     document out once more, and a second failure is raised."""
     pieces = list(htmls)
-    for attempt in (1, 2):
-        pool = _executor()
-        try:
-            return _in_turn(pool, pieces)
-        except BrokenProcessPool:
-            _discard(pool)
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+    pool = _executor()
+    try:
+        return _in_turn(pool, pieces)
+    except BrokenProcessPool:
+        _discard(pool)
+    return _in_turn(_executor(), pieces)
 
 
 def _in_turn(pool: ProcessPoolExecutor, pieces: list[str]) -> list[Laid]:
